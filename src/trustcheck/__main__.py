@@ -1,0 +1,5 @@
+"""Run trustcheck as `python -m trustcheck`."""
+
+from trustcheck.cli import main
+
+main()

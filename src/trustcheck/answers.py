@@ -1,0 +1,173 @@
+"""Answers from a file (YAML or JSON) or from the questionnaire, checked against a checklist."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from trustcheck import yamlfile
+from trustcheck.checklist import Checklist
+from trustcheck.errors import InputError, Problem
+from trustcheck.scoring import Answer, needed
+
+SKIP_WORDS = {"skip", "s", "n/a", "na", "not applicable"}
+MAX_LABEL = 200
+_TOP_KEYS = {"answers", "role", "partner", "cohort", "checklist", "version"}
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One person's answers to one checklist: every item id maps to a value or None (skipped)."""
+
+    values: Mapping[str, Answer]
+    role: str | None = None
+    partner: str | None = None
+    cohort: str | None = None
+    missing: tuple[str, ...] = field(default=())
+
+
+def check_enough(checklist: Checklist, values: Mapping[str, Answer]) -> Problem | None:
+    """A questionnaire with most statements skipped says too little to score honestly."""
+    total = len(checklist.items)
+    answered = sum(1 for item in checklist.items if values.get(item.id) is not None)
+    if answered < needed(total):
+        return Problem(
+            f"only {answered} of {total} statements have an answer; please answer at least "
+            f"{needed(total)} so the result means something."
+        )
+    return None
+
+
+def clean_label(value: Any, what: str, problems: list[Problem], source: str,
+                line: int | None = None) -> str | None:
+    """A partner name or cohort label: text, one line, not too long; None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        problems.append(Problem(f"'{what}' should be text.", source, line))
+        return None
+    text = " ".join(str(value).split())
+    if len(text) > MAX_LABEL:
+        problems.append(Problem(f"'{what}' is longer than {MAX_LABEL} characters.", source, line))
+        return None
+    return text or None
+
+
+def parse(text: str, *, source: str, checklist: Checklist) -> Answers:
+    """Read an answers file's text; raise InputError listing every problem at once."""
+    data, problems = _load(text, source)
+    if not isinstance(data, dict):
+        raise InputError(
+            f"{source} should hold 'answers:' followed by one 'item id: value' line per statement; "
+            f"run `trustcheck template --role {checklist.role or 'mentor'}` to get one.",
+        )
+    for key in data:
+        if key not in _TOP_KEYS:
+            hint = difflib.get_close_matches(str(key), sorted(_TOP_KEYS), n=1)
+            suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+            problems.append(Problem(f"'{key}' is not something an answers file can hold.{suggestion}",
+                                    source, yamlfile.line_of(data, key)))
+
+    named = data.get("checklist")
+    if named is not None and str(named) != checklist.id:
+        problems.append(Problem(
+            f"this file is for the checklist '{named}', not '{checklist.id}'; "
+            f"add `--checklist {named}` to use it.", source, yamlfile.line_of(data, "checklist")))
+
+    role = data.get("role")
+    if role is not None and role not in ("mentor", "mentee"):
+        problems.append(Problem(f"'role' should be mentor or mentee, not '{role}'.", source,
+                                yamlfile.line_of(data, "role")))
+        role = None
+    partner = clean_label(data.get("partner"), "partner", problems, source,
+                          yamlfile.line_of(data, "partner"))
+    cohort = clean_label(data.get("cohort"), "cohort", problems, source,
+                         yamlfile.line_of(data, "cohort"))
+
+    raw = data.get("answers")
+    values: dict[str, Answer] = {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(
+            "there is no 'answers:' section with one 'item id: value' line per statement.",
+            source, yamlfile.line_of(data, "answers")))
+        raw = {}
+    known = {item.id for item in checklist.items}
+    scale = checklist.scale
+    for key, value in raw.items():
+        line = yamlfile.line_of(raw, key)
+        item_id = str(key)
+        if item_id not in known:
+            hint = difflib.get_close_matches(item_id, sorted(known), n=1)
+            suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+            problems.append(Problem(
+                f"'{item_id}' is not a statement in the checklist '{checklist.id}'.{suggestion}",
+                source, line))
+            continue
+        answer, message = _value(value, scale.low, scale.high)
+        if message:
+            problems.append(Problem(f"the answer to '{item_id}' {message}", source, line))
+            continue
+        values[item_id] = answer
+
+    given = {str(key) for key in raw}
+    missing = tuple(item.id for item in checklist.items if item.id not in given)
+    full = {item.id: values.get(item.id) for item in checklist.items}
+    if not problems:
+        not_enough = check_enough(checklist, full)
+        if not_enough is not None:
+            problems.append(Problem(not_enough.message, source))
+    if problems:
+        raise InputError(
+            f"The answers in {source} have {len(problems)} "
+            f"problem{'s' if len(problems) != 1 else ''}; nothing was saved. "
+            "Please fix them and run the command again.",
+            problems,
+        )
+    return Answers(full, role, partner, cohort, missing)
+
+
+def peek_role(text: str) -> str | None:
+    """The role an answers file names, if any, before we know which checklist it is for."""
+    try:
+        data, _ = _load(text, "answers")
+    except InputError:
+        return None  # the full parse reports the problem properly
+    role = data.get("role") if isinstance(data, dict) else None
+    return role if role in ("mentor", "mentee") else None
+
+
+def _value(value: Any, low: int, high: int) -> tuple[Answer, str]:
+    if value is None:
+        return None, ""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in SKIP_WORDS or word == "":
+            return None, ""
+        if word.lstrip("-").isdigit():
+            value = int(word)
+        else:
+            return None, f"is '{value}'; use a whole number from {low} to {high}, or skip."
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None, f"is '{value}'; use a whole number from {low} to {high}, or skip."
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None, f"is {value:g}; use a whole number from {low} to {high}, or skip."
+        value = int(value)
+    if not low <= value <= high:
+        return None, f"is {value}, outside the scale; use {low} to {high}, or skip."
+    return value, ""
+
+
+def _load(text: str, source: str) -> tuple[Any, list[Problem]]:
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(text), []
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{source} could not be read as JSON; please fix the spot shown.",
+                [Problem(f"this is not valid JSON ({exc.msg}).", source, exc.lineno)],
+            ) from None
+    return yamlfile.parse(text, source=source)

@@ -1,0 +1,595 @@
+"""Checklists: the model, loading from YAML, validation, and finding them by id."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trustcheck import yamlfile
+from trustcheck.errors import InputError, Problem
+
+ROLES = ("mentor", "mentee")
+DEFAULT_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
+DEFAULT_SKIP_LABEL = "Skip / not applicable"
+OTHER_PLACEHOLDER = "{other}"
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The answer scale: whole numbers from `low` to `high`, each with a label."""
+
+    low: int = 1
+    high: int = 5
+    labels: tuple[str, ...] = DEFAULT_LABELS
+    skip_label: str = DEFAULT_SKIP_LABEL
+
+    @property
+    def points(self) -> range:
+        return range(self.low, self.high + 1)
+
+    def label(self, value: int) -> str:
+        return self.labels[value - self.low]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One statement to rate. Agreeing with a reverse-keyed item signals a problem."""
+
+    id: str
+    text: str
+    strategy: str
+    reverse: bool = False
+
+
+@dataclass(frozen=True)
+class Action:
+    """A small, concrete thing to try before the next check-in."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A trust-building habit, rated through its items."""
+
+    id: str
+    title: str
+    why: str
+    group: str
+    items: tuple[Item, ...]
+    actions: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True)
+class Obstacle:
+    """A common obstacle to trust, signalled by low scores on some strategies."""
+
+    id: str
+    title: str
+    signals: tuple[str, ...]
+    remedy: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A complete questionnaire for one role, with any shared parts already included."""
+
+    id: str
+    version: str
+    title: str
+    role: str | None
+    strategies: tuple[Strategy, ...]
+    obstacles: tuple[Obstacle, ...] = ()
+    description: str = ""
+    scale: Scale = field(default_factory=Scale)
+    source: str = ""
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for strategy in self.strategies for item in strategy.items)
+
+    def strategy(self, strategy_id: str) -> Strategy | None:
+        return next((s for s in self.strategies if s.id == strategy_id), None)
+
+    def action(self, action_id: str) -> Action | None:
+        return next((a for s in self.strategies for a in s.actions if a.id == action_id), None)
+
+    def content(self) -> dict[str, Any]:
+        """Everything that defines this checklist's meaning, as plain data."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "role": self.role,
+            "description": self.description,
+            "scale": {
+                "low": self.scale.low,
+                "high": self.scale.high,
+                "labels": list(self.scale.labels),
+                "skip": self.scale.skip_label,
+            },
+            "strategies": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "why": s.why,
+                    "group": s.group,
+                    "items": [{"id": i.id, "text": i.text, "reverse": i.reverse} for i in s.items],
+                    "actions": [{"id": a.id, "text": a.text} for a in s.actions],
+                }
+                for s in self.strategies
+            ],
+            "obstacles": [
+                {
+                    "id": o.id,
+                    "title": o.title,
+                    "description": o.description,
+                    "signals": list(o.signals),
+                    "remedy": o.remedy,
+                }
+                for o in self.obstacles
+            ],
+        }
+
+    @property
+    def sha256(self) -> str:
+        """A fingerprint of the content, so a stored result names exactly what was answered."""
+        canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- loading and validation -------------------------------------------------------------------
+
+_TOP_KEYS = {"id", "version", "title", "role", "description", "include", "scale", "strategies",
+             "obstacles"}
+_SCALE_KEYS = {"low", "high", "labels", "skip"}
+_STRATEGY_KEYS = {"id", "title", "why", "items", "actions"}
+_ITEM_KEYS = {"id", "text", "reverse"}
+_ACTION_KEYS = {"id", "text"}
+_OBSTACLE_KEYS = {"id", "title", "description", "signals", "remedy"}
+
+
+class _Reader:
+    """Collects every problem in one checklist file instead of stopping at the first."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def problem(self, message: str, line: int | None) -> None:
+        self.problems.append(Problem(message, self.source, line))
+
+    def mapping(self, value: Any, what: str, line: int | None, known: set[str]) -> dict | None:
+        if not isinstance(value, dict):
+            self.problem(f"{what} should be a set of 'key: value' lines.", line)
+            return None
+        for key in value:
+            if key not in known:
+                hint = difflib.get_close_matches(str(key), sorted(known), n=1)
+                suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+                allowed = ", ".join(sorted(known))
+                self.problem(
+                    f"'{key}' is not something trustcheck knows in {what} (it knows: {allowed})."
+                    f"{suggestion}",
+                    yamlfile.line_of(value, key, line),
+                )
+        return value
+
+    def text(self, parent: dict, key: str, what: str, *, required: bool = True) -> str:
+        line = yamlfile.line_of(parent, key)
+        value = parent.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(f"{what} has no '{key}'; please add its text.", line)
+            return ""
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.problem(f"the '{key}' of {what} should be text.", line)
+            return ""
+        return str(value).strip()
+
+    def identifier(self, parent: dict, what: str, seen: dict[str, int | None]) -> str:
+        line = yamlfile.line_of(parent, "id")
+        value = parent.get("id")
+        if value is None or value == "":
+            self.problem(f"{what} has no 'id'; every {what} needs one that never changes.", line)
+            return ""
+        value = str(value)
+        if not _ID.match(value):
+            self.problem(
+                f"the id '{value}' may use only lower-case letters, digits, '.', '_' and '-'.",
+                line,
+            )
+        if value in seen:
+            earlier = seen[value]
+            where = f" (first used on line {earlier})" if earlier else ""
+            self.problem(f"the id '{value}' is used twice{where}; ids must be unique.", line)
+        else:
+            seen[value] = line
+        return value
+
+    def sequence(self, parent: dict, key: str, what: str, *, required: bool) -> list:
+        value = parent.get(key)
+        line = yamlfile.line_of(parent, key)
+        if value is None:
+            if required:
+                self.problem(f"{what} has no '{key}'; please add at least one.", line)
+            return []
+        if not isinstance(value, list):
+            self.problem(f"'{key}' in {what} should be a list (lines starting with '- ').", line)
+            return []
+        if not value and required:
+            self.problem(f"{what} has an empty '{key}' list; please add at least one.", line)
+        return value
+
+
+@dataclass
+class _Part:
+    """One file's worth of checklist, before includes are merged."""
+
+    id: str
+    version: str
+    title: str
+    role: str | None
+    description: str
+    includes: list[tuple[str, int | None]]
+    scale: Scale | None
+    strategies: list[Strategy]
+    obstacles: list[tuple[Obstacle, int | None]]
+    ids: dict[str, dict[str, int | None]]
+
+
+def _read_part(path: Path) -> tuple[_Part | None, list[Problem]]:
+    text = yamlfile.read_text(path, what="checklist")
+    data, problems = yamlfile.parse(text, source=str(path))
+    reader = _Reader(str(path))
+    reader.problems.extend(problems)
+    if data is None:
+        reader.problem("the file is empty; a checklist needs an id, a title and strategies.", 1)
+        return None, reader.problems
+    top = reader.mapping(data, "the checklist", 1, _TOP_KEYS)
+    if top is None:
+        return None, reader.problems
+
+    ids: dict[str, dict[str, int | None]] = {"strategy": {}, "item": {}, "action": {},
+                                             "obstacle": {}}
+    checklist_id = reader.identifier(top, "the checklist", {})
+    version = top.get("version")
+    if version is None or isinstance(version, bool) or str(version).strip() == "":
+        reader.problem("the checklist has no 'version'; start with 'version: 1'.",
+                       yamlfile.line_of(top, "version", 1))
+        version = ""
+    title = reader.text(top, "title", "the checklist")
+    description = reader.text(top, "description", "the checklist", required=False)
+
+    role = top.get("role")
+    if role is not None and role not in ROLES:
+        reader.problem(f"'role' should be mentor or mentee, not '{role}'.",
+                       yamlfile.line_of(top, "role"))
+        role = None
+
+    includes = []
+    include_list = reader.sequence(top, "include", "the checklist", required=False)
+    for index, entry in enumerate(include_list):
+        line = yamlfile.line_of(include_list, index)
+        if not isinstance(entry, str) or not entry.strip():
+            reader.problem("each 'include' entry should be the name of a YAML file.", line)
+        else:
+            includes.append((entry, line))
+
+    scale = _read_scale(reader, top)
+
+    strategies = []
+    strategy_list = reader.sequence(top, "strategies", "the checklist",
+                                    required=not includes)
+    for index, entry in enumerate(strategy_list):
+        strategy = _read_strategy(reader, entry, yamlfile.line_of(strategy_list, index),
+                                  group=str(role or checklist_id), ids=ids)
+        if strategy is not None:
+            strategies.append(strategy)
+
+    obstacles = []
+    obstacle_list = reader.sequence(top, "obstacles", "the checklist", required=False)
+    for index, entry in enumerate(obstacle_list):
+        line = yamlfile.line_of(obstacle_list, index)
+        obstacle = _read_obstacle(reader, entry, line, ids)
+        if obstacle is not None:
+            obstacles.append((obstacle, line))
+
+    part = _Part(checklist_id, str(version).strip(), title, role, description, includes, scale,
+                 strategies, obstacles, ids)
+    return part, reader.problems
+
+
+def _read_scale(reader: _Reader, top: dict) -> Scale | None:
+    if "scale" not in top:
+        return None
+    line = yamlfile.line_of(top, "scale")
+    raw = reader.mapping(top["scale"], "the scale", line, _SCALE_KEYS)
+    if raw is None:
+        return None
+    low, high = raw.get("low", 1), raw.get("high", 5)
+    ok = True
+    for key, value in (("low", low), ("high", high)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            reader.problem(f"the scale's '{key}' should be a whole number.",
+                           yamlfile.line_of(raw, key, line))
+            ok = False
+    if not ok:
+        return None
+    if high <= low:
+        reader.problem(
+            f"the scale runs from {low} to {high}; 'high' must be larger than 'low'.", line)
+        return None
+    if low < 0 or high > 9:
+        reader.problem("the scale must stay within 0 to 9, so each answer is one key press.", line)
+        return None
+    labels = raw.get("labels")
+    expected = high - low + 1
+    if not isinstance(labels, list) or not labels:
+        reader.problem(f"the scale needs 'labels': a list of {expected} names, one per point.",
+                       yamlfile.line_of(raw, "labels", line))
+        return None
+    if len(labels) != expected or not all(isinstance(x, str) and x.strip() for x in labels):
+        reader.problem(
+            f"the scale has {expected} points ({low} to {high}) but {len(labels)} labels; "
+            "please give one non-empty label per point.",
+            yamlfile.line_of(raw, "labels", line))
+        return None
+    skip = raw.get("skip", DEFAULT_SKIP_LABEL)
+    if not isinstance(skip, str) or not skip.strip():
+        reader.problem("the scale's 'skip' label should be text.", yamlfile.line_of(raw, "skip"))
+        skip = DEFAULT_SKIP_LABEL
+    return Scale(low, high, tuple(label.strip() for label in labels), skip.strip())
+
+
+def _read_strategy(reader: _Reader, entry: Any, line: int | None, *, group: str,
+                   ids: dict[str, dict[str, int | None]]) -> Strategy | None:
+    raw = reader.mapping(entry, "a strategy", line, _STRATEGY_KEYS)
+    if raw is None:
+        return None
+    strategy_id = reader.identifier(raw, "strategy", ids["strategy"])
+    what = f"the strategy '{strategy_id}'" if strategy_id else "a strategy"
+    title = reader.text(raw, "title", what)
+    why = reader.text(raw, "why", what, required=False)
+
+    items = []
+    item_list = reader.sequence(raw, "items", what, required=True)
+    for index, item_entry in enumerate(item_list):
+        item_line = yamlfile.line_of(item_list, index)
+        item_raw = reader.mapping(item_entry, f"an item of {what}", item_line, _ITEM_KEYS)
+        if item_raw is None:
+            continue
+        item_id = reader.identifier(item_raw, "item", ids["item"])
+        item_what = f"the item '{item_id}'" if item_id else f"an item of {what}"
+        text = reader.text(item_raw, "text", item_what)
+        reverse = item_raw.get("reverse", False)
+        if not isinstance(reverse, bool):
+            reader.problem(f"'reverse' of {item_what} should be true or false, not '{reverse}'.",
+                           yamlfile.line_of(item_raw, "reverse", item_line))
+            reverse = False
+        items.append(Item(item_id, text, strategy_id, reverse))
+
+    actions = []
+    action_list = reader.sequence(raw, "actions", what, required=False)
+    for index, action_entry in enumerate(action_list):
+        action_line = yamlfile.line_of(action_list, index)
+        action_raw = reader.mapping(action_entry, f"an action of {what}", action_line,
+                                    _ACTION_KEYS)
+        if action_raw is None:
+            continue
+        action_id = reader.identifier(action_raw, "action", ids["action"])
+        action_what = f"the action '{action_id}'" if action_id else f"an action of {what}"
+        actions.append(Action(action_id, reader.text(action_raw, "text", action_what)))
+    return Strategy(strategy_id, title, why, group, tuple(items), tuple(actions))
+
+
+def _read_obstacle(reader: _Reader, entry: Any, line: int | None,
+                   ids: dict[str, dict[str, int | None]]) -> Obstacle | None:
+    raw = reader.mapping(entry, "an obstacle", line, _OBSTACLE_KEYS)
+    if raw is None:
+        return None
+    obstacle_id = reader.identifier(raw, "obstacle", ids["obstacle"])
+    what = f"the obstacle '{obstacle_id}'" if obstacle_id else "an obstacle"
+    title = reader.text(raw, "title", what)
+    remedy = reader.text(raw, "remedy", what)
+    description = reader.text(raw, "description", what, required=False)
+    signals = reader.sequence(raw, "signals", what, required=True)
+    if not all(isinstance(s, str) for s in signals):
+        reader.problem(f"'signals' of {what} should list strategy ids.",
+                       yamlfile.line_of(raw, "signals", line))
+        signals = [s for s in signals if isinstance(s, str)]
+    return Obstacle(obstacle_id, title, tuple(signals), remedy, description)
+
+
+def _merge_ids(reader: _Reader, into: dict[str, dict[str, int | None]],
+               part: _Part, part_source: str) -> None:
+    for kind, seen in part.ids.items():
+        for identifier in seen:
+            if identifier in into[kind]:
+                reader.problem(
+                    f"the {kind} id '{identifier}' is used both here and in {part_source}; "
+                    "ids must be unique across included files.", None)
+            else:
+                into[kind][identifier] = seen[identifier]
+
+
+def _with_other(strategy: Strategy, role: str | None) -> Strategy:
+    """Shared statements say {other}; fill in the partner's role for this checklist."""
+    if role is None:
+        return strategy
+    other = "mentee" if role == "mentor" else "mentor"
+
+    def fill(text: str) -> str:
+        return text.replace(OTHER_PLACEHOLDER, other)
+
+    return Strategy(
+        strategy.id, fill(strategy.title), fill(strategy.why), strategy.group,
+        tuple(Item(i.id, fill(i.text), i.strategy, i.reverse) for i in strategy.items),
+        tuple(Action(a.id, fill(a.text)) for a in strategy.actions),
+    )
+
+
+def load(path: Path) -> Checklist:
+    """Load and validate a checklist file; raise InputError listing every problem found."""
+    checklist, problems = _load(Path(path))
+    if problems or checklist is None:
+        raise InputError(
+            f"The checklist {path} has {_count(problems, 'problem')}; please fix "
+            f"{'it' if len(problems) == 1 else 'them'} and try again.",
+            problems,
+        )
+    return checklist
+
+
+def check(path: Path) -> list[Problem]:
+    """Every problem in a checklist file (an empty list when it is valid)."""
+    try:
+        return _load(Path(path))[1]
+    except InputError as exc:
+        return list(exc.problems) or [Problem(exc.message, str(path))]
+
+
+def _count(things: Iterable[Any], noun: str) -> str:
+    n = len(list(things))
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
+    part, problems = _read_part(path)
+    if part is None:
+        return None, problems
+    reader = _Reader(str(path))
+    reader.problems = problems
+    strategies = list(part.strategies)
+    obstacles = list(part.obstacles)
+    ids = {kind: dict(seen) for kind, seen in part.ids.items()}
+    for name, line in part.includes:
+        included_path = (path.parent / name).resolve()
+        if not included_path.is_file():
+            reader.problem(f"the included file '{name}' was not found next to this file.", line)
+            continue
+        try:
+            included, included_problems = _read_part(included_path)
+        except InputError as exc:
+            reader.problem(f"the included file '{name}' could not be read: {exc.message}", line)
+            continue
+        reader.problems.extend(included_problems)
+        if included is None:
+            continue
+        if included.role is not None or included.includes:
+            reader.problem(
+                f"'{name}' is a full checklist; only parts without 'role' or 'include' "
+                "can be included.", line)
+            continue
+        _merge_ids(reader, ids, included, name)
+        strategies.extend(included.strategies)
+        obstacles.extend((o, ol) for o, ol in included.obstacles)
+
+    if not strategies and not any(p.message.endswith("please add at least one.")
+                                  for p in reader.problems):
+        reader.problem("the checklist has no strategies; please add at least one.", 1)
+    known = {s.id for s in strategies}
+    for obstacle, line in obstacles:
+        for signal in obstacle.signals:
+            if signal not in known:
+                hint = difflib.get_close_matches(signal, sorted(known), n=1)
+                suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+                reader.problem(
+                    f"the obstacle '{obstacle.id}' names the strategy '{signal}', which this "
+                    f"checklist does not have.{suggestion}", line)
+    if reader.problems:
+        return None, reader.problems
+    checklist = Checklist(
+        id=part.id,
+        version=part.version,
+        title=part.title,
+        role=part.role,
+        description=part.description,
+        scale=part.scale or Scale(),
+        strategies=tuple(_with_other(s, part.role) for s in strategies),
+        obstacles=tuple(o for o, _ in obstacles),
+        source=str(path),
+    )
+    return checklist, []
+
+
+# --- finding checklists -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Listing:
+    """A checklist found in a checklist folder, or the problems that stop it loading."""
+
+    path: Path
+    builtin: bool
+    checklist: Checklist | None
+    problems: tuple[Problem, ...] = ()
+
+
+def builtin_folder() -> Path:
+    """The checklists shipped with trustcheck (inside the package, or the source checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "checklists"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "checklists"
+
+
+def scan(folders: Iterable[tuple[Path, bool]]) -> Iterator[Listing]:
+    """Every YAML file with a role in the given (folder, is_builtin) pairs, in a stable order."""
+    for folder, builtin in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.suffix not in (".yaml", ".yml"):
+                continue
+            try:
+                checklist, problems = _load(path)
+            except InputError as exc:
+                checklist, problems = None, list(exc.problems) or [Problem(exc.message)]
+            if checklist is not None and checklist.role is None:
+                continue  # a part, meant only to be included
+            if checklist is None and _is_part(path):
+                continue
+            yield Listing(path, builtin, checklist, tuple(problems))
+
+
+def _is_part(path: Path) -> bool:
+    try:
+        data, _ = yamlfile.parse(yamlfile.read_text(path, what="checklist"), source=str(path))
+    except InputError:
+        return False
+    return isinstance(data, dict) and "role" not in data
+
+
+def looks_like_path(reference: str) -> bool:
+    return ("/" in reference or "\\" in reference or reference.endswith((".yaml", ".yml"))
+            or Path(reference).is_file())
+
+
+def find(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
+    """A checklist by path or by id; the first folder wins, so users can replace a built-in."""
+    if looks_like_path(reference):
+        return load(Path(reference).expanduser())
+    available = []
+    for listing in scan(folders):
+        if listing.checklist is not None:
+            if listing.checklist.id == reference:
+                return listing.checklist
+            available.append(listing.checklist.id)
+        elif listing.path.stem == reference:
+            load(listing.path)  # raises with its problems
+    names = ", ".join(sorted(set(available))) or "none"
+    raise InputError(
+        f"There is no checklist called '{reference}' (available: {names}); "
+        "run `trustcheck checklists list` to see them all."
+    )

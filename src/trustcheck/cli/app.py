@@ -1,0 +1,139 @@
+"""The Typer application: global options, the command groups, and the one error handler."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from trustcheck import __version__
+from trustcheck.cli.options import DataDirOption
+from trustcheck.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, Interrupted, TrustcheckError
+from trustcheck.paths import Places, resolve
+
+DEBUG_VARIABLE = "TRUSTCHECK_DEBUG"
+
+
+def _debug() -> bool:
+    return os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0")
+
+
+def say(message: str, *problems: object) -> None:
+    """A message for the person (not data): standard error, control characters removed."""
+    from trustcheck.render.safe import one_line, plain
+
+    lines = [plain(message)] + [f"  - {one_line(p)}" for p in problems]
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
+
+
+class _Group(TyperGroup):
+    """Turns every failure into one plain sentence and the right exit code, in one place."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrustcheckError as exc:
+            self._show_traceback()
+            say(exc.message, *exc.problems)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            self._show_traceback()
+            say(Interrupted("Stopped. Nothing was saved.").message)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # e.g. `trustcheck history | head`: not an error
+                sys.stderr.close()
+                raise typer.Exit(0) from None
+            self._show_traceback()
+            if exc.errno == errno.ENOSPC:
+                say("The disk is full, so nothing was written; free some space and try again.")
+            else:
+                where = f" ({exc.filename})" if exc.filename else ""
+                say(f"trustcheck could not read or write a file{where}: {exc.strerror or exc}. "
+                    "Please check the path and its permissions.")
+            raise typer.Exit(EXIT_RUNTIME) from None
+        except Exception as exc:
+            if type(exc).__module__.startswith("typer"):
+                raise  # Typer's own exits and usage errors: it reports them itself
+            if _debug():
+                raise
+            say("trustcheck ran into an unexpected problem and stopped; nothing was saved. "
+                f"Run it again with {DEBUG_VARIABLE}=1 to see the details, and please report "
+                "them.")
+            raise typer.Exit(EXIT_RUNTIME) from None
+
+    @staticmethod
+    def _show_traceback() -> None:
+        if _debug():
+            import traceback
+
+            traceback.print_exc()
+
+
+@dataclass
+class Session:
+    """What every command needs to know about this run."""
+
+    places: Places
+
+
+def session(ctx: typer.Context) -> Session:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Session):
+        root.obj = Session(resolve(None, os.environ))
+    return root.obj
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="trustcheck",
+    help="Check, privately and honestly, how well you build trust as a mentor or mentee.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"trustcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data_dir: DataDirOption = None,
+    version: Optional[bool] = typer.Option(
+        None, "--version", "-V", callback=_version, is_eager=True,
+        help="Show the version and exit."),
+) -> None:
+    """Check, privately and honestly, how well you build trust as a mentor or mentee.
+
+    Everything stays on this computer.
+    """
+    ctx.obj = Session(resolve(data_dir, os.environ))
+
+
+def _register() -> None:
+    from trustcheck.cli import assess, checklists, history, template
+
+    app.command("assess")(assess.assess)
+    app.command("template")(template.template)
+    app.add_typer(checklists.app, name="checklists")
+    app.add_typer(history.app, name="history")
+
+
+_register()
+
+
+def run() -> None:
+    app(prog_name="trustcheck")

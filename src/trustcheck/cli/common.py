@@ -1,0 +1,44 @@
+"""Small pieces several commands share: finding a checklist for a role, consoles, terminals."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from trustcheck import checklist as checklists
+from trustcheck.errors import InputError
+from trustcheck.paths import Places
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from trustcheck.checklist import Checklist
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def stdout_console() -> Console:
+    from trustcheck.render.text import make_console
+
+    return make_console(sys.stdout)
+
+
+def load_checklist(reference: str | None, role: str | None, places: Places) -> Checklist:
+    """The checklist to use: the one named, or the standard one for the role; roles must agree."""
+    if reference is None:
+        if role is None:
+            raise InputError("Please say whose view this is with --role mentor or --role mentee.")
+        reference = role
+    found = checklists.find(reference, places.checklist_folders())
+    if found.role is None:
+        raise InputError(f"The checklist '{found.id}' is a shared part without a role; "
+                         "please choose a checklist made for mentors or mentees.")
+    if role is not None and found.role != role:
+        raise InputError(f"The checklist '{found.id}' is for {found.role}s, but you chose "
+                         f"--role {role}; please pick a {role} checklist or change --role.")
+    return found

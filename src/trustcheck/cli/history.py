@@ -1,0 +1,95 @@
+"""`trustcheck history`: your past assessments, newest first, and any one in full."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from trustcheck.cli.app import say, session
+from trustcheck.cli.common import stdout_console
+from trustcheck.cli.options import (
+    CohortOption,
+    LimitOption,
+    ListFormat,
+    ListFormatOption,
+    PartnerOption,
+    ResultFormat,
+    ResultFormatOption,
+    RoleOption,
+)
+
+app = typer.Typer(help="Your past assessments, kept only on this computer.",
+                  invoke_without_command=True)
+
+
+def _open_existing(ctx: typer.Context):
+    """The history store, or None when nothing was ever saved (reading creates nothing)."""
+    from trustcheck.store import Store
+
+    path = session(ctx).places.database
+    return Store.open(path) if path.exists() else None
+
+
+@app.callback()
+def history(
+    ctx: typer.Context,
+    role: RoleOption = None,
+    partner: PartnerOption = None,
+    cohort: CohortOption = None,
+    limit: LimitOption = 20,
+    format: ListFormatOption = ListFormat.text,
+) -> None:
+    """List past assessments, newest first (date, role, partner, cohort, overall, band)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from trustcheck.store import Filters
+
+    store = _open_existing(ctx)
+    found = []
+    if store is not None:
+        with store:
+            found = store.list(Filters(role.value if role else None, partner, cohort),
+                               limit=limit or None)
+    if format is ListFormat.json:
+        from trustcheck.render.json import result_list
+
+        sys.stdout.write(result_list(found))
+    elif format is ListFormat.csv:
+        from trustcheck.render.csv import results
+
+        sys.stdout.write(results(found))
+    elif not found:
+        say("No assessments found yet; run `trustcheck assess --role mentor` (or mentee) to "
+            "take one.")
+    else:
+        from trustcheck.render.text import history as render
+
+        render(stdout_console(), found)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    assessment_id: Annotated[str, typer.Argument(
+        metavar="ID", help="An assessment id (the first few characters are enough) or 'last'.")],
+    format: ResultFormatOption = ResultFormat.text,
+) -> None:
+    """Show one past assessment in full."""
+    from trustcheck.errors import InputError
+
+    store = _open_existing(ctx)
+    if store is None:
+        raise InputError("There are no saved assessments yet; run `trustcheck assess` to take "
+                         "your first.")
+    with store:
+        found = store.get(assessment_id)
+    if format is ResultFormat.json:
+        from trustcheck.render.json import result
+
+        sys.stdout.write(result(found))
+    else:
+        from trustcheck.render.text import assessment
+
+        assessment(stdout_console(), found, answers=True)

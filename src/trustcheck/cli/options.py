@@ -1,0 +1,51 @@
+"""Options shared by several commands, defined once so every command spells them the same."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+class Role(str, Enum):
+    mentor = "mentor"
+    mentee = "mentee"
+
+
+class ResultFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class TemplateFormat(str, Enum):
+    yaml = "yaml"
+    json = "json"
+    csv = "csv"
+
+
+# Optional[...] rather than `X | None`: Typer reads these annotations at run time on Python 3.10.
+RoleOption = Annotated[Optional[Role], typer.Option(
+    "--role", "-r", help="Whose view this is: mentor or mentee.", case_sensitive=False)]
+PartnerOption = Annotated[Optional[str], typer.Option(
+    "--partner", "-p", help="A name or nickname for the other person (kept only on this computer).")]
+CohortOption = Annotated[Optional[str], typer.Option(
+    "--cohort", "-c", help="A workshop or group label, e.g. 'spring-2026'.")]
+ChecklistOption = Annotated[Optional[str], typer.Option(
+    "--checklist", help="A checklist id (see `trustcheck checklists list`) or a YAML file path.")]
+LimitOption = Annotated[int, typer.Option(
+    "--limit", "-n", min=0, help="How many to show, newest first; 0 shows all.")]
+ResultFormatOption = Annotated[ResultFormat, typer.Option(
+    "--format", "-f", help="text for people, json for other tools.", case_sensitive=False)]
+ListFormatOption = Annotated[ListFormat, typer.Option(
+    "--format", "-f", help="text for people, json or csv for other tools.", case_sensitive=False)]
+DataDirOption = Annotated[Optional[Path], typer.Option(
+    "--data-dir", help="Keep the history in this folder instead of the usual one.",
+    envvar=None, file_okay=False)]

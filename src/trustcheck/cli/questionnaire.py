@@ -1,0 +1,199 @@
+"""The interactive questionnaire: one statement at a time, one key press per answer."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from rich.console import Console
+from rich.text import Text
+
+from trustcheck.checklist import Checklist
+from trustcheck.render.safe import one_line
+from trustcheck.scoring import Answer
+
+SECONDS_PER_STATEMENT = 10
+
+
+class Quit(Exception):
+    """The person pressed q: stop without saving."""
+
+
+@contextmanager
+def single_keys(stream: IO[str]) -> Iterator[int]:
+    """Put the terminal in cbreak mode: keys arrive one at a time, unechoed; Ctrl-C still works."""
+    import termios
+    import tty
+
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        yield fd
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def read_key(fd: int) -> str:
+    """One key press. Escape sequences (arrow keys) come back as 'escape'; Ctrl-D as 'q'."""
+    first = os.read(fd, 1)
+    if not first or first == b"\x04":
+        return "q"
+    if first == b"\x1b":
+        import select
+
+        while select.select([fd], [], [], 0.05)[0]:
+            os.read(fd, 16)
+        return "escape"
+    data = first
+    while True:  # finish a multi-byte UTF-8 character
+        try:
+            return data.decode("utf-8").lower()
+        except UnicodeDecodeError:
+            if len(data) >= 4:
+                return "?"
+            data += os.read(fd, 1)
+
+
+class Questionnaire:
+    """Asks every statement of a checklist and returns the answers, or raises Quit."""
+
+    def __init__(self, checklist: Checklist, console: Console, keys: int) -> None:
+        self.checklist = checklist
+        self.console = console
+        self.keys = keys
+        self.items = checklist.items
+        self.answers: dict[str, Answer] = {}
+
+    def key(self) -> str:
+        return read_key(self.keys)
+
+    def scale_line(self) -> Text:
+        scale = self.checklist.scale
+        parts: list[tuple[str, str] | str] = []
+        for value in scale.points:
+            parts += [(str(value), "bold"), f" {one_line(scale.label(value))}   "]
+        parts += [("s", "bold"), " skip   ", ("b", "bold"), " back   ", ("?", "bold"),
+                  " help   ", ("q", "bold"), " quit"]
+        return Text.assemble(*parts, style="")
+
+    def intro(self, *, role: str, saving_to: str | None) -> None:
+        total = len(self.items)
+        minutes = max(1, math.ceil(total * SECONDS_PER_STATEMENT / 60))
+        c = self.console
+        c.print(Text(one_line(self.checklist.title), style="bold"))
+        if self.checklist.description:
+            c.print(Text(one_line(self.checklist.description)))
+        c.print()
+        c.print(f"You are answering as a {role}: {total} statements, about {minutes} minutes.")
+        c.print("Think of your recent meetings and answer honestly; there are no right answers.")
+        if saving_to:
+            c.print(Text(f"Your answers are saved only on this computer, in {saving_to}."))
+        else:
+            c.print("Your answers will not be saved (--no-save).")
+        c.print("Nothing you answer leaves this computer.")
+        c.print()
+        c.print(Text.assemble("Press any key to start, or ", ("q", "bold"), " to quit."))
+        if self.key() == "q":
+            raise Quit
+
+    def explain(self) -> None:
+        scale = self.checklist.scale
+        c = self.console
+        c.print()
+        c.print("How to answer: press the number that fits how true the statement is for you.")
+        for value in scale.points:
+            c.print(Text(f"  {value}  {one_line(scale.label(value))}"))
+        c.print(Text(f"  s  {one_line(scale.skip_label)}: when the statement does not apply."))
+        c.print("  b  go back to the previous statement to change its answer.")
+        c.print("  q  quit without saving anything.")
+        c.print("Some statements describe things that get in the way of trust; answer them as "
+                "honestly as the others.")
+
+    def ask_all(self, start: int = 0) -> dict[str, Answer]:
+        index = start
+        shown_strategy = None
+        total = len(self.items)
+        scale = self.checklist.scale
+        valid = {str(v): v for v in scale.points}
+        while index < total:
+            item = self.items[index]
+            if item.strategy != shown_strategy:
+                strategy = self.checklist.strategy(item.strategy)
+                self.console.print()
+                self.console.print(Text(one_line(strategy.title), style="bold underline"))
+                shown_strategy = item.strategy
+            previous = self.answers.get(item.id, "unanswered")
+            current = "" if previous == "unanswered" else (
+                "  (your answer: skip)" if previous is None else f"  (your answer: {previous})")
+            self.console.print()
+            self.console.print(Text.assemble((f"{index + 1}/{total}", "dim"), "  ",
+                                             Text(one_line(item.text)), (current, "dim")))
+            self.console.print(self.scale_line())
+            while True:
+                key = self.key()
+                if key in valid:
+                    self.answers[item.id] = valid[key]
+                    self.console.print(Text(f"  -> {key} {one_line(scale.label(valid[key]))}",
+                                            style="green"))
+                    index += 1
+                    break
+                if key == "s":
+                    self.answers[item.id] = None
+                    self.console.print(Text("  -> skipped", style="dim"))
+                    index += 1
+                    break
+                if key == "b":
+                    if index == 0:
+                        self.console.print("  This is the first statement; there is nothing "
+                                           "before it.")
+                        continue
+                    index -= 1
+                    shown_strategy = None
+                    self.console.print(Text("  <- back", style="dim"))
+                    break
+                if key == "?":
+                    self.explain()
+                    self.console.print(self.scale_line())
+                    continue
+                if key == "q":
+                    raise Quit
+                self.console.print(Text(
+                    f"  Please press {scale.low} to {scale.high}, s, b, ? or q.", style="yellow"))
+        return self.answers
+
+    def confirm(self) -> bool:
+        """A short summary and one key: save (Enter/y), go back to the last statement (b), quit."""
+        answered = sum(1 for value in self.answers.values() if value is not None)
+        skipped = len(self.items) - answered
+        self.console.print()
+        self.console.print(f"All done: {answered} answered, {skipped} skipped.")
+        self.console.print(Text.assemble(
+            "Press ", ("Enter", "bold"), " to see your results, ", ("b", "bold"),
+            " to change your last answer, or ", ("q", "bold"), " to quit without saving."))
+        while True:
+            key = self.key()
+            if key in ("\n", "\r", "y", " "):
+                return True
+            if key == "b":
+                return False
+            if key == "q":
+                raise Quit
+
+
+def run(checklist: Checklist, *, role: str, saving_to: str | None) -> dict[str, Answer]:
+    """Ask every statement on the terminal; prompts go to standard error, results to stdout."""
+    console = Console(file=sys.stderr, highlight=False, emoji=False)
+    with single_keys(sys.stdin) as keys:
+        questionnaire = Questionnaire(checklist, console, keys)
+        questionnaire.intro(role=role, saving_to=saving_to)
+        start = 0
+        while True:
+            answers = questionnaire.ask_all(start)
+            if questionnaire.confirm():
+                return answers
+            start = len(questionnaire.items) - 1  # "b" on the summary reopens the last one

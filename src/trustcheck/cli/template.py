@@ -1,0 +1,32 @@
+"""`trustcheck template`: a fill-in answers file for scripted runs and forms."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from trustcheck.cli.app import session
+from trustcheck.cli.common import load_checklist
+from trustcheck.cli.options import ChecklistOption, RoleOption, TemplateFormat
+
+
+def template(
+    ctx: typer.Context,
+    role: RoleOption = None,
+    checklist: ChecklistOption = None,
+    format: Annotated[TemplateFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="yaml to fill in by hand, json to build tools on, csv for a form or spreadsheet."),
+    ] = TemplateFormat.yaml,
+) -> None:
+    """Print an answers file to fill in, for `trustcheck assess --answers FILE`."""
+    used = load_checklist(checklist, role.value if role else None, session(ctx).places)
+    if format is TemplateFormat.json:
+        from trustcheck.render.json import template as render
+    elif format is TemplateFormat.csv:
+        from trustcheck.render.csv import template as render
+    else:
+        from trustcheck.render.yaml import template as render
+    sys.stdout.write(render(used))

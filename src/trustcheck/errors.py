@@ -1,0 +1,54 @@
+"""The one error type trustcheck raises, and the exit code each kind maps to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_RUNTIME = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file the user gave us, located as precisely as we can."""
+
+    message: str
+    source: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.source
+        if where and self.line is not None:
+            where = f"{where}, line {self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class TrustcheckError(Exception):
+    """Something the user can act on: one plain sentence, an exit code, maybe a list of problems."""
+
+    exit_code = EXIT_RUNTIME
+
+    def __init__(self, message: str, problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = tuple(problems)
+
+
+class InputError(TrustcheckError):
+    """Bad usage or bad input: a file, an option or an answer the user can fix."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class StorageError(TrustcheckError):
+    """The history database or the disk could not do what we asked."""
+
+    exit_code = EXIT_RUNTIME
+
+
+class Interrupted(TrustcheckError):
+    """The person stopped the run (Ctrl-C); nothing was saved."""
+
+    exit_code = EXIT_INTERRUPTED

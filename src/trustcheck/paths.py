@@ -1,0 +1,77 @@
+"""Where trustcheck keeps its data and looks for checklists, and what chose each place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from trustcheck.checklist import builtin_folder
+from trustcheck.errors import StorageError
+
+APP = "trustcheck"
+HOME_VARIABLE = "TRUSTCHECK_HOME"
+DATABASE_NAME = "history.db"
+
+
+@dataclass(frozen=True)
+class Location:
+    path: Path
+    chosen_by: str
+
+
+@dataclass(frozen=True)
+class Places:
+    """Every place trustcheck reads or writes, resolved once per run."""
+
+    data: Location
+    config: Location
+
+    @property
+    def database(self) -> Path:
+        return self.data.path / DATABASE_NAME
+
+    @property
+    def user_checklists(self) -> Path:
+        return self.config.path / "checklists"
+
+    def checklist_folders(self) -> list[tuple[Path, bool]]:
+        """Folders searched for checklists by id, in order: the user's own first."""
+        return [(self.user_checklists, False), (builtin_folder(), True)]
+
+
+def resolve(data_dir: Path | None, environ: Mapping[str, str]) -> Places:
+    """--data-dir beats TRUSTCHECK_HOME, which beats the platform's usual folders."""
+    home = environ.get(HOME_VARIABLE, "").strip()
+    if home:
+        home_path = Path(home).expanduser()
+        config = Location(home_path, f"the {HOME_VARIABLE} environment variable")
+        data = Location(home_path, f"the {HOME_VARIABLE} environment variable")
+    else:
+        import platformdirs
+
+        config = Location(Path(platformdirs.user_config_dir(APP, appauthor=False)),
+                          "the platform default")
+        data = Location(Path(platformdirs.user_data_dir(APP, appauthor=False)),
+                        "the platform default")
+    if data_dir is not None:
+        data = Location(Path(data_dir).expanduser(), "the --data-dir option")
+    return Places(data=data, config=config)
+
+
+def make_private_folder(path: Path) -> None:
+    """Create the data folder readable by its owner only; reflections are personal."""
+    try:
+        if not path.is_dir():
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(path, 0o700)  # mkdir's mode is filtered through the umask
+    except FileExistsError:
+        raise StorageError(f"{path} exists but is not a folder; please choose another "
+                           "--data-dir or move that file away.") from None
+    except PermissionError:
+        raise StorageError(f"trustcheck may not create its data folder {path}; please check "
+                           "the permissions or choose another --data-dir.") from None
+    except OSError as exc:
+        raise StorageError(f"trustcheck could not create its data folder {path} "
+                           f"({exc.strerror}); please choose another --data-dir.") from None

@@ -1,0 +1,1 @@
+"""Output only: each module turns results into one format (text, JSON, CSV, YAML templates)."""

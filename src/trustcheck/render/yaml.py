@@ -1,0 +1,46 @@
+"""The YAML answers template: every statement as a comment beside its item id."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from trustcheck.checklist import Checklist
+from trustcheck.render.safe import one_line
+
+
+_PLAIN = re.compile(r"^[a-z][a-z0-9_.-]*$")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def _scalar(value: str) -> str:
+    """Plain when YAML reads it back unchanged, else JSON-quoted (a JSON string is valid YAML)."""
+    if _PLAIN.match(value) and value not in _YAML_WORDS:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def template(checklist: Checklist) -> str:
+    scale = checklist.scale
+    labels = ", ".join(f"{v} = {one_line(scale.label(v))}" for v in scale.points)
+    role = checklist.role or "mentor"
+    lines = [
+        f"# trustcheck answers for: {one_line(checklist.title)}",
+        f"# (checklist {one_line(checklist.id)}, version {one_line(checklist.version)})",
+        "#",
+        f"# Rate each statement from {scale.low} to {scale.high}: {labels}.",
+        "# Write skip for a statement that does not apply to you. Your answers stay on this",
+        "# computer. When you are done, run:",
+        f"#   trustcheck assess --role {role} --answers THIS-FILE.yaml",
+        "",
+        f"checklist: {_scalar(checklist.id)}",
+        f"role: {role}",
+        "partner:      # optional: a name or nickname for the other person",
+        "cohort:       # optional: a workshop or group label",
+        "answers:",
+    ]
+    for strategy in checklist.strategies:
+        lines.append(f"  # {one_line(strategy.title)}")
+        for item in strategy.items:
+            lines.append(f"  {_scalar(item.id)}:    # {one_line(item.text)}")
+    return "\n".join(lines) + "\n"

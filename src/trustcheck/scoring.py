@@ -1,0 +1,100 @@
+"""Pure scoring: answers in, strategy scores, the overall trust index and bands out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from trustcheck.checklist import Checklist, Scale, Strategy
+
+# Lower bound of each band, highest first. A score of exactly 40 is "developing".
+BANDS: tuple[tuple[float, str], ...] = (
+    (80.0, "strong"),
+    (60.0, "solid"),
+    (40.0, "developing"),
+    (0.0, "needs attention"),
+)
+NOT_ENOUGH = "not enough answers"
+
+Answer = int | None  # None means skipped / not applicable
+
+
+@dataclass(frozen=True)
+class StrategyScore:
+    """How one strategy came out: score is None when fewer than half its items were answered."""
+
+    id: str
+    title: str
+    group: str
+    score: float | None
+    answered: int
+    total: int
+
+    @property
+    def band(self) -> str:
+        return band(self.score)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every strategy's score and the overall trust index (mean of the scored strategies)."""
+
+    strategies: tuple[StrategyScore, ...]
+    overall: float | None
+
+    @property
+    def band(self) -> str:
+        return band(self.overall)
+
+    def scored(self) -> list[StrategyScore]:
+        return [s for s in self.strategies if s.score is not None]
+
+    def get(self, strategy_id: str) -> StrategyScore | None:
+        return next((s for s in self.strategies if s.id == strategy_id), None)
+
+
+def band(score: float | None) -> str:
+    if score is None:
+        return NOT_ENOUGH
+    for lower, name in BANDS:
+        if score >= lower:
+            return name
+    return BANDS[-1][1]
+
+
+def item_points(value: int, scale: Scale, reverse: bool) -> float:
+    """One answer as 0..100, where 100 is always the most trust-building answer."""
+    if reverse:
+        value = scale.low + scale.high - value
+    return (value - scale.low) / (scale.high - scale.low) * 100.0
+
+
+def needed(total: int) -> int:
+    """How many of a strategy's items must be answered for it to be scored: at least half."""
+    return math.ceil(total / 2)
+
+
+def score_strategy(strategy: Strategy, answers: Mapping[str, Answer], scale: Scale) -> StrategyScore:
+    points = [
+        item_points(answers[item.id], scale, item.reverse)
+        for item in strategy.items
+        if answers.get(item.id) is not None
+    ]
+    total = len(strategy.items)
+    score = sum(points) / len(points) if points and len(points) >= needed(total) else None
+    return StrategyScore(strategy.id, strategy.title, strategy.group,
+                         _round(score), len(points), total)
+
+
+def score(checklist: Checklist, answers: Mapping[str, Answer]) -> Scores:
+    """Score every strategy of a checklist; the overall index averages those with a score."""
+    strategies = tuple(score_strategy(s, answers, checklist.scale) for s in checklist.strategies)
+    scored = [s.score for s in strategies if s.score is not None]
+    overall = _round(sum(scored) / len(scored)) if scored else None
+    return Scores(strategies, overall)
+
+
+def _round(value: float | None) -> float | None:
+    # One decimal is as precise as a self-report deserves, and keeps JSON stable.
+    return None if value is None else round(value, 1)
