@@ -146,9 +146,9 @@ def _value(value: Any, low: int, high: int) -> tuple[Answer, str]:
         word = value.strip().lower()
         if word in SKIP_WORDS or word == "":
             return None, ""
-        if word.lstrip("-").isdigit():
-            value = int(word)
-        else:
+        try:
+            value = int(word)  # not str.isdigit(): it accepts '²', which int() refuses
+        except ValueError:
             return None, f"is '{value}'; use a whole number from {low} to {high}, or skip."
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None, f"is '{value}'; use a whole number from {low} to {high}, or skip."
@@ -169,5 +169,10 @@ def _load(text: str, source: str) -> tuple[Any, list[Problem]]:
             raise InputError(
                 f"{source} could not be read as JSON; please fix the spot shown.",
                 [Problem(f"this is not valid JSON ({exc.msg}).", source, exc.lineno)],
+            ) from None
+        except ValueError:  # e.g. a number with thousands of digits
+            raise InputError(
+                f"{source} holds a number too long to read; please use a short whole number "
+                "or skip.",
             ) from None
     return yamlfile.parse(text, source=source)

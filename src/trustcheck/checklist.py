@@ -201,7 +201,10 @@ class _Reader:
         line = yamlfile.line_of(parent, "id")
         value = parent.get("id")
         if value is None or value == "":
-            self.problem(f"{what} has no 'id'; every {what} needs one that never changes.", line)
+            noun = what.removeprefix("the ")
+            subject = what if noun != what else f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+            self.problem(f"{subject} has no 'id'; every {noun} needs one that never changes.",
+                         line)
             return ""
         value = str(value)
         if not _ID.match(value):
@@ -412,13 +415,15 @@ def _read_obstacle(reader: _Reader, entry: Any, line: int | None,
 
 
 def _merge_ids(reader: _Reader, into: dict[str, dict[str, int | None]],
-               part: _Part, part_source: str) -> None:
+               part: _Part, part_source: str, include_line: int | None) -> None:
     for kind, seen in part.ids.items():
         for identifier in seen:
             if identifier in into[kind]:
+                where = f" (line {seen[identifier]})" if seen[identifier] else ""
                 reader.problem(
-                    f"the {kind} id '{identifier}' is used both here and in {part_source}; "
-                    "ids must be unique across included files.", None)
+                    f"the {kind} id '{identifier}' is used both in this checklist and in "
+                    f"{part_source}{where}; ids must be unique across included files.",
+                    include_line)
             else:
                 into[kind][identifier] = seen[identifier]
 
@@ -491,7 +496,7 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
                 f"'{name}' is a full checklist; only parts without 'role' or 'include' "
                 "can be included.", line)
             continue
-        _merge_ids(reader, ids, included, name)
+        _merge_ids(reader, ids, included, name, line)
         strategies.extend(included.strategies)
         obstacles.extend((o, ol) for o, ol in included.obstacles)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,6 +83,24 @@ def _error_name(exc: sqlite3.Error) -> str:
     return getattr(exc, "sqlite_errorname", "") or ""
 
 
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting like busy_timeout would.
+
+    SQLite answers "locked" at once, without calling the busy handler, when another process is
+    switching the same new history to WAL at the same moment (two first runs at once).
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = _error_name(exc) in ("SQLITE_BUSY", "SQLITE_LOCKED") or "locked" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 class Store:
     """An open history database. Use `Store.open(path)`; close it (or use `with`)."""
 
@@ -107,7 +126,7 @@ class Store:
                         f"The history in {path} was written by a newer trustcheck (schema "
                         f"{version}, this one knows up to {SCHEMA_VERSION}); please update "
                         "trustcheck. Nothing was changed.")
-                db.execute("PRAGMA journal_mode = WAL")
+                _use_wal(db)
                 db.execute("PRAGMA synchronous = NORMAL")
                 db.execute("PRAGMA foreign_keys = ON")
                 if version < SCHEMA_VERSION:
@@ -269,8 +288,8 @@ def _storage_errors(path: Path) -> Iterator[None]:
         elif isinstance(exc, sqlite3.DatabaseError) and (
                 "not a database" in text or "malformed" in text or "corrupt" in text):
             message = (f"The history file {path} is damaged, and trustcheck has not changed it; "
-                       f"restore one of your `trustcheck history backup` copies from "
-                       f"{path.parent}, or move the file aside to start a new history.")
+                       "restore it from a backup if you have one, or move the file aside to "
+                       "start a new history.")
         else:
             message = (f"trustcheck could not use the history file {path} ({exc}); please check "
                        "the file and try again.")

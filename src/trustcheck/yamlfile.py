@@ -17,6 +17,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 class Mapping(dict):
@@ -86,7 +88,7 @@ def parse(text: str, *, source: str) -> tuple[Any, list[Problem]]:
         ) from None
     if node is None:
         return None, []
-    builder = _Builder(source)
+    builder = _Builder(source, text)
     value = builder.build(node)
     return value, builder.problems
 
@@ -94,10 +96,11 @@ def parse(text: str, *, source: str) -> tuple[Any, list[Problem]]:
 class _Builder:
     """Turns composed YAML nodes into Mapping/Sequence/scalars, noting every problem."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, text: str = "") -> None:
         import yaml
 
         self.source = source
+        self.text = text
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
         self._constructor = yaml.constructor.SafeConstructor()
@@ -115,9 +118,16 @@ class _Builder:
             raise InputError(
                 f"{self.source} uses YAML aliases (* and &), which trustcheck does not read; "
                 "please write the text out in full.",
-                [Problem("an alias (*name) is used here.", self.source, line)],
+                [Problem("an alias (*name) is used here; trustcheck does not read aliases "
+                         "(* and &), so please write the text out in full.", self.source,
+                         self._alias_line() or line)],
             )
         self._seen.add(id(node))
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
+                _MAP_TAG, _SEQ_TAG):
+            # e.g. !!python/object/apply on a list: never run, but refused, not quietly read.
+            self.problem(
+                f"the tag {node.tag!r} is not allowed; please use plain text and numbers.", line)
         if isinstance(node, yaml.MappingNode):
             mapping = Mapping()
             mapping.line = line
@@ -147,6 +157,18 @@ class _Builder:
             return sequence
         return self._scalar(node)
 
+    def _alias_line(self) -> int | None:
+        """Where the first *alias is written (the node itself only knows where its &anchor is)."""
+        yaml = self._yaml
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            for token in yaml.scan(self.text, Loader=loader):
+                if isinstance(token, yaml.AliasToken):
+                    return token.start_mark.line + 1
+        except yaml.YAMLError:
+            pass
+        return None
+
     def _scalar(self, node: Any) -> Any:
         if node.tag == _TIMESTAMP_TAG:
             return node.value
@@ -156,7 +178,12 @@ class _Builder:
                 node.start_mark.line + 1,
             )
             return node.value
-        return self._constructor.construct_object(node)
+        try:
+            return self._constructor.construct_object(node)
+        except ValueError:  # e.g. a number with thousands of digits: too long for int()
+            self.problem("this number is too long to read; please use a short whole number.",
+                         node.start_mark.line + 1)
+            return node.value
 
 
 def line_of(container: Any, key: Any, default: int | None = None) -> int | None:

@@ -89,7 +89,7 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False) -
 
 def indented(renderable: Text, by: int) -> Padding:
     """Wrapped lines keep the indent of the first, so lists stay readable."""
-    return Padding(renderable, (0, 0, 0, by))
+    return Padding(renderable, (0, 0, 0, by), expand=False)
 
 
 def focus(console: Console, result: Assessment) -> None:

@@ -1,0 +1,862 @@
+"""Checklists: loading them, listing every problem in a broken one, `trustcheck checklists`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from trustcheck import checklist
+from trustcheck.cli.app import app
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "checklists"
+
+
+# --- helpers (useful to other test files too) -------------------------------------------------
+
+def run(*args: str):
+    """Run `trustcheck ARGS` in-process; stdout and stderr come back separately."""
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write a YAML file exactly as shown (leading indentation of the block removed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    """The problems `trustcheck checklists validate PATH` lists (it must fail with exit 2)."""
+    result = run("checklists", "validate", str(path))
+    assert result.exit_code == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{path}: ") and "problem" in lines[0]
+    listed = [line[4:] for line in lines[1:] if line.startswith("  - ")]
+    assert len(listed) == len(lines) - 1, "every problem should be on its own '  - ' line"
+    return listed
+
+
+def problem_at(problems: list[str], path: Path, line: int, *words: str) -> str:
+    """The one problem reported at `path, line N` that contains all the given words."""
+    prefix = f"{path}, line {line}: "
+    matching = [p for p in problems if p.startswith(prefix) and all(w in p for w in words)]
+    assert matching, f"no problem at line {line} with {words} in:\n" + "\n".join(problems)
+    return matching[0]
+
+
+CUSTOM = """
+    # A small checklist of our own, with a four-point scale.
+    id: custom
+    version: 2
+    title: Our workshop check
+    role: mentor
+    scale:
+      low: 1
+      high: 4
+      labels: [Never, Sometimes, Often, Always]
+      skip: Does not apply
+    strategies:
+      - id: listen
+        title: Listen well
+        why: People trust those who hear them out.
+        items:
+          - id: listen.1
+            text: I let my mentee finish before I answer.
+          - id: listen.2
+            text: I check my phone while my mentee talks.
+            reverse: true
+        actions:
+          - id: listen.summarise
+            text: Summarise what you heard at the end of each meeting.
+      - id: follow_up
+        title: Follow up
+        items:
+          - id: follow_up.1
+            text: I do what I said I would do.
+          - id: follow_up.2
+            text: I forget what we agreed.
+            reverse: true
+    obstacles:
+      - id: rushing
+        title: Rushing
+        signals: [listen]
+        remedy: Slow down and ask one more question.
+"""
+
+BEST_ANSWERS = """
+    checklist: custom
+    role: mentor
+    answers:
+      listen.1: 4
+      listen.2: 1
+      follow_up.1: 4
+      follow_up.2: 1
+"""
+
+
+# --- 1. loading ---------------------------------------------------------------------------------
+
+def test_the_shipped_mentor_and_mentee_checklists_load():
+    mentor = checklist.load(SHIPPED / "mentor.yaml")
+    mentee = checklist.load(SHIPPED / "mentee.yaml")
+
+    assert (mentor.id, mentor.role) == ("mentor", "mentor")
+    assert (mentee.id, mentee.role) == ("mentee", "mentee")
+    assert mentor.items and mentee.items
+    assert all(item.text for item in mentor.items + mentee.items)
+
+
+def test_shared_strategies_appear_in_both_checklists_with_the_same_ids():
+    mentor = checklist.load(SHIPPED / "mentor.yaml")
+    mentee = checklist.load(SHIPPED / "mentee.yaml")
+    shared = checklist.load(SHIPPED / "shared.yaml")
+
+    def shared_of(c):
+        return [s for s in c.strategies if s.group == "shared"]
+
+    shared_ids = [s.id for s in shared.strategies]
+    assert shared_ids, "shared.yaml should hold strategies"
+    assert [s.id for s in shared_of(mentor)] == shared_ids
+    assert [s.id for s in shared_of(mentee)] == shared_ids
+    for in_mentor, in_mentee in zip(shared_of(mentor), shared_of(mentee)):
+        assert [i.id for i in in_mentor.items] == [i.id for i in in_mentee.items]
+        assert [a.id for a in in_mentor.actions] == [a.id for a in in_mentee.actions]
+    assert {s.group for s in mentor.strategies} == {"mentor", "shared"}
+    assert {s.group for s in mentee.strategies} == {"mentee", "shared"}
+
+
+def test_other_becomes_mentee_for_mentors_and_mentor_for_mentees():
+    raw = {i.id: i.text for i in checklist.load(SHIPPED / "shared.yaml").items}
+    with_other = [item_id for item_id, text in raw.items() if "{other}" in text]
+    assert with_other, "shared.yaml should use {other} somewhere"
+
+    mentor = {i.id: i.text for i in checklist.load(SHIPPED / "mentor.yaml").items}
+    mentee = {i.id: i.text for i in checklist.load(SHIPPED / "mentee.yaml").items}
+    for item_id in with_other:
+        assert mentor[item_id] == raw[item_id].replace("{other}", "mentee")
+        assert mentee[item_id] == raw[item_id].replace("{other}", "mentor")
+    for role in ("mentor", "mentee"):
+        assert "{other}" not in json.dumps(checklist.load(SHIPPED / f"{role}.yaml").content())
+
+
+def test_the_shown_statements_say_my_mentee_to_a_mentor():
+    result = run("checklists", "show", "mentor")
+
+    assert result.exit_code == 0
+    assert "{other}" not in result.stdout
+    assert "kept the small promises I made to my mentee" in " ".join(result.stdout.split())
+
+
+def test_fingerprint_is_the_same_on_every_load(tmp_path):
+    first = checklist.load(SHIPPED / "mentor.yaml").sha256
+    second = checklist.load(SHIPPED / "mentor.yaml").sha256
+    copy = tmp_path / "copy"
+    shutil.copytree(SHIPPED, copy)
+
+    assert first == second == checklist.load(copy / "mentor.yaml").sha256
+    assert len(first) == 64
+    shown = json.loads(run("checklists", "show", "mentor", "--format", "json").stdout)
+    assert shown["sha256"] == first
+
+
+def test_fingerprint_changes_when_a_statement_is_reworded(tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(SHIPPED, copy)
+    before = checklist.load(copy / "mentor.yaml").sha256
+    shared = copy / "shared.yaml"
+    text = shared.read_text(encoding="utf-8")
+    assert "I kept the small promises" in text
+    shared.write_text(text.replace("I kept the small promises", "I kept most small promises"),
+                      encoding="utf-8")
+
+    assert checklist.load(copy / "mentor.yaml").sha256 != before
+
+
+def test_a_custom_checklist_with_its_own_scale_loads(tmp_path):
+    loaded = checklist.load(write(tmp_path, "custom.yaml", CUSTOM))
+
+    assert loaded.id == "custom" and loaded.version == "2" and loaded.role == "mentor"
+    assert (loaded.scale.low, loaded.scale.high) == (1, 4)
+    assert loaded.scale.labels == ("Never", "Sometimes", "Often", "Always")
+    assert loaded.scale.skip_label == "Does not apply"
+    assert [s.id for s in loaded.strategies] == ["listen", "follow_up"]
+    assert {s.group for s in loaded.strategies} == {"mentor"}
+    assert loaded.strategy("listen").items[1].reverse is True
+
+
+def test_a_custom_checklist_file_can_be_used_to_assess(tmp_path):
+    path = write(tmp_path, "custom.yaml", CUSTOM)
+    answers = write(tmp_path, "answers.yaml", BEST_ANSWERS)
+
+    result = run("assess", "--checklist", str(path), "--answers", str(answers),
+                 "--role", "mentor", "--format", "json")
+
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["checklist"]["id"] == "custom"
+    assert shown["checklist"]["sha256"] == checklist.load(path).sha256
+    assert shown["overall"] == 100  # 4 of 4 is the best answer; 1 is best on reverse items
+    stored = json.loads(run("history", "--format", "json").stdout)
+    assert [r["checklist"]["id"] for r in stored] == ["custom"]
+
+
+def test_answers_beyond_a_custom_scale_are_refused(tmp_path):
+    path = write(tmp_path, "custom.yaml", CUSTOM)
+    answers = write(tmp_path, "answers.yaml", BEST_ANSWERS.replace("listen.1: 4", "listen.1: 5"))
+
+    result = run("assess", "--checklist", str(path), "--answers", str(answers),
+                 "--role", "mentor")
+
+    assert result.exit_code == 2
+    assert "listen.1" in result.stderr and "use 1 to 4" in result.stderr
+    assert "nothing was saved" in result.stderr
+
+
+def test_a_custom_checklist_in_the_home_folder_is_found_by_id(tmp_path, trustcheck_home):
+    write(trustcheck_home / "checklists", "custom.yaml", CUSTOM)
+    answers = write(tmp_path, "answers.yaml", BEST_ANSWERS)
+
+    result = run("assess", "--checklist", "custom", "--answers", str(answers),
+                 "--role", "mentor", "--format", "json")
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["checklist"]["title"] == "Our workshop check"
+
+
+# --- 2. validation: every problem, with file and line --------------------------------------------
+
+def test_duplicate_strategy_id_is_reported_with_both_lines(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+          - id: listen
+            title: Listen again
+            items:
+              - {id: listen.2, text: I listen more.}
+    """)
+
+    problem = problem_at(problems_of(path), path, 10, "'listen'", "used twice", "line 6")
+    assert "unique" in problem
+
+
+def test_duplicate_item_id_is_reported_with_its_line(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - id: listen.1
+                text: I listen.
+              - id: listen.1
+                text: I listen more.
+    """)
+
+    problem_at(problems_of(path), path, 11, "'listen.1'", "used twice", "first used on line 9")
+
+
+def test_duplicate_action_id_is_reported_with_its_line(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+            actions:
+              - id: listen.pause
+                text: Pause before you answer.
+              - id: listen.pause
+                text: Count to three.
+    """)
+
+    problem_at(problems_of(path), path, 13, "'listen.pause'", "used twice", "line 11")
+
+
+def test_a_misspelt_key_gets_a_did_you_mean_hint(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - id: listen.1
+                txet: I listen.
+    """)
+    problems = problems_of(path)
+
+    problem_at(problems, path, 10, "'txet' is not something trustcheck knows",
+               "Did you mean 'text'?")
+    problem_at(problems, path, 9, "the item 'listen.1' has no 'text'")
+
+
+def test_a_misspelt_top_level_key_gets_a_hint(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        titel: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+
+    problem_at(problems_of(path), path, 3, "'titel'", "Did you mean 'title'?")
+
+
+def test_an_item_without_text_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - id: listen.1
+                text: I listen.
+              - id: listen.2
+                text: "   "
+    """)
+
+    problem = problem_at(problems_of(path), path, 12, "the item 'listen.2' has no 'text'")
+    assert "please add its text" in problem
+
+
+def test_a_strategy_without_a_title_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+
+    problem_at(problems_of(path), path, 6, "the strategy 'listen' has no 'title'")
+
+
+def test_a_strategy_with_no_items_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items: []
+          - id: follow_up
+            title: Follow up
+    """)
+    problems = problems_of(path)
+
+    problem_at(problems, path, 8, "the strategy 'listen'", "empty 'items'", "add at least one")
+    problem_at(problems, path, 9, "the strategy 'follow_up' has no 'items'", "add at least one")
+
+
+def test_a_scale_without_labels_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        scale:
+          low: 1
+          high: 4
+          labels: []
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+
+    problem_at(problems_of(path), path, 8, "the scale needs 'labels'", "4 names, one per point")
+
+
+def test_a_scale_running_backwards_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        scale:
+          low: 4
+          high: 4
+          labels: [Always]
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+
+    problem_at(problems_of(path), path, 5, "runs from 4 to 4",
+               "'high' must be larger than 'low'")
+
+
+def test_a_scale_with_too_few_labels_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        scale:
+          low: 1
+          high: 4
+          labels: [Never, Sometimes, Always]
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+
+    problem_at(problems_of(path), path, 8, "4 points (1 to 4) but 3 labels",
+               "one non-empty label per point")
+
+
+@pytest.mark.parametrize("written, shown", [("yes please", "yes please"), ("1", "1")])
+def test_a_reverse_flag_that_is_not_true_or_false_is_reported(tmp_path, written, shown):
+    path = write(tmp_path, "c.yaml", f"""
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - id: listen.1
+                text: I listen.
+                reverse: {written}
+    """)
+
+    problem_at(problems_of(path), path, 11, "'reverse' of the item 'listen.1'",
+               "should be true or false", f"not '{shown}'")
+
+
+def test_an_obstacle_naming_an_unknown_strategy_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+        obstacles:
+          - id: rushing
+            title: Rushing
+            signals: [listne]
+            remedy: Slow down.
+    """)
+
+    problem_at(problems_of(path), path, 11, "the obstacle 'rushing'", "'listne'",
+               "does not have", "Did you mean 'listen'?")
+
+
+def test_a_role_other_than_mentor_or_mentee_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: coach
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+
+    problem_at(problems_of(path), path, 4, "'role' should be mentor or mentee, not 'coach'")
+
+
+def test_missing_id_version_and_title_are_all_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        # no id, version or title
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+    problems = problems_of(path)
+
+    assert len(problems) == 3
+    problem_at(problems, path, 2, "the checklist has no 'id'", "every checklist needs one")
+    problem_at(problems, path, 2, "the checklist has no 'version'", "version: 1")
+    problem_at(problems, path, 2, "the checklist has no 'title'")
+
+
+def test_a_strategy_without_an_id_is_reported_in_plain_words(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+
+    problem_at(problems_of(path), path, 6, "a strategy has no 'id'",
+               "every strategy needs one that never changes")
+
+
+def test_an_empty_file_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", "# nothing here yet\n")
+
+    problem_at(problems_of(path), path, 1, "the file is empty", "needs an id, a title")
+
+
+def test_a_file_that_is_a_list_not_a_checklist_is_reported(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        - id: listen
+        - id: follow_up
+    """)
+
+    problem_at(problems_of(path), path, 1, "the checklist should be a set of 'key: value' lines")
+
+
+def test_a_missing_included_file_is_reported_at_the_include_line(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        include:
+          - shared.yaml
+          - sahred.yaml
+    """)
+    problems = problems_of(path)
+
+    assert len([p for p in problems if "was not found" in p]) == 2
+    problem_at(problems, path, 6, "'shared.yaml' was not found next to this file")
+    problem_at(problems, path, 7, "'sahred.yaml' was not found next to this file")
+
+
+def test_including_a_full_checklist_is_refused(tmp_path):
+    shutil.copy(SHIPPED / "shared.yaml", tmp_path / "shared.yaml")
+    shutil.copy(SHIPPED / "mentee.yaml", tmp_path / "mentee.yaml")
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        include:
+          - mentee.yaml
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+
+    problem_at(problems_of(path), path, 6, "'mentee.yaml' is a full checklist",
+               "only parts without 'role' or 'include' can be included")
+
+
+def test_an_id_used_again_in_an_included_file_is_reported(tmp_path):
+    write(tmp_path, "part.yaml", """
+        id: part
+        version: 1
+        title: Part
+        strategies:
+          - id: listen
+            title: Listen (part)
+            items:
+              - id: listen.1
+                text: I listen to the part.
+    """)
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        include:
+          - part.yaml
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+    problems = problems_of(path)
+
+    assert len(problems) == 2
+    problem_at(problems, path, 6, "strategy id 'listen'", "part.yaml (line 5)",
+               "unique across included files")
+    problem_at(problems, path, 6, "item id 'listen.1'", "part.yaml (line 8)")
+
+
+def test_problems_inside_an_included_file_name_that_file(tmp_path):
+    part = write(tmp_path, "part.yaml", """
+        id: part
+        version: 1
+        title: Part
+        strategies:
+          - id: listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        include: [part.yaml]
+    """)
+
+    problem_at(problems_of(path), part, 5, "the strategy 'listen' has no 'title'")
+
+
+def test_every_problem_in_a_file_is_listed_together(tmp_path):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            title: Listen
+            items:
+              - id: listen.1
+                text: I listen.
+              - id: listen.1
+                txt: I listen more.
+                reverse: yes please
+          - id: listen
+            items: []
+        obstacles:
+          - id: rushing
+            title: Rushing
+            remedy: Slow down.
+            signals: [hurry]
+    """)
+
+    result = run("checklists", "validate", str(path))
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"{path}: 8 problems."
+    problems = problems_of(path)
+    assert len(problems) == 8
+    problem_at(problems, path, 12, "'txt'", "Did you mean 'text'?")
+    problem_at(problems, path, 11, "'listen.1' is used twice")
+    problem_at(problems, path, 11, "the item 'listen.1' has no 'text'")
+    problem_at(problems, path, 13, "should be true or false")
+    problem_at(problems, path, 14, "'listen' is used twice")
+    problem_at(problems, path, 14, "the strategy 'listen' has no 'title'")
+    problem_at(problems, path, 15, "empty 'items'")
+    problem_at(problems, path, 17, "'hurry'")
+
+
+def test_using_a_broken_checklist_lists_its_problems_and_saves_nothing(tmp_path, trustcheck_home):
+    path = write(tmp_path, "c.yaml", """
+        id: c
+        version: 1
+        title: C
+        role: mentor
+        strategies:
+          - id: listen
+            titel: Listen
+            items:
+              - {id: listen.1, text: I listen.}
+    """)
+    answers = write(tmp_path, "answers.yaml", "answers:\n  listen.1: 3\n")
+
+    result = run("assess", "--checklist", str(path), "--answers", str(answers), "--role", "mentor")
+
+    assert result.exit_code == 2
+    assert f"The checklist {path} has 2 problems" in result.stderr
+    assert f"{path}, line 7: 'titel'" in result.stderr
+    assert not (trustcheck_home / "history.db").exists()
+
+
+# --- 3. `trustcheck checklists` -----------------------------------------------------------------
+
+def test_validate_reports_the_bad_file_and_says_the_good_one_is_valid(tmp_path):
+    good = write(tmp_path, "good.yaml", CUSTOM)
+    bad = write(tmp_path, "bad.yaml", CUSTOM.replace("high: 4", "high: 5"))
+
+    result = run("checklists", "validate", str(good), str(bad))
+
+    assert result.exit_code == 2
+    assert f"{good}: valid." in result.stderr
+    assert f"{bad}: 1 problem." in result.stderr
+    assert f"{bad}, line 9: the scale has 5 points (1 to 5) but 4 labels" in result.stderr
+    assert result.stdout == ""
+
+
+def test_validate_exits_0_when_every_file_is_valid(tmp_path):
+    good = write(tmp_path, "good.yaml", CUSTOM)
+
+    result = run("checklists", "validate", str(good), str(SHIPPED / "mentor.yaml"))
+
+    assert result.exit_code == 0
+    assert f"{good}: valid." in result.stderr
+    assert "problem" not in result.stderr
+
+
+def test_validate_names_a_file_that_does_not_exist(tmp_path):
+    missing = tmp_path / "missing.yaml"
+
+    result = run("checklists", "validate", str(missing))
+
+    assert result.exit_code == 2
+    assert f"There is no file at {missing}" in result.stderr
+
+
+def test_list_shows_the_built_in_checklists():
+    result = run("checklists", "list")
+
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[2:] if line.strip()}
+    assert set(rows) == {"mentor", "mentee"}
+    assert "built in" in rows["mentor"] and "33" in rows["mentor"]
+    assert "built in" in rows["mentee"]
+    assert "shared" not in result.stdout
+    assert result.stderr == ""
+
+
+def test_list_shows_a_checklist_put_in_the_home_folder(trustcheck_home):
+    write(trustcheck_home / "checklists", "custom.yaml", CUSTOM)
+
+    result = run("checklists", "list")
+
+    assert result.exit_code == 0
+    ids = [line.split()[0] for line in result.stdout.splitlines()[2:] if line.strip()]
+    assert {"custom", "mentor", "mentee"} <= set(ids)
+    assert "Our workshop check" in result.stdout
+
+
+def test_list_reports_a_broken_home_checklist_without_crashing(trustcheck_home):
+    folder = trustcheck_home / "checklists"
+    write(folder, "custom.yaml", CUSTOM)
+    broken = write(folder, "broken.yaml", CUSTOM.replace("id: custom", "id: broken")
+                   .replace("labels: [Never, Sometimes, Often, Always]", "labels: [Never]"))
+    (folder / "garbled.yaml").write_bytes(b"id: caf\xe9\nrole: mentor\n")
+
+    result = run("checklists", "list")
+
+    assert result.exit_code == 0
+    assert "custom" in result.stdout and "mentor" in result.stdout
+    assert "broken" not in result.stdout
+    assert f"{broken} has problems and is left out" in result.stderr
+    assert f"`trustcheck checklists validate {broken}`" in result.stderr
+    assert f"{folder / 'garbled.yaml'} has problems" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_list_leaves_out_parts_meant_only_for_including(trustcheck_home):
+    folder = trustcheck_home / "checklists"
+    write(folder, "custom.yaml", CUSTOM)
+    shutil.copy(SHIPPED / "shared.yaml", folder / "extra.yaml")
+
+    result = run("checklists", "list", "--format", "json")
+
+    assert result.exit_code == 0
+    assert sorted(x["id"] for x in json.loads(result.stdout)) == ["custom", "mentee", "mentor"]
+    assert result.stderr == ""
+
+
+def test_list_as_json_can_be_read_by_other_tools(trustcheck_home):
+    write(trustcheck_home / "checklists", "custom.yaml", CUSTOM)
+
+    result = run("checklists", "list", "--format", "json")
+
+    assert result.exit_code == 0
+    listed = {x["id"]: x for x in json.loads(result.stdout)}
+    assert set(listed) == {"custom", "mentor", "mentee"}
+    assert listed["mentor"]["builtin"] is True and listed["mentor"]["role"] == "mentor"
+    assert listed["mentor"]["statements"] == 33
+    assert listed["mentor"]["sha256"] == checklist.load(SHIPPED / "mentor.yaml").sha256
+    assert listed["custom"]["builtin"] is False
+    assert listed["custom"]["path"] == str(trustcheck_home / "checklists" / "custom.yaml")
+    assert listed["custom"]["scale"] == {"low": 1, "high": 4, "skip": "Does not apply",
+                                         "labels": ["Never", "Sometimes", "Often", "Always"]}
+
+
+def test_show_prints_every_statement_of_the_mentor_checklist():
+    result = run("checklists", "show", "mentor")
+
+    assert result.exit_code == 0
+    shown = " ".join(result.stdout.split())
+    loaded = checklist.load(SHIPPED / "mentor.yaml")
+    for item in loaded.items:
+        assert " ".join(item.text.split()) in shown, item.id
+    for strategy in loaded.strategies:
+        assert strategy.title in shown
+
+
+def test_show_of_an_unknown_checklist_names_the_available_ones():
+    result = run("checklists", "show", "nope")
+
+    assert result.exit_code == 2
+    assert "There is no checklist called 'nope'" in result.stderr
+    assert "available: mentee, mentor" in result.stderr
+    assert "trustcheck checklists list" in result.stderr
+    assert result.stdout == ""
+
+
+def test_show_prints_markup_and_control_characters_in_a_title_harmlessly(tmp_path, trustcheck_home):
+    path = write(tmp_path, "odd.yaml", r"""
+        id: odd
+        version: 1
+        title: "Plan [bold]x[/] \e[31mred"
+        role: mentor
+        strategies:
+          - id: listen
+            title: "Listen [red]now[/]"
+            items:
+              - {id: listen.1, text: "I listen \e]0;owned\a well."}
+    """)
+    assert "\x1b" in checklist.load(path).title
+
+    result = run("checklists", "show", str(path))
+
+    assert result.exit_code == 0
+    assert "Plan [bold]x[/]" in result.stdout
+    assert "Listen [red]now[/]" in result.stdout
+    assert "red" in result.stdout and "well." in result.stdout
+    assert "\x1b" not in result.stdout and "\a" not in result.stdout
+
+    write(trustcheck_home / "checklists", "odd.yaml", path.read_text(encoding="utf-8"))
+    listed = run("checklists", "list")
+    assert listed.exit_code == 0
+    assert "Plan [bold]x[/]" in listed.stdout
+    assert "\x1b" not in listed.stdout

@@ -1,0 +1,255 @@
+"""The interactive questionnaire, driven key by key in a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sqlite3
+import sys
+import termios
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from trustcheck.checklist import Checklist, builtin_folder, find
+
+TOTAL = 33
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def builtin(role: str) -> Checklist:
+    return find(role, [(builtin_folder(), True)])
+
+
+MENTOR = builtin("mentor")
+
+
+def spawn(*args: str, home: Path) -> pexpect.spawn:
+    """`trustcheck assess ARGS` in a fresh 40x120 terminal; everything it shows is recorded."""
+    env = dict(os.environ, TRUSTCHECK_HOME=str(home), NO_COLOR="1")
+    child = pexpect.spawn(sys.executable, ["-m", "trustcheck", "assess", *args], env=env,
+                          encoding="utf-8", timeout=15, dimensions=(40, 120))
+    child.logfile_read = io.StringIO()
+    child.delaybeforesend = None  # each key is sent only once its statement is on screen
+    return child
+
+
+def screen(child: pexpect.spawn) -> str:
+    """Everything the person has seen so far, without colour codes or carriage returns."""
+    return ANSI.sub("", child.logfile_read.getvalue()).replace("\r", "")
+
+
+def start(child: pexpect.spawn) -> None:
+    child.expect_exact("Press any key to start")
+    child.send("x")
+
+
+def at_statement(child: pexpect.spawn, number: int) -> None:
+    """Wait until statement NUMBER is on screen (and not, say, 11 when waiting for 1)."""
+    child.expect(rf"(?<![0-9]){number}/{TOTAL}")
+
+
+def answer(child: pexpect.spawn, first: int, keys: str) -> None:
+    """Press one key for each statement from FIRST on, waiting for each to be shown."""
+    for number, key in enumerate(keys, start=first):
+        at_statement(child, number)
+        child.send(key)
+
+
+def finish(child: pexpect.spawn) -> int:
+    """Wait for the program to end; its exit status."""
+    child.expect(pexpect.EOF)
+    child.wait()  # not close() alone: it would kill a child still busy shutting down
+    child.close()
+    assert child.signalstatus is None, "trustcheck was killed by a signal instead of exiting"
+    return child.exitstatus
+
+
+def stored(home: Path) -> list[dict]:
+    """The assessments in the history file, each with its answers by statement id."""
+    database = home / "history.db"
+    if not database.exists():
+        return []
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT id, role, partner FROM assessments").fetchall()
+        found = []
+        for assessment_id, role, partner in rows:
+            answers = dict(db.execute(
+                "SELECT item_id, value FROM answers WHERE assessment_id = ?", (assessment_id,)))
+            found.append({"role": role, "partner": partner, "answers": answers})
+    db.close()
+    return found
+
+
+@pytest.mark.parametrize("role", ["mentor", "mentee"])
+def test_intro_says_the_role_the_length_and_that_answers_stay_on_this_computer(
+        role: str, trustcheck_home: Path) -> None:
+    child = spawn("--role", role, home=trustcheck_home)
+    child.expect_exact("Press any key to start")
+    intro = screen(child)
+    child.send("q")
+    assert finish(child) == 0
+
+    assert f"answering as a {role}" in intro
+    assert f"{TOTAL} statements" in intro
+    assert re.search(r"about \d+ minutes", intro)
+    assert "saved only on this computer" in intro
+    # The place is named in full (a long path may wrap onto the next line).
+    assert str(trustcheck_home / "history.db") in "".join(intro.split())
+    assert "Nothing you answer leaves this computer." in intro
+
+
+def test_full_run_saves_exactly_the_answers_typed_including_a_changed_and_a_skipped_one(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", "--partner", "Sam", home=trustcheck_home)
+    start(child)
+    at_statement(child, 1)
+    child.send("4")
+    at_statement(child, 2)
+    child.send("b")  # change my mind about the first one
+    at_statement(child, 1)
+    child.expect_exact("(your answer: 4)")
+    child.send("5")
+    at_statement(child, 2)
+    child.send("s")
+    at_statement(child, 3)
+    child.send("?")
+    child.expect_exact("How to answer")
+    child.send("z")
+    child.expect_exact("Please press 1 to 5, s, b, ? or q.")
+    child.send("2")
+    rest = "".join("12345"[i % 5] for i in range(TOTAL - 3))
+    answer(child, 4, rest)
+    child.expect_exact(f"All done: {TOTAL - 1} answered, 1 skipped.")
+    child.send("\r")
+    assert finish(child) == 0
+    assert "Saved in your history as" in screen(child)
+
+    typed = {1: 5, 2: None, 3: 2} | {number: int(key) for number, key in enumerate(rest, 4)}
+    expected = {item.id: typed[number] for number, item in enumerate(MENTOR.items, 1)}
+    [saved] = stored(trustcheck_home)
+    assert saved["answers"] == expected
+    assert saved["partner"] == "Sam"
+    assert saved["role"] == "mentor"
+
+
+def test_b_on_the_summary_reopens_the_last_statement_so_it_can_be_changed(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "4" * TOTAL)
+    child.expect_exact(f"All done: {TOTAL} answered, 0 skipped.")
+    child.send("b")
+    at_statement(child, TOTAL)
+    child.expect_exact("(your answer: 4)")
+    child.send("1")
+    child.expect_exact(f"All done: {TOTAL} answered, 0 skipped.")
+    child.send("\r")
+    assert finish(child) == 0
+
+    [saved] = stored(trustcheck_home)
+    last = MENTOR.items[-1].id
+    assert saved["answers"][last] == 1
+    assert all(value == 4 for item_id, value in saved["answers"].items() if item_id != last)
+
+
+def test_each_statement_shows_its_strategy_heading_progress_and_the_scale(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "3" * TOTAL)
+    child.expect_exact("All done")
+    child.send("q")
+    assert finish(child) == 0
+
+    lines = screen(child).split("\n")
+    assert any(line.startswith(f"12/{TOTAL}  ") for line in lines)
+    starts = [next(i for i, line in enumerate(lines) if line.startswith(f"{n}/{TOTAL}  "))
+              for n in range(1, TOTAL + 1)] + [len(lines)]
+    labels = [f"{value} {MENTOR.scale.label(value)}" for value in MENTOR.scale.points]
+    shown_strategy = None
+    for number, item in enumerate(MENTOR.items, 1):
+        at = starts[number - 1]
+        assert item.text[:30] in lines[at], f"statement {number} is not the expected one"
+        if item.strategy != shown_strategy:
+            above = [line for line in lines[:at] if line.strip()][-1]
+            assert above == MENTOR.strategy(item.strategy).title
+            shown_strategy = item.strategy
+        block = " ".join(lines[at:starts[number]])
+        for label in labels:
+            assert label in block, f"'{label}' not in view with statement {number}"
+        assert "s skip" in block and "q quit" in block
+
+
+def test_q_midway_saves_nothing_and_says_so(trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "45345")
+    at_statement(child, 6)
+    child.send("q")
+    assert finish(child) == 0
+
+    assert "nothing was saved" in screen(child)
+    assert stored(trustcheck_home) == []
+
+
+def test_ctrl_c_midway_stops_cleanly_saves_nothing_and_gives_the_terminal_back(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "4444")
+    at_statement(child, 5)
+    assert not termios.tcgetattr(child.child_fd)[3] & termios.ECHO, "keys should not echo"
+    child.send("\x03")
+    child.expect_exact("Nothing was saved.")
+    # Read the terminal's mode before closing: it must be back to echoing what is typed.
+    echo_back = bool(termios.tcgetattr(child.child_fd)[3] & termios.ECHO)
+    assert finish(child) == 130
+
+    seen = screen(child)
+    assert "Stopped. Nothing was saved." in seen
+    assert "Traceback" not in seen
+    assert "KeyboardInterrupt" not in seen
+    assert echo_back
+    assert stored(trustcheck_home) == []
+
+
+def test_no_save_says_so_up_front_and_keeps_nothing(trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentee", "--no-save", home=trustcheck_home)
+    child.expect_exact("Press any key to start")
+    assert "Your answers will not be saved (--no-save)." in screen(child)
+    child.send("x")
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    assert finish(child) == 0
+
+    assert "Not saved (--no-save)." in screen(child)
+    assert stored(trustcheck_home) == []
+
+
+def test_skipping_every_statement_is_refused_plainly_and_nothing_is_saved(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "s" * TOTAL)
+    child.expect_exact(f"All done: 0 answered, {TOTAL} skipped.")
+    child.send("\r")
+    assert finish(child) == 2
+
+    seen = screen(child)
+    assert f"Nothing was saved: only 0 of {TOTAL} statements have an answer" in seen
+    assert "Traceback" not in seen
+    assert stored(trustcheck_home) == []
+
+
+def test_without_a_role_it_asks_for_role_before_any_question(trustcheck_home: Path) -> None:
+    child = spawn(home=trustcheck_home)
+    assert finish(child) == 2
+
+    seen = screen(child)
+    assert "--role mentor or --role mentee" in seen
+    assert "Press any key" not in seen
+    assert stored(trustcheck_home) == []

@@ -1,0 +1,510 @@
+"""The private SQLite history: permissions, schema versions, damage, transactions, concurrency."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from trustcheck import assessment, scoring, store
+from trustcheck import checklist as checklists
+from trustcheck.cli.app import app
+from trustcheck.errors import InputError, StorageError
+from trustcheck.store import Filters, Store
+
+ITEM_LINE = re.compile(r"^(  (?P<id>[a-z0-9][a-z0-9_.-]*):)(?P<rest>\s*#.*)?$")
+START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def answers_file(folder: Path, *template_args: str, value: int = 4) -> Path:
+    """A filled answers file made from `trustcheck template ...` (every statement = value)."""
+    result = run("template", *template_args)
+    assert result.exit_code == 0, result.stderr
+    lines = []
+    for line in result.stdout.splitlines():
+        match = ITEM_LINE.match(line)
+        lines.append(f"{match[1]} {value}{match['rest'] or ''}" if match else line)
+    path = folder / f"answers-{value}-{len(list(folder.glob('answers-*')))}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def mentor() -> checklists.Checklist:
+    return checklists.load(checklists.builtin_folder() / "mentor.yaml")
+
+
+def mentee() -> checklists.Checklist:
+    return checklists.load(checklists.builtin_folder() / "mentee.yaml")
+
+
+def make(id: str, *, minutes: int = 0, role: str = "mentor", partner: str | None = "Sam",
+         cohort: str | None = "spring", value: int = 4) -> assessment.Assessment:
+    """An assessment taken `minutes` after START, every statement answered with `value`."""
+    used = mentor() if role == "mentor" else mentee()
+    return assessment.build(used, {item.id: value for item in used.items}, role=role,
+                            partner=partner, cohort=cohort,
+                            now=START + timedelta(minutes=minutes), id=id)
+
+
+def saved_store(tmp_path: Path, *results: assessment.Assessment) -> Path:
+    path = tmp_path / "data" / "history.db"
+    with Store.open(path) as history:
+        for result in results:
+            history.save(result)
+    return path
+
+
+def count_rows(path: Path) -> dict[str, int]:
+    db = sqlite3.connect(path)
+    try:
+        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("assessments", "answers", "strategy_scores")}
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+
+def test_history_folder_and_files_are_private_even_with_a_permissive_umask(tmp_path, umask_022):
+    folder = tmp_path / "nested" / "data"
+    path = folder / "history.db"
+    history = Store.open(path)
+    try:
+        history.save(make("a1"))
+        assert mode(folder) == 0o700
+        assert mode(path) == 0o600
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{path}{suffix}")
+            assert side.exists(), f"{side.name} should exist while the history is open"
+            assert mode(side) == 0o600, f"{side.name} is {oct(mode(side))}"
+    finally:
+        history.close()
+
+
+def test_first_assess_creates_a_private_data_folder(tmp_path, trustcheck_home, umask_022):
+    answers = answers_file(tmp_path, "--role", "mentor")
+    result = run("assess", "--role", "mentor", "--answers", str(answers))
+    assert result.exit_code == 0, result.stderr
+    assert mode(trustcheck_home) == 0o700
+    assert mode(trustcheck_home / "history.db") == 0o600
+
+
+# --- schema versions -------------------------------------------------------------------------
+
+
+def test_a_new_history_records_its_schema_version(tmp_path):
+    path = saved_store(tmp_path)
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+        recorded = db.execute("SELECT version, name, applied_at FROM migrations "
+                              "ORDER BY version").fetchall()
+    finally:
+        db.close()
+    assert [row[0] for row in recorded] == list(range(1, store.SCHEMA_VERSION + 1))
+    assert [row[1] for row in recorded] == [name for name, _ in store.MIGRATIONS]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row[2]) for row in recorded)
+
+    with Store.open(path) as again:  # reopening migrates nothing twice
+        assert again.count() == 0
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("SELECT count(*) FROM migrations").fetchone()[0] == store.SCHEMA_VERSION
+    finally:
+        db.close()
+
+
+def _from_the_future(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 5}")
+    db.close()
+
+
+def test_a_history_from_a_newer_trustcheck_is_refused_and_left_untouched(tmp_path):
+    path = saved_store(tmp_path, make("a1"))
+    _from_the_future(path)
+    before = sha256_of(path)
+
+    with pytest.raises(StorageError) as caught:
+        Store.open(path)
+    assert "newer trustcheck" in caught.value.message
+    assert "please update trustcheck" in caught.value.message
+    assert str(path) in caught.value.message
+    assert sha256_of(path) == before
+
+
+def test_cli_refuses_a_newer_history_with_exit_1_and_changes_nothing(tmp_path):
+    data = tmp_path / "data"
+    path = saved_store(tmp_path, make("a1"))
+    _from_the_future(path)
+    before = sha256_of(path)
+    answers = answers_file(tmp_path, "--role", "mentor")
+
+    for command in (["history"], ["history", "show", "last"],
+                    ["assess", "--role", "mentor", "--answers", str(answers)]):
+        result = run("--data-dir", str(data), *command)
+        assert result.exit_code == 1, command
+        assert "newer trustcheck" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert sha256_of(path) == before
+
+
+# --- damaged files ---------------------------------------------------------------------------
+
+
+def _assert_damage_reported(result, path: Path) -> None:
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1, message
+    assert str(path) in message
+    assert "backup" in message
+    assert "Traceback" not in message
+
+
+def _assert_suggested_commands_exist(message: str) -> None:
+    """Every `trustcheck ...` command a message suggests must really exist."""
+    for suggested in re.findall(r"`trustcheck ([a-z ]+)", message):
+        words = suggested.split()
+        result = run(*words, "--help")
+        assert result.exit_code == 0, f"the message suggests `trustcheck {suggested}`, " \
+                                      "which does not exist"
+
+
+def test_a_file_of_garbage_is_reported_as_damaged_and_left_alone(trustcheck_home):
+    trustcheck_home.mkdir(mode=0o700)
+    path = trustcheck_home / "history.db"
+    path.write_bytes(b"this is not a database, just some notes\n" * 200)
+    before = sha256_of(path)
+
+    result = run("history")
+    _assert_damage_reported(result, path)
+    _assert_suggested_commands_exist(result.stderr)
+    assert sha256_of(path) == before
+
+
+def test_a_history_damaged_in_the_middle_is_reported_and_left_alone(tmp_path, trustcheck_home):
+    answers = answers_file(tmp_path, "--role", "mentor")
+    for partner in ("Sam", "Ada", "Kim"):
+        saved = run("assess", "--role", "mentor", "--answers", str(answers), "--partner", partner)
+        assert saved.exit_code == 0, saved.stderr
+    path = trustcheck_home / "history.db"
+    db = sqlite3.connect(path)
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'assessments'").fetchone()[0]
+    db.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    for offset in range(start, start + page_size):
+        data[offset] ^= 0xA5  # flip bits across the whole page holding the assessments
+    path.write_bytes(bytes(data))
+    before = sha256_of(path)
+
+    for command in (["history"], ["history", "show", "last"]):
+        result = run(*command)
+        _assert_damage_reported(result, path)
+        _assert_suggested_commands_exist(result.stderr)
+        assert sha256_of(path) == before
+
+
+# --- transactions ----------------------------------------------------------------------------
+
+
+def test_a_save_that_fails_midway_leaves_nothing_behind(tmp_path):
+    path = saved_store(tmp_path)
+    good = make("b1")
+    broken = dataclasses.replace(make("a1"), strategies=good.strategies + good.strategies[:1])
+
+    with Store.open(path) as history:
+        with pytest.raises(StorageError) as caught:
+            history.save(broken)
+        assert str(path) in caught.value.message
+        assert count_rows(path) == {"assessments": 0, "answers": 0, "strategy_scores": 0}
+        history.save(good)  # the store is still usable afterwards
+    assert count_rows(path) == {"assessments": 1, "answers": len(mentor().items),
+                                "strategy_scores": len(mentor().strategies)}
+
+
+def test_assess_whose_save_fails_midway_exits_1_and_history_stays_empty(tmp_path, monkeypatch,
+                                                                         trustcheck_home):
+    answers = answers_file(tmp_path, "--role", "mentor")
+    real_score = scoring.score
+
+    def doubled(checklist, given):
+        scores = real_score(checklist, given)
+        return scoring.Scores(scores.strategies + scores.strategies[-1:], scores.overall)
+
+    monkeypatch.setattr(scoring, "score", doubled)
+    result = run("assess", "--role", "mentor", "--answers", str(answers), "--format", "json")
+    assert result.exit_code == 1
+    assert result.stdout == "", "a result that was not saved must not be shown as if it were"
+    assert "Traceback" not in result.stderr
+    assert str(trustcheck_home / "history.db") in result.stderr
+    assert count_rows(trustcheck_home / "history.db") == {
+        "assessments": 0, "answers": 0, "strategy_scores": 0}
+
+
+# --- concurrency -----------------------------------------------------------------------------
+
+WORKER = textwrap.dedent("""
+    import os, sys, time
+    go, report, answers, name, runs = sys.argv[1:6]
+    from trustcheck.cli import main
+    import trustcheck.cli.app, trustcheck.cli.assess, trustcheck.store
+    open(report + ".ready", "w").close()
+    while not os.path.exists(go):
+        time.sleep(0.002)
+    codes = []
+    for number in range(int(runs)):
+        sys.argv = ["trustcheck", "assess", "--role", "mentor", "--answers", answers,
+                    "--partner", f"{name}-{number}", "--format", "json"]
+        try:
+            main()
+            codes.append(0)
+        except SystemExit as exc:
+            codes.append(exc.code if isinstance(exc.code, int) else 1)
+    with open(report, "w") as out:
+        out.write(" ".join(map(str, codes)))
+""")
+
+
+def _start_workers(tmp_path: Path, answers: Path, homes: list[Path], runs: int,
+                   tag: str) -> list[tuple[subprocess.Popen, Path, str]]:
+    """One worker process per entry of homes (repeat a home to share it), started together."""
+    go = tmp_path / f"go-{tag}"
+    workers = []
+    for number, home in enumerate(homes):
+        report = tmp_path / f"report-{tag}-{number}"
+        process = subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(go), str(report), str(answers), f"w{number}",
+             str(runs)],
+            env={**os.environ, "TRUSTCHECK_HOME": str(home)}, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        workers.append((process, report, f"w{number}"))
+    # Start them all together, once every worker has finished importing.
+    while not all(Path(f"{report}.ready").exists() or process.poll() is not None
+                  for process, report, _ in workers):
+        time.sleep(0.01)
+    go.touch()
+    return workers
+
+
+def _finish(workers) -> list[tuple[list[int], str]]:
+    outcomes = []
+    for process, report, _ in workers:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr
+        codes = [int(code) for code in report.read_text().split()]
+        outcomes.append((codes, stderr))
+    return outcomes
+
+
+def test_six_processes_assessing_at_once_all_land(tmp_path, trustcheck_home):
+    answers = answers_file(tmp_path, "--role", "mentor")
+    workers = _start_workers(tmp_path, answers, [trustcheck_home] * 6, runs=10, tag="many")
+    outcomes = _finish(workers)
+
+    for codes, stderr in outcomes:
+        assert codes == [0] * 10, stderr
+        assert "locked" not in stderr.lower()
+        assert "busy" not in stderr.lower()
+        assert stderr.count("Saved in your history") == 10
+    with Store.open(trustcheck_home / "history.db") as history:
+        stored = history.list(limit=0)
+    assert len(stored) == 60
+    assert sorted(r.partner for r in stored) == sorted(
+        f"w{w}-{n}" for w in range(6) for n in range(10))
+
+
+def test_two_first_runs_at_once_on_an_empty_folder_both_succeed(tmp_path):
+    answers = answers_file(tmp_path, "--role", "mentor")
+    homes = [tmp_path / f"fresh-{attempt}" for attempt in range(8)]
+    workers = _start_workers(tmp_path, answers, [home for home in homes for _ in (1, 2)],
+                             runs=1, tag="first")
+    for codes, stderr in _finish(workers):
+        assert codes == [0], stderr
+        assert "locked" not in stderr.lower()
+    for home in homes:
+        path = home / "history.db"
+        assert count_rows(path)["assessments"] == 2
+        db = sqlite3.connect(path)
+        try:
+            assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+            assert db.execute("SELECT count(*) FROM migrations").fetchone()[0] == \
+                store.SCHEMA_VERSION
+        finally:
+            db.close()
+
+
+# --- stored results are frozen ---------------------------------------------------------------
+
+CUSTOM = """\
+id: pilot
+version: 1
+title: Pilot trust check
+role: mentor
+strategies:
+  - id: listening
+    title: Listen actively
+    items:
+      - id: listening.1
+        text: In our recent meetings, I asked a follow-up question.
+      - id: listening.2
+        text: In our recent meetings, I checked my phone while my mentee talked.
+        reverse: true
+  - id: honesty
+    title: Be honest
+    items:
+      - id: honesty.1
+        text: I said when I was unsure.
+"""
+
+
+def test_editing_a_checklist_later_never_changes_a_stored_result(tmp_path):
+    custom = tmp_path / "pilot.yaml"
+    custom.write_text(CUSTOM, encoding="utf-8")
+    answers = answers_file(tmp_path, "--checklist", str(custom), value=4)
+    taken = run("assess", "--checklist", str(custom), "--answers", str(answers),
+                "--format", "json")
+    assert taken.exit_code == 0, taken.stderr
+    original = json.loads(taken.stdout)
+    assert original["checklist"]["id"] == "pilot"
+    assert original["checklist"]["sha256"] == checklists.load(custom).sha256
+
+    custom.write_text(CUSTOM.replace("version: 1", "version: 2")
+                      .replace("I said when I was unsure.", "I admitted a mistake.")
+                      .replace("title: Be honest", "title: Own your mistakes")
+                      .replace("        reverse: true\n", ""), encoding="utf-8")
+    assert checklists.load(custom).sha256 != original["checklist"]["sha256"]
+
+    shown = run("history", "show", "last", "--format", "json")
+    assert shown.exit_code == 0, shown.stderr
+    stored = json.loads(shown.stdout)
+    assert stored["checklist"] == original["checklist"]
+    assert stored["checklist"]["version"] == "1"
+    assert stored["strategies"] == original["strategies"]
+    assert stored["overall"] == original["overall"]
+    assert stored == original
+
+    as_text = run("history", "show", "last")
+    assert "Be honest" in as_text.stdout
+    assert "Own your mistakes" not in as_text.stdout
+
+
+# --- listing and finding ---------------------------------------------------------------------
+
+
+def test_list_is_newest_first_by_when_it_was_taken_not_when_it_was_saved(tmp_path):
+    path = saved_store(tmp_path, make("c-middle", minutes=10), make("a-newest", minutes=20),
+                       make("b-oldest", minutes=0))
+    with Store.open(path) as history:
+        assert [r.id for r in history.list()] == ["a-newest", "c-middle", "b-oldest"]
+        assert [r.id for r in history.list(limit=2)] == ["a-newest", "c-middle"]
+        assert len(history.list(limit=0)) == 3
+        assert len(history.list(limit=None)) == 3
+        newest = history.list(limit=1)[0]
+    assert newest.created_at == START + timedelta(minutes=20)
+    assert newest == make("a-newest", minutes=20)  # read back exactly as it was saved
+
+
+def test_list_filters_by_role_partner_and_cohort(tmp_path):
+    path = saved_store(
+        tmp_path,
+        make("m-sam-spring", minutes=1, partner="Sam", cohort="spring"),
+        make("m-ada-autumn", minutes=2, partner="Ada", cohort="autumn"),
+        make("e-ada-spring", minutes=3, role="mentee", partner="Ada", cohort="spring"),
+        make("m-none", minutes=4, partner=None, cohort=None),
+    )
+    with Store.open(path) as history:
+        def ids(**filters: str) -> list[str]:
+            return [r.id for r in history.list(Filters(**filters), limit=0)]
+
+        assert ids() == ["m-none", "e-ada-spring", "m-ada-autumn", "m-sam-spring"]
+        assert ids(role="mentee") == ["e-ada-spring"]
+        assert ids(role="mentor") == ["m-none", "m-ada-autumn", "m-sam-spring"]
+        assert ids(partner="Ada") == ["e-ada-spring", "m-ada-autumn"]
+        assert ids(cohort="spring") == ["e-ada-spring", "m-sam-spring"]
+        assert ids(role="mentor", partner="Ada", cohort="autumn") == ["m-ada-autumn"]
+        assert ids(partner="ada") == []  # names are matched exactly
+
+
+def test_get_finds_by_unique_prefix_full_id_or_last(tmp_path):
+    path = saved_store(tmp_path, make("abc111", minutes=5), make("abc222", minutes=1),
+                       make("def333", minutes=3))
+    with Store.open(path) as history:
+        assert history.get("abc1").id == "abc111"
+        assert history.get("abc222").id == "abc222"
+        assert history.get("d").id == "def333"
+        assert history.get("last").id == "abc111"  # newest taken, though saved first
+
+        with pytest.raises(InputError) as ambiguous:
+            history.get("abc")
+        assert "More than one assessment" in ambiguous.value.message
+        assert "type more of the id" in ambiguous.value.message
+
+        with pytest.raises(InputError) as unknown:
+            history.get("zzz")
+        assert "no saved assessment with the id 'zzz'" in unknown.value.message
+
+        for wildcard in ("%", "_bc111", "abc%"):
+            with pytest.raises(InputError):
+                history.get(wildcard)  # typed literally, never as a pattern
+
+
+def test_get_last_on_an_empty_history_says_there_is_nothing_yet(tmp_path):
+    path = saved_store(tmp_path)
+    with Store.open(path) as history:
+        with pytest.raises(InputError) as caught:
+            history.get("last")
+    assert "no saved assessments yet" in caught.value.message
+    assert "trustcheck assess" in caught.value.message
+
+
+def test_ambiguous_prefix_on_the_command_line_exits_2(tmp_path, trustcheck_home):
+    saved_store(tmp_path, make("abc111"), make("abc222"))
+    data = str(tmp_path / "data")
+    result = run("--data-dir", data, "history", "show", "abc")
+    assert result.exit_code == 2
+    assert "More than one assessment" in result.stderr
+    shown = run("--data-dir", data, "history", "show", "abc2", "--format", "json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["id"] == "abc222"
