@@ -74,8 +74,8 @@ class CommandFailed(CannotMeasure):
 
 def run_checked(argv: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
     """Run a command, capturing its output; raise CommandFailed if it exits with non-zero."""
-    completed = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, **kwargs)
+    completed = subprocess.run(argv, env=env, capture_output=True, stdin=subprocess.DEVNULL,
+                               **kwargs)
     if completed.returncode != 0:
         raise CommandFailed(argv, completed)
     return completed

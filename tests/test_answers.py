@@ -15,13 +15,14 @@ from trustcheck import checklist as checklists
 from trustcheck.checklist import Checklist
 from trustcheck.cli.app import app
 from trustcheck.errors import InputError
+from trustcheck.paths import builtin_folder
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
 def mentor() -> Checklist:
-    return checklists.load(checklists.builtin_folder() / "mentor.yaml")
+    return checklists.load(builtin_folder() / "mentor.yaml")
 
 
 def item_ids() -> list[str]:

@@ -126,7 +126,7 @@ def test_shared_strategies_appear_in_both_checklists_with_the_same_ids():
     assert shared_ids, "shared.yaml should hold strategies"
     assert [s.id for s in shared_of(mentor)] == shared_ids
     assert [s.id for s in shared_of(mentee)] == shared_ids
-    for in_mentor, in_mentee in zip(shared_of(mentor), shared_of(mentee)):
+    for in_mentor, in_mentee in zip(shared_of(mentor), shared_of(mentee), strict=False):
         assert [i.id for i in in_mentor.items] == [i.id for i in in_mentee.items]
         assert [a.id for a in in_mentor.actions] == [a.id for a in in_mentee.actions]
     assert {s.group for s in mentor.strategies} == {"mentor", "shared"}

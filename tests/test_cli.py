@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from trustcheck import __version__
 from trustcheck import checklist as checklists
 from trustcheck.cli.app import app
+from trustcheck.paths import builtin_folder
 
 ITEM_LINE = re.compile(r"^(  (?P<id>[a-z0-9][a-z0-9_.-]*):)(?P<rest>\s*#.*)?$")
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -40,7 +41,7 @@ def run_process(*args: str, env: dict[str, str] | None = None,
 
 
 def builtin(role: str) -> checklists.Checklist:
-    return checklists.load(checklists.builtin_folder() / f"{role}.yaml")
+    return checklists.load(builtin_folder() / f"{role}.yaml")
 
 
 def template_text(role: str, *extra: str) -> str:
@@ -156,7 +157,7 @@ def test_json_template_names_the_checklist_and_every_item(role):
     assert data["checklist"]["id"] == checklist.id
     assert data["checklist"]["sha256"] == checklist.sha256
     assert [item["id"] for item in data["items"]] == [item.id for item in checklist.items]
-    for entry, item in zip(data["items"], checklist.items):
+    for entry, item in zip(data["items"], checklist.items, strict=False):
         assert set(entry) == {"id", "strategy", "group", "text", "reverse"}
         assert entry["strategy"] == item.strategy
         assert entry["group"] == checklist.strategy(item.strategy).group

@@ -13,7 +13,7 @@ import sysconfig
 from pathlib import Path
 
 import trustcheck
-from trustcheck.checklist import builtin_folder
+from trustcheck.paths import builtin_folder
 
 REPO = Path(__file__).resolve().parent.parent
 PYPROJECT = REPO / "pyproject.toml"

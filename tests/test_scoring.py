@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from trustcheck import checklist as checklists
 from trustcheck import scoring
 from trustcheck.checklist import Checklist, Item, Scale, Strategy
+from trustcheck.paths import builtin_folder
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -42,7 +43,7 @@ def unfavourable(item: Item, scale: Scale) -> int:
 
 @lru_cache(maxsize=1)
 def mentor() -> Checklist:
-    return checklists.load(checklists.builtin_folder() / "mentor.yaml")
+    return checklists.load(builtin_folder() / "mentor.yaml")
 
 
 # --- reverse keying and the ends of the scale ---------------------------------------------------
@@ -247,7 +248,7 @@ def test_flipping_every_answer_mirrors_every_score(answers: dict[str, int | None
     flipped = {key: None if value is None else 6 - value for key, value in answers.items()}
     before = scoring.score(mentor(), answers)
     after = scoring.score(mentor(), flipped)
-    for original, mirrored in zip(before.strategies, after.strategies):
+    for original, mirrored in zip(before.strategies, after.strategies, strict=False):
         assert original.id == mirrored.id
         if original.score is None:
             assert mirrored.score is None

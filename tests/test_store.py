@@ -23,6 +23,7 @@ from trustcheck import assessment, scoring, store
 from trustcheck import checklist as checklists
 from trustcheck.cli.app import app
 from trustcheck.errors import InputError, StorageError
+from trustcheck.paths import builtin_folder
 from trustcheck.store import Filters, Store
 
 ITEM_LINE = re.compile(r"^(  (?P<id>[a-z0-9][a-z0-9_.-]*):)(?P<rest>\s*#.*)?$")
@@ -58,11 +59,11 @@ def answers_file(folder: Path, *template_args: str, value: int = 4) -> Path:
 
 
 def mentor() -> checklists.Checklist:
-    return checklists.load(checklists.builtin_folder() / "mentor.yaml")
+    return checklists.load(builtin_folder() / "mentor.yaml")
 
 
 def mentee() -> checklists.Checklist:
-    return checklists.load(checklists.builtin_folder() / "mentee.yaml")
+    return checklists.load(builtin_folder() / "mentee.yaml")
 
 
 def make(id: str, *, minutes: int = 0, role: str = "mentor", partner: str | None = "Sam",
@@ -492,9 +493,8 @@ def test_get_finds_by_unique_prefix_full_id_or_last(tmp_path):
 
 def test_get_last_on_an_empty_history_says_there_is_nothing_yet(tmp_path):
     path = saved_store(tmp_path)
-    with Store.open(path) as history:
-        with pytest.raises(InputError) as caught:
-            history.get("last")
+    with Store.open(path) as history, pytest.raises(InputError) as caught:
+        history.get("last")
     assert "no saved assessments yet" in caught.value.message
     assert "trustcheck assess" in caught.value.message
 

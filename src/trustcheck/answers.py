@@ -56,9 +56,35 @@ def clean_label(value: Any, what: str, problems: list[Problem], source: str,
     return text or None
 
 
-def parse(text: str, *, source: str, checklist: Checklist) -> Answers:
-    """Read an answers file's text; raise InputError listing every problem at once."""
+@dataclass(frozen=True)
+class AnswersFile:
+    """An answers file read but not yet checked against a checklist (it may name the role)."""
+
+    data: Any
+    source: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def role(self) -> str | None:
+        role = self.data.get("role") if isinstance(self.data, dict) else None
+        return role if role in ("mentor", "mentee") else None
+
+
+def read(text: str, *, source: str) -> AnswersFile:
+    """Parse an answers file's text once; raise InputError only if it is not YAML or JSON."""
     data, problems = _load(text, source)
+    return AnswersFile(data, source, tuple(problems))
+
+
+def parse(text: str, *, source: str, checklist: Checklist) -> Answers:
+    """Read an answers file's text and check it; raise InputError listing every problem."""
+    return check(read(text, source=source), checklist)
+
+
+def check(answers_file: AnswersFile, checklist: Checklist) -> Answers:
+    """Check a read answers file against a checklist; raise InputError listing every problem."""
+    data, source = answers_file.data, answers_file.source
+    problems = list(answers_file.problems)
     if not isinstance(data, dict):
         raise InputError(
             f"{source} should hold 'answers:' followed by one 'item id: value' line per statement; "
@@ -68,14 +94,16 @@ def parse(text: str, *, source: str, checklist: Checklist) -> Answers:
         if key not in _TOP_KEYS:
             hint = difflib.get_close_matches(str(key), sorted(_TOP_KEYS), n=1)
             suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
-            problems.append(Problem(f"'{key}' is not something an answers file can hold.{suggestion}",
-                                    source, yamlfile.line_of(data, key)))
+            problems.append(Problem(
+                f"'{key}' is not something an answers file can hold.{suggestion}",
+                source, yamlfile.line_of(data, key)))
 
     named = data.get("checklist")
     if named is not None and str(named) != checklist.id:
         problems.append(Problem(
             f"this file is for the checklist '{named}', not '{checklist.id}'; "
-            f"add `--checklist {named}` to use it.", source, yamlfile.line_of(data, "checklist")))
+            f"run the command with `--checklist {named}` and that checklist's role.",
+            source, yamlfile.line_of(data, "checklist")))
 
     role = data.get("role")
     if role is not None and role not in ("mentor", "mentee"):
@@ -127,16 +155,6 @@ def parse(text: str, *, source: str, checklist: Checklist) -> Answers:
             problems,
         )
     return Answers(full, role, partner, cohort, missing)
-
-
-def peek_role(text: str) -> str | None:
-    """The role an answers file names, if any, before we know which checklist it is for."""
-    try:
-        data, _ = _load(text, "answers")
-    except InputError:
-        return None  # the full parse reports the problem properly
-    role = data.get("role") if isinstance(data, dict) else None
-    return role if role in ("mentor", "mentee") else None
 
 
 def _value(value: Any, low: int, high: int) -> tuple[Answer, str]:

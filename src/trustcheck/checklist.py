@@ -461,7 +461,7 @@ def check(path: Path) -> list[Problem]:
     try:
         return _load(Path(path))[1]
     except InputError as exc:
-        return list(exc.problems) or [Problem(exc.message, str(path))]
+        return list(exc.problems) or [Problem(exc.message)]
 
 
 def _count(things: Iterable[Any], noun: str) -> str:
@@ -540,15 +540,6 @@ class Listing:
     problems: tuple[Problem, ...] = ()
 
 
-def builtin_folder() -> Path:
-    """The checklists shipped with trustcheck (inside the package, or the source checkout)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "checklists"
-    if packaged.is_dir():
-        return packaged
-    return here.parent.parent / "checklists"
-
-
 def scan(folders: Iterable[tuple[Path, bool]]) -> Iterator[Listing]:
     """Every YAML file with a role in the given (folder, is_builtin) pairs, in a stable order."""
     for folder, builtin in folders:
@@ -586,13 +577,18 @@ def find(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
     if looks_like_path(reference):
         return load(Path(reference).expanduser())
     available = []
-    for listing in scan(folders):
-        if listing.checklist is not None:
-            if listing.checklist.id == reference:
-                return listing.checklist
-            available.append(listing.checklist.id)
-        elif listing.path.stem == reference:
-            load(listing.path)  # raises with its problems
+    for folder, builtin in folders:
+        # Usually a file is named after its id: try that before reading the whole folder.
+        for candidate in (folder / f"{reference}.yaml", folder / f"{reference}.yml"):
+            if candidate.is_file():
+                checklist = load(candidate)  # a broken file with that name: say why
+                if checklist.id == reference and checklist.role is not None:
+                    return checklist
+        for listing in scan([(folder, builtin)]):
+            if listing.checklist is not None:
+                if listing.checklist.id == reference:
+                    return listing.checklist
+                available.append(listing.checklist.id)
     names = ", ".join(sorted(set(available))) or "none"
     raise InputError(
         f"There is no checklist called '{reference}' (available: {names}); "

@@ -7,12 +7,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from trustcheck.checklist import builtin_folder
 from trustcheck.errors import StorageError
 
 APP = "trustcheck"
 HOME_VARIABLE = "TRUSTCHECK_HOME"
 DATABASE_NAME = "history.db"
+
+
+def builtin_folder() -> Path:
+    """The checklists shipped with trustcheck (inside the package, or the source checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "checklists"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "checklists"
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,8 @@ def needed(total: int) -> int:
     return math.ceil(total / 2)
 
 
-def score_strategy(strategy: Strategy, answers: Mapping[str, Answer], scale: Scale) -> StrategyScore:
+def score_strategy(strategy: Strategy, answers: Mapping[str, Answer],
+                   scale: Scale) -> StrategyScore:
     points = [
         item_points(answers[item.id], scale, item.reverse)
         for item in strategy.items

@@ -187,7 +187,7 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (result.id, record["created_at"], result.role, result.partner, result.cohort,
                  result.checklist.id, result.checklist.version, result.checklist.sha256,
-                 result.overall, json.dumps(record, ensure_ascii=False, sort_keys=True)),
+                 result.overall, json.dumps(record, ensure_ascii=False)),
             )
             self._db.executemany(
                 "INSERT INTO answers (assessment_id, item_id, value) VALUES (?, ?, ?)",

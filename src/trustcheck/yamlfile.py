@@ -78,9 +78,13 @@ def parse(text: str, *, source: str) -> tuple[Any, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         reason = exc.problem or "it is not valid YAML"
+        hint = ""
+        if "mapping values" in reason or "found character" in reason:
+            # The usual cause for non-programmers: a text with ": " or a leading symbol.
+            hint = " If a text contains ': ' or starts with a symbol, put it in double quotes."
         raise InputError(
             f"{source} could not be read as YAML; please fix the spot shown.",
-            [Problem(f"this is not valid YAML ({reason}).", source, line)],
+            [Problem(f"this is not valid YAML ({reason}).{hint}", source, line)],
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(

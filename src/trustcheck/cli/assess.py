@@ -1,4 +1,4 @@
-"""`trustcheck assess`: answer a checklist (interactively or from a file), see and save the result."""
+"""`trustcheck assess`: answer a checklist (asked or from a file), see and save the result."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from trustcheck.cli.options import (
     PartnerOption,
     ResultFormat,
     ResultFormatOption,
-    Role,
     RoleOption,
 )
 from trustcheck.errors import InputError, Problem
@@ -75,7 +74,8 @@ def assess(
         given = answer_files.Answers(values)
     else:
         text, source = _read_answers(answers)
-        file_role = answer_files.peek_role(text)
+        answers_file = answer_files.read(text, source=source)
+        file_role = answers_file.role
         if role and file_role and file_role != role.value:
             raise InputError(
                 f"{source} says role '{file_role}' but the command says --role {role.value}; "
@@ -83,7 +83,7 @@ def assess(
         chosen_role = role.value if role else file_role
         used = load_checklist(checklist, chosen_role, places)
         chosen_role = chosen_role or used.role
-        given = answer_files.parse(text, source=source, checklist=used)
+        given = answer_files.check(answers_file, used)
 
     result = assessment.build(
         used, given.values, role=chosen_role,

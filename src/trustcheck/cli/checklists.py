@@ -25,7 +25,7 @@ def list_(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) ->
     listings = list(checklists.scan(places.checklist_folders()))
     usable = [x for x in listings if x.checklist is not None]
     if format is ResultFormat.json:
-        from trustcheck.render.json import dumps, checklist_summary
+        from trustcheck.render.json import checklist_summary, dumps
 
         sys.stdout.write(dumps([
             {**checklist_summary(x.checklist), "statements": len(x.checklist.items),

@@ -60,6 +60,8 @@ def history(
         from trustcheck.render.csv import results
 
         sys.stdout.write(results(found))
+    elif not found and (role or partner or cohort):
+        say("No assessments match those filters; run `trustcheck history` to see them all.")
     elif not found:
         say("No assessments found yet; run `trustcheck assess --role mentor` (or mentee) to "
             "take one.")

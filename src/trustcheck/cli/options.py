@@ -35,7 +35,8 @@ class TemplateFormat(str, Enum):
 RoleOption = Annotated[Optional[Role], typer.Option(
     "--role", "-r", help="Whose view this is: mentor or mentee.", case_sensitive=False)]
 PartnerOption = Annotated[Optional[str], typer.Option(
-    "--partner", "-p", help="A name or nickname for the other person (kept only on this computer).")]
+    "--partner", "-p",
+    help="A name or nickname for the other person (kept only on this computer).")]
 CohortOption = Annotated[Optional[str], typer.Option(
     "--cohort", "-c", help="A workshop or group label, e.g. 'spring-2026'.")]
 ChecklistOption = Annotated[Optional[str], typer.Option(

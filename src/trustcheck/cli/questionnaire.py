@@ -14,7 +14,7 @@ from rich.text import Text
 
 from trustcheck.checklist import Checklist
 from trustcheck.render.safe import one_line
-from trustcheck.scoring import Answer
+from trustcheck.scoring import Answer, needed
 
 SECONDS_PER_STATEMENT = 10
 
@@ -90,7 +90,7 @@ class Questionnaire:
             c.print(Text(one_line(self.checklist.description)))
         c.print()
         c.print(f"You are answering as a {role}: {total} statements, about {minutes} minutes.")
-        c.print("Think of your recent meetings and answer honestly; there are no right answers.")
+        c.print("Think of your recent meetings and answer as honestly as you can.")
         if saving_to:
             c.print(Text(f"Your answers are saved only on this computer, in {saving_to}."))
         else:
@@ -170,14 +170,21 @@ class Questionnaire:
         """A short summary and one key: save (Enter/y), go back to the last statement (b), quit."""
         answered = sum(1 for value in self.answers.values() if value is not None)
         skipped = len(self.items) - answered
+        enough = answered >= needed(len(self.items))
         self.console.print()
         self.console.print(f"All done: {answered} answered, {skipped} skipped.")
-        self.console.print(Text.assemble(
-            "Press ", ("Enter", "bold"), " to see your results, ", ("b", "bold"),
-            " to change your last answer, or ", ("q", "bold"), " to quit without saving."))
+        if enough:
+            self.console.print(Text.assemble(
+                "Press ", ("Enter", "bold"), " to see your results, ", ("b", "bold"),
+                " to change your last answer, or ", ("q", "bold"), " to quit without saving."))
+        else:
+            self.console.print(Text.assemble(
+                f"A result needs at least {needed(len(self.items))} answers. Press ",
+                ("b", "bold"), " to go back and answer more, or ", ("q", "bold"),
+                " to quit without saving."))
         while True:
             key = self.key()
-            if key in ("\n", "\r", "y", " "):
+            if key in ("\n", "\r", "y") and enough:
                 return True
             if key == "b":
                 return False

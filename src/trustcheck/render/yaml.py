@@ -8,7 +8,6 @@ import re
 from trustcheck.checklist import Checklist
 from trustcheck.render.safe import one_line
 
-
 _PLAIN = re.compile(r"^[a-z][a-z0-9_.-]*$")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 
