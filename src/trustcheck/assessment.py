@@ -10,12 +10,14 @@ from typing import Any
 from trustcheck import focus as focus_rules
 from trustcheck import scoring
 from trustcheck.checklist import Action, Checklist
+from trustcheck.commitments import STATUSES, Commitment, Review
 from trustcheck.errors import InputError, Problem
 from trustcheck.focus import FocusArea, ObstacleFlag, Strength
 from trustcheck.scoring import Answer, StrategyScore
 
-SCHEMA = "trustcheck/result/v1"
-READABLE_SCHEMAS = (SCHEMA,)
+SCHEMA = "trustcheck/result/v2"
+SCHEMA_V1 = "trustcheck/result/v1"  # before commitments; still read, never written
+READABLE_SCHEMAS = (SCHEMA, SCHEMA_V1)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Assessment:
     focus: tuple[FocusArea, ...]
     obstacles: tuple[ObstacleFlag, ...]
     strength: Strength | None
+    commitments: tuple[Commitment, ...] = ()
+    follow_through: tuple[Review, ...] = ()
 
     @property
     def band(self) -> str:
@@ -54,7 +58,9 @@ class Assessment:
 
 
 def build(checklist: Checklist, answers: Mapping[str, Answer], *, role: str,
-          partner: str | None, cohort: str | None, now: datetime, id: str) -> Assessment:
+          partner: str | None, cohort: str | None, now: datetime, id: str,
+          commitments: tuple[Commitment, ...] = (),
+          follow_through: tuple[Review, ...] = ()) -> Assessment:
     """Score answers and choose focus areas: everything a result holds, computed once."""
     scores = scoring.score(checklist, answers)
     chosen = focus_rules.choose(checklist, scores)
@@ -72,6 +78,8 @@ def build(checklist: Checklist, answers: Mapping[str, Answer], *, role: str,
         focus=chosen.areas,
         obstacles=chosen.obstacles,
         strength=chosen.strength,
+        commitments=commitments,
+        follow_through=follow_through,
     )
 
 
@@ -80,7 +88,7 @@ def iso(moment: datetime) -> str:
 
 
 def to_dict(assessment: Assessment) -> dict[str, Any]:
-    """The documented JSON result object (docs/json.md), schema trustcheck/result/v1."""
+    """The documented JSON result object (docs/json.md), schema trustcheck/result/v2."""
     a = assessment
     return {
         "schema": SCHEMA,
@@ -109,6 +117,11 @@ def to_dict(assessment: Assessment) -> dict[str, Any]:
         "strength": None if a.strength is None else {
             "strategy": a.strength.strategy, "title": a.strength.title,
             "score": a.strength.score, "reason": a.strength.reason},
+        "commitments": [{"action": c.action, "text": c.text, "strategy": c.strategy}
+                        for c in a.commitments],
+        "follow_through": [{"action": r.action, "text": r.text, "made_in": r.made_in,
+                            "made_at": iso(r.made_at), "status": r.status}
+                           for r in a.follow_through],
     }
 
 
@@ -141,7 +154,7 @@ def from_dict(data: Mapping[str, Any], *, source: str = "") -> Assessment:
             strength_data.get("reason", ""))
         return Assessment(
             id=str(data["id"]),
-            created_at=datetime.fromisoformat(str(data["created_at"]).replace("Z", "+00:00")),
+            created_at=_moment(data["created_at"]),
             role=data["role"],
             partner=data.get("partner"),
             cohort=data.get("cohort"),
@@ -153,9 +166,28 @@ def from_dict(data: Mapping[str, Any], *, source: str = "") -> Assessment:
             focus=areas,
             obstacles=obstacles,
             strength=strength,
+            commitments=tuple(Commitment(c["action"], c["text"], c["strategy"])
+                              for c in data.get("commitments", ())),
+            follow_through=tuple(
+                Review(r["action"], r["text"], r["made_in"], _moment(r["made_at"]),
+                       _status(r["status"]))
+                for r in data.get("follow_through", ())),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(
             f"{source or 'The input'} is not a complete trustcheck result object.",
             [Problem(f"missing or malformed field: {exc}", source)],
         ) from None
+
+
+def _moment(text: object) -> datetime:
+    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"time {text} has no time zone")
+    return moment.astimezone(timezone.utc)
+
+
+def _status(text: object) -> str:
+    if text not in STATUSES:
+        raise ValueError(f"unknown commitment status {text!r}")
+    return str(text)

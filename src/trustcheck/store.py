@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from trustcheck import assessment as results
 from trustcheck.assessment import Assessment
+from trustcheck.commitments import Commitment, OpenCommitment, Review
 from trustcheck.errors import InputError, StorageError
 from trustcheck.paths import make_private_folder
 
@@ -64,19 +65,57 @@ def _create_assessments(db: sqlite3.Connection) -> None:
     )
 
 
+def _add_commitments(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE commitments (
+            assessment_id TEXT NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
+            action_id     TEXT NOT NULL,
+            action_text   TEXT NOT NULL,
+            strategy_id   TEXT NOT NULL,
+            PRIMARY KEY (assessment_id, action_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE reviews (
+            assessment_id TEXT NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
+            made_in       TEXT NOT NULL,
+            action_id     TEXT NOT NULL,
+            action_text   TEXT NOT NULL,
+            made_at       TEXT NOT NULL,
+            status        TEXT NOT NULL CHECK (status IN ('done', 'partly', 'not_done')),
+            PRIMARY KEY (assessment_id, made_in, action_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX reviews_by_commitment ON reviews (made_in, action_id);
+        """,
+    )
+
+
 # Each migration is a small named function; its position (from 1) is the schema version it makes.
 # Never edit a released migration: add a new one.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("create assessments, answers and strategy scores", _create_assessments),
+    ("add commitments and their reviews", _add_commitments),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @dataclass(frozen=True)
 class Filters:
+    """Which assessments a command is about; every bound is inclusive, times are UTC."""
+
     role: str | None = None
     partner: str | None = None
     cohort: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """One mentoring relationship as seen by one person: the same role and partner."""
+
+    role: str
+    partner: str | None
 
 
 def _error_name(exc: sqlite3.Error) -> str:
@@ -179,33 +218,51 @@ class Store:
     # --- writing ---------------------------------------------------------------------------
 
     def save(self, result: Assessment) -> None:
-        record = results.to_dict(result)
+        """Store one assessment with its answers, scores and commitments, all or nothing."""
         with self._transaction():
-            self._db.execute(
-                "INSERT INTO assessments (id, created_at, role, partner, cohort, checklist_id, "
-                "checklist_version, checklist_sha256, overall, result) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (result.id, record["created_at"], result.role, result.partner, result.cohort,
-                 result.checklist.id, result.checklist.version, result.checklist.sha256,
-                 result.overall, json.dumps(record, ensure_ascii=False)),
-            )
-            self._db.executemany(
-                "INSERT INTO answers (assessment_id, item_id, value) VALUES (?, ?, ?)",
-                [(result.id, item_id, value) for item_id, value in result.answers.items()],
-            )
-            self._db.executemany(
-                "INSERT INTO strategy_scores (assessment_id, strategy_id, grp, score, answered, "
-                "total) VALUES (?, ?, ?, ?, ?, ?)",
-                [(result.id, s.id, s.group, s.score, s.answered, s.total)
-                 for s in result.strategies],
-            )
+            self._insert(result)
+
+    def _insert(self, result: Assessment) -> None:
+        record = results.to_dict(result)
+        self._db.execute(
+            "INSERT INTO assessments (id, created_at, role, partner, cohort, checklist_id, "
+            "checklist_version, checklist_sha256, overall, result) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (result.id, record["created_at"], result.role, result.partner, result.cohort,
+             result.checklist.id, result.checklist.version, result.checklist.sha256,
+             result.overall, json.dumps(record, ensure_ascii=False)),
+        )
+        self._db.executemany(
+            "INSERT INTO answers (assessment_id, item_id, value) VALUES (?, ?, ?)",
+            [(result.id, item_id, value) for item_id, value in result.answers.items()],
+        )
+        self._db.executemany(
+            "INSERT INTO strategy_scores (assessment_id, strategy_id, grp, score, answered, "
+            "total) VALUES (?, ?, ?, ?, ?, ?)",
+            [(result.id, s.id, s.group, s.score, s.answered, s.total)
+             for s in result.strategies],
+        )
+        self._db.executemany(
+            "INSERT INTO commitments (assessment_id, action_id, action_text, strategy_id) "
+            "VALUES (?, ?, ?, ?)",
+            [(result.id, c.action, c.text, c.strategy) for c in result.commitments],
+        )
+        self._db.executemany(
+            "INSERT INTO reviews (assessment_id, made_in, action_id, action_text, made_at, "
+            "status) VALUES (?, ?, ?, ?, ?, ?)",
+            [(result.id, r.made_in, r.action, r.text, results.iso(r.made_at), r.status)
+             for r in result.follow_through],
+        )
 
     # --- reading ---------------------------------------------------------------------------
 
-    def list(self, filters: Filters = Filters(), limit: int | None = 20) -> list[Assessment]:
+    def list(self, filters: Filters = Filters(), limit: int | None = 20, *,
+             oldest_first: bool = False) -> list[Assessment]:
         """Assessments matching the filters, newest first; limit None (or 0) means all."""
         where, params = _where(filters)
-        sql = f"SELECT id, result FROM assessments {where} ORDER BY created_at DESC, rowid DESC"
+        order = "ASC" if oldest_first else "DESC"
+        sql = (f"SELECT id, result FROM assessments {where} "
+               f"ORDER BY created_at {order}, rowid {order}")
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
@@ -221,7 +278,8 @@ class Store:
                     "SELECT id, result FROM assessments ORDER BY created_at DESC, rowid DESC "
                     "LIMIT 1").fetchall()
             else:
-                pattern = reference.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                pattern = reference.replace("\\", "\\\\").replace("%", "\\%").replace(
+                    "_", "\\_")
                 rows = self._db.execute(
                     "SELECT id, result FROM assessments WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
                     (pattern + "%",)).fetchall()
@@ -236,6 +294,85 @@ class Store:
                              "please type more of the id.")
         return self._result(*rows[0])
 
+    def previous(self, relationship: Relationship, before: datetime) -> Assessment | None:
+        """The latest assessment of the same relationship taken before the given moment."""
+        with _storage_errors(self.path):
+            row = self._db.execute(
+                "SELECT id, result FROM assessments WHERE role = ? AND partner IS ? "
+                "AND created_at < ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                (relationship.role, relationship.partner, results.iso(before))).fetchone()
+        return self._result(*row) if row else None
+
+    def relationships(self, filters: Filters = Filters()) -> list[Relationship]:
+        """Every (role, partner) with an assessment in scope, most recently active first."""
+        where, params = _where(filters)
+        with _storage_errors(self.path):
+            rows = self._db.execute(
+                f"SELECT role, partner FROM assessments {where} GROUP BY role, partner "
+                "ORDER BY max(created_at) DESC", params).fetchall()
+        return [Relationship(role, partner) for role, partner in rows]
+
+    def score_rows(self, filters: Filters = Filters()) -> list[ScoreRow]:
+        """Scores of every assessment in scope, oldest first, without reading whole results."""
+        where, params = _where(filters, table="a")
+        with _storage_errors(self.path):
+            heads = self._db.execute(
+                "SELECT a.id, a.created_at, a.role, a.partner, a.checklist_id, "
+                f"a.checklist_version, a.overall FROM assessments a {where} "
+                "ORDER BY a.created_at, a.rowid", params).fetchall()
+            scores: dict[str, dict[str, float | None]] = {row[0]: {} for row in heads}
+            for assessment_id, strategy_id, score in self._db.execute(
+                    "SELECT s.assessment_id, s.strategy_id, s.score FROM strategy_scores s "
+                    f"JOIN assessments a ON a.id = s.assessment_id {where}", params):
+                scores[assessment_id][strategy_id] = score
+        return [ScoreRow(row[0], _utc(row[1]), row[2], row[3], row[4], row[5], row[6],
+                         scores[row[0]]) for row in heads]
+
+    def open_commitments(self, relationship: Relationship) -> list[OpenCommitment]:
+        """Commitments made in this relationship that no later check-in has reviewed."""
+        with _storage_errors(self.path):
+            rows = self._db.execute(
+                "SELECT c.assessment_id, a.created_at, c.action_id, c.action_text, "
+                "c.strategy_id FROM commitments c JOIN assessments a ON a.id = c.assessment_id "
+                "WHERE a.role = ? AND a.partner IS ? AND NOT EXISTS (SELECT 1 FROM reviews r "
+                "WHERE r.made_in = c.assessment_id AND r.action_id = c.action_id) "
+                "ORDER BY a.created_at, c.action_id",
+                (relationship.role, relationship.partner)).fetchall()
+        return [OpenCommitment(made_in, _utc(made_at), Commitment(action, text, strategy))
+                for made_in, made_at, action, text, strategy in rows]
+
+    def commitments(self, filters: Filters = Filters()) -> list[CommitmentRecord]:
+        """Every commitment made in scope, newest first, with its review if it had one."""
+        where, params = _where(filters, table="a")
+        with _storage_errors(self.path):
+            rows = self._db.execute(
+                "SELECT c.assessment_id, a.created_at, a.role, a.partner, c.action_id, "
+                "c.action_text, c.strategy_id, r.status, r.assessment_id, ra.created_at "
+                "FROM commitments c JOIN assessments a ON a.id = c.assessment_id "
+                "LEFT JOIN reviews r ON r.made_in = c.assessment_id AND r.action_id = c.action_id "
+                "LEFT JOIN assessments ra ON ra.id = r.assessment_id "
+                f"{where} ORDER BY a.created_at DESC, c.action_id", params).fetchall()
+        return [CommitmentRecord(row[0], _utc(row[1]), Relationship(row[2], row[3]),
+                                 Commitment(row[4], row[5], row[6]), row[7], row[8],
+                                 _utc(row[9]) if row[9] else None) for row in rows]
+
+    def reviews(self, filters: Filters = Filters()) -> list[Review]:
+        """Every commitment review told at a check-in in scope, oldest first."""
+        where, params = _where(filters, table="a")
+        with _storage_errors(self.path):
+            rows = self._db.execute(
+                "SELECT r.action_id, r.action_text, r.made_in, r.made_at, r.status "
+                f"FROM reviews r JOIN assessments a ON a.id = r.assessment_id {where} "
+                "ORDER BY a.created_at, r.action_id", params).fetchall()
+        return [Review(action, text, made_in, _utc(made_at), status)
+                for action, text, made_in, made_at, status in rows]
+
+    def ids(self, filters: Filters = Filters()) -> list[str]:
+        where, params = _where(filters)
+        with _storage_errors(self.path):
+            return [row[0] for row in self._db.execute(
+                f"SELECT id FROM assessments {where} ORDER BY created_at, rowid", params)]
+
     def count(self) -> int:
         with _storage_errors(self.path):
             return int(self._db.execute("SELECT count(*) FROM assessments").fetchone()[0])
@@ -248,14 +385,100 @@ class Store:
                 f"The saved assessment {row_id} in {self.path} is damaged; restore the history "
                 "from a backup or remove that assessment.") from None
 
+    # --- your data: import, delete, backup --------------------------------------------------
 
-def _where(filters: Filters) -> tuple[str, list[object]]:
+    def add_missing(self, incoming: Sequence[Assessment]) -> tuple[int, int]:
+        """Save the assessments not stored yet, all in one transaction: (added, already there)."""
+        added = present = 0
+        with self._transaction():
+            for result in incoming:
+                exists = self._db.execute("SELECT 1 FROM assessments WHERE id = ?",
+                                          (result.id,)).fetchone()
+                if exists:
+                    present += 1
+                    continue
+                self._insert(result)
+                added += 1
+        return added, present
+
+    def delete(self, ids: Sequence[str]) -> int:
+        """Delete these assessments (with their answers, scores and commitments) at once."""
+        with self._transaction():
+            deleted = 0
+            for assessment_id in ids:
+                deleted += self._db.execute("DELETE FROM assessments WHERE id = ?",
+                                            (assessment_id,)).rowcount
+        return deleted
+
+    def backup(self, destination: Path) -> None:
+        """A consistent copy, even while other runs write; created 0600, never overwriting."""
+        import sqlite3 as sqlite
+
+        try:
+            fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise InputError(f"{destination} already exists; choose another name or move it "
+                             "away first.") from None
+        os.close(fd)
+        try:
+            with _storage_errors(destination):
+                target = sqlite.connect(destination)
+                try:
+                    with _storage_errors(self.path):
+                        self._db.backup(target)
+                    target.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    target.close()
+        except BaseException:
+            destination.unlink(missing_ok=True)
+            raise
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One assessment's scores, as trends need them."""
+
+    id: str
+    created_at: datetime
+    role: str
+    partner: str | None
+    checklist_id: str
+    checklist_version: str
+    overall: float | None
+    scores: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class CommitmentRecord:
+    """A commitment with where it was made and, once reviewed, how it went."""
+
+    made_in: str
+    made_at: datetime
+    relationship: Relationship
+    commitment: Commitment
+    status: str | None
+    reviewed_in: str | None
+    reviewed_at: datetime | None
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def _where(filters: Filters, table: str = "") -> tuple[str, list[object]]:
+    prefix = f"{table}." if table else ""
     clauses, params = [], []
     for column in ("role", "partner", "cohort"):
         value = getattr(filters, column)
         if value is not None:
-            clauses.append(f"{column} = ?")
+            clauses.append(f"{prefix}{column} = ?")
             params.append(value)
+    if filters.since is not None:
+        clauses.append(f"{prefix}created_at >= ?")
+        params.append(results.iso(filters.since))
+    if filters.until is not None:
+        clauses.append(f"{prefix}created_at <= ?")
+        params.append(results.iso(filters.until))
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

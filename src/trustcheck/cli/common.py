@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from trustcheck.checklist import Checklist
+    from trustcheck.store import Filters, Store
 
 
 def stdin_is_terminal() -> bool:
@@ -42,3 +43,26 @@ def load_checklist(reference: str | None, role: str | None, places: Places) -> C
         raise InputError(f"The checklist '{found.id}' is for {found.role}s, but you chose "
                          f"--role {role}; please pick a {role} checklist or change --role.")
     return found
+
+
+def filters(role: str | None = None, partner: str | None = None, cohort: str | None = None,
+            since: str | None = None, until: str | None = None) -> Filters:
+    """Filters from command-line options; dates are read in the local time zone."""
+    from datetime import datetime, timezone
+
+    from trustcheck.dates import parse_range
+
+    now = datetime.now(timezone.utc)
+    start, stop = parse_range(since, until, now=now, local=now.astimezone().tzinfo)
+    from trustcheck.store import Filters
+
+    return Filters(role, partner, cohort, start, stop)
+
+
+def open_history(places: Places, *, create: bool = False) -> Store | None:
+    """The history store; None when nothing was ever saved and `create` is false."""
+    from trustcheck.store import Store
+
+    if not create and not places.database.exists():
+        return None
+    return Store.open(places.database)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from trustcheck.cli.app import say, session
-from trustcheck.cli.common import stdout_console
+from trustcheck.cli.common import filters, open_history, stdout_console
 from trustcheck.cli.options import (
     CohortOption,
     LimitOption,
@@ -18,18 +18,14 @@ from trustcheck.cli.options import (
     ResultFormat,
     ResultFormatOption,
     RoleOption,
+    SinceOption,
+    UntilOption,
 )
 
 app = typer.Typer(help="Your past assessments, kept only on this computer.",
                   invoke_without_command=True)
 
 
-def _open_existing(ctx: typer.Context):
-    """The history store, or None when nothing was ever saved (reading creates nothing)."""
-    from trustcheck.store import Store
-
-    path = session(ctx).places.database
-    return Store.open(path) if path.exists() else None
 
 
 @app.callback()
@@ -38,20 +34,20 @@ def history(
     role: RoleOption = None,
     partner: PartnerOption = None,
     cohort: CohortOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: LimitOption = 20,
     format: ListFormatOption = ListFormat.text,
 ) -> None:
     """List past assessments, newest first (date, role, partner, cohort, overall, band)."""
     if ctx.invoked_subcommand is not None:
         return
-    from trustcheck.store import Filters
-
-    store = _open_existing(ctx)
+    scope = filters(role.value if role else None, partner, cohort, since, until)
+    store = open_history(session(ctx).places)
     found = []
     if store is not None:
         with store:
-            found = store.list(Filters(role.value if role else None, partner, cohort),
-                               limit=limit or None)
+            found = store.list(scope, limit=limit or None)
     if format is ListFormat.json:
         from trustcheck.render.json import result_list
 
@@ -60,7 +56,7 @@ def history(
         from trustcheck.render.csv import results
 
         sys.stdout.write(results(found))
-    elif not found and (role or partner or cohort):
+    elif not found and (role or partner or cohort or since or until):
         say("No assessments match those filters; run `trustcheck history` to see them all.")
     elif not found:
         say("No assessments found yet; run `trustcheck assess --role mentor` (or mentee) to "
@@ -81,7 +77,7 @@ def show(
     """Show one past assessment in full."""
     from trustcheck.errors import InputError
 
-    store = _open_existing(ctx)
+    store = open_history(session(ctx).places)
     if store is None:
         raise InputError("There are no saved assessments yet; run `trustcheck assess` to take "
                          "your first.")

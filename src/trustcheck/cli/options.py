@@ -50,3 +50,9 @@ ListFormatOption = Annotated[ListFormat, typer.Option(
 DataDirOption = Annotated[Optional[Path], typer.Option(
     "--data-dir", help="Keep the history in this folder instead of the usual one.",
     envvar=None, file_okay=False)]
+SinceOption = Annotated[Optional[str], typer.Option(
+    "--since", metavar="WHEN",
+    help="Only from this moment on (inclusive): 2026-09-01, 2026-09-01T18:30, or 30d, 12w, 6m.")]
+UntilOption = Annotated[Optional[str], typer.Option(
+    "--until", metavar="WHEN",
+    help="Only up to this moment (inclusive; a date means the end of that day), or 30d, 12w.")]

@@ -1,0 +1,84 @@
+"""Pure rules for commitments: actions promised at one check-in and reviewed at the next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from trustcheck.checklist import Checklist
+from trustcheck.errors import InputError, Problem
+
+MAX_PER_CHECK_IN = 2
+STATUSES = ("done", "partly", "not_done")
+STATUS_LABELS = {"done": "done", "partly": "partly done", "not_done": "not done"}
+# Follow-through counts a commitment done as 1, partly done as a half, not done as 0.
+STATUS_POINTS = {"done": 1.0, "partly": 0.5, "not_done": 0.0}
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """An action someone chose to try before their next check-in."""
+
+    action: str
+    text: str
+    strategy: str
+
+
+@dataclass(frozen=True)
+class OpenCommitment:
+    """A commitment made at an earlier check-in that has not been reviewed yet."""
+
+    made_in: str
+    made_at: datetime
+    commitment: Commitment
+
+
+@dataclass(frozen=True)
+class Review:
+    """How a commitment went, as told at a later check-in."""
+
+    action: str
+    text: str
+    made_in: str
+    made_at: datetime
+    status: str
+
+
+def choose(checklist: Checklist, action_ids: Iterable[str]) -> tuple[Commitment, ...]:
+    """Commitments from action ids of the checklist; every problem reported at once."""
+    chosen: list[Commitment] = []
+    problems = []
+    for action_id in action_ids:
+        found = next(((s, a) for s in checklist.strategies for a in s.actions
+                      if a.id == action_id), None)
+        if found is None:
+            problems.append(Problem(f"'{action_id}' is not an action in the checklist "
+                                    f"'{checklist.id}'; `trustcheck checklists show "
+                                    f"{checklist.id}` lists them."))
+        elif all(c.action != action_id for c in chosen):
+            strategy, action = found
+            chosen.append(Commitment(action.id, action.text, strategy.id))
+    if len(chosen) > MAX_PER_CHECK_IN:
+        problems.append(Problem(f"you chose {len(chosen)} commitments; pick at most "
+                                f"{MAX_PER_CHECK_IN}, so they stay doable before the next "
+                                "check-in."))
+    if problems:
+        raise InputError("Please check the --commit options; nothing was saved.", problems)
+    return tuple(chosen)
+
+
+def review(open_commitments: Iterable[OpenCommitment],
+           statuses: dict[str, str]) -> tuple[Review, ...]:
+    """Reviews for the open commitments given a status (by action id); others stay open."""
+    return tuple(
+        Review(o.commitment.action, o.commitment.text, o.made_in, o.made_at,
+               statuses[o.commitment.action])
+        for o in open_commitments if o.commitment.action in statuses
+    )
+
+
+def follow_through_rate(reviews: Iterable[Review]) -> float | None:
+    """Share of reviewed commitments carried out, 0 to 100 (partly counts half); None if none."""
+    points = [STATUS_POINTS[r.status] for r in reviews]
+    return round(sum(points) / len(points) * 100, 1) if points else None
