@@ -62,9 +62,9 @@ def history(
         say("No assessments found yet; run `trustcheck assess --role mentor` (or mentee) to "
             "take one.")
     else:
-        from trustcheck.render.text import history as render
+        from trustcheck.render.listing import history as render
 
-        render(stdout_console(), found)
+        render(found, sys.stdout)
 
 
 @app.command("show")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
@@ -11,6 +10,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from trustcheck.render.listing import BAND_STYLES, local_time, score_text
 from trustcheck.render.safe import one_line, plain
 
 if TYPE_CHECKING:
@@ -18,13 +18,6 @@ if TYPE_CHECKING:
     from trustcheck.checklist import Checklist, Listing
     from trustcheck.errors import Problem
 
-BAND_STYLES = {
-    "strong": "green",
-    "solid": "cyan",
-    "developing": "yellow",
-    "needs attention": "red",
-    "not enough answers": "dim",
-}
 BAR_WIDTH = 20
 
 
@@ -43,14 +36,6 @@ def bar(score: float | None, style: str = "") -> Text:
         return Text("-" * BAR_WIDTH, style="dim")
     filled = round(score / 100 * BAR_WIDTH)
     return Text("█" * filled + "░" * (BAR_WIDTH - filled), style=style)
-
-
-def score_text(score: float | None) -> str:
-    return "—" if score is None else f"{score:g}"
-
-
-def local_time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def assessment(console: Console, result: Assessment, *, answers: bool = False) -> None:
@@ -117,23 +102,6 @@ def focus(console: Console, result: Assessment) -> None:
         console.print(Text.assemble(("A strength to keep: ", "bold"),
                                     user(result.strength.title), " - ",
                                     user(result.strength.reason)))
-
-
-def history(console: Console, results: Sequence[Assessment]) -> None:
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    for name in ("Date", "Id", "Role", "Partner", "Cohort", "Overall", "Band", "Lowest"):
-        table.add_column(name, justify="right" if name == "Overall" else "left",
-                         no_wrap=name in ("Date", "Id", "Role", "Overall", "Band"))
-    for result in results:
-        lowest = result.lowest
-        table.add_row(
-            local_time(result.created_at), result.id[:8], result.role,
-            user(result.partner or ""), user(result.cohort or ""),
-            score_text(result.overall),
-            Text(result.band, style=BAND_STYLES.get(result.band, "")),
-            user(f"{lowest.title} ({lowest.score:g})") if lowest else "",
-        )
-    console.print(table)
 
 
 def checklist_listing(console: Console, listings: Iterable[Listing]) -> None:
