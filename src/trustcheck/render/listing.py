@@ -1,13 +1,16 @@
-"""Listings people run often (history), written with the fast plain table writer."""
+"""Listings people run often (history, trends), written with the fast plain table writer."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from trustcheck.assessment import Assessment
 from trustcheck.render.table import Column, Styled, colour_wanted, render, terminal_width
+
+if TYPE_CHECKING:
+    from trustcheck.trends import Trend
 
 BAND_STYLES = {
     "strong": "green",
@@ -42,3 +45,79 @@ def history(results: Sequence[Assessment], stream: IO[str]) -> None:
         ])
     stream.write(render(columns, rows, width=terminal_width(stream),
                         colour=colour_wanted(stream)))
+
+
+DIRECTION_STYLES = {
+    "improving": "green",
+    "slipping": "red",
+    "steady": "",
+    "too early to tell": "dim",
+    "not enough answers": "dim",
+    "no longer asked": "dim",
+}
+
+
+def signed(value: float | None) -> str:
+    """+5.0, −3.2 (a real minus sign), 0.0, or — when there is nothing to compare."""
+    if value is None:
+        return "—"
+    if value > 0:
+        return f"+{value:.1f}"
+    if value < 0:
+        return f"−{-value:.1f}"
+    return "0.0"
+
+
+def trends(found: Sequence[Trend], stream: IO[str]) -> None:
+    """One block per relationship: a heading, a row per strategy and overall, then notes."""
+    from trustcheck.render.safe import one_line
+    from trustcheck.render.table import paint
+    from trustcheck.trends import IMPROVING_FROM, MIN_ASSESSMENTS, OVERALL, SLIPPING_FROM
+
+    colour = colour_wanted(stream)
+    width = terminal_width(stream)
+    columns = [Column("Strategy", flexible=True), Column("Trend"),
+               Column("Latest", align="right"), Column("vs previous", align="right"),
+               Column("vs first", align="right"), Column("per 30 days", align="right"),
+               Column("Direction")]
+    blocks = []
+    for trend in found:
+        who = f"You as {trend.role}"
+        who += f" with {one_line(trend.partner)}" if trend.partner else " (no partner named)"
+        count = f"{trend.assessments} assessment{'s' if trend.assessments != 1 else ''}"
+        span = local_time(trend.start)
+        if trend.end != trend.start:
+            span += f" to {local_time(trend.end)}"
+        lines = [paint(f"{who}: {count}, {span}", "bold", colour)]
+        rows = []
+        for row in trend.rows:
+            overall = row.strategy == OVERALL
+            rows.append([
+                Styled(row.title, "bold" if overall else ""), row.sparkline,
+                "—" if row.latest is None else f"{row.latest:.1f}",
+                signed(row.change_previous), signed(row.change_first),
+                signed(row.slope_per_30_days),
+                Styled(row.direction, DIRECTION_STYLES.get(row.direction, "")),
+            ])
+        lines.append(render(columns, rows, width=width, colour=colour).rstrip("\n"))
+        for change in trend.changes:
+            before = f"{one_line(change.from_checklist)} v{one_line(change.from_version)}"
+            after = f"v{one_line(change.to_version)}"
+            if change.checklist != change.from_checklist:
+                after = f"{one_line(change.checklist)} {after}"
+            lines.append(f"Checklist changed from {before} to {after} on "
+                         f"{local_time(change.at)}; strategy scores stay comparable, item "
+                         "answers do not.")
+        if trend.follow_through is None:
+            lines.append("Commitments followed through: none reviewed yet.")
+        else:
+            lines.append(f"Commitments followed through: {trend.follow_through:g}% of "
+                         f"{trend.reviewed} reviewed (partly done counts half).")
+        blocks.append("\n".join(lines))
+    legend = paint(
+        "Direction: the slope of a straight line fitted through the scores over their dates: "
+        f"{signed(IMPROVING_FROM)} or more points per 30 days is improving, "
+        f"{signed(SLIPPING_FROM)} or less is slipping, anything between is steady; it needs "
+        "scores from at least "
+        f"{MIN_ASSESSMENTS} assessments.", "dim", colour)
+    stream.write("\n\n".join(blocks) + "\n\n" + legend + "\n")

@@ -1,0 +1,315 @@
+"""Pure trends: how each strategy's score moved over the assessments of one relationship.
+
+Everything here works on score rows (the store's `ScoreRow`, or anything shaped like it) and
+never reads the clock, the environment or any checklist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
+
+from trustcheck.commitments import Review, follow_through_rate
+
+SCHEMA = "trustcheck/trends/v1"
+OVERALL = "overall"
+OVERALL_TITLE = "Overall trust index"
+
+# A direction needs a score in at least this many assessments.
+MIN_ASSESSMENTS = 3
+# The slope (least squares over real dates) in points per 30 days, as shown (one decimal):
+# +3.0 or more is improving, -3.0 or less is slipping, anything between is steady.
+IMPROVING_FROM = 3.0
+SLIPPING_FROM = -3.0
+SLOPE_DAYS = 30
+
+IMPROVING = "improving"
+SLIPPING = "slipping"
+STEADY = "steady"
+TOO_EARLY = "too early to tell"
+NOT_ENOUGH = "not enough answers"  # the latest assessment gives this strategy no score
+NO_LONGER_ASKED = "no longer asked"  # the latest assessment's checklist has no such strategy
+DIRECTIONS = (IMPROVING, SLIPPING, STEADY, TOO_EARLY, NOT_ENOUGH, NO_LONGER_ASKED)
+
+SPARKS = "▁▂▃▄▅▆▇█"  # 0 .. 100
+NO_SCORE_SPARK = "·"
+MAX_POINTS = 24  # a sparkline longer than this is shortened to it
+
+
+class ScoreRowLike(Protocol):
+    """What trends need of one assessment (the store's ScoreRow has exactly this)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def partner(self) -> str | None: ...
+    @property
+    def checklist_id(self) -> str: ...
+    @property
+    def checklist_version(self) -> str: ...
+    @property
+    def overall(self) -> float | None: ...
+    @property
+    def scores(self) -> Mapping[str, float | None]: ...
+
+
+class Point(NamedTuple):
+    """One assessment's score for one strategy (None: too few answers for a score).
+
+    A named tuple rather than a dataclass: a long history makes thousands of them.
+    """
+
+    at: datetime
+    score: float | None
+    assessment: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One strategy's (or the overall index's) trend over one relationship."""
+
+    strategy: str
+    title: str
+    series: tuple[Point, ...]
+    latest: float | None
+    change_previous: float | None
+    change_first: float | None
+    slope_per_30_days: float | None
+    direction: str
+
+    @property
+    def sparkline(self) -> str:
+        return sparkline([p.score for p in self.series])
+
+
+@dataclass(frozen=True)
+class ChecklistChange:
+    """The assessment at `at` used another checklist (or version) than the one before it."""
+
+    at: datetime
+    assessment: str
+    from_checklist: str
+    from_version: str
+    checklist: str
+    to_version: str
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Every row for one relationship (one role and partner); the overall row comes last."""
+
+    role: str
+    partner: str | None
+    assessments: int
+    start: datetime
+    end: datetime
+    changes: tuple[ChecklistChange, ...]
+    rows: tuple[Row, ...]
+    follow_through: float | None = None  # 0..100, None when no commitment was reviewed yet
+    reviewed: int = 0
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+
+def least_squares_slope(points: Sequence[tuple[float, float]]) -> float | None:
+    """The slope of the least-squares line through (x, y) points; None when every x is equal."""
+    if len(points) < 2:
+        return None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if spread == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+def slope_per_30_days(series: Sequence[Point]) -> float | None:
+    """Points gained (or lost) per 30 days, fitted on the real dates of the scored points."""
+    scored = [(p.at, p.score) for p in series if p.score is not None]
+    if not scored:
+        return None
+    start = scored[0][0]
+    slope = least_squares_slope(
+        [((at - start).total_seconds() / 86400, score) for at, score in scored])
+    return None if slope is None else _tidy(slope * SLOPE_DAYS)
+
+
+def direction(slope: float | None, scored: int) -> str:
+    """improving / slipping / steady from the slope per 30 days, once there are 3 scores."""
+    if scored < MIN_ASSESSMENTS or slope is None:
+        return TOO_EARLY
+    if slope >= IMPROVING_FROM:
+        return IMPROVING
+    if slope <= SLIPPING_FROM:
+        return SLIPPING
+    return STEADY
+
+
+def _tidy(value: float) -> float:
+    """One decimal, and never -0.0."""
+    return round(value, 1) + 0.0
+
+
+def _change(latest: float | None, earlier: float | None) -> float | None:
+    return None if latest is None or earlier is None else _tidy(latest - earlier)
+
+
+# --- sparklines ------------------------------------------------------------------------------
+
+
+def downsample(values: Sequence[float | None], limit: int = MAX_POINTS) -> list[float | None]:
+    """At most `limit` values: the first and last as they are, the ones between averaged in
+    even runs (a run without any score stays None)."""
+    if len(values) <= limit:
+        return list(values)
+    if limit < 3:
+        return [values[0], values[-1]][:limit]
+    inner = values[1:-1]
+    buckets = limit - 2
+    out: list[float | None] = [values[0]]
+    for b in range(buckets):
+        run = inner[b * len(inner) // buckets:(b + 1) * len(inner) // buckets]
+        scored = [v for v in run if v is not None]
+        out.append(sum(scored) / len(scored) if scored else None)
+    out.append(values[-1])
+    return out
+
+
+def spark(score: float | None) -> str:
+    """One character for a 0..100 score: ▁ for 0 up to █ for 100; · for no score."""
+    if score is None:
+        return NO_SCORE_SPARK
+    level = int(min(100.0, max(0.0, score)) * (len(SPARKS) - 1) / 100 + 0.5)
+    return SPARKS[level]
+
+
+def sparkline(scores: Sequence[float | None], limit: int = MAX_POINTS) -> str:
+    return "".join(spark(s) for s in downsample(scores, limit))
+
+
+class CommitmentRecordLike(Protocol):
+    """What follow-through needs of a commitment (the store's CommitmentRecord has it)."""
+
+    @property
+    def made_in(self) -> str: ...
+    @property
+    def made_at(self) -> datetime: ...
+    @property
+    def relationship(self) -> Any: ...  # with .role and .partner
+    @property
+    def commitment(self) -> Any: ...  # with .action and .text
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def reviewed_at(self) -> datetime | None: ...
+
+
+# --- rows and relationships ------------------------------------------------------------------
+
+
+def trend_row(strategy: str, title: str, series: Sequence[Point], *,
+              still_asked: bool = True) -> Row:
+    """The trend of one strategy from its series (oldest first).
+
+    `latest` and the changes come from the last assessment of the series; "vs previous" compares
+    it with the assessment just before it, "vs first" with the first score in the series.
+    """
+    series = tuple(series)
+    scored = [p for p in series if p.score is not None]
+    slope = slope_per_30_days(series)
+    if not still_asked:
+        return Row(strategy, title, series, None, None, None, slope, NO_LONGER_ASKED)
+    latest = series[-1].score if series else None
+    previous = series[-2].score if len(series) >= 2 else None
+    first = scored[0].score if len(scored) >= 2 else None
+    found = NOT_ENOUGH if latest is None else direction(slope, len(scored))
+    return Row(strategy, title, series, latest, _change(latest, previous),
+               _change(latest, first), slope, found)
+
+
+def checklist_changes(rows: Sequence[ScoreRowLike]) -> tuple[ChecklistChange, ...]:
+    """Every assessment whose checklist id or version differs from the one before it."""
+    changes = []
+    for before, after in zip(rows, rows[1:], strict=False):
+        if (before.checklist_id, before.checklist_version) != \
+                (after.checklist_id, after.checklist_version):
+            changes.append(ChecklistChange(after.created_at, after.id, before.checklist_id,
+                                           before.checklist_version, after.checklist_id,
+                                           after.checklist_version))
+    return tuple(changes)
+
+
+def by_relationship(rows: Iterable[ScoreRowLike]) -> list[list[ScoreRowLike]]:
+    """Rows split per relationship (role and partner), each oldest first; the relationship
+    with the most recent assessment comes first. Rows must come in oldest first."""
+    groups: dict[tuple[str, str | None], list[ScoreRowLike]] = {}
+    for row in rows:
+        groups.setdefault((row.role, row.partner), []).append(row)
+    # sorted() is stable: relationships last active at the same moment keep their first-met order
+    return sorted(groups.values(), key=lambda group: group[-1].created_at, reverse=True)
+
+
+def strategy_ids(rows: Iterable[ScoreRowLike]) -> list[str]:
+    """Every strategy id scored (or asked) in the rows, in the order first met."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        for strategy in row.scores:
+            seen.setdefault(strategy, None)
+    return list(seen)
+
+
+def relationship_trend(rows: Sequence[ScoreRowLike], titles: Mapping[str, str], *,
+                       strategy: str | None = None, follow_through: float | None = None,
+                       reviewed: int = 0) -> Trend:
+    """The trend of one relationship from its rows (oldest first, at least one).
+
+    `titles` gives each strategy's title, in the order to show them (the latest assessment's
+    checklist order); strategies not in it follow in the order first met, titled by their id.
+    With `strategy`, only that strategy's row (if rated at all) and the overall row are kept.
+    """
+    if not rows:
+        raise ValueError("a trend needs at least one assessment")
+    latest = rows[-1]
+    met = strategy_ids(rows)
+    order = [s for s in titles if s in met] + [s for s in met if s not in titles]
+    if strategy is not None:
+        order = [s for s in order if s == strategy]
+    out = []
+    for strategy_id in order:
+        series = [Point(r.created_at, r.scores[strategy_id], r.id) for r in rows
+                  if strategy_id in r.scores]
+        out.append(trend_row(strategy_id, titles.get(strategy_id, strategy_id), series,
+                             still_asked=strategy_id in latest.scores))
+    out.append(trend_row(OVERALL, OVERALL_TITLE, [Point(r.created_at, r.overall, r.id)
+                                                  for r in rows]))
+    return Trend(latest.role, latest.partner, len(rows), rows[0].created_at, latest.created_at,
+                 checklist_changes(rows), tuple(out), follow_through, reviewed)
+
+
+def follow_through_by_relationship(
+        records: Iterable[CommitmentRecordLike], *, since: datetime | None = None,
+        until: datetime | None = None) -> dict[tuple[str, str | None], tuple[float | None, int]]:
+    """(follow-through rate, reviewed commitments) per relationship (role, partner).
+
+    A commitment counts for the relationship it was made in, once reviewed at a check-in
+    between `since` and `until` (inclusive). Relationships without reviews are left out.
+    """
+    reviewed: dict[tuple[str, str | None], list[Review]] = {}
+    for record in records:
+        told = record.reviewed_at
+        if record.status is None or told is None or (since is not None and told < since) \
+                or (until is not None and told > until):
+            continue
+        key = (record.relationship.role, record.relationship.partner)
+        reviewed.setdefault(key, []).append(Review(
+            record.commitment.action, record.commitment.text, record.made_in, record.made_at,
+            record.status))
+    return {key: (follow_through_rate(reviews), len(reviews))
+            for key, reviews in reviewed.items()}
