@@ -1,0 +1,615 @@
+"""Your data: `trustcheck paths`, and `trustcheck history export|import|delete|backup`."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from trustcheck.cli.app import say, session
+from trustcheck.cli.common import filters, open_history, stdin_is_terminal
+from trustcheck.cli.history import app as history_app
+from trustcheck.cli.options import (
+    CohortOption,
+    PartnerOption,
+    ResultFormat,
+    ResultFormatOption,
+    Role,
+    RoleOption,
+    SinceOption,
+    UntilOption,
+)
+from trustcheck.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from trustcheck.assessment import Assessment
+    from trustcheck.paths import Places
+    from trustcheck.store import ScoreRow
+
+PATHS_SCHEMA = "trustcheck/paths/v1"
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+SHOWN_PROBLEMS = 20
+SHOWN_DELETIONS = 10
+BACKUP_PREFIX = "history-backup-"
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# --- trustcheck paths ------------------------------------------------------------------------
+
+
+def paths(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) -> None:
+    """Show where trustcheck keeps your data and looks for checklists, and what chose each place.
+
+    --data-dir moves only the data folder; TRUSTCHECK_HOME moves both the data and the config
+    folder.
+    """
+    places = session(ctx).places
+    found = _places(places)
+    if format is ResultFormat.json:
+        from trustcheck.render.json import dumps
+
+        def entry(place: dict[str, Any]) -> dict[str, Any]:
+            return {key: place[key] for key in ("path", "chosen_by", "exists")}
+
+        sys.stdout.write(dumps({
+            "schema": PATHS_SCHEMA,
+            "data": entry(found[0]),
+            "database": entry(found[1]),
+            "config": entry(found[2]),
+            "checklists": [{**entry(p), "builtin": p["builtin"]} for p in found[3:]],
+        }))
+        return
+    from trustcheck.render.table import Column, Styled, colour_wanted, render
+
+    rows = [[place["what"], place["path"],
+             Styled(place["chosen_by"] + ("" if place["exists"] else " (not created yet)"),
+                    "" if place["exists"] else "dim")]
+            for place in found]
+    sys.stdout.write(render([Column(""), Column("Path"), Column("Chosen by")], rows,
+                            colour=colour_wanted(sys.stdout)))
+
+
+def _places(places: Places) -> list[dict[str, Any]]:
+    """Every place in the order shown: data folder, database, config folder, checklist folders."""
+    found = [
+        {"what": "Data folder", "path": places.data.path, "chosen_by": places.data.chosen_by},
+        {"what": "Database", "path": places.database, "chosen_by": "inside the data folder"},
+        {"what": "Config folder", "path": places.config.path,
+         "chosen_by": places.config.chosen_by},
+    ]
+    for folder, builtin in places.checklist_folders():
+        if builtin:
+            found.append({"what": "Checklists (built in)", "path": folder,
+                          "chosen_by": "comes with trustcheck", "builtin": True})
+        else:
+            found.append({"what": "Checklists (yours)", "path": folder,
+                          "chosen_by": "inside the config folder", "builtin": False})
+    for place in found:
+        place["exists"] = place["path"].exists()
+        place["path"] = str(place["path"])
+    return found
+
+
+# --- trustcheck history export ---------------------------------------------------------------
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@history_app.command("export")
+def export(
+    ctx: typer.Context,
+    role: RoleOption = None,
+    partner: PartnerOption = None,
+    cohort: CohortOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="json: a list of full results; jsonl: one full result per line; csv: one row per "
+             "assessment with a column per strategy score, safe to open in a spreadsheet.")
+    ] = ExportFormat.json,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Write to FILE (readable only by you) instead of standard output.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace FILE if it already exists.")] = False,
+    assessment_id: Annotated[Optional[str], typer.Option(
+        "--id", metavar="ID",
+        help="Export just this assessment: its id (the first few characters are enough) or "
+             "'last'.")] = None,
+    scores_only: Annotated[bool, typer.Option(
+        "--scores-only",
+        help="Leave out item answers, partner and cohort names and commitments: scores to "
+             "share with your mentoring partner for `trustcheck compare`.")] = False,
+) -> None:
+    """Export your assessments, oldest first, to keep or to move to another computer.
+
+    JSON and JSON Lines exports can be read back with `trustcheck history import`.
+    """
+    from trustcheck import files
+
+    target = None if output in (None, "-") else Path(output).expanduser()
+    exists = None
+    if target is not None:
+        exists = f"{target} already exists; add --force to replace it, or choose another name."
+        files.check_target(target, force=force, exists=exists)
+    if assessment_id is not None and (role or partner or cohort or since or until):
+        raise InputError("--id picks one assessment; leave out --role, --partner, --cohort, "
+                         "--since and --until, or leave out --id.")
+    scope = filters(role.value if role else None, partner, cohort, since, until)
+    store = open_history(session(ctx).places)
+    found: list[Assessment] = []
+    if store is None and assessment_id is not None:
+        raise InputError("There are no saved assessments yet; run `trustcheck assess` to take "
+                         "your first.")
+    if store is not None:
+        with store:
+            found = ([store.get(assessment_id)] if assessment_id is not None
+                     else store.list(scope, limit=None, oldest_first=True))
+    if scores_only:
+        found = _scores_only(found)
+
+    chunks: Iterable[str]
+    if format is ExportFormat.jsonl:
+        from trustcheck.render.json import result_lines
+
+        chunks = result_lines(found)
+    elif format is ExportFormat.csv:
+        from trustcheck.render.csv import results
+
+        chunks = [results(found)]
+    else:
+        from trustcheck.render.json import result_list
+
+        chunks = [result_list(found)]
+
+    if target is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+    else:
+        files.write_private(target, chunks, force=force, what="the export", exists=exists)
+        say(f"Exported {_plural(len(found), 'assessment')} to {target}.")
+    if not found:
+        filtered = role or partner or cohort or since or until
+        say("No assessments match those filters, so the export is empty." if filtered else
+            "There are no saved assessments yet, so the export is empty.")
+
+
+def _scores_only(found: Sequence[Assessment]) -> list[Assessment]:
+    """The results without answers, names or commitments (see trustcheck.compare.scores_only)."""
+    from trustcheck import assessment
+    from trustcheck.compare import scores_only
+
+    return [assessment.from_dict(scores_only(assessment.to_dict(a))) for a in found]
+
+
+# --- trustcheck history import ---------------------------------------------------------------
+
+
+@history_app.command("import")
+def import_(
+    ctx: typer.Context,
+    sources: Annotated[list[str], typer.Argument(
+        metavar="FILE",
+        help="JSON or JSON Lines files from `trustcheck history export` (- reads standard "
+             "input).")],
+) -> None:
+    """Add assessments from exports, made on this computer or another one.
+
+    Assessments already in your history (the same id) are left as they are, so importing a
+    file twice adds nothing. Every record is checked before anything is written: if any record
+    has a problem, nothing at all is imported and each problem is listed with its file and line
+    (or record number), so you can fix or remove it and run the same import again.
+    """
+    problems: list[Problem] = []
+    incoming: list[Assessment] = []
+    for source in sources:
+        records, file_problems = _records(*_read(source))
+        for where, line, record in records:
+            try:
+                incoming.append(_validated(record))
+            except ValueError as exc:
+                file_problems.append(Problem(str(exc), where, line))
+        problems.extend(sorted(file_problems, key=lambda p: p.line or 0))
+    if problems:
+        shown = problems[:SHOWN_PROBLEMS]
+        if len(problems) > SHOWN_PROBLEMS:
+            shown.append(Problem(f"... and {len(problems) - SHOWN_PROBLEMS} more problems."))
+        raise InputError(
+            f"Nothing was imported: {_plural(len(problems), 'problem')} found (below). Fix or "
+            "remove those records and run the import again; it is safe to repeat, because "
+            "assessments already in your history are skipped.", shown)
+    where = sources[0] if len(sources) == 1 else _plural(len(sources), "file")
+    if not incoming:
+        say(f"No assessments found in {where}; nothing was imported.")
+        return
+    incoming.sort(key=lambda a: a.created_at)
+    store = open_history(session(ctx).places, create=True)
+    assert store is not None
+    with store:
+        added, present = store.add_missing(incoming)
+    say(f"Imported {where}: {added} added, {present} already in your history.")
+
+
+def _read(source: str) -> tuple[str | None, str, list[Problem]]:
+    """The text of one import file (or standard input), or the problem reading it."""
+    limit = f"{MAX_IMPORT_BYTES // (1024 * 1024)} MiB"
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+        name = "standard input"
+    else:
+        path = Path(source).expanduser()
+        name = str(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_IMPORT_BYTES:
+                return None, name, [Problem(
+                    f"the file is {size // (1024 * 1024)} MiB; trustcheck imports files of at "
+                    f"most {limit}, so please split it (JSON Lines files split at any line).",
+                    name)]
+            with path.open("rb") as handle:
+                data = handle.read(MAX_IMPORT_BYTES + 1)
+        except FileNotFoundError:
+            return None, name, [Problem("there is no such file; please check the path.", name)]
+        except IsADirectoryError:
+            return None, name, [Problem("this is a folder; please name the export file.", name)]
+        except PermissionError:
+            return None, name, [Problem("trustcheck may not read this file; please check its "
+                                        "permissions.", name)]
+    if len(data) > MAX_IMPORT_BYTES:
+        return None, name, [Problem(f"more than {limit}; please import it in parts.", name)]
+    try:
+        return data.decode("utf-8-sig"), name, []
+    except UnicodeDecodeError:
+        return None, name, [Problem("not UTF-8 text, so not a trustcheck export.", name)]
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a number trustcheck accepts")
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_constant=_no_constants)
+
+
+def _records(text: str | None, source: str,
+             problems: list[Problem]) -> tuple[list[tuple[str, int | None, Any]], list[Problem]]:
+    """The records in one file, each with where it is: (source, line or None, data)."""
+    if text is None or problems:
+        return [], problems
+    if not text.strip():
+        return [], []
+    if source.lower().endswith((".jsonl", ".ndjson")):
+        return _json_lines(text, source)
+    try:
+        data = _loads(text)
+    except json.JSONDecodeError as exc:
+        first = text.lstrip().split("\n", 1)[0]
+        if exc.msg == "Extra data" or _is_json(first):
+            return _json_lines(text, source)
+        return [], [Problem(f"not valid JSON ({exc.msg}, column {exc.colno}); is it a "
+                            "trustcheck export?", source, exc.lineno)]
+    except ValueError as exc:
+        return [], [Problem(f"not a trustcheck export: {exc}.", source)]
+    if isinstance(data, list):
+        return [(f"{source}, record {index}", None, record)
+                for index, record in enumerate(data, start=1)], []
+    if isinstance(data, dict):
+        return [(source, None, data)], []
+    return [], [Problem("a JSON export holds a result object or a list of them, not "
+                        f"{type(data).__name__}.", source)]
+
+
+def _is_json(text: str) -> bool:
+    try:
+        _loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_lines(text: str, source: str) -> tuple[list[tuple[str, int | None, Any]],
+                                                    list[Problem]]:
+    records: list[tuple[str, int | None, Any]] = []
+    problems = []
+    # Only "\n" ends a line: results may hold U+2028 and other characters str.splitlines() uses.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        try:
+            records.append((source, number, _loads(line)))
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(f"not valid JSON ({exc.msg}, column {exc.colno}).", source,
+                                    number))
+        except ValueError as exc:
+            problems.append(Problem(f"{exc}.", source, number))
+    return records, problems
+
+
+def _validated(record: Any) -> Assessment:
+    """A result object checked enough that storing and showing it cannot fail; else ValueError."""
+    from trustcheck import assessment
+
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a result object, found {type(record).__name__}.")
+    schema = record.get("schema")
+    if not isinstance(schema, str) or not schema.startswith("trustcheck/result/"):
+        raise ValueError("not a trustcheck result object (its 'schema' is not "
+                         "trustcheck/result/...).")
+    try:
+        result = assessment.from_dict(record, source="this record")
+    except InputError as exc:
+        details = "; ".join(p.message for p in exc.problems)
+        raise ValueError(exc.message.rstrip(".") + (f" ({details})." if details else ".")) \
+            from None
+    wrong = _wrong_fields(result)
+    if wrong:
+        raise ValueError("this record has " + "; ".join(wrong) + ".")
+    return result
+
+
+def _text(value: object, limit: int = 10_000) -> bool:
+    return isinstance(value, str) and len(value) <= limit
+
+
+def _score(value: object) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                             and math.isfinite(value) and 0 <= value <= 100)
+
+
+def _wrong_fields(a: Assessment) -> list[str]:
+    from trustcheck.answers import MAX_LABEL
+
+    wrong = []
+    if not _ID.match(a.id):
+        wrong.append(f"an id that is not a trustcheck id ({a.id[:70]!r}; letters, digits, - "
+                     "and _, at most 64)")
+    if a.role not in ("mentor", "mentee"):
+        wrong.append(f"role {a.role!r} (it should be mentor or mentee)")
+    for name, label in (("partner", a.partner), ("cohort", a.cohort)):
+        if label is not None and not _text(label, MAX_LABEL):
+            wrong.append(f"a {name} that is not text of at most {MAX_LABEL} characters")
+    ref = a.checklist
+    if not all(_text(x, 1000) for x in (ref.id, ref.version, ref.sha256, ref.title)) \
+            or not ref.id:
+        wrong.append("a checklist id, version, sha256 or title that is not text")
+    if not a.answers:
+        wrong.append("no answers: it is a scores-only result, made to share with your partner "
+                     "for `trustcheck compare`, not part of your own history")
+    if any(not _text(key, 1000) or not (value is None or (
+            isinstance(value, int) and not isinstance(value, bool)))
+           for key, value in a.answers.items()):
+        wrong.append("answers that are not whole numbers or null")
+    if not all(_text(s.id, 1000) and _text(s.title) and _text(s.group, 1000)
+               and _score(s.score) and s.answered >= 0 and s.total >= 0
+               for s in a.strategies):
+        wrong.append("a strategy score that is not a number from 0 to 100 (or its id, title "
+                     "or group is not text)")
+    elif len({s.id for s in a.strategies}) != len(a.strategies):
+        wrong.append("the same strategy twice")
+    if not _score(a.overall):
+        wrong.append("an overall score that is not a number from 0 to 100")
+    texts = [x for f in a.focus for x in (f.strategy, f.title, f.reason)]
+    texts += [x for f in a.focus for action in f.actions for x in (action.id, action.text)]
+    texts += [x for o in a.obstacles for x in (o.id, o.title, o.remedy, o.reason)]
+    scores = [f.score for f in a.focus]
+    if a.strength is not None:
+        texts += [a.strength.strategy, a.strength.title, a.strength.reason]
+        scores.append(a.strength.score)
+    if not all(_text(x) for x in texts) or not all(_score(x) for x in scores):
+        wrong.append("focus, obstacle or strength fields of the wrong type")
+    made = [(c.action, c.text, c.strategy) for c in a.commitments]
+    if not all(_text(x) for row in made for x in row):
+        wrong.append("a commitment whose fields are not text")
+    elif len({c.action for c in a.commitments}) != len(a.commitments):
+        wrong.append("the same commitment twice")
+    reviewed = [(r.action, r.text, r.made_in) for r in a.follow_through]
+    if not all(_text(x) for row in reviewed for x in row):
+        wrong.append("a follow-through review whose fields are not text")
+    elif len({(r.made_in, r.action) for r in a.follow_through}) != len(a.follow_through):
+        wrong.append("the same follow-through review twice")
+    return wrong
+
+
+# --- trustcheck history delete ---------------------------------------------------------------
+
+
+@history_app.command("delete")
+def delete(
+    ctx: typer.Context,
+    references: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[ID]...",
+        help="Assessment ids (the first few characters are enough) or 'last'.")] = None,
+    before: Annotated[Optional[str], typer.Option(
+        "--before", metavar="WHEN",
+        help="Every assessment taken before this moment: 2026-01-01 (before that day starts) "
+             "or 6m, 1y (older than that).")] = None,
+    partner: Annotated[Optional[str], typer.Option(
+        "--partner", "-p", help="Every assessment with this partner.")] = None,
+    role: Annotated[Optional[Role], typer.Option(
+        "--role", "-r", case_sensitive=False,
+        help="Only assessments taken in this role (with --before or --partner).")] = None,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Every saved assessment.")] = False,
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y",
+        help="Delete without asking; needed when standard input is not a terminal.")] = False,
+) -> None:
+    """Delete assessments for good, with their answers, scores and commitments.
+
+    Shows what will go and asks first (pass --yes in scripts). Run `trustcheck history backup`
+    first if you may want them back.
+    """
+    by_filter = before is not None or partner is not None or role is not None
+    if references and (by_filter or everything):
+        raise InputError("Please either name assessment ids or use --before, --partner or "
+                         "--all, not both.")
+    if everything and by_filter:
+        raise InputError("--all deletes every assessment; leave out --before, --partner and "
+                         "--role, or leave out --all.")
+    if not (references or by_filter or everything):
+        raise InputError("Please say what to delete: assessment ids, --before WHEN, --partner "
+                         "NAME or --all; `trustcheck history` shows the ids.")
+    if role is not None and before is None and partner is None:
+        raise InputError("--role only narrows --before or --partner; add one of them, or use "
+                         "--all to delete everything.")
+    cutoff = _cutoff(before) if before is not None else None
+
+    store = open_history(session(ctx).places)
+    if store is None:
+        say("There are no saved assessments yet, so there is nothing to delete.")
+        return
+    with store:
+        from trustcheck.store import Filters
+
+        if references:
+            chosen = _by_reference(store.score_rows(Filters()), references)
+        else:
+            chosen = store.score_rows(Filters(role=role.value if role else None,
+                                              partner=partner, until=cutoff))
+        if not chosen:
+            say("No assessments match, so nothing was deleted.")
+            return
+        _show_doomed(chosen)
+        if not yes:
+            if not stdin_is_terminal():
+                raise InputError("Nothing was deleted: trustcheck cannot ask you to confirm "
+                                 "because standard input is not a terminal; add --yes to "
+                                 "delete without asking.")
+            if not _confirm(f"Delete {'it' if len(chosen) == 1 else 'them'} for good? "
+                            "This cannot be undone. [y/N] "):
+                say("Nothing was deleted.")
+                return
+        deleted = store.delete([row.id for row in chosen])
+    say(f"Deleted {_plural(deleted, 'assessment')}.")
+
+
+def _cutoff(before: str) -> datetime:
+    """--before's moment made an inclusive upper bound (stored times have whole seconds)."""
+    from datetime import datetime, timedelta, timezone  # noqa: F811
+
+    from trustcheck.dates import parse_bound
+
+    now = datetime.now(timezone.utc)
+    moment = parse_bound(before, now=now, local=now.astimezone().tzinfo, end=False,
+                         option="--before")
+    return moment - timedelta(microseconds=1)
+
+
+def _by_reference(rows: Sequence[ScoreRow], references: Sequence[str]) -> list[ScoreRow]:
+    """The rows the ids name, oldest first; ids may be unique starts (any case) or 'last'."""
+    chosen: dict[str, ScoreRow] = {}
+    problems = []
+    for reference in references:
+        wanted = reference.strip().lower()
+        if reference == "last":
+            matches = list(rows[-1:])
+        else:
+            matches = [row for row in rows if wanted and row.id.lower().startswith(wanted)]
+        if not matches:
+            problems.append(Problem(f"there is no saved assessment with the id '{reference}'."))
+        elif len(matches) > 1:
+            problems.append(Problem(f"more than one assessment has an id starting with "
+                                    f"'{reference}'; please type more of it."))
+        else:
+            chosen[matches[0].id] = matches[0]
+    if problems:
+        raise InputError("Nothing was deleted; `trustcheck history` shows the ids.", problems)
+    order = {row.id: index for index, row in enumerate(rows)}
+    return sorted(chosen.values(), key=lambda row: order[row.id])
+
+
+def _show_doomed(rows: Sequence[ScoreRow]) -> None:
+    from trustcheck.render.listing import local_time, score_text
+    from trustcheck.render.table import Column, colour_wanted, render, terminal_width
+
+    shown = rows[:SHOWN_DELETIONS]
+    table = render(
+        [Column("Date"), Column("Id"), Column("Role"), Column("Partner", flexible=True),
+         Column("Overall", align="right")],
+        [[local_time(r.created_at), r.id[:8], r.role, r.partner or "", score_text(r.overall)]
+         for r in shown],
+        width=terminal_width(sys.stderr), colour=colour_wanted(sys.stderr))
+    more = len(rows) - len(shown)
+    say(f"{_plural(len(rows), 'assessment')} will be deleted, with "
+        f"{'its' if len(rows) == 1 else 'their'} answers, scores and commitments:")
+    sys.stderr.write(table + (f"... and {more} more\n" if more else ""))
+    sys.stderr.flush()
+
+
+def _confirm(question: str) -> bool:
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
+# --- trustcheck history backup ---------------------------------------------------------------
+
+
+@history_app.command("backup")
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Optional[Path], typer.Argument(
+        metavar="[FILE]",
+        help="Where to put the copy (a file, or a folder to put it in); by default "
+             "history-backup-YYYYMMDD-HHMMSS.db in the data folder.")] = None,
+) -> None:
+    """Copy your history to a backup file, safely even while trustcheck runs elsewhere.
+
+    The copy is readable only by you and never replaces an existing file. To go back to it,
+    move history.db (with any history.db-wal and -shm beside it) out of the data folder (see
+    `trustcheck paths`) and copy the backup in its place as history.db.
+    """
+    from trustcheck import files
+
+    places = session(ctx).places
+    if not places.database.exists():
+        say(f"There is no history to back up yet ({places.database} does not exist); take an "
+            "assessment with `trustcheck assess` first.")
+        return
+    if file is None:
+        target = _free_name(places.data.path)
+    else:
+        target = file.expanduser()
+        if target.is_dir():
+            target = _free_name(target)
+    files.check_target(target)
+    store = open_history(places)
+    assert store is not None
+    with store:
+        count = store.count()
+        files.place_private(target, store.backup, what="the backup")
+    say(f"Backed up {_plural(count, 'assessment')} to {target}.")
+
+
+def _free_name(folder: Path) -> Path:
+    """history-backup-YYYYMMDD-HHMMSS.db in the folder (local time), with -2, -3 if taken."""
+    from datetime import datetime
+
+    stem = f"{BACKUP_PREFIX}{datetime.now():%Y%m%d-%H%M%S}"
+    target = folder / f"{stem}.db"
+    number = 2
+    while target.exists():
+        target = folder / f"{stem}-{number}.db"
+        number += 1
+    return target
