@@ -1,0 +1,710 @@
+"""Faults the history survives: many writers, kills, damage, old/new schemas, full disk, umask."""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from trustcheck import assessment, commitments, store
+from trustcheck import checklist as checklists
+from trustcheck.cli.app import app
+from trustcheck.paths import builtin_folder
+from trustcheck.store import Relationship, Store
+
+DATA = Path(__file__).parent / "data"
+V1_HISTORY = DATA / "history-v1.db"  # written by the released schema-1 code; see data/README.md
+V1_LISTING = DATA / "history-v1.json"  # what that code printed for `history --format json`
+SEED = 20260301  # the kill tests choose their moments from this seed, so a failure can be rerun
+ITEM_LINE = re.compile(r"^(  (?P<id>[a-z0-9][a-z0-9_.-]*):)(?P<rest>\s*#.*)?$")
+START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+TABLES = ("assessments", "answers", "strategy_scores", "commitments", "reviews")
+BUILTIN = {role: checklists.load(builtin_folder() / f"{role}.yaml")
+           for role in ("mentor", "mentee")}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def run(*args: str):
+    """Run trustcheck in this process; stdout and stderr are kept apart."""
+    return CliRunner().invoke(app, list(args))
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess:
+    """Run `python -m trustcheck` as a real process, the way a script would."""
+    return subprocess.run([sys.executable, "-m", "trustcheck", *args], env=dict(os.environ),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def answers_file(folder: Path, role: str = "mentor", value: int = 4) -> Path:
+    """A filled answers file made from `trustcheck template` (every statement = value)."""
+    template = run("template", "--role", role)
+    assert template.exit_code == 0, template.stderr
+    lines = []
+    for line in template.stdout.splitlines():
+        match = ITEM_LINE.match(line)
+        lines.append(f"{match[1]} {value}{match['rest'] or ''}" if match else line)
+    path = folder / f"answers-{role}-{value}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def make(id: str, *, days: int = 0, partner: str | None = "Priya", value: int = 4,
+         made: tuple[commitments.Commitment, ...] = (),
+         told: tuple[commitments.Review, ...] = ()) -> assessment.Assessment:
+    """A mentor's assessment taken `days` after START with varied answers around `value`."""
+    used = BUILTIN["mentor"]
+    given = {item.id: (value + number) % 5 + 1 for number, item in enumerate(used.items)}
+    return assessment.build(used, given, role="mentor", partner=partner, cohort="spring",
+                            now=START + timedelta(days=days), id=id, commitments=made,
+                            follow_through=told)
+
+
+def history_with(path: Path, count: int) -> list[str]:
+    """A real history with `count` saved assessments; returns their ids, oldest first."""
+    ids = [f"{number:04d}" + "ab" * 14 for number in range(count)]
+    with Store.open(path) as history:
+        for number, assessment_id in enumerate(ids):
+            history.save(make(assessment_id, days=number, value=number))
+    return ids
+
+
+def rows_for(path: Path, assessment_id: str) -> dict[str, int]:
+    db = sqlite3.connect(path)
+    try:
+        column = {table: "assessment_id" for table in TABLES} | {"assessments": "id"}
+        return {table: db.execute(f"SELECT count(*) FROM {table} WHERE {column[table]} = ?",
+                                  (assessment_id,)).fetchone()[0] for table in TABLES}
+    finally:
+        db.close()
+
+
+def table_sizes(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, int]:
+    db = sqlite3.connect(path)
+    try:
+        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in tables}
+    finally:
+        db.close()
+
+
+def schema_of(path: Path) -> tuple[int, list[tuple[str, str]], list[tuple[int, str]]]:
+    """(user_version, every table and index, the migrations recorded) of a history file."""
+    db = sqlite3.connect(path)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        things = db.execute("SELECT type, name FROM sqlite_master ORDER BY name").fetchall()
+        done = (db.execute("SELECT version, name FROM migrations ORDER BY version").fetchall()
+                if ("table", "migrations") in things else [])
+        return version, things, done
+    finally:
+        db.close()
+
+
+def assert_every_assessment_whole(path: Path) -> list[str]:
+    """The file passes SQLite's own check and every stored assessment has all of its parts.
+
+    Returns the stored ids in the order they were saved.
+    """
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == [], \
+            "rows left without their assessment"
+        ids = []
+        for row_id, checklist_id, text in db.execute(
+                "SELECT id, checklist_id, result FROM assessments ORDER BY rowid").fetchall():
+            parsed = assessment.from_dict(json.loads(text), source=row_id)
+            assert parsed.id == row_id
+            used = BUILTIN[checklist_id]
+            answers = dict(db.execute("SELECT item_id, value FROM answers WHERE assessment_id = ?",
+                                      (row_id,)).fetchall())
+            assert len(answers) == len(used.items), f"{row_id} lost some answers"
+            assert answers == dict(parsed.answers)
+            scores = dict(db.execute(
+                "SELECT strategy_id, score FROM strategy_scores WHERE assessment_id = ?",
+                (row_id,)).fetchall())
+            assert len(scores) == len(used.strategies), f"{row_id} lost some strategy scores"
+            assert scores == {s.id: s.score for s in parsed.strategies}
+            made = set(db.execute("SELECT action_id, action_text, strategy_id FROM commitments "
+                                  "WHERE assessment_id = ?", (row_id,)).fetchall())
+            assert made == {(c.action, c.text, c.strategy) for c in parsed.commitments}
+            told = set(db.execute("SELECT made_in, action_id, status FROM reviews "
+                                  "WHERE assessment_id = ?", (row_id,)).fetchall())
+            assert told == {(r.made_in, r.action, r.status) for r in parsed.follow_through}
+            ids.append(row_id)
+        orphans = db.execute(
+            "SELECT count(*) FROM reviews r LEFT JOIN commitments c ON c.assessment_id = r.made_in "
+            "AND c.action_id = r.action_id WHERE c.action_id IS NULL").fetchone()[0]
+        assert orphans == 0, "a review of a commitment that was never stored"
+        twice = db.execute("SELECT count(*) FROM (SELECT 1 FROM reviews GROUP BY made_in, "
+                           "action_id HAVING count(*) > 1)").fetchone()[0]
+        assert twice == 0, "a commitment reviewed at two check-ins"
+        return ids
+    finally:
+        db.close()
+
+
+def one_sentence_about(stderr: str, path: Path) -> str:
+    """The single message line naming `path`, with the path taken out (so that words found
+    later come from the message, not from the test's folder name)."""
+    message = stderr.strip()
+    assert len(message.splitlines()) == 1, message
+    assert "Traceback" not in message
+    assert str(path) in message, message
+    return message.replace(str(path), "HISTORY")
+
+
+def assert_private(folder: Path) -> None:
+    """The folder is its owner's only, and so is every file in it (history, -wal, -shm...)."""
+    assert mode(folder) == 0o700, f"{folder} is {oct(mode(folder))}"
+    for path in folder.iterdir():
+        assert mode(path) == 0o600, f"{path.name} is {oct(mode(path))}"
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+# --- many processes at once ------------------------------------------------------------------
+
+ASSESSING_WORKER = textwrap.dedent("""
+    import os, sys, time
+    go, ready, report, answers, name, runs = sys.argv[1:7]
+    from trustcheck.cli import main
+    import trustcheck.cli.app, trustcheck.cli.assess, trustcheck.store
+    open(ready, "w").close()
+    while not os.path.exists(go):
+        time.sleep(0.001)
+    codes = []
+    for number in range(int(runs)):
+        sys.argv = ["trustcheck", "assess", "--role", "mentor", "--answers", answers,
+                    "--partner", f"{name}-{number}", "--format", "json"]
+        try:
+            main()
+            codes.append(0)
+        except SystemExit as exc:
+            codes.append(exc.code if isinstance(exc.code, int) else 1)
+    with open(report, "w") as out:
+        out.write(" ".join(map(str, codes)))
+""")
+
+
+def assess_at_once(tmp_path: Path, answers: Path, homes: list[Path], runs: int,
+                   tag: str) -> list[tuple[str, list[int], str]]:
+    """One process per entry of homes (repeat a home to share it), each running `trustcheck
+    assess` `runs` times in a loop; all start together. Returns (name, exit codes, stderr)."""
+    go = tmp_path / f"go-{tag}"
+    workers = []
+    for number, home in enumerate(homes):
+        name = f"{tag}-w{number}"
+        report = tmp_path / f"report-{name}"
+        ready = tmp_path / f"ready-{name}"
+        process = subprocess.Popen(
+            [sys.executable, "-c", ASSESSING_WORKER, str(go), str(ready), str(report),
+             str(answers), name, str(runs)],
+            env={**os.environ, "TRUSTCHECK_HOME": str(home)}, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        workers.append((process, ready, report, name))
+    while not all(ready.exists() or process.poll() is not None
+                  for process, ready, _, _ in workers):
+        time.sleep(0.005)
+    go.touch()
+    outcomes = []
+    for process, _, report, name in workers:
+        _, stderr = process.communicate(timeout=600)
+        assert process.returncode == 0, stderr
+        outcomes.append((name, [int(code) for code in report.read_text().split()], stderr))
+    return outcomes
+
+
+@pytest.mark.parametrize("runs", [8, pytest.param(50, marks=pytest.mark.soak)])
+def test_eight_processes_saving_at_once_all_land_without_a_locked_error(tmp_path, trustcheck_home,
+                                                                        runs):
+    answers = answers_file(tmp_path)
+
+    outcomes = assess_at_once(tmp_path, answers, [trustcheck_home] * 8, runs, tag="many")
+
+    for name, codes, stderr in outcomes:
+        assert codes == [0] * runs, f"{name}: {stderr}"
+        assert "locked" not in stderr.lower() and "busy" not in stderr.lower(), stderr
+        assert stderr.count("Saved in your history") == runs
+    stored = assert_every_assessment_whole(trustcheck_home / "history.db")
+    assert len(stored) == 8 * runs
+    assert_private(trustcheck_home)
+    listed = run("history", "-n", "0", "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert sorted(r["partner"] for r in json.loads(listed.stdout)) == sorted(
+        f"{name}-{number}" for name, _, _ in outcomes for number in range(runs))
+
+
+@pytest.mark.parametrize("rounds", [6, pytest.param(40, marks=pytest.mark.soak)])
+def test_two_first_runs_at_once_on_an_empty_data_folder_both_succeed_every_time(tmp_path, rounds):
+    answers = answers_file(tmp_path)
+    for attempt in range(rounds):
+        home = tmp_path / f"fresh-{attempt}"
+        if attempt % 2:
+            home.mkdir(mode=0o700)  # an empty data folder half of the time, none at all otherwise
+
+        outcomes = assess_at_once(tmp_path, answers, [home, home], runs=1, tag=f"first{attempt}")
+
+        for name, codes, stderr in outcomes:
+            assert codes == [0], f"round {attempt}, {name}: {stderr}"
+            assert "locked" not in stderr.lower(), stderr
+        path = home / "history.db"
+        assert len(assert_every_assessment_whole(path)) == 2
+        version, _, done = schema_of(path)
+        assert version == store.SCHEMA_VERSION
+        assert [number for number, _ in done] == list(range(1, store.SCHEMA_VERSION + 1)), \
+            f"round {attempt}: a migration ran twice or not at all"
+
+
+# --- killed in the middle of saving ----------------------------------------------------------
+
+KILLED_WRITER = textwrap.dedent("""
+    import sys, uuid
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from trustcheck import assessment, commitments
+    from trustcheck import checklist as checklists
+    from trustcheck.paths import builtin_folder
+    from trustcheck.store import Relationship, Store
+
+    path, ready, log, first = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+    used = checklists.load(builtin_folder() / "mentor.yaml")
+    actions = [action.id for strategy in used.strategies for action in strategy.actions]
+    saved = open(log, "a", buffering=1)  # one line per save, written as soon as it is committed
+    open(ready, "w").close()
+    number = first
+    while True:
+        with Store.open(path) as history:  # open and close too, so kills land there as well
+            for _ in range(3):
+                number += 1
+                relationship = Relationship("mentor", f"partner-{number % 2}")
+                waiting = history.open_commitments(relationship)
+                told = commitments.review(waiting, {
+                    o.commitment.action: commitments.STATUSES[number % 3] for o in waiting})
+                start = number % (len(actions) - 1)
+                made = commitments.choose(used, actions[start:start + 2])
+                given = {item.id: (number + k) % 5 + 1 for k, item in enumerate(used.items)}
+                result = assessment.build(
+                    used, given, role="mentor", partner=relationship.partner, cohort="soak",
+                    now=datetime.now(timezone.utc), id=uuid.uuid4().hex, commitments=made,
+                    follow_through=told)
+                history.save(result)
+                saved.write(result.id + "\\n")
+""")
+
+
+def kill_a_writer(tmp_path: Path, path: Path, log: Path, delay: float, attempt: int) -> None:
+    """Start a process saving assessments into `path` in a loop; SIGKILL it after `delay` s."""
+    ready = tmp_path / f"writer-ready-{attempt}"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(path), str(ready), str(log),
+         str(attempt * 10_000)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while not ready.exists() and writer.poll() is None:
+        time.sleep(0.002)
+    time.sleep(delay)
+    writer.kill()  # SIGKILL: no clean-up of any kind
+    _, stderr = writer.communicate(timeout=60)
+    assert writer.returncode == -signal.SIGKILL, f"the writer stopped by itself: {stderr}"
+
+
+@pytest.mark.parametrize("kills", [15, pytest.param(100, marks=pytest.mark.soak)])
+def test_a_writer_killed_at_random_moments_never_leaves_a_damaged_or_partial_assessment(
+        tmp_path, trustcheck_home, umask_022, kills):
+    rng = random.Random(SEED)
+    path = trustcheck_home / "history.db"
+    log = tmp_path / "saved.log"
+    log.touch()
+    stored: list[str] = []
+
+    for attempt in range(kills):
+        kill_a_writer(tmp_path, path, log, rng.uniform(0.0, 0.25), attempt)
+
+        if trustcheck_home.exists():
+            assert_private(trustcheck_home)  # with the -wal and -shm files the kill left behind
+        after = assert_every_assessment_whole(path) if path.exists() else []
+        assert after[:len(stored)] == stored, f"kill {attempt} (seed {SEED}) lost saved work"
+        assert set(log.read_text().split()) <= set(after), \
+            f"kill {attempt} (seed {SEED}): an assessment reported as saved is missing"
+        stored = after
+
+    assert stored, "the writers never got to save anything"
+    listed = run("history", "-n", "0", "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert [r["id"] for r in json.loads(listed.stdout)][::-1] == stored
+    shown = run("history", "show", "last")
+    assert shown.exit_code == 0, shown.stderr
+
+
+@pytest.mark.parametrize("kills", [8, pytest.param(40, marks=pytest.mark.soak)])
+def test_a_first_run_killed_while_creating_the_history_leaves_one_the_next_run_can_use(
+        tmp_path, umask_022, kills):
+    rng = random.Random(SEED + 1)
+    answers = answers_file(tmp_path)
+    complete = None
+    for attempt in range(kills):
+        home = tmp_path / f"first-{attempt}"
+        path = home / "history.db"
+        log = tmp_path / f"saved-{attempt}.log"
+
+        # Creating the history takes a few milliseconds: kill in or just after them.
+        kill_a_writer(tmp_path, path, log, rng.uniform(0.0, 0.02), attempt)
+
+        if path.exists():
+            assert_private(home)
+            version, things, done = schema_of(path)
+            if version == 0:
+                assert things == [], f"attempt {attempt}: half a schema was left behind"
+            else:
+                complete = complete or things
+                assert (version, things) == (store.SCHEMA_VERSION, complete)
+                assert len(done) == store.SCHEMA_VERSION
+                assert_every_assessment_whole(path)
+        again = run("--data-dir", str(home), "assess", "--role", "mentor", "--answers",
+                    str(answers))
+        assert again.exit_code == 0, f"attempt {attempt}: {again.stderr}"
+        assert schema_of(path)[0] == store.SCHEMA_VERSION
+        assert_every_assessment_whole(path)
+        assert_private(home)
+
+
+# --- damaged files ---------------------------------------------------------------------------
+
+
+def _page_of(path: Path, name: str) -> tuple[int, int]:
+    db = sqlite3.connect(path)
+    try:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+        return (root[0] - 1) * size, size
+    finally:
+        db.close()
+
+
+def _inside_a_saved_result(path: Path) -> int:
+    """Where a saved result's text sits in a page near the middle of the file."""
+    data = path.read_bytes()
+    middle = len(data) // 2
+    found = [m.start() for m in re.finditer(rb'"partner": "Priya"', data)]
+    assert found, "the results are stored as plain text, so they can be found"
+    return min(found, key=lambda offset: abs(offset - middle))
+
+
+DAMAGE = {
+    # where: (offset, how many bytes to flip)
+    "the header's magic words": lambda path: (0, 16),
+    "the header's page size": lambda path: (16, 2),
+    "the first page of the assessments table": lambda path: (_page_of(path, "assessments")[0], 12),
+    "the index of assessments by date": lambda path: (_page_of(path, "assessments_by_time")[0], 12),
+    "a saved result in the middle of the file": lambda path: (_inside_a_saved_result(path), 8),
+}
+
+
+@pytest.mark.parametrize("where", DAMAGE)
+def test_a_damaged_history_is_named_in_a_clear_message_and_never_rewritten(trustcheck_home,
+                                                                           where):
+    path = trustcheck_home / "history.db"
+    history_with(path, 12)
+    offset, length = DAMAGE[where](path)
+    data = bytearray(path.read_bytes())
+    assert offset + length <= len(data)
+    for index in range(offset, offset + length):
+        data[index] ^= 0xFF
+    path.write_bytes(bytes(data))
+    damaged = sha256_of(path)
+
+    for command in (["history"], ["history", "-n", "0", "--format", "json"]):  # read them all
+        result = run(*command)
+
+        assert result.exit_code == 1, f"{command}: {result.stdout}{result.stderr}"
+        assert result.stdout == ""
+        message = one_sentence_about(result.stderr, path)
+        assert "damaged" in message
+        assert "Priya" not in message and "trustcheck/result" not in message, \
+            "the message must not echo the damaged (private) contents"
+        assert sha256_of(path) == damaged, f"{command} changed the damaged file"
+
+    real = run_process("history")
+    assert real.returncode == 1
+    assert "damaged" in one_sentence_about(real.stderr, path)
+    assert sha256_of(path) == damaged
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_a_history_from_a_newer_trustcheck_is_refused_without_writing_anything(
+        tmp_path, trustcheck_home, journal):
+    path = trustcheck_home / "history.db"
+    history_with(path, 3)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA user_version = 99")
+    db.execute(f"PRAGMA journal_mode = {journal}")
+    db.close()
+    before, touched = sha256_of(path), path.stat().st_mtime_ns
+    answers = answers_file(tmp_path)
+
+    for command in (["history"], ["history", "show", "last"],
+                    ["assess", "--role", "mentor", "--answers", str(answers)]):
+        result = run(*command)
+
+        assert result.exit_code == 1, command
+        assert result.stdout == ""
+        message = one_sentence_about(result.stderr, path)
+        assert "newer trustcheck" in message and "update trustcheck" in message
+        assert sha256_of(path) == before and path.stat().st_mtime_ns == touched
+        assert sorted(p.name for p in trustcheck_home.iterdir()) == ["history.db"], \
+            "no -wal, -shm or -journal file may be left beside it"
+    assert schema_of(path)[0] == 99
+
+
+# --- migrations from released schema versions ------------------------------------------------
+
+
+@pytest.fixture
+def v1_history(trustcheck_home) -> Path:
+    """A copy of the history written by the released schema-1 trustcheck, as the data folder."""
+    trustcheck_home.mkdir(mode=0o700)
+    path = trustcheck_home / "history.db"
+    shutil.copyfile(V1_HISTORY, path)
+    version, things, done = schema_of(path)
+    assert (version, [number for number, _ in done]) == (1, [1])
+    assert ("table", "commitments") not in things
+    return path
+
+
+def test_a_release_1_history_is_migrated_and_reads_back_exactly_as_before(v1_history):
+    released = json.loads(V1_LISTING.read_text(encoding="utf-8"))
+
+    listed = run("history", "-n", "0", "--format", "json")
+
+    assert listed.exit_code == 0, listed.stderr
+    now = json.loads(listed.stdout)
+    assert [r["id"] for r in now] == [r["id"] for r in released]
+    for old, new in zip(released, now, strict=True):
+        assert old["schema"] == assessment.SCHEMA_V1
+        assert new["schema"] == assessment.SCHEMA
+        assert {key: new[key] for key in old if key != "schema"} == \
+            {key: value for key, value in old.items() if key != "schema"}
+        assert new["commitments"] == [] and new["follow_through"] == []
+        shown = run("history", "show", old["id"][:8], "--format", "json")
+        assert shown.exit_code == 0, shown.stderr
+        assert json.loads(shown.stdout) == new
+    version, things, done = schema_of(v1_history)
+    assert version == store.SCHEMA_VERSION
+    assert done == [(number, name) for number, (name, _) in enumerate(store.MIGRATIONS, start=1)]
+    assert ("table", "commitments") in things and ("table", "reviews") in things
+    assert len(assert_every_assessment_whole(v1_history)) == 3
+
+
+def test_a_migrated_release_1_history_takes_new_assessments_with_commitments(tmp_path, v1_history):
+    answers = answers_file(tmp_path)
+    taken = run("assess", "--role", "mentor", "--partner", "Sam", "--cohort", "spring 2026",
+                "--answers", str(answers), "--format", "json")
+    assert taken.exit_code == 0, taken.stderr
+    assert schema_of(v1_history)[0] == store.SCHEMA_VERSION
+
+    used = BUILTIN["mentor"]
+    actions = [action.id for strategy in used.strategies for action in strategy.actions]
+    sam = Relationship("mentor", "Sam")
+    now = datetime.now(timezone.utc)
+    with Store.open(v1_history) as history:
+        promised = make("c" * 32, partner="Sam", made=commitments.choose(used, actions[:2]))
+        history.save(dataclasses.replace(promised, created_at=now + timedelta(days=1)))
+        waiting = history.open_commitments(sam)
+        assert sorted(o.commitment.action for o in waiting) == sorted(actions[:2])
+        told = commitments.review(waiting, {actions[0]: "done", actions[1]: "partly"})
+        history.save(dataclasses.replace(make("d" * 32, partner="Sam", told=told),
+                                      created_at=now + timedelta(days=30)))
+        assert history.open_commitments(sam) == []
+        records = history.commitments()
+    assert {(r.commitment.action, r.status, r.reviewed_in) for r in records} == {
+        (actions[0], "done", "d" * 32), (actions[1], "partly", "d" * 32)}
+
+    listed = run("history", "-n", "0", "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    newest = json.loads(listed.stdout)
+    assert len(newest) == 6
+    assert sorted(c["action"] for c in newest[1]["commitments"]) == sorted(actions[:2])
+    assert sorted((r["action"], r["status"]) for r in newest[0]["follow_through"]) == sorted(
+        [(actions[0], "done"), (actions[1], "partly")])
+    assert len(assert_every_assessment_whole(v1_history)) == 6
+
+
+def test_a_migration_that_fails_midway_leaves_the_old_history_as_it_was(v1_history, monkeypatch):
+    old_schema = schema_of(v1_history)
+    release_1_tables = ("assessments", "answers", "strategy_scores", "migrations")
+    old_sizes = table_sizes(v1_history, release_1_tables)
+
+    def add_goals_then_fail(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE goals (assessment_id TEXT NOT NULL, goal TEXT NOT NULL)")
+        db.execute("INSERT INTO goals VALUES ('x', 'half done')")
+        raise sqlite3.OperationalError("no such column: goal_text")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "MIGRATIONS", store.MIGRATIONS + (("add goals", add_goals_then_fail),))
+        patch.setattr(store, "SCHEMA_VERSION", len(store.MIGRATIONS))
+        failed = run("history")
+
+    assert failed.exit_code == 1
+    assert failed.stdout == ""
+    one_sentence_about(failed.stderr, v1_history)
+    assert schema_of(v1_history) == old_schema, "a half-done migration left a trace"
+    assert table_sizes(v1_history, release_1_tables) == old_sizes
+
+    # The next run, with migrations that work.
+    listed = run("history", "-n", "0", "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert len(json.loads(listed.stdout)) == 3
+    assert schema_of(v1_history)[0] == store.SCHEMA_VERSION
+    assert_every_assessment_whole(v1_history)
+
+
+# --- a full disk -----------------------------------------------------------------------------
+
+
+class FillsUpAfter:
+    """Stands in for the SQLite connection: the disk fills up after `statements` statements."""
+
+    def __init__(self, db: sqlite3.Connection, statements: int, error: Exception) -> None:
+        self._db, self._left, self._error = db, statements, error
+
+    def _spend(self) -> None:
+        if self._left == 0:
+            raise self._error
+        self._left -= 1
+
+    def execute(self, *args):
+        self._spend()
+        return self._db.execute(*args)
+
+    def executemany(self, *args):
+        self._spend()
+        return self._db.executemany(*args)
+
+
+def _assert_disk_full_reported(result, path: Path) -> None:
+    assert result.exit_code == 1
+    assert result.stdout == "", "a result that was not saved must not be shown as if it were"
+    message = one_sentence_about(result.stderr, path)
+    assert "disk" in message and "full" in message
+
+
+@pytest.mark.parametrize("error", [
+    sqlite3.OperationalError("database or disk is full"),
+    OSError(errno.ENOSPC, "No space left on device"),
+], ids=["sqlite", "os"])
+@pytest.mark.parametrize("statements", [1, 2, 3, 4], ids=lambda n: f"after-{n}-inserts")
+def test_a_disk_filling_up_midway_through_a_save_leaves_no_partial_assessment(
+        tmp_path, trustcheck_home, monkeypatch, statements, error):
+    path = trustcheck_home / "history.db"
+    history_with(path, 2)
+    sizes = table_sizes(path)
+    answers = answers_file(tmp_path)
+    real_insert = Store._insert
+    tried = []
+
+    def insert_until_full(self, result):
+        tried.append(result.id)
+        db = self._db
+        self._db = FillsUpAfter(db, statements, error)
+        try:
+            real_insert(self, result)
+        finally:
+            self._db = db
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Store, "_insert", insert_until_full)
+        result = run("assess", "--role", "mentor", "--answers", str(answers), "--format", "json")
+
+    _assert_disk_full_reported(result, path)
+    assert len(tried) == 1
+    assert rows_for(path, tried[0]) == dict.fromkeys(TABLES, 0)
+    assert table_sizes(path) == sizes
+    assert len(assert_every_assessment_whole(path)) == 2
+    assert run("assess", "--role", "mentor", "--answers", str(answers)).exit_code == 0
+
+
+@pytest.mark.parametrize("spare_pages", [0, 1, 3])
+def test_a_really_full_database_reports_a_full_disk_and_keeps_what_was_there(
+        tmp_path, trustcheck_home, monkeypatch, spare_pages):
+    path = trustcheck_home / "history.db"
+    history_with(path, 2)
+    sizes = table_sizes(path)
+    answers = answers_file(tmp_path)
+    real_open = Store.open.__func__
+
+    def open_with_no_room(cls, where):
+        opened = real_open(cls, where)
+        pages = opened._db.execute("PRAGMA page_count").fetchone()[0]
+        opened._db.execute(f"PRAGMA max_page_count = {pages + spare_pages}")  # SQLITE_FULL
+        return opened
+
+    monkeypatch.setattr(Store, "open", classmethod(open_with_no_room))
+
+    result = run("assess", "--role", "mentor", "--answers", str(answers), "--format", "json")
+
+    _assert_disk_full_reported(result, path)
+    assert table_sizes(path) == sizes
+    assert len(assert_every_assessment_whole(path)) == 2
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+
+def test_the_history_and_its_side_files_are_private_while_open_and_after(tmp_path, umask_022):
+    folder = tmp_path / "nested" / "data"
+    path = folder / "history.db"
+
+    with Store.open(path) as history:
+        history.save(make("a" * 32))
+        for name in ("history.db", "history.db-wal", "history.db-shm"):
+            assert (folder / name).exists(), f"{name} should exist while the history is open"
+        assert_private(folder)
+        with Store.open(path) as second:  # a second run reading at the same time
+            assert second.count() == 1
+            assert_private(folder)
+    assert_private(folder)
+
+
+def test_assess_in_a_real_process_leaves_only_private_files(tmp_path, trustcheck_home,
+                                                           umask_022):
+    answers = answers_file(tmp_path)
+
+    for _ in range(2):
+        taken = run_process("assess", "--role", "mentor", "--answers", str(answers))
+        assert taken.returncode == 0, taken.stderr
+        assert_private(trustcheck_home)
+    assert len(assert_every_assessment_whole(trustcheck_home / "history.db")) == 2
