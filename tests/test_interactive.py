@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import sqlite3
@@ -57,6 +58,12 @@ def answer(child: pexpect.spawn, first: int, keys: str) -> None:
     for number, key in enumerate(keys, start=first):
         at_statement(child, number)
         child.send(key)
+
+
+def pick_none(child: pexpect.spawn) -> None:
+    """At the end, when offered actions to commit to, press Enter right away: none."""
+    child.expect_exact("Pick up to 2 of these")
+    child.send("\r")
 
 
 def finish(child: pexpect.spawn) -> int:
@@ -125,6 +132,7 @@ def test_full_run_saves_exactly_the_answers_typed_including_a_changed_and_a_skip
     answer(child, 4, rest)
     child.expect_exact(f"All done: {TOTAL - 1} answered, 1 skipped.")
     child.send("\r")
+    pick_none(child)
     assert finish(child) == 0
     assert "Saved in your history as" in screen(child)
 
@@ -148,6 +156,7 @@ def test_b_on_the_summary_reopens_the_last_statement_so_it_can_be_changed(
     child.send("1")
     child.expect_exact(f"All done: {TOTAL} answered, 0 skipped.")
     child.send("\r")
+    pick_none(child)
     assert finish(child) == 0
 
     [saved] = stored(trustcheck_home)
@@ -259,3 +268,280 @@ def test_without_a_role_it_asks_for_role_before_any_question(trustcheck_home: Pa
     assert "--role mentor or --role mentee" in seen
     assert "Press any key" not in seen
     assert stored(trustcheck_home) == []
+
+
+# --- commitments: reviewed before the statements, picked at the end ---------------------------
+
+SHORT_ACTIONS = ("conflict_resolution.agree-how-to-disagree", "active_listening.clear-distractions",
+                 "realistic_expectations.agree-the-next-step", "transparency.share-reasoning")
+
+
+def seed(*commit: str, partner: str = "Sam") -> None:
+    """A scripted mentor check-in with this partner, committing to the given action ids."""
+    from typer.testing import CliRunner
+
+    from trustcheck.cli.app import app
+
+    answers = json.dumps({"role": "mentor", "partner": partner,
+                          "answers": {item.id: 3 for item in MENTOR.items}})
+    args = ["assess", "--answers", "-"] + [x for a in commit for x in ("--commit", a)]
+    result = CliRunner().invoke(app, args, input=answers)
+    assert result.exit_code == 0, result.stderr
+
+
+def open_actions(home: Path, partner: str = "Sam") -> list[str]:
+    from trustcheck.store import Relationship, Store
+
+    with Store.open(home / "history.db") as store:
+        return sorted(o.commitment.action for o in
+                      store.open_commitments(Relationship("mentor", partner)))
+
+
+def table(home: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(home / "history.db") as db:
+        rows = db.execute(sql).fetchall()
+    db.close()
+    return rows
+
+
+def text_of(action_id: str) -> str:
+    return MENTOR.action(action_id).text
+
+
+def test_open_commitments_are_reviewed_one_key_each_before_the_first_statement(
+        trustcheck_home: Path) -> None:
+    seed(*SHORT_ACTIONS[:2])
+    seed(*SHORT_ACTIONS[2:])  # the first two are not reviewed here, so all four are open
+    keys = dict(zip(SHORT_ACTIONS, "dpns", strict=True))
+    child = spawn("--role", "mentor", "--partner", "Sam", home=trustcheck_home)
+    child.expect_exact("First, 4 quick questions about what you committed to last time.")
+    start(child)
+    for number in range(1, 5):
+        child.expect_exact(f"{number}/4")
+        child.expect_exact("(chosen ")
+        [shown] = re.findall(rf"^{number}/4  (.+?)  \(chosen ", screen(child), re.MULTILINE)
+        told = next(a for a in SHORT_ACTIONS if text_of(a) == shown)
+        child.send(keys[told])
+    answer(child, 1, "4" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    pick_none(child)
+    assert finish(child) == 0
+
+    seen = screen(child)
+    assert seen.index("Your commitments from last time") < seen.index(f"1/{TOTAL}  ")
+    for label in ("-> done", "-> partly done", "-> not done", "-> left open"):
+        assert label in seen
+    newest = table(trustcheck_home, "SELECT id FROM assessments ORDER BY created_at DESC, "
+                                    "rowid DESC LIMIT 1")[0][0]
+    reviews = dict(table(trustcheck_home, "SELECT action_id, status FROM reviews "
+                                          f"WHERE assessment_id = '{newest}'"))
+    assert reviews == {SHORT_ACTIONS[0]: "done", SHORT_ACTIONS[1]: "partly",
+                       SHORT_ACTIONS[2]: "not_done"}
+    assert open_actions(trustcheck_home) == [SHORT_ACTIONS[3]]
+    # The result view tells how they went.
+    assert "How your commitments from last time went" in seen
+
+
+def test_an_unknown_key_during_the_review_is_explained_and_nothing_is_lost(
+        trustcheck_home: Path) -> None:
+    seed(SHORT_ACTIONS[0])
+    child = spawn("--role", "mentor", "--partner", "Sam", home=trustcheck_home)
+    start(child)
+    child.expect_exact("1/1")
+    child.send("x")
+    child.expect_exact("Please press d, p, n, s or q.")
+    child.send("d")
+    answer(child, 1, "4" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    pick_none(child)
+    assert finish(child) == 0
+    assert open_actions(trustcheck_home) == []
+
+
+def test_q_during_the_review_saves_nothing_and_the_commitments_stay_open(
+        trustcheck_home: Path) -> None:
+    seed(*SHORT_ACTIONS[:2])
+    child = spawn("--role", "mentor", "--partner", "Sam", home=trustcheck_home)
+    start(child)
+    child.expect_exact("1/2")
+    child.send("d")
+    child.expect_exact("2/2")
+    child.send("q")
+    assert finish(child) == 0
+
+    assert "nothing was saved" in screen(child)
+    assert len(stored(trustcheck_home)) == 1
+    assert open_actions(trustcheck_home) == sorted(SHORT_ACTIONS[:2])
+    assert table(trustcheck_home, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+def test_another_partners_commitments_are_not_asked_about(trustcheck_home: Path) -> None:
+    seed(SHORT_ACTIONS[0], partner="Alex")
+    child = spawn("--role", "mentor", "--partner", "Sam", home=trustcheck_home)
+    child.expect_exact("Press any key to start")
+    child.send("x")
+    at_statement(child, 1)
+    child.send("q")
+    assert finish(child) == 0
+    assert "quick question" not in screen(child)
+    assert "Your commitments from last time" not in screen(child)
+
+
+def test_picking_two_commitments_at_the_end_keeps_them_with_the_assessment(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", "--partner", "Sam", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    child.expect_exact("Pick up to 2 of these to try before your next check-in")
+    child.send("1")
+    child.expect_exact("+ picked 1")
+    child.send("1")  # changed my mind
+    child.expect_exact("- dropped 1")
+    child.send("2")
+    child.expect_exact("+ picked 2")
+    child.send("4")
+    child.expect_exact("to keep these two.")
+    child.send("5")
+    child.expect_exact("You have picked 2 already")
+    child.send("\r")
+    assert finish(child) == 0
+
+    [(result_text,)] = table(trustcheck_home, "SELECT result FROM assessments")
+    offered = [a["id"] for area in json.loads(result_text)["focus"] for a in area["actions"]]
+    chosen = table(trustcheck_home, "SELECT action_id FROM commitments")
+    assert sorted(a for (a,) in chosen) == sorted([offered[1], offered[3]])
+    assert json.loads(result_text)["commitments"] == [
+        {"action": a, "text": MENTOR.action(a).text, "strategy": a.split(".")[0]}
+        for a in (offered[1], offered[3])]
+    seen = screen(child)
+    assert "Your commitments until the next check-in" in seen
+    assert "Saved in your history as" in seen
+    # The picks were offered after the results were shown, numbered.
+    assert seen.index("Overall trust index") < seen.index("Pick up to 2")
+    assert f"  2  {MENTOR.action(offered[1]).text}" in seen
+
+
+def test_enter_right_away_picks_no_commitment_and_still_saves(trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    pick_none(child)
+    assert finish(child) == 0
+
+    seen = screen(child)
+    assert "No commitments this time." in seen
+    assert "Saved in your history as" in seen
+    assert len(stored(trustcheck_home)) == 1
+    assert table(trustcheck_home, "SELECT count(*) FROM commitments") == [(0,)]
+
+
+def test_q_while_picking_saves_nothing(trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    child.expect_exact("Pick up to 2 of these")
+    child.send("1")
+    child.expect_exact("+ picked 1")
+    child.send("q")
+    assert finish(child) == 0
+
+    assert "nothing was saved" in screen(child)
+    assert stored(trustcheck_home) == []
+
+
+def test_ctrl_c_while_picking_saves_nothing_and_gives_the_terminal_back(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    child.expect_exact("Pick up to 2 of these")
+    child.send("\x03")
+    child.expect_exact("Nothing was saved.")
+    echo_back = bool(termios.tcgetattr(child.child_fd)[3] & termios.ECHO)
+    assert finish(child) == 130
+
+    assert "Traceback" not in screen(child)
+    assert echo_back
+    assert stored(trustcheck_home) == []
+
+
+def test_no_save_asks_no_review_and_offers_no_picks(trustcheck_home: Path) -> None:
+    seed(SHORT_ACTIONS[0])
+    child = spawn("--role", "mentor", "--partner", "Sam", "--no-save", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    assert finish(child) == 0
+
+    seen = screen(child)
+    assert "Your commitments from last time" not in seen
+    assert "Pick up to" not in seen
+    assert open_actions(trustcheck_home) == [SHORT_ACTIONS[0]]
+
+
+def test_commit_option_in_an_interactive_run_skips_the_picking(trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", "--commit", SHORT_ACTIONS[0], home=trustcheck_home)
+    start(child)
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    assert finish(child) == 0
+
+    assert "Pick up to" not in screen(child)
+    assert table(trustcheck_home, "SELECT action_id FROM commitments") == [(SHORT_ACTIONS[0],)]
+
+
+def test_a_bad_commit_id_stops_before_any_question(trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", "--commit", "listen.harder", home=trustcheck_home)
+    assert finish(child) == 2
+
+    seen = screen(child)
+    assert "'listen.harder' is not an action in the checklist 'mentor'" in seen
+    assert "Press any key" not in seen
+    assert stored(trustcheck_home) == []
+
+
+def test_all_strong_offers_nothing_to_pick_and_saves(trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "".join("1" if item.reverse else "5" for item in MENTOR.items))
+    child.expect_exact("All done")
+    child.send("\r")
+    assert finish(child) == 0
+
+    seen = screen(child)
+    assert "Every strategy is strong" in seen
+    assert "Pick up to" not in seen
+    assert len(stored(trustcheck_home)) == 1
+
+
+def test_json_output_of_an_interactive_run_includes_the_picked_commitment(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", "--format", "json", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    child.expect_exact("Pick up to 2 of these")
+    assert '"schema"' not in screen(child), "the JSON comes after the picking"
+    child.send("3")
+    child.expect_exact("+ picked 3")
+    child.send("\r")
+    assert finish(child) == 0
+
+    seen = screen(child)
+    data = json.loads(seen[seen.index("{"):seen.rindex("}") + 1])
+    [(action_id,)] = table(trustcheck_home, "SELECT action_id FROM commitments")
+    assert [c["action"] for c in data["commitments"]] == [action_id]
+    assert data["compared_to"] is None

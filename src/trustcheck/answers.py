@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,10 @@ from trustcheck.scoring import Answer, needed
 
 SKIP_WORDS = {"skip", "s", "n/a", "na", "not applicable"}
 MAX_LABEL = 200
-_TOP_KEYS = {"answers", "role", "partner", "cohort", "checklist", "version"}
+_TOP_KEYS = {"answers", "role", "partner", "cohort", "checklist", "version", "commitments"}
+# How an earlier commitment went, as written in an answers file's `commitments:` mapping.
+STATUS_WORDS = {"done": "done", "partly": "partly", "partly done": "partly",
+                "not_done": "not_done", "not done": "not_done", "not-done": "not_done"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class Answers:
     partner: str | None = None
     cohort: str | None = None
     missing: tuple[str, ...] = field(default=())
+    # How earlier commitments went, by action id: done, partly or not_done (others stay open).
+    follow_through: Mapping[str, str] = field(default_factory=dict)
 
 
 def check_enough(checklist: Checklist, values: Mapping[str, Answer]) -> Problem | None:
@@ -69,6 +74,13 @@ class AnswersFile:
         role = self.data.get("role") if isinstance(self.data, dict) else None
         return role if role in ("mentor", "mentee") else None
 
+    @property
+    def partner(self) -> str | None:
+        """The partner the file names, cleaned; None when none (or a bad one, reported later)."""
+        if not isinstance(self.data, dict):
+            return None
+        return clean_label(self.data.get("partner"), "partner", [], self.source)
+
 
 def read(text: str, *, source: str) -> AnswersFile:
     """Parse an answers file's text once; raise InputError only if it is not YAML or JSON."""
@@ -81,8 +93,13 @@ def parse(text: str, *, source: str, checklist: Checklist) -> Answers:
     return check(read(text, source=source), checklist)
 
 
-def check(answers_file: AnswersFile, checklist: Checklist) -> Answers:
-    """Check a read answers file against a checklist; raise InputError listing every problem."""
+def check(answers_file: AnswersFile, checklist: Checklist, *,
+          open_actions: Collection[str] | None = None) -> Answers:
+    """Check a read answers file against a checklist; raise InputError listing every problem.
+
+    `open_actions` are the action ids of the open commitments of this role and partner; the
+    file's `commitments:` mapping may only name those (None: any id is accepted).
+    """
     data, source = answers_file.data, answers_file.source
     problems = list(answers_file.problems)
     if not isinstance(data, dict):
@@ -140,6 +157,8 @@ def check(answers_file: AnswersFile, checklist: Checklist) -> Answers:
             continue
         values[item_id] = answer
 
+    follow_through = _statuses(data, open_actions, problems, source)
+
     given = {str(key) for key in raw}
     missing = tuple(item.id for item in checklist.items if item.id not in given)
     full = {item.id: values.get(item.id) for item in checklist.items}
@@ -154,7 +173,51 @@ def check(answers_file: AnswersFile, checklist: Checklist) -> Answers:
             "Please fix them and run the command again.",
             problems,
         )
-    return Answers(full, role, partner, cohort, missing)
+    return Answers(full, role, partner, cohort, missing, follow_through)
+
+
+def status_of(value: Any) -> str | None:
+    """done, partly or not_done from how a person wrote it (`not done` too); None if unknown."""
+    if not isinstance(value, str):
+        return None
+    return STATUS_WORDS.get(" ".join(value.strip().lower().split()))
+
+
+def _statuses(data: Mapping[str, Any], open_actions: Collection[str] | None,
+              problems: list[Problem], source: str) -> dict[str, str]:
+    """The `commitments:` mapping (action id: done | partly | not done), every problem noted."""
+    raw = data.get("commitments")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(
+            "'commitments' should list one 'action id: done, partly or not done' line per "
+            "commitment.", source, yamlfile.line_of(data, "commitments")))
+        return {}
+    statuses = {}
+    for key, value in raw.items():
+        action_id, line = str(key), yamlfile.line_of(raw, key)
+        if open_actions is not None and action_id not in open_actions:
+            if open_actions:
+                hint = difflib.get_close_matches(action_id, sorted(open_actions), n=1)
+                suggestion = (f" Did you mean '{hint[0]}'?" if hint else
+                              f" The open ones are: {', '.join(sorted(open_actions))}.")
+            else:
+                suggestion = " There are none for this role and partner, so please remove it."
+            problems.append(Problem(
+                f"'{action_id}' under 'commitments' is not an open commitment.{suggestion}",
+                source, line))
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue  # left empty: the commitment stays open
+        status = status_of(value)
+        if status is None:
+            problems.append(Problem(
+                f"the commitment '{action_id}' is marked '{value}'; use done, partly or not "
+                "done (or leave it out to keep it open).", source, line))
+            continue
+        statuses[action_id] = status
+    return statuses
 
 
 def _value(value: Any, low: int, high: int) -> tuple[Answer, str]:

@@ -1,11 +1,22 @@
-"""Pure rules for what to work on next: lowest strategies, signalled obstacles, a strength."""
+"""Pure rules for what to work on next: lowest strategies, signalled obstacles, a strength.
+
+Also the change against the previous check-in (shown by `assess`) and the plan of
+`trustcheck focus`, which adds the trend (slipped strategies) and follow-through.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from trustcheck.checklist import Action, Checklist
-from trustcheck.scoring import Scores
+from trustcheck.commitments import STATUSES, OpenCommitment, Review, follow_through_rate
+from trustcheck.scoring import Scores, band
+
+if TYPE_CHECKING:
+    from trustcheck.assessment import Assessment
 
 MAX_FOCUS = 3
 FOCUS_BELOW = 80.0  # a strategy already "strong" is not a focus area
@@ -90,3 +101,224 @@ def choose(checklist: Checklist, scores: Scores) -> Focus:
         strength = Strength(top.id, top.title, top.score,
                             f"Scored {_points(top.score)} of 100 ({top.band}), your highest.")
     return Focus(tuple(areas), tuple(obstacles), strength)
+
+
+# --- change since the previous check-in (`trustcheck assess`) ---------------------------------
+
+FOCUS_SCHEMA = "trustcheck/focus/v1"
+SLIPPED_BY = 10.0  # a strategy that dropped this many points or more since last time slipped
+MAX_STRENGTHS = 2
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How a check-in compares with the previous one of the same role and partner."""
+
+    id: str  # the previous assessment
+    created_at: datetime
+    overall_change: float | None
+    strategies: Mapping[str, float | None]  # every strategy of the newer check-in, in order
+
+
+def change(now: float | None, before: float | None) -> float | None:
+    """Points gained (positive) or lost since before, to one decimal; None if either is missing."""
+    if now is None or before is None:
+        return None
+    return round(now - before, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def progress(latest: Assessment, previous: Assessment | None) -> Progress | None:
+    """The change of the overall index and of every strategy since the previous check-in."""
+    if previous is None:
+        return None
+    before = {s.id: s.score for s in previous.strategies}
+    return Progress(
+        id=previous.id,
+        created_at=previous.created_at,
+        overall_change=change(latest.overall, previous.overall),
+        strategies={s.id: change(s.score, before.get(s.id)) for s in latest.strategies},
+    )
+
+
+def progress_to_dict(found: Progress | None) -> dict[str, Any] | None:
+    """The documented `compared_to` object of `assess --format json` (docs/json.md)."""
+    from trustcheck.assessment import iso
+
+    if found is None:
+        return None
+    return {"id": found.id, "created_at": iso(found.created_at),
+            "overall_change": found.overall_change, "strategies": dict(found.strategies)}
+
+
+# --- the plan of `trustcheck focus` -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One strategy in the plan, with why it was chosen (in numbers) and what to try."""
+
+    strategy: str
+    title: str
+    score: float | None
+    previous_score: float | None
+    change: float | None
+    reason: str
+    actions: tuple[Action, ...] = ()
+    note: str = ""  # why there are no actions, when a slipped strategy has none to show
+
+
+@dataclass(frozen=True)
+class FollowThrough:
+    """How the reviewed commitments of one relationship went."""
+
+    rate: float | None  # 0 to 100 (partly counts half); None before any review
+    reviewed: int
+    counts: Mapping[str, int]  # by status: done, partly, not_done
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to work on next in one relationship, from its latest check-in and the trend."""
+
+    latest: Assessment
+    previous: Assessment | None
+    lowest: tuple[PlanItem, ...]
+    slipped: tuple[PlanItem, ...]
+    obstacles: tuple[ObstacleFlag, ...]
+    strengths: tuple[PlanItem, ...]
+    follow_through: FollowThrough
+    open_commitments: tuple[OpenCommitment, ...] = ()
+
+
+def _signed(points: float) -> str:
+    return f"{abs(points):g} point" + ("" if abs(points) == 1 else "s")
+
+
+def _trend_sentence(now: float | None, before: float | None) -> str:
+    moved = change(now, before)
+    if moved is None:
+        return ""
+    if moved > 0:
+        return f" Up {_signed(moved)} since your previous check-in ({_points(before)} then)."
+    if moved < 0:
+        return f" Down {_signed(moved)} since your previous check-in ({_points(before)} then)."
+    return f" The same as at your previous check-in ({_points(before)})."
+
+
+def follow_through(reviews: Iterable[Review]) -> FollowThrough:
+    """The follow-through rate and how many commitments were done, partly done or not done."""
+    listed = list(reviews)
+    counts = {status: sum(1 for r in listed if r.status == status) for status in STATUSES}
+    return FollowThrough(follow_through_rate(listed), len(listed), counts)
+
+
+def _no_actions_note(checklist: Checklist | None, checklist_id: str, strategy_id: str) -> str:
+    if checklist is None:
+        return (f"The checklist '{checklist_id}' is not on this computer any more, so its "
+                "suggested actions cannot be shown; `trustcheck checklists list` shows the "
+                "checklists you have.")
+    if checklist.strategy(strategy_id) is None:
+        return (f"The checklist '{checklist_id}' on this computer no longer has this strategy, "
+                "so its suggested actions cannot be shown.")
+    return f"The checklist '{checklist_id}' suggests no actions for this strategy."
+
+
+def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Review], *,
+         checklist: Checklist | None = None,
+         open_commitments: Sequence[OpenCommitment] = ()) -> Plan:
+    """What to work on next in one relationship.
+
+    - lowest: the focus areas stored with the latest check-in (up to three strategies below 80,
+      lowest first), with their actions and the change since the previous check-in;
+    - slipped: other strategies that dropped SLIPPED_BY points or more since the previous
+      check-in, biggest drop first, with the actions of `checklist` (the latest check-in's
+      checklist as found on this computer now, or None when it is gone);
+    - obstacles: those stored with the latest check-in (signal strategies averaging below 60);
+    - strengths: up to MAX_STRENGTHS of the highest other strategies scoring 60 or more;
+    - follow-through: from the reviews of this relationship's commitments.
+    """
+    before = {} if previous is None else {s.id: s.score for s in previous.strategies}
+    lowest = tuple(
+        PlanItem(area.strategy, area.title, area.score, before.get(area.strategy),
+                 change(area.score, before.get(area.strategy)),
+                 area.reason + _trend_sentence(area.score, before.get(area.strategy)),
+                 area.actions)
+        for area in latest.focus
+    )
+    taken = {item.strategy for item in lowest}
+
+    order = {s.id: index for index, s in enumerate(latest.strategies)}
+    drops = []
+    for strategy in latest.strategies:
+        moved = change(strategy.score, before.get(strategy.id))
+        if moved is not None and moved <= -SLIPPED_BY and strategy.id not in taken:
+            drops.append((moved, order[strategy.id], strategy))
+    slipped = []
+    for moved, _, strategy in sorted(drops, key=lambda d: (d[0], d[1])):
+        found = checklist.strategy(strategy.id) if checklist is not None else None
+        why = f" {found.why}" if found is not None and found.why else ""
+        actions = found.actions if found is not None else ()
+        slipped.append(PlanItem(
+            strategy.id, strategy.title, strategy.score, before[strategy.id], moved,
+            f"Down {_signed(moved)} since your previous check-in, from "
+            f"{_points(before[strategy.id])} to {_points(strategy.score)} of 100 "
+            f"({strategy.band}).{why}",
+            actions,
+            "" if actions else _no_actions_note(checklist, latest.checklist.id, strategy.id)))
+    taken |= {item.strategy for item in slipped}
+
+    best = sorted((s for s in latest.strategies
+                   if s.score is not None and s.score >= STRENGTH_FROM and s.id not in taken),
+                  key=lambda s: (-s.score, order[s.id]))[:MAX_STRENGTHS]
+    places = ("your highest", "your second highest")
+    strengths = tuple(
+        PlanItem(s.id, s.title, s.score, before.get(s.id), change(s.score, before.get(s.id)),
+                 f"Scored {_points(s.score)} of 100 ({band(s.score)}), {places[rank]}."
+                 + _trend_sentence(s.score, before.get(s.id)))
+        for rank, s in enumerate(best)
+    )
+    return Plan(latest, previous, lowest, tuple(slipped), latest.obstacles, strengths,
+                follow_through(reviews), tuple(open_commitments))
+
+
+def plan_to_dict(found: Plan) -> dict[str, Any]:
+    """The documented `trustcheck/focus/v1` object of `focus --format json` (docs/json.md)."""
+    from trustcheck.assessment import iso
+
+    def check_in(a: Assessment | None) -> dict[str, Any] | None:
+        if a is None:
+            return None
+        return {"id": a.id, "created_at": iso(a.created_at), "overall": a.overall,
+                "band": a.band, "checklist": {"id": a.checklist.id,
+                                              "version": a.checklist.version}}
+
+    def item(i: PlanItem) -> dict[str, Any]:
+        return {"strategy": i.strategy, "title": i.title, "score": i.score,
+                "previous_score": i.previous_score, "change": i.change, "reason": i.reason,
+                "actions": [{"id": a.id, "text": a.text} for a in i.actions],
+                "note": i.note or None}
+
+    latest = found.latest
+    return {
+        "schema": FOCUS_SCHEMA,
+        "role": latest.role,
+        "partner": latest.partner,
+        "latest": check_in(latest),
+        "previous": check_in(found.previous),
+        "overall_change": change(latest.overall,
+                                 None if found.previous is None else found.previous.overall),
+        "lowest": [item(i) for i in found.lowest],
+        "slipped": [item(i) for i in found.slipped],
+        "obstacles": [{"id": o.id, "title": o.title, "reason": o.reason, "remedy": o.remedy}
+                      for o in found.obstacles],
+        "strengths": [{k: v for k, v in item(i).items() if k not in ("actions", "note")}
+                      for i in found.strengths],
+        "follow_through": {"rate": found.follow_through.rate,
+                           "reviewed": found.follow_through.reviewed,
+                           **dict(found.follow_through.counts)},
+        "open_commitments": [
+            {"action": o.commitment.action, "text": o.commitment.text,
+             "strategy": o.commitment.strategy, "made_in": o.made_in,
+             "made_at": iso(o.made_at)}
+            for o in found.open_commitments],
+    }
+

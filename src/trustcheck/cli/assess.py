@@ -6,14 +6,16 @@ import sys
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from trustcheck import answers as answer_files
 from trustcheck import assessment
+from trustcheck import commitments as promises
+from trustcheck import focus as focus_rules
 from trustcheck.cli.app import say, session
-from trustcheck.cli.common import load_checklist, stdin_is_terminal, stdout_console
+from trustcheck.cli.common import load_checklist, open_history, stdin_is_terminal, stdout_console
 from trustcheck.cli.options import (
     ChecklistOption,
     CohortOption,
@@ -25,10 +27,18 @@ from trustcheck.cli.options import (
 from trustcheck.errors import InputError, Problem
 from trustcheck.yamlfile import MAX_BYTES, decode, read_text
 
+if TYPE_CHECKING:
+    from trustcheck.commitments import OpenCommitment
+    from trustcheck.paths import Places
+
 AnswersOption = Annotated[Optional[str], typer.Option(
     "--answers", "-a", metavar="FILE|-",
     help="Answers from a YAML or JSON file (or - for standard input) instead of asking. "
          "Get one with `trustcheck template`.")]
+CommitOption = Annotated[Optional[list[str]], typer.Option(
+    "--commit", metavar="ACTION_ID",
+    help="An action you commit to try before your next check-in (repeat for a second one). "
+         "`trustcheck checklists show ROLE` lists the action ids.")]
 
 
 def assess(
@@ -41,6 +51,7 @@ def assess(
     format: ResultFormatOption = ResultFormat.text,
     no_save: Annotated[bool, typer.Option(
         "--no-save", help="Show the result without keeping it in your history.")] = False,
+    commit: CommitOption = None,
 ) -> None:
     """Answer the trust checklist for your role and see where you stand."""
     places = session(ctx).places
@@ -50,7 +61,8 @@ def assess(
     if problems:
         raise InputError("Please shorten the option and try again.", problems)
 
-    if answers is None:
+    interactive = answers is None
+    if interactive:
         if not stdin_is_terminal():
             raise InputError(
                 "trustcheck cannot ask questions here because standard input is not a terminal; "
@@ -59,19 +71,23 @@ def assess(
         chosen_role = role.value if role else None
         used = load_checklist(checklist, chosen_role, places)
         chosen_role = chosen_role or used.role
+        promised = promises.choose(used, commit or ())
+        # Reviews are only worth asking when they will be kept.
+        still_open = [] if no_save else _open_commitments(places, chosen_role, partner)
         from trustcheck.cli import questionnaire
 
         try:
-            values = questionnaire.run(
+            answered = questionnaire.run(
                 used, role=chosen_role,
-                saving_to=None if no_save else str(places.database))
+                saving_to=None if no_save else str(places.database),
+                open_commitments=still_open)
         except questionnaire.Quit:
             say("You quit before the end, so nothing was saved.")
             raise typer.Exit(0) from None
-        not_enough = answer_files.check_enough(used, values)
+        not_enough = answer_files.check_enough(used, answered.values)
         if not_enough is not None:
             raise InputError(f"Nothing was saved: {not_enough.message}")
-        given = answer_files.Answers(values)
+        given = answer_files.Answers(answered.values, follow_through=answered.statuses)
     else:
         text, source = _read_answers(answers)
         answers_file = answer_files.read(text, source=source)
@@ -83,38 +99,94 @@ def assess(
         chosen_role = role.value if role else file_role
         used = load_checklist(checklist, chosen_role, places)
         chosen_role = chosen_role or used.role
-        given = answer_files.check(answers_file, used)
+        promised = promises.choose(used, commit or ())
+        still_open = _open_commitments(places, chosen_role, partner or answers_file.partner)
+        given = answer_files.check(
+            answers_file, used, open_actions={o.commitment.action for o in still_open})
 
-    result = assessment.build(
-        used, given.values, role=chosen_role,
-        partner=partner or given.partner, cohort=cohort or given.cohort,
-        now=datetime.now(timezone.utc), id=uuid.uuid4().hex,
-    )
+    now = datetime.now(timezone.utc)
+    new_id = uuid.uuid4().hex
+    reviews = promises.review(still_open, dict(given.follow_through))
+
+    def build(chosen: tuple[promises.Commitment, ...]) -> assessment.Assessment:
+        return assessment.build(
+            used, given.values, role=chosen_role,
+            partner=partner or given.partner, cohort=cohort or given.cohort,
+            now=now, id=new_id, commitments=chosen, follow_through=reviews)
+
+    result = build(promised)
     if given.missing:
         say(f"{len(given.missing)} statement{'s' if len(given.missing) != 1 else ''} had no "
             "answer in the file and count as skipped.")
+    change = focus_rules.progress(result, _previous(places, result))
+
+    # At the end of an interactive check-in, the person may pick what to try before the next.
+    picking = interactive and not no_save and not commit and any(a.actions for a in result.focus)
+    if picking and format is ResultFormat.text:
+        _show(result, change, format)
+    if picking:
+        from trustcheck.cli import questionnaire
+
+        try:
+            chosen = questionnaire.pick([(area.title, area.actions) for area in result.focus])
+        except questionnaire.Quit:
+            say("You quit before saving, so nothing was saved.")
+            raise typer.Exit(0) from None
+        result = build(promises.choose(used, chosen))
     if not no_save:
         from trustcheck.store import Store
 
         with Store.open(places.database) as store:
             store.save(result)
-    _show(result, format, saved=not no_save)
+    if picking and format is ResultFormat.text:
+        if result.commitments:
+            from trustcheck.render import text as render_text
+
+            render_text.commitments_made(stdout_console(), result)
+    else:
+        _show(result, change, format)
+    if no_save:
+        say("Not saved (--no-save).")
+    else:
+        say(f"Saved in your history as {result.id[:8]}; see it again with "
+            f"`trustcheck history show {result.id[:8]}`.")
 
 
-def _show(result: assessment.Assessment, format: ResultFormat, *, saved: bool) -> None:
+def _open_commitments(places: Places, role: str, partner: str | None) -> list[OpenCommitment]:
+    """Commitments of this role and partner not reviewed yet (none without a history)."""
+    from trustcheck.store import Relationship
+
+    store = open_history(places)
+    if store is None:
+        return []
+    with store:
+        return store.open_commitments(Relationship(role, partner))
+
+
+def _previous(places: Places, result: assessment.Assessment) -> assessment.Assessment | None:
+    """The latest earlier check-in of the same role and partner, if there is one."""
+    from trustcheck.store import Relationship
+
+    store = open_history(places)
+    if store is None:
+        return None
+    with store:
+        return store.previous(Relationship(result.role, result.partner),
+                              before=result.created_at)
+
+
+def _show(result: assessment.Assessment, change: focus_rules.Progress | None,
+          format: ResultFormat) -> None:
     if format is ResultFormat.json:
         from trustcheck.render import json as render_json
 
-        sys.stdout.write(render_json.result(result))
+        sys.stdout.write(render_json.dumps(
+            {**assessment.to_dict(result),
+             "compared_to": focus_rules.progress_to_dict(change)}))
     else:
         from trustcheck.render import text
 
-        text.assessment(stdout_console(), result)
-    if saved:
-        say(f"Saved in your history as {result.id[:8]}; see it again with "
-            f"`trustcheck history show {result.id[:8]}`.")
-    else:
-        say("Not saved (--no-save).")
+        text.assessment(stdout_console(), result, compared=change)
 
 
 def _read_answers(reference: str) -> tuple[str, str]:

@@ -5,22 +5,36 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import IO
 
 from rich.console import Console
 from rich.text import Text
 
-from trustcheck.checklist import Checklist
+from trustcheck.checklist import Action, Checklist
+from trustcheck.commitments import MAX_PER_CHECK_IN, STATUS_LABELS, OpenCommitment
 from trustcheck.render.safe import one_line
 from trustcheck.scoring import Answer, needed
 
 SECONDS_PER_STATEMENT = 10
+REVIEW_KEYS = {"d": "done", "p": "partly", "n": "not_done"}
+ENTER = ("\n", "\r")
+# Keys to pick an action at the end: digits first, then letters (never q, which quits).
+PICK_KEYS = "123456789abcdefghijklmnoprstuvwxyz"
 
 
 class Quit(Exception):
     """The person pressed q: stop without saving."""
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What the person told: answers by item id, and how earlier commitments went."""
+
+    values: dict[str, Answer]
+    statuses: dict[str, str] = field(default_factory=dict)  # action id: done|partly|not_done
 
 
 @contextmanager
@@ -81,7 +95,7 @@ class Questionnaire:
                   " help   ", ("q", "bold"), " quit"]
         return Text.assemble(*parts, style="")
 
-    def intro(self, *, role: str, saving_to: str | None) -> None:
+    def intro(self, *, role: str, saving_to: str | None, reviews: int = 0) -> None:
         total = len(self.items)
         minutes = max(1, math.ceil(total * SECONDS_PER_STATEMENT / 60))
         c = self.console
@@ -90,6 +104,9 @@ class Questionnaire:
             c.print(Text(one_line(self.checklist.description)))
         c.print()
         c.print(f"You are answering as a {role}: {total} statements, about {minutes} minutes.")
+        if reviews:
+            c.print(f"First, {reviews} quick question{'s' if reviews != 1 else ''} about what "
+                    "you committed to last time.")
         c.print("Think of your recent meetings and answer as honestly as you can.")
         if saving_to:
             c.print(Text(f"Your answers are saved only on this computer, in {saving_to}."))
@@ -192,15 +209,112 @@ class Questionnaire:
                 raise Quit
 
 
-def run(checklist: Checklist, *, role: str, saving_to: str | None) -> dict[str, Answer]:
-    """Ask every statement on the terminal; prompts go to standard error, results to stdout."""
+    def review(self, open_commitments: Sequence[OpenCommitment]) -> dict[str, str]:
+        """How each open commitment went: one key each (d, p, n; s leaves it open; q quits)."""
+        asking = list({o.commitment.action: o for o in open_commitments}.values())
+        statuses: dict[str, str] = {}
+        if not asking:
+            return statuses
+        c = self.console
+        c.print()
+        c.print(Text("Your commitments from last time", style="bold underline"))
+        for number, item in enumerate(asking, start=1):
+            made = item.made_at.astimezone().strftime("%Y-%m-%d")
+            c.print()
+            c.print(Text.assemble((f"{number}/{len(asking)}", "dim"), "  ",
+                                  Text(one_line(item.commitment.text)),
+                                  (f"  (chosen {made})", "dim")))
+            c.print(Text.assemble(("d", "bold"), " done   ", ("p", "bold"), " partly   ",
+                                  ("n", "bold"), " not done   ", ("s", "bold"),
+                                  " leave it open   ", ("q", "bold"), " quit"))
+            while True:
+                key = self.key()
+                if key in REVIEW_KEYS:
+                    statuses[item.commitment.action] = REVIEW_KEYS[key]
+                    c.print(Text(f"  -> {STATUS_LABELS[REVIEW_KEYS[key]]}", style="green"))
+                    break
+                if key == "s":
+                    c.print(Text("  -> left open until your next check-in", style="dim"))
+                    break
+                if key == "q":
+                    raise Quit
+                c.print(Text("  Please press d, p, n, s or q.", style="yellow"))
+        return statuses
+
+
+def run(checklist: Checklist, *, role: str, saving_to: str | None,
+        open_commitments: Sequence[OpenCommitment] = ()) -> Answered:
+    """Ask about open commitments, then every statement, on the terminal.
+
+    Prompts go to standard error, results to stdout.
+    """
     console = Console(file=sys.stderr, highlight=False, emoji=False)
     with single_keys(sys.stdin) as keys:
         questionnaire = Questionnaire(checklist, console, keys)
-        questionnaire.intro(role=role, saving_to=saving_to)
+        reviews = len({o.commitment.action for o in open_commitments})
+        questionnaire.intro(role=role, saving_to=saving_to, reviews=reviews)
+        statuses = questionnaire.review(open_commitments)
         start = 0
         while True:
             answers = questionnaire.ask_all(start)
             if questionnaire.confirm():
-                return answers
+                return Answered(answers, statuses)
             start = len(questionnaire.items) - 1  # "b" on the summary reopens the last one
+
+
+def pick(offered: Sequence[tuple[str, Sequence[Action]]]) -> list[str]:
+    """Up to two actions (by id) to commit to; one key per pick, Enter when done, q quits.
+
+    `offered` is each focus area's title with its actions; they are numbered in that order.
+    """
+    choices = [action for _, actions in offered for action in actions][:len(PICK_KEYS)]
+    if not choices:
+        return []
+    keys_for = dict(zip(PICK_KEYS, choices, strict=False))
+    key_of = {action.id: key for key, action in keys_for.items()}
+    last = PICK_KEYS[len(choices) - 1]
+    c = Console(file=sys.stderr, highlight=False, emoji=False)
+    picked: list[Action] = []
+    # Single keys from before the first prompt line: keys pressed once it shows are never lost.
+    with single_keys(sys.stdin) as fd:
+        c.print()
+        c.print(Text(f"Pick up to {MAX_PER_CHECK_IN} of these to try before your next "
+                     "check-in", style="bold"))
+        c.print(Text.assemble("Press a number to pick it (again to drop it), ",
+                              ("Enter", "bold"), " when done (right away for none), or ",
+                              ("q", "bold"), " to quit without saving."))
+        for title, actions in offered:
+            shown = [a for a in actions if a.id in key_of]
+            if not shown:
+                continue
+            c.print(Text(one_line(title), style="bold"))
+            for action in shown:
+                c.print(Text.assemble(f"  {key_of[action.id]}  ", Text(one_line(action.text))))
+        while True:
+            key = read_key(fd)
+            if key in ENTER:
+                break
+            if key == "q":
+                raise Quit
+            action = keys_for.get(key)
+            if action is None:
+                c.print(Text(f"  Please press 1 to {last}, Enter when done, or q.",
+                             style="yellow"))
+            elif action in picked:
+                picked.remove(action)
+                c.print(Text.assemble(f"  - dropped {key}: ", Text(one_line(action.text)),
+                                      style="dim"))
+            elif len(picked) >= MAX_PER_CHECK_IN:
+                c.print(Text(f"  You have picked {MAX_PER_CHECK_IN} already; press one of "
+                             "their numbers again to drop it, or Enter to keep them.",
+                             style="yellow"))
+            else:
+                picked.append(action)
+                c.print(Text.assemble(f"  + picked {key}: ", Text(one_line(action.text)),
+                                      style="green"))
+                if len(picked) == MAX_PER_CHECK_IN:
+                    c.print(Text.assemble("  Press ", ("Enter", "bold"),
+                                          " to keep these two."))
+    if not picked:
+        c.print("No commitments this time.")
+    return [action.id for action in picked]

@@ -31,6 +31,18 @@ def template(checklist: Checklist) -> str:
         "# Write skip for a statement that does not apply to you. Your answers stay on this",
         "# computer. When you are done, run:",
         f"#   trustcheck assess --role {role} --answers THIS-FILE.yaml",
+    ]
+    example = next((a.id for s in checklist.strategies for a in s.actions), None)
+    if example is not None:
+        lines += [
+            "#",
+            "# Committed to something at your last check-in? Say how it went, by action id",
+            "# (`trustcheck commitments` lists yours): done, partly or not done. Any you leave",
+            "# out stay open until the next check-in. For example (remove the '# '):",
+            "# commitments:",
+            f"#   {_scalar(one_line(example))}: done",
+        ]
+    lines += [
         "",
         f"checklist: {_scalar(checklist.id)}",
         f"role: {role}",
