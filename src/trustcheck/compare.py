@@ -1,0 +1,186 @@
+"""Pure comparison of a mentor's and a mentee's view of the same relationship, and scores-only
+results to exchange for it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from trustcheck.assessment import Assessment
+from trustcheck.checklist import ROLES, Action, Checklist
+from trustcheck.errors import InputError, Problem
+from trustcheck.scoring import StrategyScore
+
+SCHEMA = "trustcheck/comparison/v1"
+SHARED = "shared"
+THRESHOLD = 15.0  # a gap of this many points or more is worth talking about together
+
+# What a scores-only result keeps: scores and what follows from them, never answers, names,
+# free text or commitments. A whitelist, so a field added to results later stays private.
+_SCORES_ONLY_KEEP = ("schema", "id", "created_at", "role", "checklist", "strategies", "overall",
+                     "band", "focus", "obstacles", "strength")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One shared strategy seen from both sides; gap is a minus b, None when one has no score."""
+
+    strategy: str
+    title: str
+    a: float | None
+    b: float | None
+    gap: float | None
+    flagged: bool
+    actions: tuple[Action, ...] = ()
+    note: str = ""  # why a flagged strategy has no actions to suggest
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: Assessment
+    b: Assessment
+    shared: tuple[Gap, ...]  # largest gap first
+    overall_gap: float | None
+    own_a: tuple[StrategyScore, ...]  # strategies only a's side answered
+    own_b: tuple[StrategyScore, ...]
+    threshold: float = THRESHOLD
+
+    @property
+    def flagged(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.shared if g.flagged)
+
+
+def scores_only(result: Mapping[str, Any]) -> dict[str, Any]:
+    """A result object reduced to what a partner may see: scores, bands and focus, but no item
+    answers, partner or cohort names, notes or commitments."""
+    reduced = {key: result[key] for key in _SCORES_ONLY_KEEP if key in result}
+    reduced.update(partner=None, cohort=None, answers={}, commitments=[], follow_through=[])
+    return reduced
+
+
+def compare(a: Assessment, b: Assessment, *, checklists: Sequence[Checklist] = (),
+            threshold: float = THRESHOLD) -> Comparison:
+    """Compare a (the person asking: "you") with b (their partner), strategy by strategy.
+
+    `checklists` are the checklists available on this computer for either result, a's first:
+    they give the actions to suggest and, when one is exactly the checklist a result was
+    answered with, which statements each shared strategy holds.
+    Raise InputError when the two results cannot be compared fairly.
+    """
+    for result in (a, b):
+        if result.role not in ROLES:
+            raise InputError(
+                f"The result {result.id[:8]} has the role '{result.role}'; please compare one "
+                "mentor result with one mentee result.")
+    if a.role == b.role:
+        raise InputError(
+            f"Both results are from a {a.role}; please compare one mentor result with one "
+            "mentee result about the same relationship.")
+    shared_a = {s.id: s for s in a.strategies if s.group == SHARED}
+    shared_b = {s.id: s for s in b.strategies if s.group == SHARED}
+    common = [s.id for s in a.strategies if s.id in shared_a and s.id in shared_b]
+    if not common:
+        raise InputError(
+            f"The checklists '{a.checklist.id}' and '{b.checklist.id}' have no shared strategy "
+            "in common, so there is nothing to compare; please compare two results answered "
+            "with checklists that include the same shared part.")
+    _check_same_statements(a, b, common, shared_a, shared_b, checklists)
+
+    order = {strategy_id: index for index, strategy_id in enumerate(common)}
+    gaps = []
+    for strategy_id in common:
+        mine, theirs = shared_a[strategy_id], shared_b[strategy_id]
+        gap = _difference(mine.score, theirs.score)
+        flagged = gap is not None and abs(gap) >= threshold
+        actions, note = _actions(strategy_id, checklists, a, b) if flagged else ((), "")
+        gaps.append(Gap(strategy_id, mine.title, mine.score, theirs.score, gap, flagged,
+                        actions, note))
+    gaps.sort(key=lambda g: (g.gap is None, -abs(g.gap or 0.0), order[g.strategy]))
+    return Comparison(
+        a=a, b=b, shared=tuple(gaps),
+        overall_gap=_difference(a.overall, b.overall),
+        own_a=tuple(s for s in a.strategies if s.id not in order),
+        own_b=tuple(s for s in b.strategies if s.id not in order),
+        threshold=threshold,
+    )
+
+
+def _difference(first: float | None, second: float | None) -> float | None:
+    # Scores have one decimal; rounding the difference keeps 65.1 - 50.1 at exactly 15.
+    return None if first is None or second is None else round(first - second, 1)
+
+
+def _check_same_statements(a: Assessment, b: Assessment, common: list[str],
+                           shared_a: Mapping[str, StrategyScore],
+                           shared_b: Mapping[str, StrategyScore],
+                           checklists: Sequence[Checklist]) -> None:
+    """Refuse when a shared strategy was rated through different statements on each side."""
+    items_a, items_b = _items(a, checklists), _items(b, checklists)
+    problems = []
+    for strategy_id in common:
+        mine, theirs = shared_a[strategy_id], shared_b[strategy_id]
+        if items_a is not None and items_b is not None and strategy_id in items_a \
+                and strategy_id in items_b:
+            if items_a[strategy_id] != items_b[strategy_id]:
+                only_a = sorted(items_a[strategy_id] - items_b[strategy_id])
+                only_b = sorted(items_b[strategy_id] - items_a[strategy_id])
+                problems.append(Problem(
+                    f"'{strategy_id}': statements only in {a.checklist.id}: "
+                    f"{', '.join(only_a) or 'none'}; only in {b.checklist.id}: "
+                    f"{', '.join(only_b) or 'none'}"))
+        elif mine.total != theirs.total:
+            problems.append(Problem(
+                f"'{strategy_id}' has {mine.total} statements in {a.checklist.id} but "
+                f"{theirs.total} in {b.checklist.id}"))
+    if problems:
+        raise InputError(
+            f"The checklists '{a.checklist.id}' (version {a.checklist.version}) and "
+            f"'{b.checklist.id}' (version {b.checklist.version}) rate the shared strategies "
+            "through different statements, so their scores cannot be compared fairly; please "
+            "answer checklists that include the same version of the shared part.", problems)
+
+
+def _items(result: Assessment, checklists: Sequence[Checklist]) -> dict[str, frozenset] | None:
+    """Which statements each strategy of a result holds, or None when that cannot be known."""
+    exact = next((c for c in checklists if c.sha256 == result.checklist.sha256), None)
+    if exact is not None:
+        return {s.id: frozenset(i.id for i in s.items) for s in exact.strategies}
+    keys = list(result.answers)
+    if not keys:
+        return None  # scores only: only the number of statements can be compared
+    # Item ids are usually "<strategy id>.<something>"; the longest matching strategy id wins.
+    by_length = sorted((s.id for s in result.strategies), key=len, reverse=True)
+    grouped: dict[str, set[str]] = {s.id: set() for s in result.strategies}
+    for key in keys:
+        owner = next((s for s in by_length if key.startswith(s + ".")), None)
+        if owner is None:
+            break
+        grouped[owner].add(key)
+    else:
+        if all(len(grouped[s.id]) == s.total for s in result.strategies):
+            return {k: frozenset(v) for k, v in grouped.items()}
+    # Otherwise: trustcheck writes answers in checklist order, strategy after strategy.
+    if len(keys) != sum(s.total for s in result.strategies):
+        return None
+    chunks, start = {}, 0
+    for s in result.strategies:
+        chunks[s.id] = frozenset(keys[start:start + s.total])
+        start += s.total
+    return chunks
+
+
+def _actions(strategy_id: str, checklists: Sequence[Checklist], a: Assessment,
+             b: Assessment) -> tuple[tuple[Action, ...], str]:
+    for checklist in checklists:
+        strategy = checklist.strategy(strategy_id)
+        if strategy is not None and strategy.group == SHARED:
+            if strategy.actions:
+                return strategy.actions, ""
+            return (), ("The checklist suggests no actions for this strategy; ask each other "
+                        "what would help.")
+    names = list(dict.fromkeys(f"'{r.checklist.id}'" for r in (a, b)))
+    which = (f"The checklist {names[0]} is" if len(names) == 1
+             else f"Neither the checklist {names[0]} nor {names[1]} is")
+    return (), (f"{which} on this computer, so trustcheck cannot suggest actions; ask each "
+                "other what would help.")
