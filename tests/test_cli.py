@@ -261,6 +261,7 @@ def test_assess_json_has_the_documented_shape_and_messages_go_to_stderr(tmp_path
         assert {"id", "title", "remedy"} <= set(obstacle)
 
     stored = history_json()
+    assert data.pop("compared_to") is None  # printed by assess only, never stored
     assert stored == [data]
 
 

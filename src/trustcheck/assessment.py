@@ -160,18 +160,18 @@ def from_dict(data: Mapping[str, Any], *, source: str = "") -> Assessment:
             cohort=data.get("cohort"),
             checklist=ChecklistRef(checklist["id"], str(checklist["version"]),
                                    checklist["sha256"], checklist.get("title", "")),
-            answers=dict(data.get("answers", {})),
+            answers=dict(data.get("answers") or {}),  # scores-only: {} or null
             strategies=strategies,
             overall=data.get("overall"),
             focus=areas,
             obstacles=obstacles,
             strength=strength,
             commitments=tuple(Commitment(c["action"], c["text"], c["strategy"])
-                              for c in data.get("commitments", ())),
+                              for c in data.get("commitments") or ()),
             follow_through=tuple(
                 Review(r["action"], r["text"], r["made_in"], _moment(r["made_at"]),
                        _status(r["status"]))
-                for r in data.get("follow_through", ())),
+                for r in data.get("follow_through") or ()),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(

@@ -90,11 +90,17 @@ def _add_commitments(db: sqlite3.Connection) -> None:
     )
 
 
+def _index_partners(db: sqlite3.Connection) -> None:
+    # `--partner` without `--role` (trends, focus, history) would otherwise read every row.
+    db.execute("CREATE INDEX assessments_by_partner ON assessments (partner, created_at)")
+
+
 # Each migration is a small named function; its position (from 1) is the schema version it makes.
 # Never edit a released migration: add a new one.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("create assessments, answers and strategy scores", _create_assessments),
     ("add commitments and their reviews", _add_commitments),
+    ("add an index to find a partner's assessments", _index_partners),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -202,7 +208,8 @@ class Store:
             try:
                 yield
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite itself rolls back on a full disk
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
@@ -278,6 +285,11 @@ class Store:
                     "SELECT id, result FROM assessments ORDER BY created_at DESC, rowid DESC "
                     "LIMIT 1").fetchall()
             else:
+                # A whole id through the primary key first: LIKE cannot use it, and reads
+                # every row (milliseconds in a history of thousands).
+                rows = self._db.execute("SELECT id, result FROM assessments WHERE id = ?",
+                                        (reference,)).fetchall()
+            if not rows and reference != "last":
                 pattern = reference.replace("\\", "\\\\").replace("%", "\\%").replace(
                     "_", "\\_")
                 rows = self._db.execute(
@@ -373,6 +385,18 @@ class Store:
             return [row[0] for row in self._db.execute(
                 f"SELECT id FROM assessments {where} ORDER BY created_at, rowid", params)]
 
+    def result_texts(self, filters: Filters = Filters()) -> Iterator[str]:
+        """Every result object in scope as its stored JSON text, oldest first, one at a time.
+
+        For cohort reports over many assessments: nothing is parsed or kept here.
+        """
+        where, params = _where(filters)
+        with _storage_errors(self.path):
+            cursor = self._db.execute(
+                f"SELECT result FROM assessments {where} ORDER BY created_at, rowid", params)
+            for (text,) in cursor:
+                yield text
+
     def count(self) -> int:
         with _storage_errors(self.path):
             return int(self._db.execute("SELECT count(*) FROM assessments").fetchone()[0])
@@ -382,8 +406,9 @@ class Store:
             return results.from_dict(json.loads(text), source=f"assessment {row_id}")
         except (ValueError, InputError):
             raise StorageError(
-                f"The saved assessment {row_id} in {self.path} is damaged; restore the history "
-                "from a backup or remove that assessment.") from None
+                f"The saved assessment {row_id} in {self.path} is damaged; remove it with "
+                f"`trustcheck history delete {row_id}` or restore the history from a "
+                "backup.") from None
 
     # --- your data: import, delete, backup --------------------------------------------------
 
@@ -509,10 +534,13 @@ def _storage_errors(path: Path) -> Iterator[None]:
             message = (f"trustcheck may not write to {path}; please check the permissions of "
                        "the file and its folder.")
         elif isinstance(exc, sqlite3.DatabaseError) and (
-                "not a database" in text or "malformed" in text or "corrupt" in text):
+                "not a database" in text or "malformed" in text or "corrupt" in text
+                or "could not decode" in text):  # damaged text; never echo it back
             message = (f"The history file {path} is damaged, and trustcheck has not changed it; "
-                       "restore it from a backup if you have one, or move the file aside to "
-                       "start a new history.")
+                       "move it (with any -wal and -shm file beside it) aside and copy your "
+                       "latest backup in its place (backups made by "
+                       f"`trustcheck history backup` are history-backup-*.db in {path.parent}), "
+                       "or just move it aside to start a new history.")
         else:
             message = (f"trustcheck could not use the history file {path} ({exc}); please check "
                        "the file and try again.")

@@ -130,6 +130,15 @@ def _register() -> None:
     app.command("template")(template.template)
     app.add_typer(checklists.app, name="checklists")
     app.add_typer(history.app, name="history")
+    from trustcheck.cli import data  # paths; history export, import, delete, backup
+    app.command("paths")(data.paths)
+    from trustcheck.cli.compare import compare as compare_command  # issue 4: compare
+    app.command("compare")(compare_command)
+    from trustcheck.cli import focus as focus_commands  # issue 3: focus and commitments
+    app.command("focus")(focus_commands.focus)
+    app.command("commitments")(focus_commands.commitments_list)
+    from trustcheck.cli.report import report as report_command  # issue 4: cohort report
+    app.command("report")(report_command)
 
 
 _register()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from trustcheck import assessment as results
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import Checklist
 from trustcheck.render.safe import escape_c1
+
+if TYPE_CHECKING:
+    from trustcheck.compare import Comparison
+    from trustcheck.trends import Trend
 
 
 def dumps(data: Any) -> str:
@@ -51,3 +55,81 @@ def template(checklist: Checklist) -> str:
             for item in checklist.items
         ],
     })
+
+
+def _comparison_side(result: Assessment) -> dict[str, Any]:
+    return {
+        "id": result.id,
+        "role": result.role,
+        "partner": result.partner,
+        "cohort": result.cohort,
+        "created_at": results.iso(result.created_at),
+        "checklist": {"id": result.checklist.id, "version": result.checklist.version,
+                      "sha256": result.checklist.sha256, "title": result.checklist.title},
+        "overall": result.overall,
+        "band": result.band,
+        "scores_only": not result.answers,
+    }
+
+
+def comparison(found: Comparison) -> str:
+    """`trustcheck compare --format json`: the documented trustcheck/comparison/v1 object."""
+    from trustcheck.compare import SCHEMA
+
+    return dumps({
+        "schema": SCHEMA,
+        "threshold": found.threshold,
+        "a": _comparison_side(found.a),
+        "b": _comparison_side(found.b),
+        "shared": [
+            {"strategy": g.strategy, "title": g.title, "a": g.a, "b": g.b, "gap": g.gap,
+             "flagged": g.flagged, "actions": [{"id": x.id, "text": x.text} for x in g.actions],
+             "note": g.note or None}
+            for g in found.shared
+        ],
+        "overall": {"a": found.a.overall, "b": found.b.overall, "gap": found.overall_gap},
+        "own": {
+            side: [{"id": s.id, "title": s.title, "group": s.group, "score": s.score,
+                    "answered": s.answered, "total": s.total, "band": s.band} for s in own]
+            for side, own in (("a", found.own_a), ("b", found.own_b))
+        },
+    })
+
+
+def result_lines(assessments: Iterable[Assessment]) -> Iterator[str]:
+    """JSON Lines: one compact result object per line, each ending in a newline ("\\n")."""
+    for assessment in assessments:
+        yield escape_c1(json.dumps(results.to_dict(assessment), ensure_ascii=False,
+                                   separators=(",", ":"))) + "\n"
+
+
+def trends(found: Sequence[Trend]) -> str:
+    """`trustcheck history trends --format json`: a list of trustcheck/trends/v1 blocks."""
+    from trustcheck.trends import SCHEMA
+
+    return dumps([
+        {
+            "schema": SCHEMA,
+            "role": t.role,
+            "partner": t.partner,
+            "assessments": t.assessments,
+            "from": results.iso(t.start),
+            "until": results.iso(t.end),
+            "checklist_changes": [
+                {"at": results.iso(c.at), "assessment": c.assessment,
+                 "from_checklist": c.from_checklist, "from_version": c.from_version,
+                 "checklist": c.checklist, "to_version": c.to_version}
+                for c in t.changes
+            ],
+            "follow_through": {"rate": t.follow_through, "reviewed": t.reviewed},
+            "rows": [
+                {"strategy": r.strategy, "title": r.title, "latest": r.latest,
+                 "change_previous": r.change_previous, "change_first": r.change_first,
+                 "slope_per_30_days": r.slope_per_30_days, "direction": r.direction,
+                 "series": [{"date": results.iso(p.at), "score": p.score,
+                             "assessment": p.assessment} for p in r.series]}
+                for r in t.rows
+            ],
+        }
+        for t in found
+    ])

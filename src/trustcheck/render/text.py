@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
@@ -16,7 +17,10 @@ from trustcheck.render.safe import one_line, plain
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist, Listing
+    from trustcheck.compare import Comparison
     from trustcheck.errors import Problem
+    from trustcheck.focus import Plan, PlanItem, Progress
+    from trustcheck.store import CommitmentRecord, Relationship
 
 BAR_WIDTH = 20
 
@@ -38,8 +42,12 @@ def bar(score: float | None, style: str = "") -> Text:
     return Text("█" * filled + "░" * (BAR_WIDTH - filled), style=style)
 
 
-def assessment(console: Console, result: Assessment, *, answers: bool = False) -> None:
-    """A whole result: strategy table, overall index, focus areas, obstacles, a strength."""
+def assessment(console: Console, result: Assessment, *, answers: bool = False,
+               compared: Progress | None = None) -> None:
+    """A whole result: strategy table, overall index, focus areas, obstacles, a strength.
+
+    With `compared`, each score shows its change since the previous check-in.
+    """
     heading = Text.assemble(
         ("Trust check", "bold"), " for a ", (result.role, "bold"),
         *(((" with ", ""), user(result.partner, "bold")) if result.partner else ()),
@@ -53,17 +61,28 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False) -
     table.add_column("Score", justify="right")
     table.add_column("", no_wrap=True)
     table.add_column("Band")
+    if compared is not None:
+        table.add_column(f"Since {local_date(compared.created_at)}", justify="right")
     for strategy in result.strategies:
         style = BAND_STYLES.get(strategy.band, "")
-        table.add_row(user(strategy.title), user(strategy.group), score_text(strategy.score),
-                      bar(strategy.score, style),
-                      Text(strategy.band, style=style))
+        row = [user(strategy.title), user(strategy.group), score_text(strategy.score),
+               bar(strategy.score, style), Text(strategy.band, style=style)]
+        if compared is not None:
+            row.append(change_text(compared.strategies.get(strategy.id)))
+        table.add_row(*row)
     console.print(table)
     band_style = BAND_STYLES.get(result.band, "")
-    console.print(Text.assemble(
+    overall = Text.assemble(
         ("Overall trust index: ", "bold"), (score_text(result.overall), f"bold {band_style}"),
-        " of 100, ", (result.band, band_style)))
+        " of 100, ", (result.band, band_style))
+    if compared is not None and compared.overall_change is not None:
+        overall.append(" (")
+        overall.append_text(change_text(compared.overall_change))
+        overall.append(f" since {local_date(compared.created_at)})")
+    console.print(overall)
+    follow_through_told(console, result)
     focus(console, result)
+    commitments_made(console, result)
     if answers:
         console.print()
         console.print(Text("Answers", style="bold"))
@@ -157,3 +176,273 @@ def problems(console: Console, message: str, found: Sequence[Problem]) -> None:
     console.print(Text(plain(message)))
     for problem in found:
         console.print(Text.assemble("  - ", user(str(problem))))
+
+
+# --- comparison (`trustcheck compare`) --------------------------------------------------------
+
+def _points_text(points: float) -> str:
+    return f"{points:g} point" + ("" if points == 1 else "s")
+
+
+def _partner_noun(role: str) -> str:
+    return f"your {role}"
+
+
+def _side_line(label: str, result: Assessment) -> Text:
+    parts: list = [(label, "bold")]
+    if label == "You":
+        parts.append(f" ({result.role})")
+    if result.partner:
+        parts += [", about ", user(result.partner)]
+    parts.append(f", {local_time(result.created_at)} (checklist ")
+    parts += [user(result.checklist.id), ", version ", user(result.checklist.version), ")"]
+    if not result.answers:
+        parts.append(("; scores only", "dim"))
+    return Text.assemble("  ", *parts)
+
+
+def gap_sentence(title: str, gap: float, other: str) -> Text:
+    """One kind sentence saying who sees a strategy higher, and by how much."""
+    points = _points_text(abs(gap))
+    if gap > 0:
+        return Text.assemble("You see \"", user(title, "bold"),
+                             f"\" {points} higher than {other} does: worth talking about together.")
+    return Text.assemble(other[0].upper() + other[1:], " sees \"", user(title, "bold"),
+                         f"\" {points} higher than you do: worth talking about together.")
+
+
+def comparison(console: Console, result: Comparison) -> None:
+    """Two views of one relationship: shared strategies by gap, what to talk about, the rest."""
+    other = _partner_noun(result.b.role)
+    other_title = other[0].upper() + other[1:]
+    console.print(Text("Comparing two views of the same mentoring relationship", style="bold"))
+    console.print(_side_line("You", result.a))
+    console.print(_side_line(other_title, result.b))
+
+    console.print()
+    console.print(Text("Shared strategies, largest gap first", style="bold"))
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Strategy")
+    table.add_column("You", justify="right")
+    table.add_column(other_title, justify="right")
+    table.add_column("Gap", justify="right")
+    table.add_column("")
+    for gap in result.shared:
+        if gap.gap is None:
+            note = Text("not enough answers to compare", style="dim")
+        elif gap.flagged:
+            note = Text("worth talking about", style="bold yellow")
+        else:
+            note = Text("")
+        table.add_row(user(gap.title), score_text(gap.a), score_text(gap.b),
+                      score_text(None if gap.gap is None else abs(gap.gap)), note)
+    console.print(table)
+
+    overall = Text.assemble(("Overall trust index: ", "bold"), "you ",
+                            score_text(result.a.overall), f", {other} ",
+                            score_text(result.b.overall))
+    if result.overall_gap is not None:
+        overall.append(f", {_points_text(abs(result.overall_gap))} apart")
+    overall.append(". Each index also counts the strategies only one of you answers, so the "
+                   "shared strategies above are the fairer comparison.")
+    console.print(overall)
+
+    console.print()
+    flagged = result.flagged
+    if flagged:
+        console.print(Text("Worth talking about together", style="bold"))
+        for number, gap in enumerate(flagged, start=1):
+            console.print(Text.assemble(f"{number}. ", gap_sentence(gap.title, gap.gap, other)))
+            if gap.actions:
+                console.print(indented(Text("Things you could try together:"), 3))
+                for action in gap.actions:
+                    console.print(indented(Text.assemble(
+                        "- ", user(action.text), " ", (f"[{one_line(action.id)}]", "dim")), 5))
+            elif gap.note:
+                console.print(indented(user(gap.note), 3))
+    else:
+        where = ("Where you both have a score, your views" if any(
+            g.gap is None for g in result.shared) else "Your views of every shared strategy")
+        console.print(Text(
+            f"{where} are within {result.threshold:g} points of each other: you see this "
+            "relationship in much the same way."))
+
+    for label, own in ((f"Only you answer these ({result.a.role} strategies)", result.own_a),
+                       (f"Only {other} answers these ({result.b.role} strategies)",
+                        result.own_b)):
+        if not own:
+            continue
+        console.print()
+        console.print(Text(label, style="bold"))
+        own_table = Table(show_edge=False, pad_edge=False, header_style="bold")
+        own_table.add_column("Strategy")
+        own_table.add_column("Score", justify="right")
+        own_table.add_column("Band")
+        for strategy in own:
+            style = BAND_STYLES.get(strategy.band, "")
+            own_table.add_row(user(strategy.title), score_text(strategy.score),
+                              Text(strategy.band, style=style))
+        console.print(own_table)
+
+
+# --- change, commitments and the focus plan (`assess`, `focus`, `commitments`) ----------------
+
+def local_date(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d")
+
+
+def change_text(points: float | None) -> Text:
+    """A change in points: +5.0 (green), -3.3 (red), 0.0, or — when there is nothing to compare."""
+    if points is None:
+        return Text("—", style="dim")
+    if points > 0:
+        return Text(f"+{points:.1f}", style="green")
+    if points < 0:
+        return Text(f"-{abs(points):.1f}", style="red")
+    return Text("0.0", style="dim")
+
+
+STATUS_STYLES = {"open": "cyan", "done": "green", "partly": "yellow", "not_done": "red"}
+
+
+def status_text(status: str | None) -> Text:
+    from trustcheck.commitments import STATUS_LABELS
+
+    name = status or "open"
+    return Text(STATUS_LABELS.get(name, name), style=STATUS_STYLES.get(name, ""))
+
+
+def follow_through_told(console: Console, result: Assessment) -> None:
+    """How the commitments of last time went, as told at this check-in."""
+    if not result.follow_through:
+        return
+    console.print()
+    console.print(Text("How your commitments from last time went", style="bold"))
+    for review in result.follow_through:
+        console.print(Text.assemble("- ", status_text(review.status), ": ", user(review.text)))
+
+
+def commitments_made(console: Console, result: Assessment) -> None:
+    """The actions chosen at this check-in, to try before the next one."""
+    if not result.commitments:
+        return
+    console.print()
+    console.print(Text("Your commitments until the next check-in", style="bold"))
+    for commitment in result.commitments:
+        console.print(indented(Text.assemble("- ", user(commitment.text), " ",
+                                             (f"[{one_line(commitment.action)}]", "dim")), 0))
+
+
+def relationship_name(role: str, partner: str | None) -> Text:
+    if partner:
+        return Text.assemble(f"{role} with ", user(partner, "bold"))
+    return Text(f"{role}, no partner named")
+
+
+def rate_text(rate: float | None, reviewed: int) -> str:
+    """The follow-through rate in words: '75% (4 reviewed)'."""
+    if rate is None:
+        return "no commitments reviewed yet"
+    return f"{rate:g}% ({reviewed} reviewed)"
+
+
+def _plan_item(console: Console, number: int, item: PlanItem, since: datetime | None) -> None:
+    heading = Text.assemble(f"{number}. ", user(item.title, "bold"), ": ",
+                            (score_text(item.score), "bold"), " of 100")
+    if item.change is not None and since is not None:
+        heading.append(" (")
+        heading.append_text(change_text(item.change))
+        heading.append(f" since {local_date(since)})")
+    console.print(heading)
+    console.print(indented(user(item.reason), 3))
+    for action in item.actions:
+        console.print(indented(Text.assemble("- ", user(action.text), " ",
+                                             (f"[{one_line(action.id)}]", "dim")), 3))
+    if item.note:
+        console.print(indented(user(item.note, "dim"), 3))
+
+
+def focus_plan(console: Console, plan: Plan) -> None:
+    """`trustcheck focus`: what to work on next in one relationship, and why, in numbers."""
+    latest, previous = plan.latest, plan.previous
+    console.print(Text.assemble(("What to work on next", "bold"), ": ",
+                                relationship_name(latest.role, latest.partner)))
+    line = Text.assemble(f"From your check-in of {local_time(latest.created_at)}: overall ",
+                         (score_text(latest.overall), "bold"), f" ({latest.band})")
+    if previous is not None:
+        line.append(f", compared with {local_time(previous.created_at)} "
+                    f"({score_text(previous.overall)}): ")
+        from trustcheck.focus import change
+
+        line.append_text(change_text(change(latest.overall, previous.overall)))
+    else:
+        line.append("; this is the first check-in, so there is no trend yet")
+    line.append(".")
+    console.print(line)
+    ft = plan.follow_through
+    if ft.rate is None:
+        told = "no commitments reviewed yet."
+    else:
+        told = (f"{ft.rate:g}% of what you committed to was carried out ({ft.counts['done']} "
+                f"done, {ft.counts['partly']} partly done, {ft.counts['not_done']} not done; "
+                "partly done counts half).")
+    console.print(Text.assemble(("Follow-through: ", "bold"), told))
+
+    number = 0
+    for heading, items in (("Lowest strategies", plan.lowest),
+                           ("Slipped 10 points or more since your previous check-in",
+                            plan.slipped)):
+        if not items:
+            continue
+        console.print()
+        console.print(Text(heading, style="bold"))
+        for item in items:
+            number += 1
+            _plan_item(console, number, item,
+                       None if previous is None else previous.created_at)
+    if not plan.lowest and not plan.slipped and latest.overall is not None:
+        console.print()
+        console.print("Every strategy is strong and none slipped. Keep doing what you are doing.")
+    if plan.obstacles:
+        console.print()
+        console.print(Text("Obstacles to watch for", style="bold"))
+        for obstacle in plan.obstacles:
+            console.print(Text.assemble("- ", user(obstacle.title, "bold"), ": ",
+                                        user(obstacle.reason)))
+            console.print(indented(user(obstacle.remedy), 2))
+    if plan.strengths:
+        console.print()
+        console.print(Text("Strengths to keep", style="bold"))
+        for item in plan.strengths:
+            console.print(Text.assemble("- ", user(item.title, "bold"), " - ", user(item.reason)))
+    if plan.open_commitments:
+        console.print()
+        console.print(Text("Your open commitments", style="bold"))
+        for open_one in plan.open_commitments:
+            console.print(indented(Text.assemble(
+                "- ", user(open_one.commitment.text), " ",
+                (f"[{one_line(open_one.commitment.action)}], chosen "
+                 f"{local_date(open_one.made_at)}", "dim")), 0))
+
+
+def commitment_list(console: Console,
+                    groups: Sequence[tuple[Relationship, Sequence[CommitmentRecord],
+                                           float | None, int]]) -> None:
+    """`trustcheck commitments`: per relationship, open and past commitments with their status."""
+    for index, (relationship, records, rate, reviewed) in enumerate(groups):
+        if index:
+            console.print()
+        console.print(Text.assemble(relationship_name(relationship.role, relationship.partner),
+                                    ("  ·  follow-through: ", "bold"), rate_text(rate, reviewed)))
+        table = Table(show_edge=False, pad_edge=False, header_style="bold")
+        table.add_column("Chosen", no_wrap=True)
+        table.add_column("Action")
+        table.add_column("Status", no_wrap=True)
+        table.add_column("Reviewed", no_wrap=True)
+        for record in records:
+            table.add_row(local_date(record.made_at),
+                          Text.assemble(user(record.commitment.text), " ",
+                                        (f"[{one_line(record.commitment.action)}]", "dim")),
+                          status_text(record.status),
+                          local_date(record.reviewed_at) if record.reviewed_at else "")
+        console.print(table)
