@@ -1,0 +1,760 @@
+"""Pure cohort statistics for workshop reports: groups, suppression, spread, alpha and focus.
+
+Responses arrive grouped by the exact checklist they answered (a `Bucket` per checklist id,
+version and fingerprint), in compact columns so 100,000 of them fit in a few megabytes. `build`
+turns the buckets into the documented report document (`trustcheck/report/v1`, docs/json.md)
+and, for each figure shown, who is behind it: the differencing check (`differs_too_little`,
+applied by `trustcheck.reportlog`) needs that.
+
+Privacy rules, applied here and explained in every report:
+- a group smaller than `min_group` is never shown: it reads "suppressed (fewer than N
+  responses)";
+- when one role is below `min_group` and the other is not, the smaller role's responses are left
+  out of every figure in that section, totals included, so nobody can work them out by
+  subtracting the larger role's figures from the total;
+- when both roles are below `min_group` but together reach it, only the combined figures are
+  shown and never the split;
+- mentors and mentees side by side on a shared strategy only when both sides reach `min_group`
+  on that strategy; otherwise neither side is shown (the combined figure stays).
+No individual answers, names, ids or free text ever enter the document, and no minimum or
+maximum either: each would be one person's own score.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import accumulate
+from operator import itemgetter
+from typing import Any
+
+from trustcheck.checklist import ROLES, Action, Checklist, Obstacle
+from trustcheck.focus import FOCUS_BELOW, MAX_FOCUS, OBSTACLE_BELOW
+from trustcheck.scoring import band, item_points
+
+SCHEMA = "trustcheck/report/v1"
+DEFAULT_MIN_GROUP = 5
+SMALLEST_MIN_GROUP = 3
+ALPHA_MIN_RESPONSES = 10
+ALPHA_FLAG_BELOW = 0.6
+FAVOURABLE_FROM = 75.0  # item points after reverse-keying: 4 or 5 on the usual 1-5 scale
+SKIPPED = -1  # an unanswered statement in a bucket's answers column
+NAN = float("nan")
+PLURAL = {"mentor": "mentors", "mentee": "mentees"}
+
+
+# --- what a checklist version looks like ------------------------------------------------------
+
+@dataclass(frozen=True)
+class StrategyLayout:
+    id: str
+    title: str
+    group: str
+    items: tuple[str, ...]  # item ids; () when unknown (checklist not on this computer)
+    actions: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One checklist version as a report needs it; `available` when the checklist itself is here.
+
+    Without the checklist a report still has every strategy score (results carry them), but not
+    which statements are reverse-keyed, so the item-level figures (favourable share, alpha) and
+    the obstacles are not available.
+    """
+
+    role: str
+    checklist_id: str
+    version: str
+    sha256: str
+    title: str
+    strategies: tuple[StrategyLayout, ...]
+    items: tuple[str, ...] = ()
+    reverse: tuple[bool, ...] = ()
+    scale: tuple[int, int] = (1, 5)
+    obstacles: tuple[Obstacle, ...] = ()
+    available: bool = False
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.role, self.checklist_id, self.version, self.sha256)
+
+    @classmethod
+    def from_checklist(cls, checklist: Checklist, role: str) -> Layout:
+        return cls(
+            role=role,
+            checklist_id=checklist.id,
+            version=checklist.version,
+            sha256=checklist.sha256,
+            title=checklist.title,
+            strategies=tuple(
+                StrategyLayout(s.id, s.title, s.group, tuple(i.id for i in s.items), s.actions)
+                for s in checklist.strategies),
+            items=tuple(i.id for i in checklist.items),
+            reverse=tuple(i.reverse for i in checklist.items),
+            scale=(checklist.scale.low, checklist.scale.high),
+            obstacles=checklist.obstacles,
+            available=True,
+        )
+
+
+# --- the responses to one checklist version, in columns ---------------------------------------
+
+class Bucket:
+    """Every response to one checklist version: scores, overall, answers, in compact arrays."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.keys: list[str] = []  # who (an opaque key per response), for differencing only
+        self.scores = [array("d") for _ in layout.strategies]  # NaN: no score
+        self.overall = array("d")
+        # Answers are kept only when the checklist is here (needed for reverse-keying); row r
+        # holds items r*k .. r*k+k-1, SKIPPED when not answered or not known.
+        self.answers = array("b")
+        self.has_answers = bytearray()
+        self.straight = bytearray()  # 1: the same raw answer to every statement answered
+        self.actions: dict[str, tuple[Action, ...]] = {}  # gathered from results' focus areas
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def add(self, key: str, scores: Sequence[float | None], overall: float | None,
+            answers: list[int] | None) -> None:
+        """One response: `scores` in layout order; `answers` raw, in layout item order, SKIPPED
+        for a statement not answered (None: the result holds no answers, e.g. scores only)."""
+        self.keys.append(key)
+        for column, value in zip(self.scores, scores, strict=True):
+            column.append(NAN if value is None else value)
+        self.overall.append(NAN if overall is None else overall)
+        answered = 0 if answers is None else len(answers) - answers.count(SKIPPED)
+        distinct = set(answers or ())
+        distinct.discard(SKIPPED)
+        self.straight.append(1 if answered >= 2 and len(distinct) == 1 else 0)
+        self.has_answers.append(1 if answered else 0)
+        if self.layout.available:
+            if answers is None:
+                self.answers.extend([SKIPPED] * len(self.layout.items))
+            else:
+                self.answers.extend(answers)
+
+    def remember_actions(self, strategy: str, actions: tuple[Action, ...]) -> None:
+        if actions and strategy not in self.actions:
+            self.actions[strategy] = actions
+
+
+# --- statistics --------------------------------------------------------------------------------
+
+def describe(values: Iterable[float]) -> dict[str, Any]:
+    """n, mean, median, quartiles and standard deviation, one decimal, as reports show them.
+
+    No minimum or maximum: each of those is one person's own score.
+    """
+    return describe_counts(Counter(values))
+
+
+def describe_counts(counts: Mapping[float, int]) -> dict[str, Any]:
+    """`describe` from how often each value occurs (scores take few distinct values)."""
+    n = sum(counts.values())
+    if not n:
+        return {"n": 0, "mean": None, "median": None, "q1": None, "q3": None, "sd": None}
+    keys = sorted(counts)
+    cumulative = list(accumulate(counts[k] for k in keys))
+
+    def at(position: int) -> float:  # the value at a 0-based position in sorted order
+        return keys[bisect_right(cumulative, position)]
+
+    def quantile(p: float) -> float:  # linear between neighbours, as QUARTILE.INC
+        position = (n - 1) * p
+        lower = math.floor(position)
+        low, high = at(lower), at(min(lower + 1, n - 1))
+        return low + (position - lower) * (high - low)
+
+    return {
+        "n": n,
+        "mean": _one(_mean(counts, n)),
+        "median": _one(quantile(0.5)),
+        "q1": _one(quantile(0.25)),
+        "q3": _one(quantile(0.75)),
+        "sd": _one(math.sqrt(_variance(counts))) if n > 1 else None,
+    }
+
+
+def _mean(counts: Mapping[float, int], n: int) -> float:
+    return math.fsum(value * count for value, count in counts.items()) / n
+
+
+def _variance(counts: Mapping[float, int]) -> float:
+    """The sample variance (divided by n - 1) of values given with their counts."""
+    n = sum(counts.values())
+    mean = _mean(counts, n)
+    return math.fsum(count * (value - mean) ** 2 for value, count in counts.items()) / (n - 1)
+
+
+def cronbach_alpha(rows: Iterable[Sequence[float]]) -> float | None:
+    """Cronbach's alpha of complete responses (one row per person, one column per statement).
+
+    alpha = k / (k - 1) * (1 - sum of the statements' variances / variance of the row totals),
+    with sample variances (n - 1). None when it is undefined: fewer than two statements or two
+    people, or every total the same.
+    """
+    return alpha_of_patterns(Counter(tuple(row) for row in rows))
+
+
+def alpha_of_patterns(patterns: Mapping[tuple[float, ...], int]) -> float | None:
+    """`cronbach_alpha` from how many people gave each pattern of item points."""
+    n = sum(patterns.values())
+    if n < 2:
+        return None
+    k = len(next(iter(patterns)))
+    if k < 2:
+        return None
+    items: list[Counter[float]] = [Counter() for _ in range(k)]
+    totals: Counter[float] = Counter()
+    for pattern, count in patterns.items():
+        for column, value in zip(items, pattern, strict=True):
+            column[value] += count
+        totals[math.fsum(pattern)] += count
+    total_variance = _variance(totals)
+    if total_variance == 0:
+        return None
+    item_variances = math.fsum(_variance(column) for column in items)
+    return k / (k - 1) * (1 - item_variances / total_variance)
+
+
+def _one(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _pick(column: Sequence[Any], rows: list[int]) -> Sequence[Any]:
+    """The entries of a column at the given rows (all of it when every row is wanted)."""
+    if len(rows) == len(column):
+        return column
+    if not rows:
+        return ()
+    if len(rows) == 1:
+        return (column[rows[0]],)
+    return itemgetter(*rows)(column)
+
+
+# --- building the report -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scope:
+    """What the report was asked to cover (shown in the report, never used to find people)."""
+
+    cohort: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """How reading the sources went, as counts only."""
+
+    left_out: int = 0  # rows that could not be used (listed as warnings)
+    duplicates: int = 0  # the same result met twice, counted once
+
+
+OVERALL = -1  # the column of a Figure part that means "the overall index"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Who is behind one figure the report shows, so differencing can be checked figure by
+    figure: `statistic` names what was computed ("overall" or "strategy:<id>"), `parts` the
+    columns it came from ((bucket, strategy index or OVERALL); rows without a score are not in
+    it)."""
+
+    statistic: str
+    parts: tuple[tuple[Bucket, int], ...]
+    answered_only: bool = False  # only responses that hold answers (favourable shares)
+
+    def gaps(self) -> Iterator[tuple[Bucket, list[int]]]:
+        """Per bucket, the rows left out of the figure because they have no score (few)."""
+        for bucket, column in self.parts:
+            values = bucket.overall if column == OVERALL else bucket.scores[column]
+            if self.answered_only:
+                answered = bucket.has_answers
+                yield bucket, [row for row, value in enumerate(values)
+                               if value != value or not answered[row]]
+            else:
+                yield bucket, [row for row, value in enumerate(values) if value != value]
+
+
+@dataclass
+class Report:
+    """The report document (plain data, the JSON shape) and who is behind each figure."""
+
+    document: dict[str, Any]
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def members(self) -> list[str]:
+        """Everyone whose answers are in at least one figure."""
+        seen: dict[str, None] = {}
+        for figure in self.figures:
+            for bucket, gaps in figure.gaps():
+                skip = set(gaps)
+                seen.update((key, None) for row, key in enumerate(bucket.keys)
+                            if row not in skip)
+        return list(seen)
+
+
+def suppressed_text(min_group: int) -> str:
+    return f"suppressed (fewer than {min_group} responses)"
+
+
+def sections_of(buckets: Sequence[Bucket]) -> list[list[Bucket]]:
+    """The main section pairs the most answered checklist of each role; others stand alone.
+
+    Results from a checklist version that differs from the rest (an older version, an edited
+    copy, a custom checklist) are reported in their own section, never blended with the others.
+    """
+    present = [b for b in buckets if len(b)]
+    main = []
+    for role in ROLES:
+        mine = [b for b in present if b.layout.role == role]
+        if mine:
+            main.append(max(mine, key=lambda b: (len(b), b.layout.version, b.layout.sha256)))
+    others = sorted((b for b in present if b not in main),
+                    key=lambda b: (-len(b), b.layout.role, b.layout.checklist_id,
+                                   b.layout.version, b.layout.sha256))
+    return ([main] if main else []) + [[b] for b in others]
+
+
+@dataclass
+class _Row:
+    """One strategy line of a section: the same strategy in one or two buckets (roles)."""
+
+    id: str
+    title: str
+    group: str
+    parts: list[tuple[Bucket, int]]  # (bucket, strategy index in that bucket)
+
+
+def _same_items(a: StrategyLayout, b: StrategyLayout, la: Layout, lb: Layout) -> bool:
+    """Two checklists' strategies can be pooled only if their statements are the same."""
+    if a.items and b.items and a.items != b.items:
+        return False
+    if la.available and lb.available:
+        ra = [la.reverse[la.items.index(i)] for i in a.items]
+        rb = [lb.reverse[lb.items.index(i)] for i in b.items]
+        return ra == rb
+    return True
+
+
+def _rows(section: list[Bucket]) -> list[_Row]:
+    rows: list[_Row] = []
+    for bucket in section:
+        for index, strategy in enumerate(bucket.layout.strategies):
+            match = next((r for r in rows if r.id == strategy.id), None)
+            if match is not None:
+                other_bucket, other_index = match.parts[0]
+                other = other_bucket.layout.strategies[other_index]
+                if _same_items(other, strategy, other_bucket.layout, bucket.layout):
+                    match.parts.append((bucket, index))
+                    continue
+                # Same id, different statements: two separate lines, never blended.
+                match.title = f"{other.title} ({other_bucket.layout.role} checklist)"
+                rows.append(_Row(strategy.id, f"{strategy.title} ({bucket.layout.role} checklist)",
+                                 strategy.group, [(bucket, index)]))
+                continue
+            rows.append(_Row(strategy.id, strategy.title, strategy.group, [(bucket, index)]))
+    return rows
+
+
+class _Section:
+    """Computes one section's figures under the privacy rules."""
+
+    def __init__(self, buckets: list[Bucket], min_group: int, notes: list[str]) -> None:
+        self.buckets = buckets
+        self.n = min_group
+        self.notes = notes  # "what was suppressed and why", shared by the whole report
+        self.label = section_label(buckets)
+        self.kept: list[Bucket] = []  # the buckets (roles) whose responses count, all of them
+        self.split = False  # whether mentors and mentees may be shown side by side
+        self.suppressed = False
+        self.role_notes: dict[str, str] = {}
+        self.figures: list[Figure] = []
+        self._choose_population()
+
+    # who counts --------------------------------------------------------------------------
+
+    def _choose_population(self) -> None:
+        n = self.n
+        sizes = {b.layout.role: len(b) for b in self.buckets}
+        small = [role for role, size in sizes.items() if size < n]
+        self.kept = list(self.buckets)
+        if sum(sizes.values()) < n:
+            self.suppressed = True
+            self.kept = []
+            for role in sizes:
+                self.role_notes[role] = suppressed_text(n)
+            self.notes.append(
+                f"{self.label}: {suppressed_text(n)} in all, so nothing from it is shown.")
+        elif len(sizes) == 2 and len(small) == 1:
+            role = small[0]
+            self.kept = [b for b in self.buckets if b.layout.role != role]
+            self.role_notes[role] = suppressed_text(n)
+            self.notes.append(
+                f"{self.label}: {PLURAL[role]} are {suppressed_text(n)}, so their answers are "
+                "left out of every figure in this section, the totals included; otherwise their "
+                f"figures could be worked out by subtracting the {PLURAL[_other(role)]}' "
+                "figures from the total.")
+        elif len(sizes) == 2 and len(small) == 2:
+            for role in sizes:
+                self.role_notes[role] = suppressed_text(n)
+            self.notes.append(
+                f"{self.label}: mentors and mentees are each {suppressed_text(n)}, so only "
+                "figures for both together are shown, never one role alone.")
+        self.split = len(sizes) == 2 and not small
+
+    def _is_kept(self, bucket: Bucket) -> bool:
+        return any(bucket is b for b in self.kept)
+
+    # figures ------------------------------------------------------------------------------
+
+    def _cell(self, counts: Mapping[float, int]) -> dict[str, Any]:
+        stats = describe_counts(counts)
+        if stats["n"] < self.n:
+            return {key: None for key in stats} | {
+                "band": None, "suppressed": True, "note": suppressed_text(self.n)}
+        return stats | {"band": band(stats["mean"]), "suppressed": False, "note": None}
+
+    def _shown(self, statistic: str, parts: Iterable[tuple[Bucket, int]]) -> None:
+        self.figures.append(Figure(statistic, tuple(parts)))
+
+    def overall(self) -> dict[str, Any]:
+        cell = self._cell(_scored_counts(b.overall for b in self.kept))
+        if not cell["suppressed"]:
+            self._shown("overall", ((b, OVERALL) for b in self.kept))
+        return cell
+
+    def strategy(self, row: _Row) -> dict[str, Any]:
+        parts = [(b, i) for b, i in row.parts if self._is_kept(b)]
+        cell = self._cell(_scored_counts(b.scores[i] for b, i in parts))
+        if not cell["suppressed"]:
+            self._shown("strategy:" + row.id, parts)
+        entry = {"id": row.id, "title": row.title, "group": row.group,
+                 "roles": [b.layout.role for b, _ in parts]} | cell
+        entry |= self._item_level(parts, suppressed=cell["suppressed"])
+        if entry["favourable"] is not None:
+            self.figures.append(Figure("favourable:" + row.id, tuple(parts), answered_only=True))
+        return entry
+
+    def _item_level(self, parts: list[tuple[Bucket, int]], *,
+                    suppressed: bool) -> dict[str, Any]:
+        nothing = {"favourable": None, "favourable_n": None, "alpha": None, "alpha_n": None,
+                   "alpha_flag": False, "alpha_note": None}
+        if suppressed:
+            return nothing
+        missing = [b for b, _ in parts if not b.layout.available]
+        if missing:
+            return nothing | {"alpha_note": "not available: " + _unavailable(missing)}
+        favourable = answered = people = 0
+        patterns: Counter[tuple[float, ...]] = Counter()
+        for bucket, index in parts:
+            width = len(bucket.layout.items)
+            scores, has_answers = bucket.scores[index], bucket.has_answers
+            rows = [r for r, value in enumerate(scores) if value == value and has_answers[r]]
+            people += len(rows)
+            plan = _item_plan(bucket, index)
+            columns = []
+            for position, table in plan:
+                column = _pick(bucket.answers[position::width], rows)
+                columns.append(column)
+                for value, count in Counter(column).items():
+                    if value != SKIPPED:
+                        answered += count
+                        if table[value] >= FAVOURABLE_FROM:
+                            favourable += count
+            tables = [table for _, table in plan]
+            for pattern, count in Counter(zip(*columns, strict=True)).items():
+                if SKIPPED not in pattern:
+                    points = tuple(t[v] for t, v in zip(tables, pattern, strict=True))
+                    patterns[points] += count
+        result = dict(nothing)
+        if people >= self.n and answered:
+            result["favourable"] = _one(favourable / answered * 100)
+            result["favourable_n"] = people
+        complete = sum(patterns.values())
+        needed_here = max(ALPHA_MIN_RESPONSES, self.n)
+        if complete >= needed_here:
+            alpha = alpha_of_patterns(patterns)
+            result["alpha_n"] = complete
+            if alpha is None:
+                result["alpha_note"] = ("not defined: every complete response has the same "
+                                        "total, or the strategy has one statement")
+            else:
+                result["alpha"] = round(alpha, 2)
+                result["alpha_flag"] = alpha < ALPHA_FLAG_BELOW
+        else:
+            result["alpha_note"] = f"needs at least {needed_here} complete responses"
+        return result
+
+    def comparison(self, rows: list[_Row]) -> dict[str, Any]:
+        roles = {b.layout.role for b in self.buckets}
+        result: dict[str, Any] = {"available": False, "note": None, "overall": None,
+                                  "strategies": []}
+        if roles != set(ROLES):
+            result["note"] = "only one role answered in this section"
+            return result
+        if not self.split:
+            result["note"] = (f"not shown: at least one role has fewer than {self.n} "
+                              "responses; see what was suppressed and why")
+            return result
+        shared = [r for r in rows if len(r.parts) == 2]
+        if not shared:
+            result["note"] = "the two checklists have no strategy in common"
+            return result
+        result["available"] = True
+        hidden = []
+        for row in shared:
+            sides = {b.layout.role: describe_counts(_scored_counts([b.scores[i]]))
+                     for b, i in row.parts}
+            entry = self._side_by_side(sides) | {"id": row.id, "title": row.title}
+            if entry["suppressed"]:
+                hidden.append(row.title)
+            else:
+                for part in row.parts:
+                    self._shown("strategy:" + row.id, [part])
+            result["strategies"].append(entry)
+        result["overall"] = self._side_by_side(
+            {b.layout.role: describe_counts(_scored_counts([b.overall])) for b in self.kept})
+        if not result["overall"]["suppressed"]:
+            for bucket in self.kept:
+                self._shown("overall", [(bucket, OVERALL)])
+        if hidden:
+            self.notes.append(
+                f"{self.label}: mentors and mentees are not shown side by side for "
+                f"{_and(hidden)}, because one side has fewer than {self.n} scored responses "
+                "there; the combined figure is shown instead.")
+        return result
+
+    def _side_by_side(self, sides: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        if all(side["n"] >= self.n for side in sides.values()):
+            return {"mentor": sides["mentor"], "mentee": sides["mentee"],
+                    "gap": _one(sides["mentor"]["mean"] - sides["mentee"]["mean"]),
+                    "suppressed": False, "note": None}
+        return {"mentor": None, "mentee": None, "gap": None, "suppressed": True,
+                "note": suppressed_text(self.n)}
+
+    def focus(self, rows: list[_Row], strategies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        shown = [(entry["mean"], position, row, entry)
+                 for position, (row, entry) in enumerate(zip(rows, strategies, strict=True))
+                 if not entry["suppressed"] and entry["mean"] < FOCUS_BELOW]
+        shown.sort(key=lambda found: found[:2])
+        return [{"strategy": row.id, "title": row.title, "mean": entry["mean"],
+                 "band": entry["band"], "actions": self._actions(row)}
+                for _, _, row, entry in shown[:MAX_FOCUS]]
+
+    def _actions(self, row: _Row) -> list[dict[str, Any]]:
+        by_role = [(b.layout.role, b.layout.strategies[i].actions or b.actions.get(row.id, ()))
+                   for b, i in row.parts if self._is_kept(b)]
+        texts = {tuple((a.id, a.text) for a in actions) for _, actions in by_role}
+        if len(texts) <= 1:
+            return [{"id": a.id, "text": a.text, "for": None}
+                    for a in (by_role[0][1] if by_role else ())]
+        return [{"id": a.id, "text": a.text, "for": PLURAL[role]}
+                for role, actions in by_role for a in actions]
+
+    def obstacles(self, rows: list[_Row],
+                  strategies: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None]:
+        flagged = []
+        for bucket in self.kept:
+            means = {row.id: (row.title, entry["mean"])
+                     for row, entry in zip(rows, strategies, strict=True)
+                     if entry["mean"] is not None and any(b is bucket for b, _ in row.parts)}
+            for obstacle in bucket.layout.obstacles:
+                known = [(s, *means[s]) for s in obstacle.signals if s in means]
+                if not known:
+                    continue
+                mean = math.fsum(m for _, _, m in known) / len(known)
+                if mean < OBSTACLE_BELOW:
+                    flagged.append({
+                        "id": obstacle.id, "title": obstacle.title, "role": bucket.layout.role,
+                        "remedy": obstacle.remedy, "mean": _one(mean),
+                        "signals": [{"strategy": s, "title": t, "mean": m} for s, t, m in known],
+                    })
+        missing = [b for b in self.kept if not b.layout.available]
+        return flagged, ("not available for " + _unavailable(missing)) if missing else None
+
+    def quality(self) -> dict[str, Any]:
+        with_answers = sum(sum(b.has_answers) for b in self.kept)
+        missing = [b for b in self.kept if not b.layout.available]
+        return {
+            "straight_lined": sum(sum(b.straight) for b in self.kept) if with_answers else None,
+            "with_answers": with_answers,
+            "alpha_min_responses": max(ALPHA_MIN_RESPONSES, self.n),
+            "alpha_flag_below": ALPHA_FLAG_BELOW,
+            "item_level_note": ("favourable shares and alpha not available for "
+                                + _unavailable(missing)) if missing else None,
+        }
+
+    def document(self) -> dict[str, Any]:
+        roles = []
+        for bucket in self.buckets:
+            note = self.role_notes.get(bucket.layout.role)
+            roles.append({"role": bucket.layout.role, "responses": None if note else len(bucket),
+                          "suppressed": note is not None, "note": note})
+        checklists = [{"role": b.layout.role, "id": b.layout.checklist_id,
+                       "version": b.layout.version, "sha256": b.layout.sha256,
+                       "title": b.layout.title, "available": b.layout.available}
+                      for b in self.buckets]
+        base = {"label": self.label, "checklists": checklists, "roles": roles}
+        if self.suppressed:
+            return base | {"responses": None, "suppressed": True, "note": suppressed_text(self.n),
+                           "overall": None, "strategies": [], "focus": [], "obstacles": [],
+                           "obstacles_note": None, "comparison": None, "quality": None}
+        rows = _rows(self.kept)
+        strategies = [self.strategy(row) for row in rows]
+        hidden = [s["title"] for s in strategies if s["suppressed"]]
+        if hidden:
+            self.notes.append(f"{self.label}: fewer than {self.n} responses have a score for "
+                              f"{_and(hidden)}, so {'it is' if len(hidden) == 1 else 'they are'} "
+                              "suppressed.")
+        obstacles, obstacles_note = self.obstacles(rows, strategies)
+        return base | {
+            "responses": sum(len(b) for b in self.kept),
+            "suppressed": False,
+            "note": None,
+            "overall": self.overall(),
+            "strategies": strategies,
+            "focus": self.focus(rows, strategies),
+            "obstacles": obstacles,
+            "obstacles_note": obstacles_note,
+            "comparison": self.comparison(rows),
+            "quality": self.quality(),
+        }
+
+
+def _scored_counts(columns: Iterable[array]) -> Counter[float]:
+    """How often each score occurs in these columns, leaving out 'no score' (NaN)."""
+    counts: Counter[float] = Counter()
+    for column in columns:
+        counts.update(column)
+    for value in [v for v in counts if v != v]:
+        del counts[value]
+    return counts
+
+
+def _item_plan(bucket: Bucket, index: int) -> list[tuple[int, list[float]]]:
+    """For each statement of a strategy: its answer position and points per raw value."""
+    from trustcheck.checklist import Scale
+
+    layout = bucket.layout
+    low, high = layout.scale
+    scale = Scale(low, high, tuple(str(v) for v in range(low, high + 1)))
+    plan = []
+    for item in layout.strategies[index].items:
+        position = layout.items.index(item)
+        reverse = layout.reverse[position]
+        table = [item_points(v, scale, reverse) if low <= v <= high else NAN
+                 for v in range(high + 1)]
+        plan.append((position, table))
+    return plan
+
+
+def _other(role: str) -> str:
+    return "mentee" if role == "mentor" else "mentor"
+
+
+def _and(names: Sequence[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _unavailable(buckets: Sequence[Bucket]) -> str:
+    names = [f"'{b.layout.checklist_id}' version {b.layout.version}" for b in buckets]
+    return ("the checklist " + _and_plain(names) + ", which is not on this computer "
+            "(add it to your checklists folder to see these figures)")
+
+
+def _and_plain(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def section_label(buckets: Sequence[Bucket]) -> str:
+    parts = []
+    for bucket in buckets:
+        layout = bucket.layout
+        name = layout.checklist_id if layout.checklist_id == layout.role else (
+            f"{layout.checklist_id} ({layout.role})")
+        parts.append(f"{name} checklist version {layout.version}")
+    label = " and ".join(parts)
+    return label[0].upper() + label[1:]
+
+
+def rules(min_group: int) -> list[str]:
+    """The standing privacy rules, in plain words, printed in every report."""
+    n = min_group
+    return [
+        f"No figure is shown for fewer than {n} people (--min-group {n}); such a group reads "
+        f"\"{suppressed_text(n)}\".",
+        f"When one role has fewer than {n} responses and the other has more, the smaller role "
+        "is left out of every figure, totals included, so its figures cannot be worked out by "
+        "subtraction.",
+        f"Mentors and mentees appear side by side only where both sides have at least {n} "
+        "responses.",
+        "No individual answers, names, ids or free text appear in this report.",
+        f"A report is refused when one of its figures covers a set of people that differs from "
+        f"the same figure in an earlier report by fewer than {n} people, because the two "
+        "together could reveal those people's answers (differencing).",
+    ]
+
+
+def build(buckets: Sequence[Bucket], *, min_group: int, scope: Scope, intake: Intake,
+          now: datetime) -> Report:
+    """The report document and the people it covers; `now` is when it was made (UTC)."""
+    notes: list[str] = []
+    sections = [_Section(group, min_group, notes) for group in sections_of(buckets)]
+    documents = [section.document() for section in sections]
+    built = Report({}, [figure for section in sections for figure in section.figures])
+    document = {
+        "schema": SCHEMA,
+        "created_at": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "scope": {"cohort": scope.cohort, "role": scope.role},
+        "min_group": min_group,
+        "responses": sum(document["responses"] or 0 for document in documents),
+        "left_out": intake.left_out,
+        "duplicates": intake.duplicates,
+        "sections": documents,
+        "privacy": {"min_group": min_group, "suppressed": notes, "rules": rules(min_group)},
+    }
+    built.document = document
+    return built
+
+
+# --- differencing -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Earlier:
+    """The people behind one figure of an earlier report, as the private log keeps them (hashes
+    of response keys only)."""
+
+    created_at: str
+    min_group: int
+    members: frozenset[bytes]
+
+
+def differs_too_little(members: frozenset[bytes], earlier: Iterable[Earlier],
+                       min_group: int) -> tuple[Earlier, int] | None:
+    """The first earlier report whose population differs from this one by 1 to N-1 people.
+
+    The same population again is fine (it shows the same figures); so is one that differs by at
+    least N people. The threshold is the larger of this report's --min-group and the earlier
+    one's, so lowering --min-group cannot undo an earlier promise.
+    """
+    size = len(members)
+    for entry in earlier:
+        threshold = max(min_group, entry.min_group)
+        if abs(len(entry.members) - size) >= threshold:
+            continue  # the difference is at least the change in size
+        difference = len(members ^ entry.members)
+        if 0 < difference < threshold:
+            return entry, difference
+    return None

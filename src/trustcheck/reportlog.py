@@ -1,0 +1,221 @@
+"""A private log of whom each cohort report's figures covered, so no report singles anyone out.
+
+Two reports on the same data whose figures cover nearly the same people can be subtracted to
+reveal the few who differ ("differencing"): a report on 20 people and one on 18 of them give
+away the other two's average. So for every figure a report shows (the overall index, each
+strategy, each side of mentors beside mentees) the people behind it are kept here, and a later
+figure of the same kind whose people differ from an earlier one by 1 to N-1 is refused
+(`cohort.differs_too_little` is the rule; this module applies it without building big sets).
+
+Only salted 8-byte hashes of response keys are kept (never names, ids or answers), in one JSON
+file readable by its owner only; the salt is random per data folder. A figure's people are kept
+as the group it came from (all responses to one checklist version, stored once) minus the few
+who gave too few answers for it to be scored, so the log stays small even for 100,000 people.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from trustcheck.cohort import Figure
+from trustcheck.errors import StorageError
+
+LOG_NAME = "report-log.json"
+FORMAT = 1
+HASH_BYTES = 8
+
+Part = tuple[str, frozenset[bytes]]  # (group digest, hashes of the group's people left out)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A figure of this report that, beside an earlier report's, would give people away."""
+
+    created_at: str
+    difference: int
+    threshold: int
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One figure of this report: what it is, and its people as groups minus a few."""
+
+    statistic: str
+    parts: tuple[Part, ...]
+    size: int
+
+
+class ReportLog:
+    """The log in one data folder. `open` reads it; `record` adds a report and saves it."""
+
+    def __init__(self, path: Path, salt: bytes, groups: dict[str, dict],
+                 reports: list[dict]) -> None:
+        self.path = path
+        self._salt = salt
+        self._groups = groups  # digest -> {"size": n, "members": base64 of sorted hashes}
+        self._reports = reports  # {"created_at", "min_group", "figures": [...]}
+        self._sets: dict[str, frozenset[bytes]] = {}  # groups in memory, by digest
+        self._overlaps: dict[tuple[str, str], int] = {}
+
+    @classmethod
+    def open(cls, folder: Path) -> ReportLog:
+        path = folder / LOG_NAME
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path, secrets.token_bytes(16), {}, [])
+        except OSError as exc:
+            raise StorageError(f"trustcheck could not read its log of earlier reports {path} "
+                               f"({exc.strerror}); please check the file's permissions.") from None
+        try:
+            data = json.loads(text)
+            if data.get("format") != FORMAT:
+                raise ValueError("unknown format")
+            salt = bytes.fromhex(data["salt"])
+            groups = {str(digest): {"size": int(g["size"]), "members": str(g["members"])}
+                      for digest, g in data["groups"].items()}
+            reports = []
+            for report in data["reports"]:
+                figures = [{"statistic": str(f["statistic"]),
+                            "parts": [[str(d), str(x)] for d, x in f["parts"]]}
+                           for f in report["figures"]]
+                if any(d not in groups for f in figures for d, _ in f["parts"]):
+                    raise ValueError("a figure names an unknown group")
+                reports.append({"created_at": str(report["created_at"]),
+                                "min_group": int(report["min_group"]), "figures": figures})
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise StorageError(
+                f"The log of earlier reports {path} is damaged; move it aside to start a new one "
+                "(reports made before then will no longer be checked for differencing)."
+            ) from None
+        return cls(path, salt, groups, reports)
+
+    # this report --------------------------------------------------------------------------
+
+    def shown(self, figures: Iterable[Figure]) -> list[Shown]:
+        """This report's figures, each as groups minus the people it leaves out, hashed."""
+        by_bucket: dict[int, tuple[str, list[bytes]]] = {}
+        found: list[Shown] = []
+        for figure in figures:
+            parts = []
+            size = 0
+            for bucket, gaps in figure.gaps():
+                if id(bucket) not in by_bucket:
+                    hashes = [self._hash(key) for key in bucket.keys]
+                    members = frozenset(hashes)
+                    digest = _digest(members)
+                    self._sets[digest] = members
+                    if digest not in self._groups:
+                        self._groups[digest] = {"size": len(members), "members": None}
+                    by_bucket[id(bucket)] = (digest, hashes)
+                digest, hashes = by_bucket[id(bucket)]
+                excluded = frozenset(hashes[row] for row in gaps)
+                parts.append((digest, excluded))
+                size += len(hashes) - len(excluded)
+            shown = Shown(figure.statistic, tuple(parts), size)
+            if shown not in found:
+                found.append(shown)
+        return found
+
+    def _hash(self, key: str) -> bytes:
+        return hashlib.blake2b(key.encode("utf-8"), digest_size=HASH_BYTES,
+                               key=self._salt).digest()
+
+    # the check ------------------------------------------------------------------------------
+
+    def conflict(self, shown: list[Shown], min_group: int) -> Conflict | None:
+        """The first earlier figure of the same kind whose people differ by 1 to N-1."""
+        for report in self._reports:
+            threshold = max(min_group, report["min_group"])
+            for earlier in report["figures"]:
+                parts = None
+                for figure in shown:
+                    if figure.statistic != earlier["statistic"]:
+                        continue
+                    if parts is None:
+                        parts = tuple((d, _unpack(x)) for d, x in earlier["parts"])
+                    if parts == figure.parts:
+                        continue
+                    size = sum(self._groups[d]["size"] - len(x) for d, x in parts)
+                    if abs(size - figure.size) >= threshold:
+                        continue  # they differ by at least the change in size
+                    difference = figure.size + size - 2 * self._common(figure.parts, parts)
+                    if 0 < difference < threshold:
+                        return Conflict(report["created_at"], difference, threshold)
+        return None
+
+    def _common(self, ours: tuple[Part, ...], theirs: tuple[Part, ...]) -> int:
+        """How many people two figures share: groups minus their left-out people."""
+        common = 0
+        for group, left_out in ours:
+            for other, other_left_out in theirs:
+                out = left_out | other_left_out  # left out on either side: not shared
+                if group == other:
+                    common += self._groups[group]["size"] - len(out)
+                    continue
+                shared = self._overlap(group, other)
+                if shared:
+                    mine, yours = self._members(group), self._members(other)
+                    common += shared - sum(1 for x in out if x in mine and x in yours)
+        return common
+
+    def _overlap(self, a: str, b: str) -> int:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._overlaps:
+            first, second = self._members(a), self._members(b)
+            small, large = (first, second) if len(first) <= len(second) else (second, first)
+            self._overlaps[key] = sum(1 for x in small if x in large)
+        return self._overlaps[key]
+
+    def _members(self, digest: str) -> frozenset[bytes]:
+        if digest not in self._sets:
+            self._sets[digest] = _unpack(self._groups[digest]["members"])
+        return self._sets[digest]
+
+    # saving ---------------------------------------------------------------------------------
+
+    def record(self, shown: list[Shown], min_group: int, now: datetime) -> None:
+        """Remember this report's figures and save the log, readable by its owner only."""
+        from trustcheck.files import write_private
+        from trustcheck.paths import make_private_folder
+
+        figures = []
+        for figure in shown:
+            for digest, _ in figure.parts:
+                if self._groups[digest]["members"] is None:
+                    self._groups[digest]["members"] = _pack(self._sets[digest])
+            figures.append({"statistic": figure.statistic,
+                            "parts": [[d, _pack(x)] for d, x in figure.parts]})
+        same = next((r for r in self._reports if r["figures"] == figures), None)
+        if same is not None:
+            same["min_group"] = max(same["min_group"], min_group)  # nothing new to remember
+        else:
+            self._reports.append({
+                "created_at": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "min_group": min_group, "figures": figures})
+        groups = {d: g for d, g in self._groups.items() if g["members"] is not None}
+        data = {"format": FORMAT, "salt": self._salt.hex(), "groups": groups,
+                "reports": self._reports}
+        make_private_folder(self.path.parent)
+        write_private(self.path, json.dumps(data), force=True,
+                      what="the log of earlier reports")
+
+
+def _digest(members: frozenset[bytes]) -> str:
+    return hashlib.sha256(b"".join(sorted(members))).hexdigest()
+
+
+def _pack(members: frozenset[bytes]) -> str:
+    return base64.b64encode(b"".join(sorted(members))).decode("ascii")
+
+
+def _unpack(text: str) -> frozenset[bytes]:
+    raw = base64.b64decode(text)
+    return frozenset(raw[i:i + HASH_BYTES] for i in range(0, len(raw), HASH_BYTES))
