@@ -124,21 +124,18 @@ def _root(
 
 
 def _register() -> None:
-    from trustcheck.cli import assess, checklists, history, template
+    """Attach every command. Command modules import the core lazily, inside each command."""
+    from trustcheck.cli import assess, checklists, compare, data, focus, history, report, template
 
     app.command("assess")(assess.assess)
+    app.command("focus")(focus.focus)
+    app.command("commitments")(focus.commitments_list)
     app.command("template")(template.template)
+    app.add_typer(history.app, name="history")  # data.py adds export, import, delete, backup
     app.add_typer(checklists.app, name="checklists")
-    app.add_typer(history.app, name="history")
-    from trustcheck.cli import data  # paths; history export, import, delete, backup
+    app.command("compare")(compare.compare)
+    app.command("report")(report.report)
     app.command("paths")(data.paths)
-    from trustcheck.cli.compare import compare as compare_command  # issue 4: compare
-    app.command("compare")(compare_command)
-    from trustcheck.cli import focus as focus_commands  # issue 3: focus and commitments
-    app.command("focus")(focus_commands.focus)
-    app.command("commitments")(focus_commands.commitments_list)
-    from trustcheck.cli.report import report as report_command  # issue 4: cohort report
-    app.command("report")(report_command)
 
 
 _register()

@@ -10,10 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from trustcheck import answers as answer_files
-from trustcheck import assessment
-from trustcheck import commitments as promises
-from trustcheck import focus as focus_rules
 from trustcheck.cli.app import say, session
 from trustcheck.cli.common import load_checklist, open_history, stdin_is_terminal, stdout_console
 from trustcheck.cli.options import (
@@ -25,9 +21,10 @@ from trustcheck.cli.options import (
     RoleOption,
 )
 from trustcheck.errors import InputError, Problem
-from trustcheck.yamlfile import MAX_BYTES, decode, read_text
 
 if TYPE_CHECKING:
+    from trustcheck import assessment
+    from trustcheck import focus as focus_rules
     from trustcheck.commitments import OpenCommitment
     from trustcheck.paths import Places
 
@@ -54,6 +51,12 @@ def assess(
     commit: CommitOption = None,
 ) -> None:
     """Answer the trust checklist for your role and see where you stand."""
+    # The core is imported here, not at the top, so other commands start without it.
+    from trustcheck import answers as answer_files
+    from trustcheck import assessment
+    from trustcheck import commitments as promises
+    from trustcheck import focus as focus_rules
+
     places = session(ctx).places
     problems: list[Problem] = []
     partner = answer_files.clean_label(partner, "--partner", problems, "the command line")
@@ -178,6 +181,8 @@ def _previous(places: Places, result: assessment.Assessment) -> assessment.Asses
 def _show(result: assessment.Assessment, change: focus_rules.Progress | None,
           format: ResultFormat) -> None:
     if format is ResultFormat.json:
+        from trustcheck import assessment
+        from trustcheck import focus as focus_rules
         from trustcheck.render import json as render_json
 
         sys.stdout.write(render_json.dumps(
@@ -190,6 +195,8 @@ def _show(result: assessment.Assessment, change: focus_rules.Progress | None,
 
 
 def _read_answers(reference: str) -> tuple[str, str]:
+    from trustcheck.yamlfile import MAX_BYTES, decode, read_text
+
     if reference == "-":
         if stdin_is_terminal():
             say("Reading answers from the keyboard; finish with Ctrl-D.")

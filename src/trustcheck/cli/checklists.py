@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from trustcheck import checklist as checklists
 from trustcheck.cli.app import say, session
 from trustcheck.cli.common import stdout_console
 from trustcheck.cli.options import ResultFormat, ResultFormatOption
@@ -21,6 +20,8 @@ app = typer.Typer(help="See the checklists you can use, and check your own.",
 @app.command("list")
 def list_(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) -> None:
     """List the checklists you can use with --checklist."""
+    from trustcheck import checklist as checklists
+
     places = session(ctx).places
     listings = list(checklists.scan(places.checklist_folders()))
     usable = [x for x in listings if x.checklist is not None]
@@ -46,6 +47,8 @@ def show(ctx: typer.Context, checklist: Annotated[str, typer.Argument(
             help="A checklist id (e.g. mentor) or a YAML file.")],
          format: ResultFormatOption = ResultFormat.text) -> None:
     """Show every strategy, statement and action of a checklist."""
+    from trustcheck import checklist as checklists
+
     found = checklists.find(checklist, session(ctx).places.checklist_folders())
     if format is ResultFormat.json:
         from trustcheck.render.json import dumps
@@ -61,6 +64,8 @@ def show(ctx: typer.Context, checklist: Annotated[str, typer.Argument(
 def validate(paths: Annotated[list[Path], typer.Argument(
         help="Checklist YAML files to check.", dir_okay=False)]) -> None:
     """Check checklist files and list every problem found (exit 2 if there are any)."""
+    from trustcheck import checklist as checklists
+
     failed = False
     for path in paths:
         problems = checklists.check(path)

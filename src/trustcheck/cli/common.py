@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from trustcheck import checklist as checklists
 from trustcheck.errors import InputError
 from trustcheck.paths import Places
 
@@ -31,6 +30,8 @@ def stdout_console() -> Console:
 
 def load_checklist(reference: str | None, role: str | None, places: Places) -> Checklist:
     """The checklist to use: the one named, or the standard one for the role; roles must agree."""
+    from trustcheck import checklist as checklists
+
     if reference is None:
         if role is None:
             raise InputError("Please say whose view this is with --role mentor or --role mentee.")
