@@ -381,11 +381,16 @@ def test_output_file_is_private_and_never_overwritten_without_force(tmp_path, wo
     assert not any(line != line.rstrip() for line in text.splitlines())
 
 
-def test_html_is_refused_plainly_until_its_renderer_exists(workshop):
+def test_html_is_one_self_contained_page_with_both_charts(workshop):
     done = run("report", *map(str, workshop), "--format", "html")
-    assert done.exit_code == 2
-    assert "HTML reports are not available yet" in done.stderr
-    assert done.stdout == ""
+    assert done.exit_code == 0, done.stderr
+    assert done.stderr == ""
+    page = done.stdout
+    assert page.startswith("<!DOCTYPE html>\n") and page.rstrip().endswith("</html>")
+    assert page.count("<svg ") == 2  # strategy means, mentors beside mentees
+    assert "<script" not in page and "://" not in page
+    assert "Suggested workshop focus" in page and "What was suppressed and why" in page
+    assert SECRET not in page
 
 
 def test_without_sources_the_history_of_a_cohort_is_reported(tmp_path):

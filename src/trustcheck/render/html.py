@@ -1,0 +1,528 @@
+"""The cohort report as one self-contained HTML page, for a projector, a browser or paper.
+
+Drawn from the report document alone (`trustcheck/report/v1`, built by `trustcheck.cohort`),
+which never holds answers, names, ids or free text. The page loads nothing from anywhere: the
+CSS and the two SVG charts are inline, there are no scripts, fonts or images, and a Content
+Security Policy forbids them anyway. Checklist titles, action texts and the cohort label are
+still user text, so every piece of text (SVG text and attributes included) goes through
+`html.escape(..., quote=True)` after control characters are removed.
+
+Suppressed groups read "suppressed (fewer than N responses)": they never get a number or a bar.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+from trustcheck.render.report import (
+    _alpha_lines,
+    _group_title,
+    _intake_line,
+    _overall_line,
+    _overall_row,
+    _signals,
+    gap_text,
+    number,
+    spread,
+    title_of,
+)
+from trustcheck.render.safe import one_line
+
+# Chart geometry, in SVG user units (the charts scale to the page width).
+WIDTH = 1000
+LABEL_RIGHT = 330  # labels end here (right-aligned)
+PLOT_LEFT = 345
+PLOT_RIGHT = 880
+AXIS_HEIGHT = 44
+TICKS = (0, 20, 40, 60, 80, 100)
+BANDS = ((0, 40, "needs attention"), (40, 60, "developing"), (60, 80, "solid"),
+         (80, 100, "strong"))
+
+CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+html { background: #fff; }
+body {
+  margin: 0 auto; max-width: 1200px; padding: 28px 36px 48px;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 21px; line-height: 1.45; color: #111; background: #fff;
+  overflow-wrap: anywhere;
+}
+h1 { font-size: 2.1em; line-height: 1.15; margin: 0 0 0.3em; }
+h2 { font-size: 1.6em; line-height: 1.2; margin: 1.6em 0 0.4em; padding-top: 0.4em;
+     border-top: 4px solid #1f3a5f; }
+h3 { font-size: 1.25em; margin: 1.4em 0 0.4em; }
+p { margin: 0.4em 0; }
+.lede { font-size: 1.1em; }
+.meta { color: #444; }
+.warning { border-left: 6px solid #b7791f; background: #fff8e6; padding: 0.4em 0.8em; }
+.checklists { color: #333; }
+.cards { display: flex; flex-wrap: wrap; gap: 14px; margin: 0.8em 0; padding: 0;
+         list-style: none; }
+.card { border: 2px solid #c9d3df; border-radius: 10px; padding: 0.5em 0.9em; min-width: 11em; }
+.card .what { display: block; font-size: 0.85em; color: #333; }
+.card .figure { display: block; font-size: 1.6em; font-weight: 700; }
+.card .figure.small { font-size: 1em; font-weight: 600; }
+.card .detail { display: block; font-size: 0.85em; color: #333; }
+.suppressed { font-style: italic; color: #333; }
+figure { margin: 1em 0 1.2em; break-inside: avoid; page-break-inside: avoid; }
+figcaption { font-size: 0.9em; color: #333; margin-top: 0.3em; }
+svg.chart { display: block; width: 100%; height: auto; }
+.chart text { fill: #111; font-size: 20px; }
+.chart .tick { font-size: 16px; fill: #333; }
+.chart .bandname { font-size: 15px; fill: #444; }
+.chart .group { font-weight: 700; font-size: 19px; }
+.chart .total { font-weight: 700; }
+.chart .value { font-variant-numeric: tabular-nums; }
+.chart .note { font-style: italic; fill: #333; }
+.chart .note-bg { fill: #fff; }
+.chart .grid { stroke: #d5d9de; stroke-width: 1; }
+.chart .band-edge { stroke: #9aa3ad; stroke-width: 1.5; stroke-dasharray: 5 4; }
+.chart .axis { stroke: #555; stroke-width: 1.5; }
+.chart .rule { stroke: #888; stroke-width: 1.5; }
+.chart .bar { fill: #7ea6d8; }
+.chart .whisker { stroke: #111; stroke-width: 3; }
+.chart .bar-mentor, .chart .swatch-mentor { fill: #1f4e8c; }
+.chart .bar-mentee, .chart .swatch-mentee { fill: #f2b134; stroke: #6b4a00; stroke-width: 1; }
+table { border-collapse: collapse; width: 100%; margin: 0.6em 0 1em;
+        font-variant-numeric: tabular-nums; }
+th, td { padding: 0.3em 0.55em; border-bottom: 1px solid #d5d9de; vertical-align: top; }
+th { text-align: left; border-bottom: 2px solid #555; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+tr.group th { border-bottom: 1px solid #9aa3ad; padding-top: 0.8em; font-style: italic; }
+tr.total td { font-weight: 700; border-top: 2px solid #555; }
+.flag { font-weight: 700; color: #8a1c1c; }
+ol.focus > li { margin-bottom: 0.6em; }
+ol.focus ul { margin: 0.2em 0 0; }
+ul.obstacles > li { margin-bottom: 0.6em; }
+.remedy { display: block; }
+.rules { color: #333; }
+footer { margin-top: 2em; font-size: 0.85em; color: #444; }
+@media (max-width: 700px) {
+  body { font-size: 17px; padding: 16px; }
+}
+@media print {
+  @page { margin: 14mm; }
+  html, body { background: #fff !important; color: #000 !important; }
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  h2 { break-after: avoid; page-break-after: avoid; border-top-color: #000; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+  .meta, .checklists, .card .what, .card .detail, .suppressed, figcaption, .rules, footer,
+  .chart .note, .chart .tick, .chart .bandname { color: #000 !important; }
+  .chart text { fill: #000 !important; }
+  .warning { background: #fff; border-left-color: #000; }
+  .card { border-color: #000; }
+  .flag { color: #000; }
+  th, td { border-bottom-color: #777; }
+  tr, .card, figure, li { break-inside: avoid; page-break-inside: avoid; }
+  .chart .grid { stroke: #bbb; }
+  .chart .bar { fill: #9a9a9a; }
+  .chart .bar-mentor, .chart .swatch-mentor { fill: #333; }
+  .chart .bar-mentee, .chart .swatch-mentee { fill: #fff; stroke: #000; stroke-width: 2; }
+  .chart .whisker { stroke: #000; }
+}
+"""
+
+# No scripts, no connections, no frames: only the inline styles may do anything.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
+def e(value: object) -> str:
+    """User or document text ready for HTML or SVG text and attribute values."""
+    return html.escape(one_line(value), quote=True)
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The report document as one self-contained HTML page."""
+    out: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title_of(report))}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{e(title_of(report))}</h1>",
+        f'<p class="lede">{e(report["responses"])} responses in the figures. Groups smaller '
+        f'than {e(report["min_group"])} are never shown; see what was suppressed and why at the '
+        "end.</p>",
+        f'<p class="meta">Made {e(_when(report["created_at"]))}.</p>',
+    ]
+    if report["left_out"] or report["duplicates"]:
+        out.append(f'<p class="warning">{e(_intake_line(report))}</p>')
+    out.append("</header>")
+    out.append("<main>")
+    for index, section in enumerate(report["sections"]):
+        out += _section(section, index, report["min_group"])
+    out += _privacy(report["privacy"])
+    out.append("</main>")
+    out.append(f'<footer><p>Cohort report made by trustcheck ({e(report["schema"])}) on '
+               f'{e(_when(report["created_at"]))}. It holds no individual answers, names, ids or '
+               "free text.</p></footer>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def _when(created_at: object) -> str:
+    text = one_line(created_at)
+    return text.replace("T", " ").removesuffix("Z")[:16] + " UTC"
+
+
+# --- one section -------------------------------------------------------------------------------
+
+def _section(section: dict[str, Any], index: int, min_group: int) -> list[str]:
+    out = ['<section class="part">', f"<h2>{e(section['label'])}</h2>"]
+    out.append(f'<p class="checklists">{_checklists(section["checklists"])}</p>')
+    out.append('<ul class="cards">')
+    for role in section["roles"]:
+        name = role["role"][:1].upper() + role["role"][1:] + "s"
+        if role["suppressed"]:
+            out.append(f'<li class="card"><span class="what">{e(name)}</span>'
+                       f'<span class="figure small suppressed">{e(role["note"])}</span></li>')
+        else:
+            out.append(f'<li class="card"><span class="what">{e(name)}</span>'
+                       f'<span class="figure">{e(role["responses"])}</span>'
+                       '<span class="detail">responses</span></li>')
+    if not section["suppressed"]:
+        out.append(_overall_card(section["overall"]))
+    out.append("</ul>")
+    if section["suppressed"]:
+        out.append(f'<p class="suppressed">Nothing from this part is shown: '
+                   f'{e(section["note"])}.</p>')
+        out.append("</section>")
+        return out
+
+    out.append(f"<p>{e(_overall_line_plain(section['overall']))}</p>")
+    out.append("<h3>Strategies</h3>")
+    out.append(_means_chart(section["strategies"], f"means-{index}"))
+    out += _strategy_table(section["strategies"])
+    out += _focus(section["focus"])
+    out += _obstacles(section)
+    out += _comparison(section["comparison"], f"pairs-{index}")
+    out.append("<h3>Quality of the data</h3>")
+    out.append("<ul>")
+    out += [f"<li>{e(line)}</li>" for line in _alpha_lines(section)]
+    out.append("</ul>")
+    out.append("</section>")
+    return out
+
+
+def _checklists(checklists: list[dict[str, Any]]) -> str:
+    parts = []
+    for checklist in checklists:
+        where = "" if checklist["available"] else ", not on this computer"
+        parts.append(f"{e(checklist['title'])} (for {e(checklist['role'])}s: id "
+                     f"{e(checklist['id'])}, version {e(checklist['version'])}{where})")
+    return "Checklists: " + "; ".join(parts) + "."
+
+
+def _overall_card(overall: dict[str, Any] | None) -> str:
+    if not overall or overall["suppressed"]:
+        note = overall["note"] if overall else "suppressed"
+        return ('<li class="card"><span class="what">Overall trust index</span>'
+                f'<span class="figure small suppressed">{e(note)}</span></li>')
+    return ('<li class="card"><span class="what">Overall trust index</span>'
+            f'<span class="figure">{e(number(overall["mean"]))}</span>'
+            f'<span class="detail">of 100 · {e(overall["band"])}</span></li>')
+
+
+def _overall_line_plain(overall: dict[str, Any] | None) -> str:
+    return _overall_line(overall) + ("." if overall and not overall["suppressed"] else "")
+
+
+def _strategy_table(strategies: list[dict[str, Any]]) -> list[str]:
+    out = ["<table>", "<thead><tr><th>Strategy</th>"
+           + "".join(f'<th class="num">{name}</th>' for name in (
+               "n", "Mean", "Median", "Middle half (Q1–Q3)", "Favourable", "Alpha"))
+           + "</tr></thead>", "<tbody>"]
+    group = None
+    for s in strategies:
+        if s["group"] != group:
+            group = s["group"]
+            out.append(f'<tr class="group"><th colspan="7">{e(_group_title(group))}</th></tr>')
+        if s["suppressed"]:
+            out.append(f'<tr><td>{e(s["title"])}</td><td class="suppressed" colspan="6">'
+                       f'{e(s["note"])}</td></tr>')
+            continue
+        if s.get("alpha") is None:
+            alpha = "—"
+        else:
+            value = e(format(s["alpha"], ".2f"))
+            alpha = f'<span class="flag">{value} low</span>' if s["alpha_flag"] else value
+        cells = [str(s["n"]), number(s["mean"]), number(s["median"]), spread(s),
+                 number(s["favourable"], " %")]
+        out.append(f"<tr><td>{e(s['title'])}</td>"
+                   + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells)
+                   + f'<td class="num">{alpha}</td></tr>')
+    out += ["</tbody>", "</table>"]
+    return out
+
+
+def _focus(focus: list[dict[str, Any]]) -> list[str]:
+    out = ["<h3>Suggested workshop focus</h3>"]
+    if not focus:
+        return out + ["<p>No strategy shown is below 80 (strong): keep doing what works.</p>"]
+    out.append('<ol class="focus">')
+    for area in focus:
+        out.append(f"<li><strong>{e(area['title'])}</strong> — mean "
+                   f"{e(number(area['mean']))} ({e(area['band'])})")
+        if area["actions"]:
+            out.append("<ul>")
+            for action in area["actions"]:
+                who = f"for {e(action['for'])}: " if action["for"] else ""
+                out.append(f"<li>{who}{e(action['text'])}</li>")
+            out.append("</ul>")
+        out.append("</li>")
+    out.append("</ol>")
+    return out
+
+
+def _obstacles(section: dict[str, Any]) -> list[str]:
+    out = ["<h3>Obstacles signalled in the cohort</h3>"]
+    if section["obstacles_note"]:
+        out.append(f"<p>{e('Not available for part of it: ' + section['obstacles_note'] + '.')}"
+                   "</p>")
+    if not section["obstacles"]:
+        return out + ["<p>None: the warning signs of every obstacle average 60 or more.</p>"]
+    out.append('<ul class="obstacles">')
+    for obstacle in section["obstacles"]:
+        out.append(f"<li><strong>{e(obstacle['title'])}</strong> ({e(obstacle['role'])} "
+                   f"checklist): warning signs average {e(number(obstacle['mean']))} of 100 "
+                   f"({e(_signals(obstacle))})."
+                   f'<span class="remedy">{e(obstacle["remedy"])}</span></li>')
+    out.append("</ul>")
+    return out
+
+
+def _comparison(comparison: dict[str, Any] | None, chart_id: str) -> list[str]:
+    out = ["<h3>Mentors and mentees side by side (shared strategies)</h3>"]
+    if comparison is None:
+        return out
+    if not comparison["available"]:
+        note = one_line(comparison["note"] or "")
+        return out + [f"<p>{e(note[:1].upper() + note[1:])}.</p>"]
+    rows = [*comparison["strategies"], _overall_row(comparison)]
+    out.append(_pairs_chart(rows, chart_id))
+    out += ["<table>", "<thead><tr><th>Strategy</th>"
+            + "".join(f'<th class="num">{name}</th>' for name in ("Mentors", "Mentees", "Gap"))
+            + "</tr></thead>", "<tbody>"]
+    for position, row in enumerate(rows):
+        total = ' class="total"' if position == len(rows) - 1 else ""
+        if row["suppressed"]:
+            out.append(f"<tr{total}><td>{e(row['title'])}</td>"
+                       f'<td class="suppressed" colspan="3">{e(row["note"])}</td></tr>')
+            continue
+        cells = [number(row["mentor"]["mean"]), number(row["mentee"]["mean"]),
+                 gap_text(row["gap"])]
+        out.append(f"<tr{total}><td>{e(row['title'])}</td>"
+                   + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells) + "</tr>")
+    out += ["</tbody>", "</table>", "<p>Gap: the mentors' mean minus the mentees'.</p>"]
+    return out
+
+
+# --- what was suppressed -------------------------------------------------------------------------
+
+def _privacy(privacy: dict[str, Any]) -> list[str]:
+    out = ['<section class="part privacy">', "<h2>What was suppressed and why</h2>", "<ul>"]
+    out += [f"<li>{e(line)}</li>" for line in privacy["suppressed"] or ["Nothing was suppressed."]]
+    out += ["</ul>", "<h3>The rules this report follows</h3>", '<ul class="rules">']
+    out += [f"<li>{e(line)}</li>" for line in privacy["rules"]]
+    out += ["</ul>", "</section>"]
+    return out
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+def _x(score: float) -> float:
+    score = min(100.0, max(0.0, score))
+    return round(PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * score / 100, 1)
+
+
+def _width(text: str) -> float:
+    """About how wide text is at the label size (20 units), erring on the wide side."""
+    total = 0.0
+    for ch in text:
+        if ch in " il.,:;'!|()[]":
+            total += 6.5
+        elif ch.isupper() or ch in "mwMW@%&—…":
+            total += 16.0
+        elif ord(ch) > 0x2E7F:  # CJK and other wide scripts
+            total += 20.0
+        else:
+            total += 12.0
+    return total
+
+
+def _fit(word: str, room: float) -> str:
+    """A word cut with … so that it fits in `room`."""
+    while word and _width(word + "…") > room:
+        word = word[:-1]
+    return word + "…"
+
+
+def _label_lines(text: object) -> list[str]:
+    """A label in at most two lines that fit left of the plot, cut with … if longer."""
+    room = LABEL_RIGHT - 8
+    lines: list[str] = []
+    current = ""
+    for word in one_line(text).split(" "):
+        if _width(word) > room:
+            word = _fit(word, room)
+        candidate = f"{current} {word}".strip()
+        if _width(candidate) <= room or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    lines.append(current)
+    if len(lines) > 2:
+        lines = [lines[0], _fit(lines[1], room)]
+    return lines
+
+
+def _label(text: object, top: float, height: float, css: str = "label") -> str:
+    """Right-aligned label text, vertically centred in its row, with the whole text as a tip."""
+    lines = _label_lines(text)
+    first = top + height / 2 - (len(lines) - 1) * 12 + 7
+    spans = "".join(f'<tspan x="{LABEL_RIGHT}" y="{first + 24 * n:.1f}">{e(line)}</tspan>'
+                    for n, line in enumerate(lines))
+    return f'<text class="{css}" text-anchor="end">{spans}<title>{e(text)}</title></text>'
+
+
+def _axis(top: float, bottom: float) -> list[str]:
+    """Tick labels above the plot, grid lines through it, band names below it."""
+    out = []
+    for tick in TICKS:
+        x = _x(tick)
+        out.append(f'<line class="grid" x1="{x}" y1="{top - 6}" x2="{x}" y2="{bottom}"/>')
+        out.append(f'<text class="tick" x="{x}" y="{top - 12}" text-anchor="middle">{tick}</text>')
+    for low, _, _ in BANDS[1:]:
+        x = _x(low)
+        out.append(f'<line class="band-edge" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/>')
+    out.append(f'<line class="axis" x1="{_x(0)}" y1="{top}" x2="{_x(0)}" y2="{bottom}"/>')
+    for low, high, name in BANDS:
+        out.append(f'<text class="bandname" x="{_x((low + high) / 2)}" y="{bottom + 22}" '
+                   f'text-anchor="middle">{e(name)}</text>')
+    return out
+
+
+def _svg(chart_id: str, height: float, title: str, body: Iterable[str]) -> str:
+    return "\n".join([
+        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
+        f'aria-labelledby="{chart_id}-title">',
+        f'<title id="{chart_id}-title">{e(title)}</title>',
+        *body,
+        "</svg>",
+    ])
+
+
+def _row_height(title: object, single: float, double: float) -> float:
+    return double if len(_label_lines(title)) > 1 else single
+
+
+def _means_chart(strategies: list[dict[str, Any]], chart_id: str) -> str:
+    """One horizontal bar per strategy (its mean), a line from Q1 to Q3 across it."""
+    body: list[str] = []
+    y = float(AXIS_HEIGHT)
+    group = None
+    for s in strategies:
+        if s["group"] != group:
+            group = s["group"]
+            body.append(f'<text class="group" x="0" y="{y + 26:.1f}">'
+                        f"{e(_group_title(group))}</text>")
+            y += 38
+        height = _row_height(s["title"], 46, 62)
+        body.append(_label(s["title"], y, height))
+        middle = y + height / 2
+        if s["suppressed"] or s["mean"] is None:
+            body += _note(s["note"], middle)
+        else:
+            body.append(f'<rect class="bar" x="{_x(0)}" y="{middle - 14:.1f}" '
+                        f'width="{_x(s["mean"]) - _x(0):.1f}" height="28">'
+                        f'<title>{e(s["title"])}: mean {e(number(s["mean"]))}, middle half '
+                        f'{e(spread(s))}</title></rect>')
+            if s.get("q1") is not None and s.get("q3") is not None:
+                body += _whisker(_x(s["q1"]), _x(s["q3"]), middle)
+            body.append(f'<text class="value" x="{WIDTH - 4}" y="{middle + 7:.1f}" '
+                        f'text-anchor="end">{e(number(s["mean"]))}</text>')
+        y += height
+    bottom = y + 6
+    return _figure(
+        _svg(chart_id, bottom + 34,
+             "Mean score of each strategy, with the middle half of the responses",
+             [*_axis(AXIS_HEIGHT - 4, bottom), *body,
+              f'<text class="tick" x="{WIDTH - 4}" y="{AXIS_HEIGHT - 16}" '
+              'text-anchor="end">mean</text>']),
+        "Bars: each strategy's mean score (0–100). Black lines: the middle half of the "
+        "responses, from the first to the third quartile. Suppressed strategies have no bar.")
+
+
+def _note(note: str | None, middle: float) -> list[str]:
+    """Why a row has no bar, on a white ground so the grid lines do not cross the words."""
+    text = one_line(note or "suppressed")
+    return [f'<rect class="note-bg" x="{PLOT_LEFT + 4}" y="{middle - 17:.1f}" '
+            f'width="{_width(text) + 16:.0f}" height="32"/>',
+            f'<text class="note" x="{PLOT_LEFT + 12}" y="{middle + 7:.1f}">{e(text)}</text>']
+
+
+def _whisker(x1: float, x2: float, middle: float) -> list[str]:
+    return [f'<line class="whisker" x1="{x1}" y1="{middle:.1f}" x2="{x2}" y2="{middle:.1f}"/>',
+            f'<line class="whisker" x1="{x1}" y1="{middle - 9:.1f}" x2="{x1}" '
+            f'y2="{middle + 9:.1f}"/>',
+            f'<line class="whisker" x1="{x2}" y1="{middle - 9:.1f}" x2="{x2}" '
+            f'y2="{middle + 9:.1f}"/>']
+
+
+def _pairs_chart(rows: list[dict[str, Any]], chart_id: str) -> str:
+    """Two bars per shared strategy: the mentors' mean above the mentees'; the gap at the right."""
+    top = AXIS_HEIGHT + 40
+    body: list[str] = [
+        f'<rect class="swatch-mentor" x="{PLOT_LEFT}" y="6" width="26" height="20"/>',
+        f'<text x="{PLOT_LEFT + 36}" y="23">Mentors</text>',
+        f'<rect class="swatch-mentee" x="{PLOT_LEFT + 160}" y="6" width="26" height="20"/>',
+        f'<text x="{PLOT_LEFT + 196}" y="23">Mentees</text>',
+        f'<text class="tick" x="{WIDTH - 4}" y="{top - 16}" text-anchor="end">gap</text>',
+    ]
+    y = float(top)
+    for position, row in enumerate(rows):
+        last = position == len(rows) - 1
+        if last:
+            body.append(f'<line class="rule" x1="0" y1="{y + 4:.1f}" x2="{WIDTH}" '
+                        f'y2="{y + 4:.1f}"/>')
+            y += 8
+        height = 72.0
+        body.append(_label(row["title"], y, height, "label total" if last else "label"))
+        middle = y + height / 2
+        if row["suppressed"]:
+            body += _note(row["note"], middle)
+        else:
+            for side, offset in (("mentor", -25.0), ("mentee", 3.0)):
+                mean = row[side]["mean"]
+                who = "Mentors" if side == "mentor" else "Mentees"
+                end = _x(mean)
+                body.append(f'<rect class="bar-{side}" x="{_x(0)}" y="{middle + offset:.1f}" '
+                            f'width="{end - _x(0):.1f}" height="22">'
+                            f'<title>{e(row["title"])}: {who} {e(number(mean))}</title></rect>')
+                body.append(f'<text class="value" x="{end + 8:.1f}" '
+                            f'y="{middle + offset + 18:.1f}">{e(number(mean))}</text>')
+            body.append(f'<text class="value" x="{WIDTH - 4}" y="{middle + 7:.1f}" '
+                        f'text-anchor="end">{e(gap_text(row["gap"]))}</text>')
+        y += height
+    bottom = y + 6
+    return _figure(
+        _svg(chart_id, bottom + 34, "Mentors' and mentees' mean scores on the shared strategies",
+             [*_axis(top - 4, bottom), *body]),
+        "Dark bars: the mentors' mean; light bars: the mentees' mean, on each strategy both "
+        "answered (0–100). Gap: the mentors' mean minus the mentees'. Suppressed rows have no "
+        "bars.")
+
+
+def _figure(svg: str, caption: str) -> str:
+    return f"<figure>\n{svg}\n<figcaption>{e(caption)}</figcaption>\n</figure>"
