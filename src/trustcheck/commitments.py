@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from trustcheck.checklist import Checklist
 from trustcheck.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from trustcheck.checklist import Checklist
 
 MAX_PER_CHECK_IN = 2
 STATUSES = ("done", "partly", "not_done")

@@ -11,12 +11,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from trustcheck import assessment as results
-from trustcheck.assessment import Assessment
 from trustcheck.commitments import Commitment, OpenCommitment, Review
 from trustcheck.errors import InputError, StorageError
 from trustcheck.paths import make_private_folder
+
+if TYPE_CHECKING:
+    from trustcheck.assessment import Assessment
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -197,7 +199,7 @@ class Store:
                         "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
                 migration(self._db)
                 self._db.execute("INSERT INTO migrations VALUES (?, ?, ?)",
-                                 (number, name, results.iso(datetime.now(timezone.utc))))
+                                 (number, name, _iso(datetime.now(timezone.utc))))
                 self._db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
@@ -230,6 +232,8 @@ class Store:
             self._insert(result)
 
     def _insert(self, result: Assessment) -> None:
+        from trustcheck import assessment as results
+
         record = results.to_dict(result)
         self._db.execute(
             "INSERT INTO assessments (id, created_at, role, partner, cohort, checklist_id, "
@@ -257,7 +261,7 @@ class Store:
         self._db.executemany(
             "INSERT INTO reviews (assessment_id, made_in, action_id, action_text, made_at, "
             "status) VALUES (?, ?, ?, ?, ?, ?)",
-            [(result.id, r.made_in, r.action, r.text, results.iso(r.made_at), r.status)
+            [(result.id, r.made_in, r.action, r.text, _iso(r.made_at), r.status)
              for r in result.follow_through],
         )
 
@@ -312,7 +316,7 @@ class Store:
             row = self._db.execute(
                 "SELECT id, result FROM assessments WHERE role = ? AND partner IS ? "
                 "AND created_at < ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-                (relationship.role, relationship.partner, results.iso(before))).fetchone()
+                (relationship.role, relationship.partner, _iso(before))).fetchone()
         return self._result(*row) if row else None
 
     def relationships(self, filters: Filters = Filters()) -> list[Relationship]:
@@ -397,11 +401,32 @@ class Store:
             for (text,) in cursor:
                 yield text
 
+    def strategy_titles(self, assessment_id: str) -> dict[str, str]:
+        """Strategy titles by id, as one stored result has them; {} if there is no such result.
+
+        For trends: quicker than `get`, which reads the whole result into an Assessment.
+        """
+        with _storage_errors(self.path):
+            row = self._db.execute("SELECT result FROM assessments WHERE id = ?",
+                                   (assessment_id,)).fetchone()
+        if row is None:
+            return {}
+        try:
+            return {s["id"]: s["title"] for s in json.loads(row[0])["strategies"]}
+        except (ValueError, TypeError, KeyError):
+            raise StorageError(
+                f"The saved assessment {assessment_id} in {self.path} is damaged; remove it "
+                f"with `trustcheck history delete {assessment_id}` or restore the history from "
+                "a backup.") from None
+
     def count(self) -> int:
         with _storage_errors(self.path):
             return int(self._db.execute("SELECT count(*) FROM assessments").fetchone()[0])
 
     def _result(self, row_id: str, text: str) -> Assessment:
+        # Imported here, not at the top: trends and other score-only queries never need it.
+        from trustcheck import assessment as results
+
         try:
             return results.from_dict(json.loads(text), source=f"assessment {row_id}")
         except (ValueError, InputError):
@@ -486,6 +511,11 @@ class CommitmentRecord:
     reviewed_at: datetime | None
 
 
+def _iso(moment: datetime) -> str:
+    """The stored time format, as assessment.iso writes it (not imported: it pulls in scoring)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
 
@@ -500,10 +530,10 @@ def _where(filters: Filters, table: str = "") -> tuple[str, list[object]]:
             params.append(value)
     if filters.since is not None:
         clauses.append(f"{prefix}created_at >= ?")
-        params.append(results.iso(filters.since))
+        params.append(_iso(filters.since))
     if filters.until is not None:
         clauses.append(f"{prefix}created_at <= ?")
-        params.append(results.iso(filters.until))
+        params.append(_iso(filters.until))
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

@@ -90,16 +90,19 @@ def session(ctx: typer.Context) -> Session:
     return root.obj
 
 
-app = typer.Typer(
-    cls=_Group,
-    name="trustcheck",
-    help="Check, privately and honestly, how well you build trust as a mentor or mentee.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def _new_app() -> typer.Typer:
+    application = typer.Typer(
+        cls=_Group,
+        name="trustcheck",
+        help="Check, privately and honestly, how well you build trust as a mentor or mentee.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    application.callback()(_root)
+    return application
 
 
 def _version(value: bool) -> None:
@@ -108,7 +111,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     ctx: typer.Context,
     data_dir: DataDirOption = None,
@@ -123,23 +125,52 @@ def _root(
     ctx.obj = Session(resolve(data_dir, os.environ))
 
 
-def _register() -> None:
-    """Attach every command. Command modules import the core lazily, inside each command."""
+COMMANDS = ("assess", "focus", "commitments", "template", "history", "checklists", "compare",
+            "report", "paths")
+
+
+def build(only: str | None = None) -> typer.Typer:
+    """The app with every command, or with just the one this run needs.
+
+    Typer turns every registered command into Click objects on each run (about 1 ms each), so
+    a run that names a known command registers only that one. Help and unknown names get all.
+    """
     from trustcheck.cli import assess, checklists, compare, data, focus, history, report, template
 
-    app.command("assess")(assess.assess)
-    app.command("focus")(focus.focus)
-    app.command("commitments")(focus.commitments_list)
-    app.command("template")(template.template)
-    app.add_typer(history.app, name="history")  # data.py adds export, import, delete, backup
-    app.add_typer(checklists.app, name="checklists")
-    app.command("compare")(compare.compare)
-    app.command("report")(report.report)
-    app.command("paths")(data.paths)
+    application = _new_app()
+    wanted = (lambda name: True) if only is None else (lambda name: name == only)
+    for name, function in (("assess", assess.assess), ("focus", focus.focus),
+                           ("commitments", focus.commitments_list),
+                           ("template", template.template), ("compare", compare.compare),
+                           ("report", report.report), ("paths", data.paths)):
+        if wanted(name):
+            application.command(name)(function)
+    if wanted("history"):
+        application.add_typer(history.app, name="history")  # data.py adds export, import, ...
+    if wanted("checklists"):
+        application.add_typer(checklists.app, name="checklists")
+    return application
 
 
-_register()
+def command_named(args: list[str]) -> str | None:
+    """The command a command line asks for, if it is a known one and not a request for help."""
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg in ("-h", "--help", "-V", "--version"):
+            return None
+        if arg == "--data-dir":
+            position += 2
+            continue
+        if arg.startswith("-"):
+            position += 1
+            continue
+        return arg if arg in COMMANDS else None
+    return None
+
+
+app = build()
 
 
 def run() -> None:
-    app(prog_name="trustcheck")
+    build(command_named(sys.argv[1:]))(prog_name="trustcheck")

@@ -129,11 +129,9 @@ def trends(
     A direction needs scores from 3 assessments. Each block also shows commitment follow-through.
     """
     from dataclasses import replace
-    from datetime import timedelta
 
     from trustcheck import trends as core
     from trustcheck.errors import InputError
-    from trustcheck.store import Relationship
 
     scope = filters(role.value if role else None, partner, cohort, since, until)
     # The history is indexed by role, then partner: a partner without a role is looked up once
@@ -160,12 +158,7 @@ def trends(
                 if strategy not in (None, core.OVERALL) and \
                         strategy not in core.strategy_ids(group):
                     continue  # e.g. a mentor strategy asked for: the mentee side is left out
-                # Titles from the latest assessment (one result read, through the index).
-                result = store.previous(Relationship(latest.role, latest.partner),
-                                        latest.created_at + timedelta(seconds=1))
-                if result is None or result.id != latest.id:
-                    result = store.get(latest.id)
-                titles = {s.id: s.title for s in result.strategies}
+                titles = store.strategy_titles(latest.id)  # as the latest check-in named them
                 rate, reviewed = followed.get((latest.role, latest.partner), (None, 0))
                 found.append(core.relationship_trend(group, titles, strategy=strategy,
                                                      follow_through=rate, reviewed=reviewed))

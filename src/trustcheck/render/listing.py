@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
-from trustcheck.assessment import Assessment
 from trustcheck.render.table import Column, Styled, colour_wanted, render, terminal_width
 
 if TYPE_CHECKING:
+    from trustcheck.assessment import Assessment
     from trustcheck.trends import Trend
 
 BAND_STYLES = {
