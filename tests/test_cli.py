@@ -457,8 +457,7 @@ def test_an_unexpected_error_is_one_plain_sentence_and_exit_1(tmp_path, monkeypa
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "TRUSTCHECK_DEBUG=1" in result.stderr
-    assert "nothing was saved" in result.stderr
-    assert history_json() == []
+    assert history_json() == []  # and nothing was saved
 
 
 def test_an_unexpected_error_in_a_real_process_hides_the_traceback_unless_debugging(tmp_path):

@@ -213,13 +213,13 @@ def test_ctrl_c_midway_stops_cleanly_saves_nothing_and_gives_the_terminal_back(
     at_statement(child, 5)
     assert not termios.tcgetattr(child.child_fd)[3] & termios.ECHO, "keys should not echo"
     child.send("\x03")
-    child.expect_exact("Nothing was saved.")
+    child.expect_exact("nothing was saved or changed.")
     # Read the terminal's mode before closing: it must be back to echoing what is typed.
     echo_back = bool(termios.tcgetattr(child.child_fd)[3] & termios.ECHO)
     assert finish(child) == 130
 
     seen = screen(child)
-    assert "Stopped. Nothing was saved." in seen
+    assert "Stopped before the end; nothing was saved or changed." in seen
     assert "Traceback" not in seen
     assert "KeyboardInterrupt" not in seen
     assert echo_back
@@ -466,7 +466,7 @@ def test_ctrl_c_while_picking_saves_nothing_and_gives_the_terminal_back(
     child.send("\r")
     child.expect_exact("Pick up to 2 of these")
     child.send("\x03")
-    child.expect_exact("Nothing was saved.")
+    child.expect_exact("nothing was saved or changed.")
     echo_back = bool(termios.tcgetattr(child.child_fd)[3] & termios.ECHO)
     assert finish(child) == 130
 

@@ -109,7 +109,10 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 @dataclass(frozen=True)
 class Filters:
-    """Which assessments a command is about; every bound is inclusive, times are UTC."""
+    """Which assessments a command is about; every bound is inclusive, times are UTC.
+
+    None means any; an empty partner or cohort means assessments without one.
+    """
 
     role: str | None = None
     partner: str | None = None
@@ -525,7 +528,9 @@ def _where(filters: Filters, table: str = "") -> tuple[str, list[object]]:
     clauses, params = [], []
     for column in ("role", "partner", "cohort"):
         value = getattr(filters, column)
-        if value is not None:
+        if value == "":  # stored labels are never empty: "" asks for check-ins without one
+            clauses.append(f"{prefix}{column} IS NULL")
+        elif value is not None:
             clauses.append(f"{prefix}{column} = ?")
             params.append(value)
     if filters.since is not None:

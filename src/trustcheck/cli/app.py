@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from trustcheck import __version__
 from trustcheck.cli.options import DataDirOption
-from trustcheck.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, Interrupted, TrustcheckError
+from trustcheck.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUNTIME, TrustcheckError
 from trustcheck.paths import Places, resolve
 
 DEBUG_VARIABLE = "TRUSTCHECK_DEBUG"
@@ -24,12 +24,25 @@ def _debug() -> bool:
 
 
 def say(message: str, *problems: object) -> None:
-    """A message for the person (not data): standard error, control characters removed."""
-    from trustcheck.render.safe import one_line, plain
+    """A message for the person (not data): standard error, one line per message or problem.
 
-    lines = [plain(message)] + [f"  - {one_line(p)}" for p in problems]
+    User text inside a message can hold line breaks and control characters; both are removed so
+    nobody can forge an extra line or reach the terminal raw.
+    """
+    from trustcheck.render.safe import one_line
+
+    lines = [one_line(message)] + [f"  - {one_line(p)}" for p in problems]
     sys.stderr.write("\n".join(lines) + "\n")
     sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    """The reader went away (a closed pipe): drop what is left instead of failing at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 class _Group(TyperGroup):
@@ -44,11 +57,14 @@ class _Group(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             self._show_traceback()
-            say(Interrupted("Stopped. Nothing was saved.").message)
+            say("Stopped before the end; nothing was saved or changed.")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except RecursionError:
+            say("The input is nested too deeply to be a trustcheck file; please check the file.")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # e.g. `trustcheck history | head`: not an error
-                sys.stderr.close()
+                _silence_stdout()
                 raise typer.Exit(0) from None
             self._show_traceback()
             if exc.errno == errno.ENOSPC:
@@ -63,9 +79,8 @@ class _Group(TyperGroup):
                 raise  # Typer's own exits and usage errors: it reports them itself
             if _debug():
                 raise
-            say("trustcheck ran into an unexpected problem and stopped; nothing was saved. "
-                f"Run it again with {DEBUG_VARIABLE}=1 to see the details, and please report "
-                "them.")
+            say("trustcheck ran into an unexpected problem and stopped; run it again with "
+                f"{DEBUG_VARIABLE}=1 to see the details, and please report them.")
             raise typer.Exit(EXIT_RUNTIME) from None
 
     @staticmethod

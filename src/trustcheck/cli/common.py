@@ -48,16 +48,22 @@ def load_checklist(reference: str | None, role: str | None, places: Places) -> C
 
 def filters(role: str | None = None, partner: str | None = None, cohort: str | None = None,
             since: str | None = None, until: str | None = None) -> Filters:
-    """Filters from command-line options; dates are read in the local time zone."""
+    """Filters from command-line options; dates are read in the local time zone.
+
+    Labels are folded the way they were stored (runs of spaces become one), and an empty one
+    (`--partner ""`) means check-ins without that label.
+    """
     from datetime import datetime, timezone
 
     from trustcheck.dates import parse_range
+    from trustcheck.store import Filters
+
+    def label(text: str | None) -> str | None:
+        return None if text is None else " ".join(text.split())
 
     now = datetime.now(timezone.utc)
     start, stop = parse_range(since, until, now=now, local=now.astimezone().tzinfo)
-    from trustcheck.store import Filters
-
-    return Filters(role, partner, cohort, start, stop)
+    return Filters(role, label(partner), label(cohort), start, stop)
 
 
 def open_history(places: Places, *, create: bool = False) -> Store | None:
@@ -67,3 +73,8 @@ def open_history(places: Places, *, create: bool = False) -> Store | None:
     if not create and not places.database.exists():
         return None
     return Store.open(places.database)
+
+
+def narrowed(*options: object) -> bool:
+    """Whether any filter option was given (an empty --partner "" counts: it asks for none)."""
+    return any(option is not None for option in options)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from trustcheck.cli.app import say, session
-from trustcheck.cli.common import filters, open_history, stdin_is_terminal
+from trustcheck.cli.common import filters, narrowed, open_history, stdin_is_terminal
 from trustcheck.cli.history import app as history_app
 from trustcheck.cli.options import (
     CohortOption,
@@ -150,7 +150,7 @@ def export(
     if target is not None:
         exists = f"{target} already exists; add --force to replace it, or choose another name."
         files.check_target(target, force=force, exists=exists)
-    if assessment_id is not None and (role or partner or cohort or since or until):
+    if assessment_id is not None and narrowed(role, partner, cohort, since, until):
         raise InputError("--id picks one assessment; leave out --role, --partner, --cohort, "
                          "--since and --until, or leave out --id.")
     scope = filters(role.value if role else None, partner, cohort, since, until)
@@ -188,7 +188,7 @@ def export(
         files.write_private(target, chunks, force=force, what="the export", exists=exists)
         say(f"Exported {_plural(len(found), 'assessment')} to {target}.")
     if not found:
-        filtered = role or partner or cohort or since or until
+        filtered = narrowed(role, partner, cohort, since, until)
         say("No assessments match those filters, so the export is empty." if filtered else
             "There are no saved assessments yet, so the export is empty.")
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from trustcheck.cli.app import say, session
-from trustcheck.cli.common import filters, open_history, stdout_console
+from trustcheck.cli.common import filters, narrowed, open_history, stdout_console
 from trustcheck.cli.options import (
     CohortOption,
     LimitOption,
@@ -44,7 +44,7 @@ def history(
     if ctx.invoked_subcommand is not None:
         # Options before the command would be ignored: `history --partner Sam delete --all`
         # must not quietly delete everyone's assessments.
-        if role or partner or cohort or since or until or limit != 20 \
+        if narrowed(role, partner, cohort, since, until) or limit != 20 \
                 or format is not ListFormat.text:
             from trustcheck.errors import InputError
 
@@ -67,7 +67,7 @@ def history(
         from trustcheck.render.csv import results
 
         sys.stdout.write(results(found))
-    elif not found and (role or partner or cohort or since or until):
+    elif not found and narrowed(role, partner, cohort, since, until):
         say("No assessments match those filters; run `trustcheck history` to see them all.")
     elif not found:
         say("No assessments found yet; run `trustcheck assess --role mentor` (or mentee) to "
@@ -166,7 +166,7 @@ def trends(
         from trustcheck.render.json import trends as render_json
 
         sys.stdout.write(render_json(found))
-    elif not found and (role or partner or cohort or since or until or strategy):
+    elif not found and (narrowed(role, partner, cohort, since, until) or strategy):
         say("No assessments match those filters; run `trustcheck history trends` to see them "
             "all.")
     elif not found:

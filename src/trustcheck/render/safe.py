@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, and the C1 range: none of them may reach a terminal raw.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, the C1 range, and the bidirectional controls (which
+# can make text display in another order than it was typed): none of them may reach a terminal.
+_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
+_CONTROL_ALL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -21,8 +23,8 @@ def one_line(text: object) -> str:
 
 
 def escape_c1(json_text: str) -> str:
-    """json.dumps escapes C0 but leaves DEL and C1 raw; escape them so terminals never see them."""
-    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    """json.dumps escapes C0 but leaves DEL, C1 and bidi controls raw; escape them too."""
+    return re.sub(f"[\\x7f-\\x9f{_BIDI}]", lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 def spreadsheet_cell(value: object) -> object:

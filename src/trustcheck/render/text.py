@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING
@@ -25,9 +26,16 @@ if TYPE_CHECKING:
 BAR_WIDTH = 20
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich exits 1 itself; let the CLI's one error handler treat a closed pipe as it does
+        # everywhere else (`trustcheck history show last | head` is not an error).
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
 def make_console(stream: IO[str], width: int | None = None) -> Console:
     # Rich honours NO_COLOR and turns colour off when the stream is not a terminal.
-    return Console(file=stream, highlight=False, emoji=False, width=width, soft_wrap=False)
+    return _Console(file=stream, highlight=False, emoji=False, width=width, soft_wrap=False)
 
 
 def user(text: object, style: str = "") -> Text:
