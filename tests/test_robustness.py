@@ -81,3 +81,11 @@ def test_a_message_with_user_text_stays_on_one_line(tmp_path: Path) -> None:
     result = run("history", "show", "x\nfake line")
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_misspelt_role_in_the_answers_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("role: mentro\nanswers: {}\n", encoding="utf-8")
+    result = run("assess", "--answers", str(path))
+    assert result.exit_code == 2
+    assert "'mentro'" in result.stderr and "mentor or mentee" in result.stderr

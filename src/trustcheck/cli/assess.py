@@ -100,6 +100,10 @@ def assess(
                 f"{source} says role '{file_role}' but the command says --role {role.value}; "
                 "please make them match.")
         chosen_role = role.value if role else file_role
+        if chosen_role is None and checklist is None and isinstance(answers_file.data, dict) \
+                and answers_file.data.get("role") is not None:
+            raise InputError(f"{source} says role '{answers_file.data['role']}'; please write "
+                             "mentor or mentee there, or add --role.")
         used = load_checklist(checklist, chosen_role, places)
         chosen_role = chosen_role or used.role
         promised = promises.choose(used, commit or ())
