@@ -89,3 +89,15 @@ def test_a_misspelt_role_in_the_answers_file_is_named(tmp_path: Path) -> None:
     result = run("assess", "--answers", str(path))
     assert result.exit_code == 2
     assert "'mentro'" in result.stderr and "mentor or mentee" in result.stderr
+
+
+def test_report_to_a_dash_goes_to_standard_output_like_export(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    for _ in range(5):
+        run("assess", "--role", "mentor", "--answers", str(answers_file(tmp_path)),
+            "--cohort", "spring")
+    monkeypatch.chdir(tmp_path)
+    result = run("report", "--cohort", "spring", "--format", "json", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["schema"] == "trustcheck/report/v1"
+    assert not (tmp_path / "-").exists()

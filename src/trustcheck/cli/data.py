@@ -18,6 +18,8 @@ from trustcheck.cli.common import filters, narrowed, open_history, stdin_is_term
 from trustcheck.cli.history import app as history_app
 from trustcheck.cli.options import (
     CohortOption,
+    ForceOption,
+    OutputOption,
     PartnerOption,
     ResultFormat,
     ResultFormatOption,
@@ -125,11 +127,8 @@ def export(
         help="json: a list of full results; jsonl: one full result per line; csv: one row per "
              "assessment with a column per strategy score, safe to open in a spreadsheet.")
     ] = ExportFormat.json,
-    output: Annotated[Optional[str], typer.Option(
-        "--output", "-o", metavar="FILE",
-        help="Write to FILE (readable only by you) instead of standard output.")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Replace FILE if it already exists.")] = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
     assessment_id: Annotated[Optional[str], typer.Option(
         "--id", metavar="ID",
         help="Export just this assessment: its id (the first few characters are enough) or "

@@ -56,3 +56,8 @@ SinceOption = Annotated[Optional[str], typer.Option(
 UntilOption = Annotated[Optional[str], typer.Option(
     "--until", metavar="WHEN",
     help="Only up to this moment (inclusive; a date means the end of that day), or 30d, 12w.")]
+OutputOption = Annotated[Optional[str], typer.Option(
+    "--output", "-o", metavar="FILE",
+    help="Write to FILE (readable only by you, all at once) instead of standard output; - means "
+         "standard output.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace FILE if it already exists.")]

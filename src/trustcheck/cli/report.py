@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from trustcheck.cli.app import say, session
-from trustcheck.cli.options import CohortOption, RoleOption
+from trustcheck.cli.options import CohortOption, ForceOption, OutputOption, RoleOption
 from trustcheck.errors import InputError, Problem
 
 SHOWN_PROBLEMS = 50
@@ -43,12 +43,8 @@ def report(
         "--format", "-f", case_sensitive=False,
         help="text for a terminal or projector, markdown for a wiki or email, html for one "
              "self-contained page, json for other tools.")] = ReportFormat.text,
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", metavar="FILE", dir_okay=False,
-        help="Write the report to FILE (created readable by you only) instead of the screen.")
-    ] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Replace FILE if it already exists.")] = False,
+    output_name: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """A cohort report for a workshop: strategies, focus, mentors beside mentees, no one exposed.
 
@@ -61,9 +57,11 @@ def report(
     from trustcheck.answers import clean_label
 
     places = session(ctx).places
+    output = None if output_name in (None, "-") else Path(output_name).expanduser()
     if min_group < cohorts.SMALLEST_MIN_GROUP:
-        raise InputError(f"--min-group must be at least {cohorts.SMALLEST_MIN_GROUP}: smaller "
-                         "groups would let people recognise each other's answers.")
+        raise InputError(f"--min-group must be at least {cohorts.SMALLEST_MIN_GROUP}, because "
+                         "smaller groups would let people recognise each other's answers; "
+                         f"please use {cohorts.SMALLEST_MIN_GROUP} or more.")
     problems: list[Problem] = []
     label = clean_label(cohort, "--cohort", problems, "the command line")
     if problems:
