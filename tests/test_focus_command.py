@@ -496,3 +496,15 @@ def test_new_commands_have_help(command: str) -> None:
     shown = run(command, "--help")
     assert shown.exit_code == 0
     assert '--partner ""' in " ".join(shown.stdout.split())
+
+
+def test_a_strength_is_not_called_your_highest_when_a_slipped_strategy_is_higher() -> None:
+    before = made(values(default=50, recognition=100), days_ago=30)
+    answers = values(default=50, recognition=75, empathy=75)
+    plain_item = next(i for i in MENTOR.strategy("empathy").items if not i.reverse)
+    answers[plain_item.id] = 3  # empathy: 75, 75 and 50 -> 66.7
+    found = rules.plan(made(answers, days_ago=1), before, [], checklist=MENTOR)
+    assert [i.strategy for i in found.slipped] == ["recognition"]  # 100 -> 75, still the top
+    [strength] = found.strengths
+    assert strength.strategy == "empathy"
+    assert strength.reason == "Scored 66.7 of 100 (solid), your second highest."

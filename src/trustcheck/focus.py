@@ -269,12 +269,19 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
     best = sorted((s for s in latest.strategies
                    if s.score is not None and s.score >= STRENGTH_FROM and s.id not in taken),
                   key=lambda s: (-s.score, order[s.id]))[:MAX_STRENGTHS]
-    places = ("your highest", "your second highest")
+    scores = [s.score for s in latest.strategies if s.score is not None]
+
+    def standing(score: float) -> str:
+        # Ranked among all strategies: the very highest may have slipped and be listed above.
+        higher = sum(1 for other in scores if other > score)
+        return ("your highest", "your second highest")[higher] if higher < 2 \
+            else "one of your strongest"
+
     strengths = tuple(
         PlanItem(s.id, s.title, s.score, before.get(s.id), change(s.score, before.get(s.id)),
-                 f"Scored {_points(s.score)} of 100 ({band(s.score)}), {places[rank]}."
+                 f"Scored {_points(s.score)} of 100 ({band(s.score)}), {standing(s.score)}."
                  + _trend_sentence(s.score, before.get(s.id)))
-        for rank, s in enumerate(best)
+        for s in best
     )
     return Plan(latest, previous, lowest, tuple(slipped), latest.obstacles, strengths,
                 follow_through(reviews), tuple(open_commitments))
