@@ -46,9 +46,3 @@ class StorageError(TrustcheckError):
     """The history database or the disk could not do what we asked."""
 
     exit_code = EXIT_RUNTIME
-
-
-class Interrupted(TrustcheckError):
-    """The person stopped the run (Ctrl-C); nothing was saved."""
-
-    exit_code = EXIT_INTERRUPTED

@@ -13,13 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from trustcheck.render.listing import BAND_STYLES, local_time, score_text
-from trustcheck.render.safe import one_line, plain
+from trustcheck.render.safe import one_line
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist, Listing
     from trustcheck.compare import Comparison
-    from trustcheck.errors import Problem
     from trustcheck.focus import Plan, PlanItem, Progress
     from trustcheck.store import CommitmentRecord, Relationship
 
@@ -178,15 +177,6 @@ def checklist(console: Console, checklist: Checklist) -> None:
                                         (f" [{one_line(obstacle.id)}; signs: {signals}]", "dim")))
             console.print(Text.assemble("    ", user(obstacle.remedy)))
 
-
-def problems(console: Console, message: str, found: Sequence[Problem]) -> None:
-    """An error: one plain sentence, then each problem on its own line."""
-    console.print(Text(plain(message)))
-    for problem in found:
-        console.print(Text.assemble("  - ", user(str(problem))))
-
-
-# --- comparison (`trustcheck compare`) --------------------------------------------------------
 
 def _points_text(points: float) -> str:
     return f"{points:g} point" + ("" if points == 1 else "s")
