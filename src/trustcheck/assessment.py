@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -9,7 +11,7 @@ from typing import Any
 
 from trustcheck import focus as focus_rules
 from trustcheck import scoring
-from trustcheck.checklist import Action, Checklist
+from trustcheck.checklist import ROLES, Action, Checklist, is_id
 from trustcheck.commitments import STATUSES, Commitment, Review
 from trustcheck.errors import InputError, Problem
 from trustcheck.focus import FocusArea, ObstacleFlag, Strength
@@ -18,6 +20,7 @@ from trustcheck.scoring import Answer, StrategyScore
 SCHEMA = "trustcheck/result/v2"
 SCHEMA_V1 = "trustcheck/result/v1"  # before commitments; still read, never written
 READABLE_SCHEMAS = (SCHEMA, SCHEMA_V1)
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,40 @@ def to_dict(assessment: Assessment) -> dict[str, Any]:
 
 
 def from_dict(data: Mapping[str, Any], *, source: str = "") -> Assessment:
-    """Read a result object back; raise InputError if it is not one we understand."""
+    """Read a result object back; raise InputError if it is not one we understand.
+
+    Every field is checked (see `checked`), so a result edited by hand cannot crash later.
+    """
+    result, wrong = checked(data, source=source)
+    if wrong:
+        raise InputError(
+            f"{source or 'The input'} has values trustcheck cannot use, so it may have been "
+            "edited by hand; please use the result as trustcheck wrote it.",
+            [Problem(f"it has {phrase}.", source) for phrase in wrong])
+    return result
+
+
+def problems_in(data: Any, *, source: str = "") -> list[str]:
+    """Everything that makes a result object unusable, in short phrases; [] when it is fine.
+
+    A scores-only result (no answers, as shared for `trustcheck compare`) is fine.
+    """
+    try:
+        return checked(data, source=source)[1]
+    except InputError as exc:
+        details = "; ".join(p.message for p in exc.problems)
+        return [exc.message.rstrip(".") + (f" ({details})" if details else "")]
+
+
+def checked(data: Any, *, source: str = "") -> tuple[Assessment, list[str]]:
+    """A result object read back, with what is wrong in it (types, ranges, duplicates) as
+    short phrases ("role 'boss' (it should be mentor or mentee)"); use the Assessment only when
+    that list is empty. Raise InputError when it is not a result object at all."""
+    result = _read(data, source)
+    return result, _wrong_fields(result)
+
+
+def _read(data: Any, source: str) -> Assessment:
     if not isinstance(data, Mapping):
         raise InputError(f"{source or 'The input'} is not a trustcheck result object.")
     schema = data.get("schema")
@@ -191,3 +227,67 @@ def _status(text: object) -> str:
     if text not in STATUSES:
         raise ValueError(f"unknown commitment status {text!r}")
     return str(text)
+
+
+def _text(value: object, limit: int = 10_000) -> bool:
+    return isinstance(value, str) and len(value) <= limit
+
+
+def _score(value: object) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                             and math.isfinite(value) and 0 <= value <= 100)
+
+
+def _wrong_fields(a: Assessment) -> list[str]:
+    from trustcheck.answers import MAX_LABEL
+
+    wrong = []
+    if not _ID.match(a.id):
+        wrong.append(f"an id that is not a trustcheck id ({a.id[:70]!r}; letters, digits, - "
+                     "and _, at most 64)")
+    if a.role not in ROLES:
+        wrong.append(f"role {a.role!r} (it should be mentor or mentee)")
+    for name, label in (("partner", a.partner), ("cohort", a.cohort)):
+        if label is not None and not _text(label, MAX_LABEL):
+            wrong.append(f"a {name} that is not text of at most {MAX_LABEL} characters")
+    ref = a.checklist
+    if not all(_text(x, 1000) for x in (ref.id, ref.version, ref.sha256, ref.title)) \
+            or not ref.id:
+        wrong.append("a checklist id, version, sha256 or title that is not text")
+    elif not is_id(ref.id):
+        wrong.append("a checklist id that is not one (checklist ids use only lower-case "
+                     "letters, digits, '.', '_' and '-')")
+    if not isinstance(a.answers, Mapping) or any(
+            not _text(key, 1000) or not (value is None or (
+                isinstance(value, int) and not isinstance(value, bool)))
+            for key, value in a.answers.items()):
+        wrong.append("answers that are not whole numbers or null")
+    if not all(_text(s.id, 1000) and _text(s.title) and _text(s.group, 1000)
+               and _score(s.score) and s.answered >= 0 and s.total >= 0
+               for s in a.strategies):
+        wrong.append("a strategy score that is not a number from 0 to 100 (or its id, title "
+                     "or group is not text)")
+    elif len({s.id for s in a.strategies}) != len(a.strategies):
+        wrong.append("the same strategy twice")
+    if not _score(a.overall):
+        wrong.append("an overall score that is not a number from 0 to 100")
+    texts = [x for f in a.focus for x in (f.strategy, f.title, f.reason)]
+    texts += [x for f in a.focus for action in f.actions for x in (action.id, action.text)]
+    texts += [x for o in a.obstacles for x in (o.id, o.title, o.remedy, o.reason)]
+    scores = [f.score for f in a.focus]
+    if a.strength is not None:
+        texts += [a.strength.strategy, a.strength.title, a.strength.reason]
+        scores.append(a.strength.score)
+    if not all(_text(x) for x in texts) or not all(_score(x) for x in scores):
+        wrong.append("focus, obstacle or strength fields of the wrong type")
+    made = [(c.action, c.text, c.strategy) for c in a.commitments]
+    if not all(_text(x) for row in made for x in row):
+        wrong.append("a commitment whose fields are not text")
+    elif len({c.action for c in a.commitments}) != len(a.commitments):
+        wrong.append("the same commitment twice")
+    reviewed = [(r.action, r.text, r.made_in) for r in a.follow_through]
+    if not all(_text(x) for row in reviewed for x in row):
+        wrong.append("a follow-through review whose fields are not text")
+    elif len({(r.made_in, r.action) for r in a.follow_through}) != len(a.follow_through):
+        wrong.append("the same follow-through review twice")
+    return wrong

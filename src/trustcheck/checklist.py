@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ ROLES = ("mentor", "mentee")
 DEFAULT_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
 DEFAULT_SKIP_LABEL = "Skip / not applicable"
 OTHER_PLACEHOLDER = "{other}"
+SHARED = "shared"  # the group of every strategy that comes from an included part
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
@@ -271,6 +272,11 @@ def _read_part(path: Path) -> tuple[_Part | None, list[Problem]]:
         reader.problem("the checklist has no 'version'; start with 'version: 1'.",
                        yamlfile.line_of(top, "version", 1))
         version = ""
+    elif isinstance(version, float):
+        # YAML reads 1.10 as the number 1.1, so two versions would look the same.
+        reader.problem(f"the version {version} is read as a decimal number, so 1.10 and 1.1 "
+                       "would be the same; please write it in quotes (version: \"1.10\") or "
+                       "as a whole number.", yamlfile.line_of(top, "version", 1))
     title = reader.text(top, "title", "the checklist")
     description = reader.text(top, "description", "the checklist", required=False)
 
@@ -497,7 +503,8 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
                 "can be included.", line)
             continue
         _merge_ids(reader, ids, included, name, line)
-        strategies.extend(included.strategies)
+        # Whatever the part's id, its strategies are shared: both roles answer them.
+        strategies.extend(replace(s, group=SHARED) for s in included.strategies)
         obstacles.extend((o, ol) for o, ol in included.obstacles)
 
     if not strategies and not any(p.message.endswith("please add at least one.")
@@ -576,6 +583,27 @@ def find(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
     """A checklist by path or by id; the first folder wins, so users can replace a built-in."""
     if looks_like_path(reference):
         return load(Path(reference).expanduser())
+    return _by_id(reference, folders)
+
+
+def find_by_id(checklist_id: str, folders: list[tuple[Path, bool]]) -> Checklist:
+    """A checklist by id only, for ids read from data (results, the history): never a path.
+
+    An id that is not a checklist id (a path, '..', an empty one) is refused without touching
+    the disk.
+    """
+    if not isinstance(checklist_id, str) or not _ID.match(checklist_id):
+        raise InputError("That is not a checklist id (ids use only lower-case letters, digits, "
+                         "'.', '_' and '-'); run `trustcheck checklists list` to see them.")
+    return _by_id(checklist_id, folders)
+
+
+def is_id(text: object) -> bool:
+    """Whether this is a well-formed checklist id."""
+    return isinstance(text, str) and bool(_ID.match(text))
+
+
+def _by_id(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
     available = []
     for folder, builtin in folders:
         # Usually a file is named after its id: try that before reading the whole folder.

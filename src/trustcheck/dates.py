@@ -9,11 +9,15 @@ from trustcheck.errors import InputError
 
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([dwmy])\s*$", re.IGNORECASE)
 HELP = "an ISO date (2026-09-01), a date and time (2026-09-01T18:30), or 30d, 12w, 6m, 1y ago"
+# How far back a relative bound may reach, per unit: 100 years in each.
+LIMITS = {"d": 36500, "w": 5200, "m": 1200, "y": 100}
 
 
 def _months_back(moment: datetime, months: int) -> datetime:
     year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
     month += 1
+    if year < 1:
+        raise OverflowError("before the year 1")
     # The same day of the month where it exists, else the month's last day (31 Mar - 1m = 28 Feb).
     day = moment.day
     while True:
@@ -32,13 +36,20 @@ def parse_bound(text: str, *, now: datetime, local: tzinfo, end: bool, option: s
     match = _RELATIVE.match(text)
     if match:
         count, unit = int(match.group(1)), match.group(2).lower()
-        if unit == "d":
-            moment = now - timedelta(days=count)
-        elif unit == "w":
-            moment = now - timedelta(weeks=count)
-        else:
-            moment = _months_back(now, count * (12 if unit == "y" else 1))
-        return moment.astimezone(timezone.utc)
+        if count > LIMITS[unit]:
+            raise InputError(
+                f"{option} '{text}' reaches back more than 100 years; please use at most "
+                "100y (1200m, 5200w or 36500d), or an ISO date.")
+        try:
+            if unit == "d":
+                moment = now - timedelta(days=count)
+            elif unit == "w":
+                moment = now - timedelta(weeks=count)
+            else:
+                moment = _months_back(now, count * (12 if unit == "y" else 1))
+            return moment.astimezone(timezone.utc)
+        except (OverflowError, ValueError):
+            raise _out_of_range(text, option) from None
     cleaned = text.strip()
     try:
         if len(cleaned) == 10:
@@ -51,7 +62,15 @@ def parse_bound(text: str, *, now: datetime, local: tzinfo, end: bool, option: s
     except ValueError:
         raise InputError(f"{option} '{text}' is not a date trustcheck understands; use {HELP}.") \
             from None
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise _out_of_range(text, option) from None
+
+
+def _out_of_range(text: str, option: str) -> InputError:
+    return InputError(f"{option} '{text}' is outside the dates trustcheck can handle; please "
+                      "use a date between the years 2 and 9998.")
 
 
 def parse_range(since: str | None, until: str | None, *, now: datetime,

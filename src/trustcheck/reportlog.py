@@ -18,16 +18,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from trustcheck.cohort import Figure
-from trustcheck.errors import StorageError
+from trustcheck.errors import InputError, StorageError
 
 LOG_NAME = "report-log.json"
+LOCK_SUFFIX = ".lock"  # next to the log: held while a report is recorded
 FORMAT = 1
 HASH_BYTES = 8
 
@@ -63,6 +66,7 @@ class ReportLog:
         self._reports = reports  # {"created_at", "min_group", "figures": [...]}
         self._sets: dict[str, frozenset[bytes]] = {}  # groups in memory, by digest
         self._overlaps: dict[tuple[str, str], int] = {}
+        self._figures: list[Figure] = []  # as given to `shown`, to hash again if need be
 
     @classmethod
     def open(cls, folder: Path) -> ReportLog:
@@ -103,6 +107,7 @@ class ReportLog:
         """This report's figures, each as groups minus the people it leaves out, hashed."""
         by_bucket: dict[int, tuple[str, list[bytes]]] = {}
         found: list[Shown] = []
+        self._figures = figures = list(figures)
         for figure in figures:
             parts = []
             size = 0
@@ -130,9 +135,10 @@ class ReportLog:
 
     # the check ------------------------------------------------------------------------------
 
-    def conflict(self, shown: list[Shown], min_group: int) -> Conflict | None:
+    def conflict(self, shown: list[Shown], min_group: int,
+                 reports: list[dict] | None = None) -> Conflict | None:
         """The first earlier figure of the same kind whose people differ by 1 to N-1."""
-        for report in self._reports:
+        for report in self._reports if reports is None else reports:
             threshold = max(min_group, report["min_group"])
             for earlier in report["figures"]:
                 parts = None
@@ -182,9 +188,37 @@ class ReportLog:
     # saving ---------------------------------------------------------------------------------
 
     def record(self, shown: list[Shown], min_group: int, now: datetime) -> None:
-        """Remember this report's figures and save the log, readable by its owner only."""
-        from trustcheck.files import write_private
+        """Remember this report's figures and save the log, readable by its owner only.
+
+        Another report may run at the same time: the log is read again under a lock, this
+        report's figures are checked against any report recorded since `open`, and the log is
+        replaced all at once, so no report's entry is lost.
+        """
         from trustcheck.paths import make_private_folder
+
+        make_private_folder(self.path.parent)
+        with _locked(self.path):
+            log = ReportLog.open(self.path.parent) if self.path.exists() else self
+            if log is not self:
+                if log._salt != self._salt:  # the log was started meanwhile: hash with its salt
+                    shown = log.shown(self._figures)
+                else:
+                    for digest in {d for figure in shown for d, _ in figure.parts}:
+                        log._groups.setdefault(digest, self._groups[digest])
+                        log._sets.setdefault(digest, self._sets[digest])
+                since = [r for r in log._reports if r not in self._reports]
+                conflict = log.conflict(shown, min_group, since) if since else None
+                if conflict is not None:
+                    raise InputError(
+                        "A report on nearly the same people was made at the same time (they "
+                        f"differ by only {conflict.difference}, fewer than {conflict.threshold}), "
+                        "so the two together could reveal their answers; nothing was reported. "
+                        "Report on the same people as that one, or on a set that differs by at "
+                        f"least {conflict.threshold}.")
+            log._save(shown, min_group, now)
+
+    def _save(self, shown: list[Shown], min_group: int, now: datetime) -> None:
+        from trustcheck.files import write_private
 
         figures = []
         for figure in shown:
@@ -203,9 +237,37 @@ class ReportLog:
         groups = {d: g for d, g in self._groups.items() if g["members"] is not None}
         data = {"format": FORMAT, "salt": self._salt.hex(), "groups": groups,
                 "reports": self._reports}
-        make_private_folder(self.path.parent)
         write_private(self.path, json.dumps(data), force=True,
                       what="the log of earlier reports")
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a file next to the log (0600) while it is read and replaced.
+
+    Where there is no fcntl (Windows), there is no lock: two reports recorded at the very same
+    moment could then lose one entry.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    lock = path.with_name(path.name + LOCK_SUFFIX)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StorageError(f"trustcheck could not open {lock} to record this report "
+                           f"({exc.strerror}); please check the folder's permissions.") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            raise StorageError(f"trustcheck could not lock {lock} to record this report "
+                               f"({exc.strerror}); please try again.") from None
+        yield
+    finally:
+        os.close(fd)  # closing lets the lock go
 
 
 def _digest(members: frozenset[bytes]) -> str:

@@ -68,7 +68,7 @@ class Library:
             found = next((c for c in self._extra if c.sha256 == sha256), None)
             if found is None and self._all is None:
                 try:  # usually the file is named after the id: try it before reading them all
-                    candidate = checklists.find(checklist_id, self._folders)
+                    candidate = checklists.find_by_id(checklist_id, self._folders)
                 except InputError:
                     candidate = None
                 if candidate is not None and candidate.sha256 == sha256:
@@ -174,6 +174,9 @@ class Collector:
         if (not isinstance(checklist_id, str) or not isinstance(sha, str)
                 or not isinstance(version, (str, int)) or isinstance(version, bool)):
             return "it does not say which checklist was answered (id, version and sha256)."
+        if not checklists.is_id(checklist_id):
+            return ("the checklist it names has an id that is not a checklist id; it may have "
+                    "been edited by hand.")
         strategies = data.get("strategies")
         if not isinstance(strategies, list) or not strategies:
             return "it has no strategy scores."

@@ -286,6 +286,9 @@ class Store:
 
     def get(self, reference: str) -> Assessment:
         """One assessment by id, a unique start of an id, or 'last' for the newest."""
+        if not reference.strip():  # the start of every id: it would pick one at random
+            raise InputError("Please give an assessment id (the first few characters are "
+                             "enough) or 'last'; run `trustcheck history` to see the ids.")
         with _storage_errors(self.path):
             if reference == "last":
                 rows = self._db.execute(
@@ -313,13 +316,30 @@ class Store:
                              "please type more of the id.")
         return self._result(*rows[0])
 
-    def previous(self, relationship: Relationship, before: datetime) -> Assessment | None:
-        """The latest assessment of the same relationship taken before the given moment."""
+    def previous(self, relationship: Relationship,
+                 before: datetime | Assessment) -> Assessment | None:
+        """The latest assessment of the same relationship before `before`.
+
+        `before` is a moment (assessments taken earlier count) or an assessment: those taken
+        earlier, or in the same second but saved before it (times have whole seconds), never
+        itself; for one not saved yet, every other one up to its second.
+        """
         with _storage_errors(self.path):
+            if isinstance(before, datetime):
+                earlier, params = "created_at < ?", [_iso(before)]
+            else:
+                moment = _iso(before.created_at)
+                saved = self._db.execute("SELECT rowid FROM assessments WHERE id = ?",
+                                         (before.id,)).fetchone()
+                if saved is None:
+                    earlier, params = "created_at <= ? AND id != ?", [moment, before.id]
+                else:
+                    earlier = "(created_at < ? OR (created_at = ? AND rowid < ?))"
+                    params = [moment, moment, saved[0]]
             row = self._db.execute(
                 "SELECT id, result FROM assessments WHERE role = ? AND partner IS ? "
-                "AND created_at < ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-                (relationship.role, relationship.partner, _iso(before))).fetchone()
+                f"AND {earlier} ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                [relationship.role, relationship.partner, *params]).fetchone()
         return self._result(*row) if row else None
 
     def relationships(self, filters: Filters = Filters()) -> list[Relationship]:

@@ -178,8 +178,7 @@ def _previous(places: Places, result: assessment.Assessment) -> assessment.Asses
     if store is None:
         return None
     with store:
-        return store.previous(Relationship(result.role, result.partner),
-                              before=result.created_at)
+        return store.previous(Relationship(result.role, result.partner), before=result)
 
 
 def _show(result: assessment.Assessment, change: focus_rules.Progress | None,

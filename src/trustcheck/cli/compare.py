@@ -121,10 +121,10 @@ def _checklists(places: Places, *results: Assessment) -> list[Checklist]:
     found: list[Checklist] = []
     for result in results:
         reference = result.checklist.id
-        if checklists.looks_like_path(reference) or any(c.id == reference for c in found):
-            continue  # an id from a file is never read as a path
-        try:
-            found.append(checklists.find(reference, places.checklist_folders()))
+        if any(c.id == reference for c in found):
+            continue
+        try:  # an id from a file is never read as a path
+            found.append(checklists.find_by_id(reference, places.checklist_folders()))
         except InputError:
             continue  # not on this computer (or broken): compare says what that means
     return found

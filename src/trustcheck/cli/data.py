@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from enum import Enum
@@ -42,7 +40,6 @@ MAX_IMPORT_BYTES = 200 * 1024 * 1024
 SHOWN_PROBLEMS = 20
 SHOWN_DELETIONS = 10
 BACKUP_PREFIX = "history-backup-"
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _plural(count: int, word: str) -> str:
@@ -354,79 +351,18 @@ def _validated(record: Any) -> Assessment:
     if not isinstance(schema, str) or not schema.startswith("trustcheck/result/"):
         raise ValueError("not a trustcheck result object (its 'schema' is not "
                          "trustcheck/result/...).")
-    try:
-        result = assessment.from_dict(record, source="this record")
+    try:  # the checks every result gets (trustcheck.assessment), with messages for import
+        result, wrong = assessment.checked(record, source="this record")
     except InputError as exc:
         details = "; ".join(p.message for p in exc.problems)
         raise ValueError(exc.message.rstrip(".") + (f" ({details})." if details else ".")) \
             from None
-    wrong = _wrong_fields(result)
+    if not result.answers:
+        wrong.append("no answers: it is a scores-only result, made to share with your partner "
+                     "for `trustcheck compare`, not part of your own history")
     if wrong:
         raise ValueError("this record has " + "; ".join(wrong) + ".")
     return result
-
-
-def _text(value: object, limit: int = 10_000) -> bool:
-    return isinstance(value, str) and len(value) <= limit
-
-
-def _score(value: object) -> bool:
-    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
-                             and math.isfinite(value) and 0 <= value <= 100)
-
-
-def _wrong_fields(a: Assessment) -> list[str]:
-    from trustcheck.answers import MAX_LABEL
-
-    wrong = []
-    if not _ID.match(a.id):
-        wrong.append(f"an id that is not a trustcheck id ({a.id[:70]!r}; letters, digits, - "
-                     "and _, at most 64)")
-    if a.role not in ("mentor", "mentee"):
-        wrong.append(f"role {a.role!r} (it should be mentor or mentee)")
-    for name, label in (("partner", a.partner), ("cohort", a.cohort)):
-        if label is not None and not _text(label, MAX_LABEL):
-            wrong.append(f"a {name} that is not text of at most {MAX_LABEL} characters")
-    ref = a.checklist
-    if not all(_text(x, 1000) for x in (ref.id, ref.version, ref.sha256, ref.title)) \
-            or not ref.id:
-        wrong.append("a checklist id, version, sha256 or title that is not text")
-    if not a.answers:
-        wrong.append("no answers: it is a scores-only result, made to share with your partner "
-                     "for `trustcheck compare`, not part of your own history")
-    if any(not _text(key, 1000) or not (value is None or (
-            isinstance(value, int) and not isinstance(value, bool)))
-           for key, value in a.answers.items()):
-        wrong.append("answers that are not whole numbers or null")
-    if not all(_text(s.id, 1000) and _text(s.title) and _text(s.group, 1000)
-               and _score(s.score) and s.answered >= 0 and s.total >= 0
-               for s in a.strategies):
-        wrong.append("a strategy score that is not a number from 0 to 100 (or its id, title "
-                     "or group is not text)")
-    elif len({s.id for s in a.strategies}) != len(a.strategies):
-        wrong.append("the same strategy twice")
-    if not _score(a.overall):
-        wrong.append("an overall score that is not a number from 0 to 100")
-    texts = [x for f in a.focus for x in (f.strategy, f.title, f.reason)]
-    texts += [x for f in a.focus for action in f.actions for x in (action.id, action.text)]
-    texts += [x for o in a.obstacles for x in (o.id, o.title, o.remedy, o.reason)]
-    scores = [f.score for f in a.focus]
-    if a.strength is not None:
-        texts += [a.strength.strategy, a.strength.title, a.strength.reason]
-        scores.append(a.strength.score)
-    if not all(_text(x) for x in texts) or not all(_score(x) for x in scores):
-        wrong.append("focus, obstacle or strength fields of the wrong type")
-    made = [(c.action, c.text, c.strategy) for c in a.commitments]
-    if not all(_text(x) for row in made for x in row):
-        wrong.append("a commitment whose fields are not text")
-    elif len({c.action for c in a.commitments}) != len(a.commitments):
-        wrong.append("the same commitment twice")
-    reviewed = [(r.action, r.text, r.made_in) for r in a.follow_through]
-    if not all(_text(x) for row in reviewed for x in row):
-        wrong.append("a follow-through review whose fields are not text")
-    elif len({(r.made_in, r.action) for r in a.follow_through}) != len(a.follow_through):
-        wrong.append("the same follow-through review twice")
-    return wrong
 
 
 # --- trustcheck history delete ---------------------------------------------------------------
@@ -511,7 +447,9 @@ def _cutoff(before: str) -> datetime:
     now = datetime.now(timezone.utc)
     moment = parse_bound(before, now=now, local=now.astimezone().tzinfo, end=False,
                          option="--before")
-    return moment - timedelta(microseconds=1)
+    # At the first moment there is, nothing is before it: keep it (stored times have seconds).
+    return moment - timedelta(microseconds=1) if moment > datetime.min.replace(
+        tzinfo=timezone.utc) else moment
 
 
 def _by_reference(rows: Sequence[ScoreRow], references: Sequence[str]) -> list[ScoreRow]:

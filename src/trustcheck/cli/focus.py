@@ -71,10 +71,10 @@ def _one_relationship(store: Store, role: str | None, partner: str | None,
 
 def _checklist_now(checklist_id: str, places: Places) -> Checklist | None:
     """The checklist a result was made with, as it is on this computer now; None if gone."""
-    from trustcheck.checklist import find
+    from trustcheck.checklist import find_by_id
 
-    try:
-        return find(checklist_id, places.checklist_folders())
+    try:  # an id from the history: never read as a path
+        return find_by_id(checklist_id, places.checklist_folders())
     except InputError:
         return None
 
@@ -108,7 +108,7 @@ def focus(
                                              "focus")
             if relationship is not None:
                 latest = store.previous(relationship, before=LATEST)
-                previous = store.previous(relationship, before=latest.created_at)
+                previous = store.previous(relationship, before=latest)
                 # Filters cannot say "no partner", so narrow to the exact relationship here.
                 records = [r for r in store.commitments(
                     Filters(role=relationship.role, partner=relationship.partner))
