@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import builtin, run
 
 from trustcheck import answers as answer_files
-from trustcheck import checklist as checklists
-from trustcheck.checklist import Checklist
-from trustcheck.cli.app import app
 from trustcheck.errors import InputError
-from trustcheck.paths import builtin_folder
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def mentor() -> Checklist:
-    return checklists.load(builtin_folder() / "mentor.yaml")
-
-
 def item_ids() -> list[str]:
-    return [item.id for item in mentor().items]
+    return [item.id for item in builtin("mentor").items]
 
 
 def answers_yaml(values: dict[str, str] | None = None, *, drop: tuple[str, ...] = (),
@@ -61,7 +51,7 @@ def write(folder: Path, text: str, name: str = "answers.yaml") -> Path:
 
 
 def assess(*args: str, input: str | None = None):  # noqa: A002 - the CliRunner name
-    return CliRunner().invoke(app, ["assess", "--role", "mentor", *args], input=input)
+    return run("assess", "--role", "mentor", *args, input=input)
 
 
 def saved_count(home: Path) -> int:
@@ -155,7 +145,7 @@ def test_numbers_written_as_text_are_accepted(tmp_path: Path, trustcheck_home: P
 
 def test_parse_returns_every_item_with_skips_as_none() -> None:
     text = answers_yaml({"transparency.1": "skip", "transparency.3": "5"}, head="partner: Ana\n")
-    given = answer_files.parse(text, source="answers.yaml", checklist=mentor())
+    given = answer_files.parse(text, source="answers.yaml", checklist=builtin("mentor"))
     assert list(given.values) == item_ids()
     assert given.values["transparency.1"] is None
     assert given.values["transparency.3"] == 5
@@ -355,7 +345,7 @@ def test_just_over_half_answered_is_enough(tmp_path: Path, trustcheck_home: Path
 def test_parse_raises_with_all_problems_for_callers_other_than_the_cli() -> None:
     text = answers_yaml({"transparency.1": "0"}, tail="  nope.1: 3\n")
     with pytest.raises(InputError) as caught:
-        answer_files.parse(text, source="mine.yaml", checklist=mentor())
+        answer_files.parse(text, source="mine.yaml", checklist=builtin("mentor"))
     assert "nothing was saved" in caught.value.message
     assert [(p.source, p.line) for p in caught.value.problems] == [
         ("mine.yaml", line_of(text, "transparency.1:")), ("mine.yaml", line_of(text, "nope.1:"))]

@@ -4,32 +4,22 @@ from __future__ import annotations
 
 import json
 import shutil
-import textwrap
+from functools import partial
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import run as run_in_process
+from conftest import write
 
 from trustcheck import checklist
-from trustcheck.cli.app import app
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "checklists"
 
 
-# --- helpers (useful to other test files too) -------------------------------------------------
+# --- helpers ----------------------------------------------------------------------------------
 
-def run(*args: str):
-    """Run `trustcheck ARGS` in-process; stdout and stderr come back separately."""
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    """Write a YAML file exactly as shown (leading indentation of the block removed)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
+run = partial(run_in_process, catch_exceptions=False)  # an exception escapes with its traceback
 
 
 def problems_of(path: Path) -> list[str]:

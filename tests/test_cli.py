@@ -13,14 +13,11 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
+from conftest import answers_file, builtin, run, template_text
 
 from trustcheck import __version__
-from trustcheck import checklist as checklists
 from trustcheck.cli.app import app
-from trustcheck.paths import builtin_folder
 
-ITEM_LINE = re.compile(r"^(  (?P<id>[a-z0-9][a-z0-9_.-]*):)(?P<rest>\s*#.*)?$")
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -28,47 +25,11 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
-    """Run trustcheck in this process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(app, list(args), input=input, env=env)
-
-
 def run_process(*args: str, env: dict[str, str] | None = None,
                 stdin=subprocess.DEVNULL) -> subprocess.CompletedProcess:
     """Run `python -m trustcheck` as a real process, the way a script would."""
     return subprocess.run([sys.executable, "-m", "trustcheck", *args], env=env or dict(os.environ),
                           stdin=stdin, capture_output=True, text=True, timeout=120)
-
-
-def builtin(role: str) -> checklists.Checklist:
-    return checklists.load(builtin_folder() / f"{role}.yaml")
-
-
-def template_text(role: str, *extra: str) -> str:
-    result = run("template", "--role", role, *extra)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
-
-
-def fill(template: str, value: int | str = 4, overrides: dict[str, int | str] | None = None) -> str:
-    """The YAML template with every statement answered (value, or the override for that id)."""
-    overrides = overrides or {}
-    lines = []
-    for line in template.splitlines():
-        match = ITEM_LINE.match(line)
-        if match:
-            answer = overrides.get(match["id"], value)
-            line = f"{match[1]} {answer}{match['rest'] or ''}"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
-def answers_file(folder: Path, role: str = "mentor", value: int | str = 4,
-                 overrides: dict[str, int | str] | None = None, name: str | None = None) -> Path:
-    """Write a filled answers file made from `trustcheck template --role ROLE`."""
-    path = folder / (name or f"{role}-answers.yaml")
-    path.write_text(fill(template_text(role), value, overrides), encoding="utf-8")
-    return path
 
 
 def assess(answers: Path, *extra: str, role: str = "mentor"):
@@ -127,7 +88,7 @@ def test_every_command_and_subcommand_has_help_text_and_shows_it():
 
 @pytest.mark.parametrize("role", ["mentor", "mentee"])
 def test_yaml_template_lists_every_statement_beside_its_item_id(role):
-    text = template_text(role)
+    text = template_text("--role", role)
     checklist = builtin(role)
     lines = text.splitlines()
     assert f"role: {role}" in lines

@@ -8,20 +8,15 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 import pytest
+from conftest import answer_of, builtin, strategy
 
-from trustcheck import checklist as checklists
 from trustcheck import cohort, scoring
 from trustcheck.checklist import Checklist
 from trustcheck.cohort import SKIPPED, Bucket, Earlier, Intake, Layout, Scope
-from trustcheck.paths import builtin_folder
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def builtin(role: str) -> Checklist:
-    return checklists.load(builtin_folder() / f"{role}.yaml")
 
 
 Answers = Callable[[int, str], int | None]  # (person number, item id) -> raw answer
@@ -48,15 +43,6 @@ def bucket_of(role: str, count: int, answer: Answers = lambda p, i: 4, start: in
 def report(*buckets: Bucket, min_group: int = 5) -> cohort.Report:
     return cohort.build(list(buckets), min_group=min_group, scope=Scope(), intake=Intake(),
                         now=NOW)
-
-
-def varied(person: int, item: str) -> int:
-    """Answers that differ between people and statements, the same on every run."""
-    return 1 + (person * 7 + sum(map(ord, item))) % 5
-
-
-def strategy(section: dict, strategy_id: str) -> dict:
-    return next(s for s in section["strategies"] if s["id"] == strategy_id)
 
 
 # --- statistics ------------------------------------------------------------------------------
@@ -125,7 +111,7 @@ def _variance(values: list[float]) -> float:
 
 @pytest.mark.parametrize(("people", "shown"), [(4, False), (5, True), (6, True)])
 def test_a_group_is_shown_from_exactly_min_group_people(people, shown):
-    built = report(bucket_of("mentor", people, varied))
+    built = report(bucket_of("mentor", people, answer_of))
     section = built.document["sections"][0]
     assert section["suppressed"] is (not shown)
     if shown:
@@ -143,7 +129,7 @@ def test_a_group_is_shown_from_exactly_min_group_people(people, shown):
 def test_a_strategy_scored_by_fewer_than_min_group_people_is_suppressed_on_its_own():
     def answer(person: int, item: str) -> int | None:
         # Two of the six skip every 'transparency' statement: that strategy has 4 scores.
-        return None if person < 2 and item.startswith("transparency.") else varied(person, item)
+        return None if person < 2 and item.startswith("transparency.") else answer_of(person, item)
 
     section = report(bucket_of("mentor", 6, answer)).document["sections"][0]
     transparency = strategy(section, "transparency")
@@ -153,7 +139,7 @@ def test_a_strategy_scored_by_fewer_than_min_group_people_is_suppressed_on_its_o
 
 
 def test_a_role_below_min_group_is_left_out_of_every_figure_so_nothing_can_be_subtracted():
-    mentors = bucket_of("mentor", 7, varied)
+    mentors = bucket_of("mentor", 7, answer_of)
     mentees = bucket_of("mentee", 3, lambda p, i: 1)  # very different answers
     built = report(mentors, mentees)
     section = built.document["sections"][0]
@@ -161,7 +147,7 @@ def test_a_role_below_min_group_is_left_out_of_every_figure_so_nothing_can_be_su
     assert roles["mentor"]["responses"] == 7
     assert roles["mentee"]["suppressed"] and roles["mentee"]["responses"] is None
 
-    alone = report(bucket_of("mentor", 7, varied)).document["sections"][0]
+    alone = report(bucket_of("mentor", 7, answer_of)).document["sections"][0]
     # The total on a shared strategy is exactly the mentors' figure: total minus mentors = 0.
     assert strategy(section, "consistency") | {"title": ""} == strategy(alone, "consistency") | {
         "title": ""}
@@ -175,8 +161,8 @@ def test_a_role_below_min_group_is_left_out_of_every_figure_so_nothing_can_be_su
 
 
 def test_two_small_roles_that_reach_min_group_together_show_only_the_combined_figures():
-    section = report(bucket_of("mentor", 3, varied),
-                     bucket_of("mentee", 3, varied)).document["sections"][0]
+    section = report(bucket_of("mentor", 3, answer_of),
+                     bucket_of("mentee", 3, answer_of)).document["sections"][0]
     assert not section["suppressed"] and section["responses"] == 6
     assert strategy(section, "consistency")["n"] == 6  # shared: both roles together
     assert strategy(section, "transparency")["suppressed"]  # mentors only: 3
@@ -188,9 +174,9 @@ def test_two_small_roles_that_reach_min_group_together_show_only_the_combined_fi
 def test_mentors_and_mentees_side_by_side_hides_both_sides_where_one_is_small():
     def mentee_answer(person: int, item: str) -> int | None:
         # Two of five mentees skip 'empathy': only 3 mentee scores there.
-        return None if person < 2 and item.startswith("empathy.") else varied(person, item)
+        return None if person < 2 and item.startswith("empathy.") else answer_of(person, item)
 
-    section = report(bucket_of("mentor", 6, varied),
+    section = report(bucket_of("mentor", 6, answer_of),
                      bucket_of("mentee", 5, mentee_answer)).document["sections"][0]
     comparison = section["comparison"]
     assert comparison["available"]
@@ -262,15 +248,15 @@ def test_favourable_share_counts_4_and_5_after_reverse_keying():
 
 
 def test_alpha_needs_ten_complete_responses_and_is_flagged_below_0_6():
-    nine = strategy(report(bucket_of("mentor", 9, varied)).document["sections"][0],
+    nine = strategy(report(bucket_of("mentor", 9, answer_of)).document["sections"][0],
                     "transparency")
     assert nine["alpha"] is None and "at least 10 complete responses" in nine["alpha_note"]
 
-    twelve = strategy(report(bucket_of("mentor", 12, varied)).document["sections"][0],
+    twelve = strategy(report(bucket_of("mentor", 12, answer_of)).document["sections"][0],
                       "transparency")
     used = builtin("mentor")
     items = used.strategy("transparency").items
-    rows = [[scoring.item_points(varied(p, i.id), used.scale, i.reverse) for i in items]
+    rows = [[scoring.item_points(answer_of(p, i.id), used.scale, i.reverse) for i in items]
             for p in range(12)]
     expected = cohort.cronbach_alpha(rows)
     assert twelve["alpha_n"] == 12
@@ -293,7 +279,7 @@ def test_alpha_uses_reverse_keyed_points_so_consistent_people_score_high():
 
 def test_straight_lined_responses_are_counted():
     def answer(person: int, item: str) -> int:
-        return 3 if person < 2 else varied(person, item)
+        return 3 if person < 2 else answer_of(person, item)
 
     section = report(bucket_of("mentor", 6, answer)).document["sections"][0]
     assert section["quality"]["straight_lined"] == 2
@@ -304,7 +290,7 @@ def test_a_different_checklist_version_gets_its_own_section_never_blended():
     old = builtin("mentor")
     changed = Checklist(old.id, "0.9", old.title, old.role, old.strategies, old.obstacles,
                         old.description, old.scale)
-    current = bucket_of("mentor", 6, varied)
+    current = bucket_of("mentor", 6, answer_of)
     earlier = Bucket(Layout.from_checklist(changed, "mentor"))
     add_people(earlier, changed, 5, lambda p, i: 1, start=100)
     sections = report(current, earlier).document["sections"]
@@ -318,7 +304,7 @@ def test_a_different_checklist_version_gets_its_own_section_never_blended():
 
 
 def test_nothing_personal_enters_the_document():
-    built = report(bucket_of("mentor", 6, varied), bucket_of("mentee", 6, varied))
+    built = report(bucket_of("mentor", 6, answer_of), bucket_of("mentee", 6, answer_of))
     text = repr(built.document)
     assert "mentor-0" not in text and "mentee-3" not in text  # the response keys
     assert "answers" not in built.document["sections"][0]

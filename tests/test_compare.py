@@ -7,11 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import run
 
 from trustcheck import assessment
 from trustcheck import checklist as checklists
-from trustcheck.cli.app import app
 from trustcheck.compare import scores_only
 from trustcheck.paths import builtin_folder
 
@@ -24,11 +23,6 @@ SHARED = ["consistency", "accountability", "empathy", "shared_goals", "recogniti
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def run(*args: str):
-    """Run trustcheck in this process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(app, list(args))
 
 
 def answers_file(folder: Path, role: str, levels: dict[str, int] | None = None, *,

@@ -10,87 +10,34 @@ import os
 import re
 import shutil
 import sqlite3
-import stat
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pexpect
 import pytest
-from typer.testing import CliRunner
+from conftest import START, TABLES, builtin, make, mode, rows_of, run, save
 
-from trustcheck import assessment, commitments, files
-from trustcheck import checklist as checklists
-from trustcheck.cli.app import app
+from trustcheck import assessment, files
 from trustcheck.commitments import Review
 from trustcheck.paths import builtin_folder
 from trustcheck.store import Store
 
-START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
-TABLES = ("assessments", "answers", "strategy_scores", "commitments", "reviews")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def run(*args: str, input: str | None = None):
-    return CliRunner().invoke(app, list(args), input=input)
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-def builtin(role: str) -> checklists.Checklist:
-    return checklists.load(builtin_folder() / f"{role}.yaml")
-
-
-def make(id: str, *, days: float = 0, role: str = "mentor", partner: str | None = "Sam",
-         cohort: str | None = "spring", value: int = 4, commit: tuple[str, ...] = (),
-         reviewed: tuple[Review, ...] = ()) -> assessment.Assessment:
-    """An assessment taken `days` after START, every statement answered with `value`."""
-    used = builtin(role)
-    return assessment.build(used, {item.id: value for item in used.items}, role=role,
-                            partner=partner, cohort=cohort, now=START + timedelta(days=days),
-                            id=id, commitments=commitments.choose(used, commit),
-                            follow_through=reviewed)
-
-
 def first_actions(role: str = "mentor", count: int = 2) -> tuple[str, ...]:
     return tuple(s.actions[0].id for s in builtin(role).strategies if s.actions)[:count]
-
-
-def save(home: Path, *results: assessment.Assessment) -> Path:
-    path = home / "history.db"
-    with Store.open(path) as history:
-        for result in results:
-            history.save(result)
-    return path
 
 
 def saved_ids(home: Path) -> list[str]:
     with Store.open(home / "history.db") as history:
         return history.ids()
-
-
-def rows_of(path: Path, assessment_id: str | None = None) -> dict[str, int]:
-    """How many rows each table holds (for one assessment, when given)."""
-    db = sqlite3.connect(path)
-    try:
-        counts = {}
-        for table in TABLES:
-            column = "id" if table == "assessments" else "assessment_id"
-            where, params = ("", ())
-            if assessment_id:
-                where, params = f" WHERE {column} = ?", (assessment_id,)
-            counts[table] = db.execute(f"SELECT count(*) FROM {table}{where}",
-                                       params).fetchone()[0]
-        return counts
-    finally:
-        db.close()
 
 
 def integrity(path: Path) -> str:
@@ -104,15 +51,6 @@ def integrity(path: Path) -> str:
 def leftovers(folder: Path) -> list[str]:
     """Temporary files a failed write might have left in a folder."""
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
-
-
-@pytest.fixture
-def umask_022():
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 class DiskFillsUp:
@@ -742,7 +680,7 @@ def test_a_full_disk_during_backup_leaves_no_file_and_the_history_intact(
     assert f"The disk holding {target} is full" in message and "Traceback" not in message
     assert not target.exists()
     assert list(tmp_path.iterdir()) == [trustcheck_home]
-    monkeypatch.undo()
+    monkeypatch.setattr(sqlite3, "connect", real_connect)  # never monkeypatch.undo()
     assert integrity(database) == "ok"
     assert rows_of(database)["assessments"] == 20
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-import hashlib
 import json
 import os
 import random
@@ -12,7 +11,6 @@ import re
 import shutil
 import signal
 import sqlite3
-import stat
 import subprocess
 import sys
 import textwrap
@@ -21,58 +19,25 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import START, TABLES, answers_file, builtin, mode, rows_of, run, sha256_of
 
 from trustcheck import assessment, commitments, store
-from trustcheck import checklist as checklists
-from trustcheck.cli.app import app
-from trustcheck.paths import builtin_folder
 from trustcheck.store import Relationship, Store
 
 DATA = Path(__file__).parent / "data"
 V1_HISTORY = DATA / "history-v1.db"  # written by the released schema-1 code; see data/README.md
 V1_LISTING = DATA / "history-v1.json"  # what that code printed for `history --format json`
 SEED = 20260301  # the kill tests choose their moments from this seed, so a failure can be rerun
-ITEM_LINE = re.compile(r"^(  (?P<id>[a-z0-9][a-z0-9_.-]*):)(?P<rest>\s*#.*)?$")
-START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
-TABLES = ("assessments", "answers", "strategy_scores", "commitments", "reviews")
-BUILTIN = {role: checklists.load(builtin_folder() / f"{role}.yaml")
-           for role in ("mentor", "mentee")}
+BUILTIN = {role: builtin(role) for role in ("mentor", "mentee")}
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def run(*args: str):
-    """Run trustcheck in this process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(app, list(args))
 
 
 def run_process(*args: str) -> subprocess.CompletedProcess:
     """Run `python -m trustcheck` as a real process, the way a script would."""
     return subprocess.run([sys.executable, "-m", "trustcheck", *args], env=dict(os.environ),
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def answers_file(folder: Path, role: str = "mentor", value: int = 4) -> Path:
-    """A filled answers file made from `trustcheck template` (every statement = value)."""
-    template = run("template", "--role", role)
-    assert template.exit_code == 0, template.stderr
-    lines = []
-    for line in template.stdout.splitlines():
-        match = ITEM_LINE.match(line)
-        lines.append(f"{match[1]} {value}{match['rest'] or ''}" if match else line)
-    path = folder / f"answers-{role}-{value}.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def make(id: str, *, days: int = 0, partner: str | None = "Priya", value: int = 4,
@@ -93,25 +58,6 @@ def history_with(path: Path, count: int) -> list[str]:
         for number, assessment_id in enumerate(ids):
             history.save(make(assessment_id, days=number, value=number))
     return ids
-
-
-def rows_for(path: Path, assessment_id: str) -> dict[str, int]:
-    db = sqlite3.connect(path)
-    try:
-        column = {table: "assessment_id" for table in TABLES} | {"assessments": "id"}
-        return {table: db.execute(f"SELECT count(*) FROM {table} WHERE {column[table]} = ?",
-                                  (assessment_id,)).fetchone()[0] for table in TABLES}
-    finally:
-        db.close()
-
-
-def table_sizes(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, int]:
-    db = sqlite3.connect(path)
-    try:
-        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in tables}
-    finally:
-        db.close()
 
 
 def schema_of(path: Path) -> tuple[int, list[tuple[str, str]], list[tuple[int, str]]]:
@@ -186,15 +132,6 @@ def assert_private(folder: Path) -> None:
     assert mode(folder) == 0o700, f"{folder} is {oct(mode(folder))}"
     for path in folder.iterdir():
         assert mode(path) == 0o600, f"{path.name} is {oct(mode(path))}"
-
-
-@pytest.fixture
-def umask_022():
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 # --- many processes at once ------------------------------------------------------------------
@@ -566,7 +503,7 @@ def test_a_migrated_release_1_history_takes_new_assessments_with_commitments(tmp
 def test_a_migration_that_fails_midway_leaves_the_old_history_as_it_was(v1_history, monkeypatch):
     old_schema = schema_of(v1_history)
     release_1_tables = ("assessments", "answers", "strategy_scores", "migrations")
-    old_sizes = table_sizes(v1_history, release_1_tables)
+    old_sizes = rows_of(v1_history, tables=release_1_tables)
 
     def add_goals_then_fail(db: sqlite3.Connection) -> None:
         db.execute("CREATE TABLE goals (assessment_id TEXT NOT NULL, goal TEXT NOT NULL)")
@@ -582,7 +519,7 @@ def test_a_migration_that_fails_midway_leaves_the_old_history_as_it_was(v1_histo
     assert failed.stdout == ""
     one_sentence_about(failed.stderr, v1_history)
     assert schema_of(v1_history) == old_schema, "a half-done migration left a trace"
-    assert table_sizes(v1_history, release_1_tables) == old_sizes
+    assert rows_of(v1_history, tables=release_1_tables) == old_sizes
 
     # The next run, with migrations that work.
     listed = run("history", "-n", "0", "--format", "json")
@@ -631,7 +568,7 @@ def test_a_disk_filling_up_midway_through_a_save_leaves_no_partial_assessment(
         tmp_path, trustcheck_home, monkeypatch, statements, error):
     path = trustcheck_home / "history.db"
     history_with(path, 2)
-    sizes = table_sizes(path)
+    sizes = rows_of(path)
     answers = answers_file(tmp_path)
     real_insert = Store._insert
     tried = []
@@ -651,8 +588,8 @@ def test_a_disk_filling_up_midway_through_a_save_leaves_no_partial_assessment(
 
     _assert_disk_full_reported(result, path)
     assert len(tried) == 1
-    assert rows_for(path, tried[0]) == dict.fromkeys(TABLES, 0)
-    assert table_sizes(path) == sizes
+    assert rows_of(path, tried[0]) == dict.fromkeys(TABLES, 0)
+    assert rows_of(path) == sizes
     assert len(assert_every_assessment_whole(path)) == 2
     assert run("assess", "--role", "mentor", "--answers", str(answers)).exit_code == 0
 
@@ -662,7 +599,7 @@ def test_a_really_full_database_reports_a_full_disk_and_keeps_what_was_there(
         tmp_path, trustcheck_home, monkeypatch, spare_pages):
     path = trustcheck_home / "history.db"
     history_with(path, 2)
-    sizes = table_sizes(path)
+    sizes = rows_of(path)
     answers = answers_file(tmp_path)
     real_open = Store.open.__func__
 
@@ -677,7 +614,7 @@ def test_a_really_full_database_reports_a_full_disk_and_keeps_what_was_there(
     result = run("assess", "--role", "mentor", "--answers", str(answers), "--format", "json")
 
     _assert_disk_full_reported(result, path)
-    assert table_sizes(path) == sizes
+    assert rows_of(path) == sizes
     assert len(assert_every_assessment_whole(path)) == 2
 
 

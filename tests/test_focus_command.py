@@ -10,17 +10,16 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import builtin, run
 
 from trustcheck import assessment
 from trustcheck import focus as rules
 from trustcheck.assessment import Assessment
-from trustcheck.checklist import Checklist, find, load
+from trustcheck.checklist import Checklist, load
 from trustcheck.commitments import Review, choose
-from trustcheck.paths import builtin_folder
 
-MENTOR = find("mentor", [(builtin_folder(), True)])
-MENTEE = find("mentee", [(builtin_folder(), True)])
+MENTOR = builtin("mentor")
+MENTEE = builtin("mentee")
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 LISTEN = "active_listening.summarise-back"
 REASONS = "transparency.share-reasoning"
@@ -69,13 +68,6 @@ strategies:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def run(*args: str, input: str | None = None):
-    """trustcheck in this process; stdout and stderr kept apart."""
-    from trustcheck.cli.app import app
-
-    return CliRunner().invoke(app, list(args), input=input)
 
 
 def history_file() -> Path:

@@ -13,16 +13,10 @@ from pathlib import Path
 
 import pexpect
 import pytest
-
-from trustcheck.checklist import Checklist, find
-from trustcheck.paths import builtin_folder
+from conftest import builtin, rows, run
 
 TOTAL = 33
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def builtin(role: str) -> Checklist:
-    return find(role, [(builtin_folder(), True)])
 
 
 MENTOR = builtin("mentor")
@@ -278,14 +272,10 @@ SHORT_ACTIONS = ("conflict_resolution.agree-how-to-disagree", "active_listening.
 
 def seed(*commit: str, partner: str = "Sam") -> None:
     """A scripted mentor check-in with this partner, committing to the given action ids."""
-    from typer.testing import CliRunner
-
-    from trustcheck.cli.app import app
-
     answers = json.dumps({"role": "mentor", "partner": partner,
                           "answers": {item.id: 3 for item in MENTOR.items}})
     args = ["assess", "--answers", "-"] + [x for a in commit for x in ("--commit", a)]
-    result = CliRunner().invoke(app, args, input=answers)
+    result = run(*args, input=answers)
     assert result.exit_code == 0, result.stderr
 
 
@@ -295,13 +285,6 @@ def open_actions(home: Path, partner: str = "Sam") -> list[str]:
     with Store.open(home / "history.db") as store:
         return sorted(o.commitment.action for o in
                       store.open_commitments(Relationship("mentor", partner)))
-
-
-def table(home: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(home / "history.db") as db:
-        rows = db.execute(sql).fetchall()
-    db.close()
-    return rows
 
 
 def text_of(action_id: str) -> str:
@@ -332,10 +315,10 @@ def test_open_commitments_are_reviewed_one_key_each_before_the_first_statement(
     assert seen.index("Your commitments from last time") < seen.index(f"1/{TOTAL}  ")
     for label in ("-> done", "-> partly done", "-> not done", "-> left open"):
         assert label in seen
-    newest = table(trustcheck_home, "SELECT id FROM assessments ORDER BY created_at DESC, "
-                                    "rowid DESC LIMIT 1")[0][0]
-    reviews = dict(table(trustcheck_home, "SELECT action_id, status FROM reviews "
-                                          f"WHERE assessment_id = '{newest}'"))
+    newest = rows(trustcheck_home, "SELECT id FROM assessments ORDER BY created_at DESC, "
+                                   "rowid DESC LIMIT 1")[0][0]
+    reviews = dict(rows(trustcheck_home, "SELECT action_id, status FROM reviews "
+                                         f"WHERE assessment_id = '{newest}'"))
     assert reviews == {SHORT_ACTIONS[0]: "done", SHORT_ACTIONS[1]: "partly",
                        SHORT_ACTIONS[2]: "not_done"}
     assert open_actions(trustcheck_home) == [SHORT_ACTIONS[3]]
@@ -374,7 +357,7 @@ def test_q_during_the_review_saves_nothing_and_the_commitments_stay_open(
     assert "nothing was saved" in screen(child)
     assert len(stored(trustcheck_home)) == 1
     assert open_actions(trustcheck_home) == sorted(SHORT_ACTIONS[:2])
-    assert table(trustcheck_home, "SELECT count(*) FROM reviews") == [(0,)]
+    assert rows(trustcheck_home, "SELECT count(*) FROM reviews") == [(0,)]
 
 
 def test_another_partners_commitments_are_not_asked_about(trustcheck_home: Path) -> None:
@@ -410,9 +393,9 @@ def test_picking_two_commitments_at_the_end_keeps_them_with_the_assessment(
     child.send("\r")
     assert finish(child) == 0
 
-    [(result_text,)] = table(trustcheck_home, "SELECT result FROM assessments")
+    [(result_text,)] = rows(trustcheck_home, "SELECT result FROM assessments")
     offered = [a["id"] for area in json.loads(result_text)["focus"] for a in area["actions"]]
-    chosen = table(trustcheck_home, "SELECT action_id FROM commitments")
+    chosen = rows(trustcheck_home, "SELECT action_id FROM commitments")
     assert sorted(a for (a,) in chosen) == sorted([offered[1], offered[3]])
     assert json.loads(result_text)["commitments"] == [
         {"action": a, "text": MENTOR.action(a).text, "strategy": a.split(".")[0]}
@@ -438,7 +421,7 @@ def test_enter_right_away_picks_no_commitment_and_still_saves(trustcheck_home: P
     assert "No commitments this time." in seen
     assert "Saved in your history as" in seen
     assert len(stored(trustcheck_home)) == 1
-    assert table(trustcheck_home, "SELECT count(*) FROM commitments") == [(0,)]
+    assert rows(trustcheck_home, "SELECT count(*) FROM commitments") == [(0,)]
 
 
 def test_q_while_picking_saves_nothing(trustcheck_home: Path) -> None:
@@ -499,7 +482,7 @@ def test_commit_option_in_an_interactive_run_skips_the_picking(trustcheck_home: 
     assert finish(child) == 0
 
     assert "Pick up to" not in screen(child)
-    assert table(trustcheck_home, "SELECT action_id FROM commitments") == [(SHORT_ACTIONS[0],)]
+    assert rows(trustcheck_home, "SELECT action_id FROM commitments") == [(SHORT_ACTIONS[0],)]
 
 
 def test_a_bad_commit_id_stops_before_any_question(trustcheck_home: Path) -> None:
@@ -542,6 +525,6 @@ def test_json_output_of_an_interactive_run_includes_the_picked_commitment(
 
     seen = screen(child)
     data = json.loads(seen[seen.index("{"):seen.rindex("}") + 1])
-    [(action_id,)] = table(trustcheck_home, "SELECT action_id FROM commitments")
+    [(action_id,)] = rows(trustcheck_home, "SELECT action_id FROM commitments")
     assert [c["action"] for c in data["commitments"]] == [action_id]
     assert data["compared_to"] is None

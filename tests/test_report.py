@@ -11,32 +11,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import answer_of, builtin, run, strategy
 
 from trustcheck import assessment
-from trustcheck import checklist as checklists
-from trustcheck.checklist import Checklist
-from trustcheck.cli.app import app
-from trustcheck.paths import builtin_folder
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 SECRET = "Zelda Quux"  # a partner name that must never show up in a report
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def run(*args: str, input: str | None = None):
-    """Run trustcheck in this process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(app, list(args), input=input)
-
-
-def builtin(role: str) -> Checklist:
-    return checklists.load(builtin_folder() / f"{role}.yaml")
-
-
-def answer_of(person: int, item: str) -> int:
-    """Answers that differ between people and statements, the same on every run."""
-    return 1 + (person * 7 + sum(map(ord, item))) % 5
 
 
 def form(path: Path, role: str, people: range | int, *, cohort: str = "spring-2026",
@@ -71,10 +53,6 @@ def report_json(*args: str) -> dict:
     done = run("report", *args, "--format", "json")
     assert done.exit_code == 0, done.stderr
     return json.loads(done.stdout)
-
-
-def strategy(section: dict, strategy_id: str) -> dict:
-    return next(s for s in section["strategies"] if s["id"] == strategy_id)
 
 
 @pytest.fixture

@@ -11,12 +11,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import answer_of, builtin, run
 
 from trustcheck import checklist as checklists
 from trustcheck.checklist import Checklist
-from trustcheck.cli.app import app
-from trustcheck.paths import builtin_folder
 from trustcheck.render.html import render_html
 
 SCRIPT = "<script>alert(1)</script>"
@@ -35,20 +33,6 @@ OUR_ATTRIBUTES = {"lang", "charset", "http-equiv", "content", "name", "class", "
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def run(*args: str):
-    """Run trustcheck in this process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(app, list(args))
-
-
-def builtin(role: str) -> Checklist:
-    return checklists.load(builtin_folder() / f"{role}.yaml")
-
-
-def answer_of(person: int, item: str) -> int:
-    """Answers that differ between people and statements, the same on every run."""
-    return 1 + (person * 7 + sum(map(ord, item))) % 5
 
 
 def form(path: Path, role: str, people: range | int, *, cohort: str = "spring-2026",

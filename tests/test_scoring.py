@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pytest
+from conftest import builtin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trustcheck import checklist as checklists
 from trustcheck import scoring
 from trustcheck.checklist import Checklist, Item, Scale, Strategy
-from trustcheck.paths import builtin_folder
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -41,11 +38,6 @@ def unfavourable(item: Item, scale: Scale) -> int:
     return scale.high if item.reverse else scale.low
 
 
-@lru_cache(maxsize=1)
-def mentor() -> Checklist:
-    return checklists.load(builtin_folder() / "mentor.yaml")
-
-
 # --- reverse keying and the ends of the scale ---------------------------------------------------
 
 
@@ -66,7 +58,7 @@ def test_a_reverse_keyed_item_alone_scores_from_the_other_end() -> None:
 
 
 def test_every_most_favourable_answer_gives_100_everywhere() -> None:
-    listed = mentor()
+    listed = builtin("mentor")
     answers = {item.id: favourable(item, listed.scale) for item in listed.items}
     result = scoring.score(listed, answers)
     assert {s.score for s in result.strategies} == {100.0}
@@ -75,7 +67,7 @@ def test_every_most_favourable_answer_gives_100_everywhere() -> None:
 
 
 def test_every_least_favourable_answer_gives_0_everywhere() -> None:
-    listed = mentor()
+    listed = builtin("mentor")
     answers = {item.id: unfavourable(item, listed.scale) for item in listed.items}
     result = scoring.score(listed, answers)
     assert {s.score for s in result.strategies} == {0.0}
@@ -84,7 +76,7 @@ def test_every_least_favourable_answer_gives_0_everywhere() -> None:
 
 
 def test_all_neutral_gives_50_even_with_reverse_keyed_items() -> None:
-    listed = mentor()
+    listed = builtin("mentor")
     assert any(item.reverse for item in listed.items)
     result = scoring.score(listed, {item.id: 3 for item in listed.items})
     assert {s.score for s in result.strategies} == {50.0}
@@ -92,7 +84,7 @@ def test_all_neutral_gives_50_even_with_reverse_keyed_items() -> None:
 
 
 def test_the_real_mentor_checklist_has_33_statements_in_11_strategies() -> None:
-    listed = mentor()
+    listed = builtin("mentor")
     assert len(listed.items) == 33
     assert len(listed.strategies) == 11
 
@@ -226,16 +218,16 @@ ANSWER = st.one_of(st.none(), st.integers(min_value=1, max_value=5))
 
 @st.composite
 def mentor_answers(draw: st.DrawFn) -> dict[str, int | None]:
-    return {item.id: draw(ANSWER) for item in mentor().items}
+    return {item.id: draw(ANSWER) for item in builtin("mentor").items}
 
 
 @settings(max_examples=200, deadline=None)
 @given(answers=mentor_answers())
 def test_every_score_stays_between_0_and_100_or_is_missing(answers: dict[str, int | None]) -> None:
-    result = scoring.score(mentor(), answers)
+    result = scoring.score(builtin("mentor"), answers)
     for strategy in result.strategies:
         assert strategy.score is None or 0.0 <= strategy.score <= 100.0
-        answered = sum(1 for item in mentor().strategy(strategy.id).items
+        answered = sum(1 for item in builtin("mentor").strategy(strategy.id).items
                        if answers[item.id] is not None)
         assert (strategy.score is None) == (answered < scoring.needed(strategy.total))
     assert result.overall is None or 0.0 <= result.overall <= 100.0
@@ -246,8 +238,8 @@ def test_every_score_stays_between_0_and_100_or_is_missing(answers: dict[str, in
 @given(answers=mentor_answers())
 def test_flipping_every_answer_mirrors_every_score(answers: dict[str, int | None]) -> None:
     flipped = {key: None if value is None else 6 - value for key, value in answers.items()}
-    before = scoring.score(mentor(), answers)
-    after = scoring.score(mentor(), flipped)
+    before = scoring.score(builtin("mentor"), answers)
+    after = scoring.score(builtin("mentor"), flipped)
     for original, mirrored in zip(before.strategies, after.strategies, strict=False):
         assert original.id == mirrored.id
         if original.score is None:
@@ -260,7 +252,7 @@ def test_flipping_every_answer_mirrors_every_score(answers: dict[str, int | None
 @given(answers=mentor_answers(), data=st.data())
 def test_a_more_favourable_answer_never_lowers_its_strategy_score(
         answers: dict[str, int | None], data: st.DataObject) -> None:
-    listed = mentor()
+    listed = builtin("mentor")
     answered = [item for item in listed.items if answers[item.id] is not None]
     if not answered:
         answered = [listed.items[0]]

@@ -11,12 +11,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from conftest import answer_of, builtin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trustcheck import assessment, scoring
 from trustcheck import checklist as checklists
-from trustcheck.checklist import Checklist
 from trustcheck.cohort import SKIPPED, Scope
 from trustcheck.paths import builtin_folder, resolve
 from trustcheck.sources import Collected, Library, collect, collect_history
@@ -27,17 +27,8 @@ NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 # --- helpers (useful to other report tests too) ---------------------------------------------
 
 
-def builtin(role: str) -> Checklist:
-    return checklists.load(builtin_folder() / f"{role}.yaml")
-
-
 def library() -> Library:
     return Library(resolve(None, os.environ).checklist_folders())
-
-
-def answer_of(person: int, item: str) -> int:
-    """Answers that differ between people and statements, the same on every run."""
-    return 1 + (person * 7 + sum(map(ord, item))) % 5
 
 
 def csv_text(role: str, rows: list[list[str]] | None = None, *, people: int = 0,

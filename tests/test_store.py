@@ -3,102 +3,34 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
 import sqlite3
-import stat
 import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import START, answers_file, builtin, make, mode, rows_of, run, save, sha256_of
 
 from trustcheck import assessment, scoring, store
 from trustcheck import checklist as checklists
-from trustcheck.cli.app import app
 from trustcheck.errors import InputError, StorageError
-from trustcheck.paths import builtin_folder
 from trustcheck.store import Filters, Store
-
-ITEM_LINE = re.compile(r"^(  (?P<id>[a-z0-9][a-z0-9_.-]*):)(?P<rest>\s*#.*)?$")
-START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
-
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def answers_file(folder: Path, *template_args: str, value: int = 4) -> Path:
-    """A filled answers file made from `trustcheck template ...` (every statement = value)."""
-    result = run("template", *template_args)
-    assert result.exit_code == 0, result.stderr
-    lines = []
-    for line in result.stdout.splitlines():
-        match = ITEM_LINE.match(line)
-        lines.append(f"{match[1]} {value}{match['rest'] or ''}" if match else line)
-    path = folder / f"answers-{value}-{len(list(folder.glob('answers-*')))}.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def mentor() -> checklists.Checklist:
-    return checklists.load(builtin_folder() / "mentor.yaml")
-
-
-def mentee() -> checklists.Checklist:
-    return checklists.load(builtin_folder() / "mentee.yaml")
-
-
-def make(id: str, *, minutes: int = 0, role: str = "mentor", partner: str | None = "Sam",
-         cohort: str | None = "spring", value: int = 4) -> assessment.Assessment:
-    """An assessment taken `minutes` after START, every statement answered with `value`."""
-    used = mentor() if role == "mentor" else mentee()
-    return assessment.build(used, {item.id: value for item in used.items}, role=role,
-                            partner=partner, cohort=cohort,
-                            now=START + timedelta(minutes=minutes), id=id)
-
-
 def saved_store(tmp_path: Path, *results: assessment.Assessment) -> Path:
-    path = tmp_path / "data" / "history.db"
-    with Store.open(path) as history:
-        for result in results:
-            history.save(result)
-    return path
+    return save(tmp_path / "data", *results)
 
 
 def count_rows(path: Path) -> dict[str, int]:
-    db = sqlite3.connect(path)
-    try:
-        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("assessments", "answers", "strategy_scores")}
-    finally:
-        db.close()
-
-
-@pytest.fixture
-def umask_022():
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
+    return rows_of(path, tables=("assessments", "answers", "strategy_scores"))
 
 
 # --- privacy ---------------------------------------------------------------------------------
@@ -121,7 +53,7 @@ def test_history_folder_and_files_are_private_even_with_a_permissive_umask(tmp_p
 
 
 def test_first_assess_creates_a_private_data_folder(tmp_path, trustcheck_home, umask_022):
-    answers = answers_file(tmp_path, "--role", "mentor")
+    answers = answers_file(tmp_path)
     result = run("assess", "--role", "mentor", "--answers", str(answers))
     assert result.exit_code == 0, result.stderr
     assert mode(trustcheck_home) == 0o700
@@ -177,7 +109,7 @@ def test_cli_refuses_a_newer_history_with_exit_1_and_changes_nothing(tmp_path):
     path = saved_store(tmp_path, make("a1"))
     _from_the_future(path)
     before = sha256_of(path)
-    answers = answers_file(tmp_path, "--role", "mentor")
+    answers = answers_file(tmp_path)
 
     for command in (["history"], ["history", "show", "last"],
                     ["assess", "--role", "mentor", "--answers", str(answers)]):
@@ -224,7 +156,7 @@ def test_a_file_of_garbage_is_reported_as_damaged_and_left_alone(trustcheck_home
 
 
 def test_a_history_damaged_in_the_middle_is_reported_and_left_alone(tmp_path, trustcheck_home):
-    answers = answers_file(tmp_path, "--role", "mentor")
+    answers = answers_file(tmp_path)
     for partner in ("Sam", "Ada", "Kim"):
         saved = run("assess", "--role", "mentor", "--answers", str(answers), "--partner", partner)
         assert saved.exit_code == 0, saved.stderr
@@ -261,13 +193,13 @@ def test_a_save_that_fails_midway_leaves_nothing_behind(tmp_path):
         assert str(path) in caught.value.message
         assert count_rows(path) == {"assessments": 0, "answers": 0, "strategy_scores": 0}
         history.save(good)  # the store is still usable afterwards
-    assert count_rows(path) == {"assessments": 1, "answers": len(mentor().items),
-                                "strategy_scores": len(mentor().strategies)}
+    assert count_rows(path) == {"assessments": 1, "answers": len(builtin("mentor").items),
+                                "strategy_scores": len(builtin("mentor").strategies)}
 
 
 def test_assess_whose_save_fails_midway_exits_1_and_history_stays_empty(tmp_path, monkeypatch,
                                                                          trustcheck_home):
-    answers = answers_file(tmp_path, "--role", "mentor")
+    answers = answers_file(tmp_path)
     real_score = scoring.score
 
     def doubled(checklist, given):
@@ -340,7 +272,7 @@ def _finish(workers) -> list[tuple[list[int], str]]:
 
 
 def test_six_processes_assessing_at_once_all_land(tmp_path, trustcheck_home):
-    answers = answers_file(tmp_path, "--role", "mentor")
+    answers = answers_file(tmp_path)
     workers = _start_workers(tmp_path, answers, [trustcheck_home] * 6, runs=10, tag="many")
     outcomes = _finish(workers)
 
@@ -357,7 +289,7 @@ def test_six_processes_assessing_at_once_all_land(tmp_path, trustcheck_home):
 
 
 def test_two_first_runs_at_once_on_an_empty_folder_both_succeed(tmp_path):
-    answers = answers_file(tmp_path, "--role", "mentor")
+    answers = answers_file(tmp_path)
     homes = [tmp_path / f"fresh-{attempt}" for attempt in range(8)]
     workers = _start_workers(tmp_path, answers, [home for home in homes for _ in (1, 2)],
                              runs=1, tag="first")
@@ -403,7 +335,7 @@ strategies:
 def test_editing_a_checklist_later_never_changes_a_stored_result(tmp_path):
     custom = tmp_path / "pilot.yaml"
     custom.write_text(CUSTOM, encoding="utf-8")
-    answers = answers_file(tmp_path, "--checklist", str(custom), value=4)
+    answers = answers_file(tmp_path, checklist=custom)
     taken = run("assess", "--checklist", str(custom), "--answers", str(answers),
                 "--format", "json")
     assert taken.exit_code == 0, taken.stderr

@@ -12,29 +12,18 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from typer.testing import CliRunner
+from conftest import START, builtin, run, save
 
 from trustcheck import assessment, trends
 from trustcheck import checklist as checklists
-from trustcheck.cli.app import app
 from trustcheck.commitments import Commitment, Review
-from trustcheck.paths import builtin_folder
-from trustcheck.store import CommitmentRecord, Relationship, ScoreRow, Store
+from trustcheck.store import CommitmentRecord, Relationship, ScoreRow
 
-START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 # Answers as points: level 1 scores 0, 2 scores 25, 3 scores 50, 4 scores 75, 5 scores 100.
 POINTS = {1: 0.0, 2: 25.0, 3: 50.0, 4: 75.0, 5: 100.0}
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
-
-
-def builtin(role: str) -> checklists.Checklist:
-    return checklists.load(builtin_folder() / f"{role}.yaml")
 
 
 def answers_at(used: checklists.Checklist, level: int | None,
@@ -63,14 +52,6 @@ def make(id: str, *, days: float, level: int | None = 4, role: str = "mentor",
                             cohort="spring", now=START + timedelta(days=days), id=id,
                             commitments=commitments.choose(used, commit),
                             follow_through=reviewed)
-
-
-def save(home: Path, *results: assessment.Assessment) -> Path:
-    path = home / "history.db"
-    with Store.open(path) as history:
-        for result in results:
-            history.save(result)
-    return path
 
 
 def series(partner: str, levels: list[int | None], *, days: float = 14, role: str = "mentor",

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import textwrap
+from functools import partial
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import run as run_in_process
+from conftest import write
 
 from trustcheck import checklist, yamlfile
-from trustcheck.cli.app import app
 from trustcheck.errors import InputError
 
 SHIPPED = Path(__file__).resolve().parents[1] / "checklists"
 
 
-# --- helpers (the same ones as in test_checklist.py) --------------------------------------------
+# --- helpers ----------------------------------------------------------------------------------
 
-def run(*args: str):
-    """Run `trustcheck ARGS` in-process; stdout and stderr come back separately."""
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
+run = partial(run_in_process, catch_exceptions=False)  # an exception escapes with its traceback
 
 
 def validate(path: Path) -> str:
