@@ -54,10 +54,18 @@ def clean_label(value: Any, what: str, problems: list[Problem], source: str,
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         problems.append(Problem(f"'{what}' should be text.", source, line))
         return None
-    text = " ".join(str(value).split())
-    if len(text) > MAX_LABEL:
+    text = fold_label(value)
+    if text is not None and len(text) > MAX_LABEL:
         problems.append(Problem(f"'{what}' is longer than {MAX_LABEL} characters.", source, line))
         return None
+    return text
+
+
+def fold_label(value: Any) -> str | None:
+    """A cohort or partner label the way answers files keep it: one line, runs of spaces folded."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
     return text or None
 
 

@@ -13,6 +13,7 @@ from trustcheck import focus as focus_rules
 from trustcheck import scoring
 from trustcheck.checklist import ROLES, Action, Checklist, is_id
 from trustcheck.commitments import STATUSES, Commitment, Review
+from trustcheck.dates import iso
 from trustcheck.errors import InputError, Problem
 from trustcheck.focus import FocusArea, ObstacleFlag, Strength
 from trustcheck.scoring import Answer, StrategyScore
@@ -84,10 +85,6 @@ def build(checklist: Checklist, answers: Mapping[str, Answer], *, role: str,
         commitments=commitments,
         follow_through=follow_through,
     )
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def to_dict(assessment: Assessment) -> dict[str, Any]:

@@ -28,12 +28,13 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 
 from trustcheck.checklist import ROLES, Action, Checklist, Obstacle
+from trustcheck.dates import iso
 from trustcheck.focus import FOCUS_BELOW, MAX_FOCUS, OBSTACLE_BELOW
 from trustcheck.scoring import band, item_points
 
@@ -664,18 +665,20 @@ def _other(role: str) -> str:
 
 
 def _and(names: Sequence[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return join_and([f"'{n}'" for n in names])
 
 
 def _unavailable(buckets: Sequence[Bucket]) -> str:
     names = [f"'{b.layout.checklist_id}' version {b.layout.version}" for b in buckets]
-    return ("the checklist " + _and_plain(names) + ", which is not on this computer "
+    return ("the checklist " + join_and(names) + ", which is not on this computer "
             "(add it to your checklists folder to see these figures)")
 
 
-def _and_plain(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def join_and(names: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c' (empty for no names): lists in plain sentences."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def section_label(buckets: Sequence[Bucket]) -> str:
@@ -716,7 +719,7 @@ def build(buckets: Sequence[Bucket], *, min_group: int, scope: Scope, intake: In
     built = Report({}, [figure for section in sections for figure in section.figures])
     document = {
         "schema": SCHEMA,
-        "created_at": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created_at": iso(now),
         "scope": {"cohort": scope.cohort, "role": scope.role},
         "min_group": min_group,
         "responses": sum(document["responses"] or 0 for document in documents),

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from trustcheck.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from trustcheck.checklist import Checklist
 
+SCHEMA = "trustcheck/commitments/v1"
 MAX_PER_CHECK_IN = 2
 STATUSES = ("done", "partly", "not_done")
 STATUS_LABELS = {"done": "done", "partly": "partly done", "not_done": "not done"}
@@ -85,3 +86,30 @@ def follow_through_rate(reviews: Iterable[Review]) -> float | None:
     """Share of reviewed commitments carried out, 0 to 100 (partly counts half); None if none."""
     points = [STATUS_POINTS[r.status] for r in reviews]
     return round(sum(points) / len(points) * 100, 1) if points else None
+
+
+Record = TypeVar("Record", bound=Any)  # the store's CommitmentRecord, or anything shaped like it
+
+
+def reviews_of(records: Iterable[Any]) -> list[Review]:
+    """The reviews among stored commitment records (those with a status)."""
+    return [Review(r.commitment.action, r.commitment.text, r.made_in, r.made_at, r.status)
+            for r in records if r.status is not None]
+
+
+def by_relationship(records: Iterable[Record]
+                    ) -> list[tuple[Hashable, list[Record], float | None, int]]:
+    """(relationship, its records, follow-through rate, reviewed count) per relationship.
+
+    Records come in newest first, so relationships come most recent first; within each, the
+    open ones come first, then the rest, newest first.
+    """
+    order: dict[Hashable, list[Record]] = {}
+    for record in records:
+        order.setdefault(record.relationship, []).append(record)
+    groups = []
+    for relationship, found in order.items():
+        reviews = reviews_of(found)
+        found = sorted(found, key=lambda r: r.status is not None)
+        groups.append((relationship, found, follow_through_rate(reviews), len(reviews)))
+    return groups

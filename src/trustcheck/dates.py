@@ -13,6 +13,11 @@ HELP = "an ISO date (2026-09-01), a date and time (2026-09-01T18:30), or 30d, 12
 LIMITS = {"d": 36500, "w": 5200, "m": 1200, "y": 100}
 
 
+def iso(moment: datetime) -> str:
+    """The one stored and exported time format: UTC to the second, with a trailing Z."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _months_back(moment: datetime, months: int) -> datetime:
     year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
     month += 1

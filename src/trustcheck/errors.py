@@ -9,6 +9,10 @@ EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
+# Said wherever a command needs a saved assessment and the history is still empty.
+NO_ASSESSMENTS_YET = ("There are no saved assessments yet; run `trustcheck assess` to take "
+                      "your first.")
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -142,7 +142,7 @@ def progress(latest: Assessment, previous: Assessment | None) -> Progress | None
 
 def progress_to_dict(found: Progress | None) -> dict[str, Any] | None:
     """The documented `compared_to` object of `assess --format json` (docs/json.md)."""
-    from trustcheck.assessment import iso
+    from trustcheck.dates import iso
 
     if found is None:
         return None
@@ -187,6 +187,8 @@ class Plan:
     strengths: tuple[PlanItem, ...]
     follow_through: FollowThrough
     open_commitments: tuple[OpenCommitment, ...] = ()
+    # Latest overall minus the previous check-in's; None without a previous one.
+    overall_change: float | None = None
 
 
 def _signed(points: float) -> str:
@@ -284,12 +286,13 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
         for s in best
     )
     return Plan(latest, previous, lowest, tuple(slipped), latest.obstacles, strengths,
-                follow_through(reviews), tuple(open_commitments))
+                follow_through(reviews), tuple(open_commitments),
+                change(latest.overall, None if previous is None else previous.overall))
 
 
 def plan_to_dict(found: Plan) -> dict[str, Any]:
     """The documented `trustcheck/focus/v1` object of `focus --format json` (docs/json.md)."""
-    from trustcheck.assessment import iso
+    from trustcheck.dates import iso
 
     def check_in(a: Assessment | None) -> dict[str, Any] | None:
         if a is None:
@@ -311,8 +314,7 @@ def plan_to_dict(found: Plan) -> dict[str, Any]:
         "partner": latest.partner,
         "latest": check_in(latest),
         "previous": check_in(found.previous),
-        "overall_change": change(latest.overall,
-                                 None if found.previous is None else found.previous.overall),
+        "overall_change": found.overall_change,
         "lowest": [item(i) for i in found.lowest],
         "slipped": [item(i) for i in found.slipped],
         "obstacles": [{"id": o.id, "title": o.title, "reason": o.reason, "remedy": o.remedy}

@@ -23,10 +23,11 @@ import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from trustcheck.cohort import Figure
+from trustcheck.dates import iso
 from trustcheck.errors import InputError, StorageError
 
 LOG_NAME = "report-log.json"
@@ -232,7 +233,7 @@ class ReportLog:
             same["min_group"] = max(same["min_group"], min_group)  # nothing new to remember
         else:
             self._reports.append({
-                "created_at": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "created_at": iso(now),
                 "min_group": min_group, "figures": figures})
         groups = {d: g for d, g in self._groups.items() if g["members"] is not None}
         data = {"format": FORMAT, "salt": self._salt.hex(), "groups": groups,

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from trustcheck import checklist as checklists
+from trustcheck.answers import MAX_LABEL, SKIP_WORDS, fold_label
 from trustcheck.assessment import READABLE_SCHEMAS
 from trustcheck.checklist import ROLES, Action, Checklist
-from trustcheck.cohort import SKIPPED, Bucket, Layout, Scope, StrategyLayout
+from trustcheck.cohort import SKIPPED, Bucket, Layout, Scope, StrategyLayout, join_and
 from trustcheck.errors import InputError, Problem
 from trustcheck.scoring import item_points, needed
 
@@ -31,11 +32,9 @@ SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 HISTORY = "your history"
 STDIN = "standard input"
 FIXED_COLUMNS = ("role", "partner", "cohort")
-MAX_LABEL = 200
 MAX_PROBLEMS = 1000  # kept to list; every bad row is still counted
 CHUNK = 1 << 20
 MAX_VALUE = 16 << 20  # a single JSON value this large is not a result: stop looking for its end
-SKIP_WORDS = {"", "skip", "s", "n/a", "na", "not applicable"}
 _SPACE = re.compile(r"[ \t\r\n]*")
 _UNKNOWN: Any = object()
 _SCHEMA_NAME = re.compile(r"^trustcheck/[a-z0-9._-]{1,20}/v[0-9]{1,4}$")  # safe to repeat
@@ -214,7 +213,7 @@ class Collector:
         if self.scope.role is not None and role != self.scope.role:
             self.out_of_scope += 1
             return None
-        if self.scope.cohort is not None and _label(cohort) != self.scope.cohort:
+        if self.scope.cohort is not None and fold_label(cohort) != self.scope.cohort:
             self.out_of_scope += 1
             return None
         if result_id in self._seen:
@@ -304,11 +303,11 @@ class Collector:
                 continue
             cohort = None
             if cohort_at is not None:
-                cohort = _label(record[cohort_at])
+                cohort = fold_label(record[cohort_at])
                 if cohort is not None and len(cohort) > MAX_LABEL:
                     self.bad(source, line, f"the cohort is longer than {MAX_LABEL} characters.")
                     continue
-            partner = None if partner_at is None else _label(record[partner_at])
+            partner = None if partner_at is None else fold_label(record[partner_at])
             if partner is not None and len(partner) > MAX_LABEL:
                 self.bad(source, line, f"the partner is longer than {MAX_LABEL} characters.")
                 continue
@@ -425,7 +424,7 @@ class Collector:
 def _plan(bucket: Bucket, used: Checklist, columns: list[int], foreign: list[int]) -> _CsvPlan:
     scale = used.scale
     values = {str(v): v for v in scale.points}
-    values.update(dict.fromkeys(SKIP_WORDS, SKIPPED))
+    values.update(dict.fromkeys(SKIP_WORDS | {""}, SKIPPED))
     points = []
     for item in used.items:
         table = [0.0] * (scale.high + 1)
@@ -529,14 +528,6 @@ def _is_points(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100
 
 
-def _label(value: Any) -> str | None:
-    """A cohort or partner label the way answers files keep it: one line, runs of spaces folded."""
-    if value is None:
-        return None
-    text = " ".join(str(value).split())
-    return text or None
-
-
 def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) and value else fallback
 
@@ -555,10 +546,7 @@ def _closest(name: str, known: set[str]) -> str:
 
 
 def _and(names: Sequence[str]) -> str:
-    quoted = [f"'{_clean(n)}'" for n in names]
-    if len(quoted) <= 1:
-        return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return join_and([f"'{_clean(n)}'" for n in names])
 
 
 # --- files -----------------------------------------------------------------------------------

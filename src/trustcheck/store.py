@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trustcheck.commitments import Commitment, OpenCommitment, Review
-from trustcheck.errors import InputError, StorageError
+from trustcheck.dates import iso
+from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, StorageError
 from trustcheck.paths import make_private_folder
 
 if TYPE_CHECKING:
@@ -202,7 +203,7 @@ class Store:
                         "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
                 migration(self._db)
                 self._db.execute("INSERT INTO migrations VALUES (?, ?, ?)",
-                                 (number, name, _iso(datetime.now(timezone.utc))))
+                                 (number, name, iso(datetime.now(timezone.utc))))
                 self._db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
@@ -264,7 +265,7 @@ class Store:
         self._db.executemany(
             "INSERT INTO reviews (assessment_id, made_in, action_id, action_text, made_at, "
             "status) VALUES (?, ?, ?, ?, ?, ?)",
-            [(result.id, r.made_in, r.action, r.text, _iso(r.made_at), r.status)
+            [(result.id, r.made_in, r.action, r.text, iso(r.made_at), r.status)
              for r in result.follow_through],
         )
 
@@ -307,8 +308,7 @@ class Store:
                     (pattern + "%",)).fetchall()
         if not rows:
             if reference == "last":
-                raise InputError("There are no saved assessments yet; run `trustcheck assess` "
-                                 "to take your first.")
+                raise InputError(NO_ASSESSMENTS_YET)
             raise InputError(f"There is no saved assessment with the id '{reference}'; run "
                              "`trustcheck history` to see the ids.")
         if len(rows) > 1:
@@ -326,9 +326,9 @@ class Store:
         """
         with _storage_errors(self.path):
             if isinstance(before, datetime):
-                earlier, params = "created_at < ?", [_iso(before)]
+                earlier, params = "created_at < ?", [iso(before)]
             else:
-                moment = _iso(before.created_at)
+                moment = iso(before.created_at)
                 saved = self._db.execute("SELECT rowid FROM assessments WHERE id = ?",
                                          (before.id,)).fetchone()
                 if saved is None:
@@ -534,11 +534,6 @@ class CommitmentRecord:
     reviewed_at: datetime | None
 
 
-def _iso(moment: datetime) -> str:
-    """The stored time format, as assessment.iso writes it (not imported: it pulls in scoring)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
 
@@ -555,10 +550,10 @@ def _where(filters: Filters, table: str = "") -> tuple[str, list[object]]:
             params.append(value)
     if filters.since is not None:
         clauses.append(f"{prefix}created_at >= ?")
-        params.append(_iso(filters.since))
+        params.append(iso(filters.since))
     if filters.until is not None:
         clauses.append(f"{prefix}created_at <= ?")
-        params.append(_iso(filters.until))
+        params.append(iso(filters.until))
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

@@ -6,12 +6,13 @@ never reads the clock, the environment or any checklist.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from trustcheck.commitments import Review, follow_through_rate
+from trustcheck.errors import InputError
 
 SCHEMA = "trustcheck/trends/v1"
 OVERALL = "overall"
@@ -313,3 +314,50 @@ def follow_through_by_relationship(
             record.status))
     return {key: (follow_through_rate(reviews), len(reviews))
             for key, reviews in reviewed.items()}
+
+
+class ScopeLike(Protocol):
+    role: str | None
+    partner: str | None
+    since: datetime | None
+    until: datetime | None
+
+
+Scope = TypeVar("Scope", bound=ScopeLike)
+
+
+def scopes(scope: Scope, roles: Sequence[str]) -> list[Scope]:
+    """The scopes to query for one trends scope (the store's `Filters`).
+
+    The history is indexed by role, then partner: a partner without a role is looked up once
+    per role, which keeps `trends --partner X` quick in a large history.
+    """
+    if scope.role or scope.partner is None:
+        return [scope]
+    return [replace(scope, role=role) for role in roles]
+
+
+def trends(rows: Sequence[ScoreRowLike], made: Iterable[CommitmentRecordLike],
+           titles: Callable[[str], Mapping[str, str]], *, strategy: str | None = None,
+           since: datetime | None = None, until: datetime | None = None) -> list[Trend]:
+    """One Trend per relationship in `rows` (oldest first), the most recently active first.
+
+    `made` holds the commitments made in those relationships (whenever made): each counts
+    once reviewed between `since` and `until`. `titles` gives the strategy titles of one
+    assessment by id (the latest of each relationship names them). With `strategy`, only that
+    strategy and the overall index; a strategy no row has is refused.
+    """
+    known = strategy_ids(rows) + [OVERALL]
+    if strategy is not None and rows and strategy not in known:
+        raise InputError(f"No assessment in scope has a strategy '{strategy}'; please "
+                         f"use one of: {', '.join(known)}.")
+    followed = follow_through_by_relationship(made, since=since, until=until)
+    found = []
+    for group in by_relationship(rows):
+        latest = group[-1]
+        if strategy not in (None, OVERALL) and strategy not in strategy_ids(group):
+            continue  # e.g. a mentor strategy asked for: the mentee side is left out
+        rate, reviewed = followed.get((latest.role, latest.partner), (None, 0))
+        found.append(relationship_trend(group, titles(latest.id), strategy=strategy,
+                                        follow_through=rate, reviewed=reviewed))
+    return found

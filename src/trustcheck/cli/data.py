@@ -26,7 +26,7 @@ from trustcheck.cli.options import (
     SinceOption,
     UntilOption,
 )
-from trustcheck.errors import InputError, Problem
+from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, Problem
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from trustcheck.paths import Places
     from trustcheck.store import ScoreRow
 
-PATHS_SCHEMA = "trustcheck/paths/v1"
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 SHOWN_PROBLEMS = 20
 SHOWN_DELETIONS = 10
@@ -58,18 +57,9 @@ def paths(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) ->
     places = session(ctx).places
     found = _places(places)
     if format is ResultFormat.json:
-        from trustcheck.render.json import dumps
+        from trustcheck.render.json import paths as render_json
 
-        def entry(place: dict[str, Any]) -> dict[str, Any]:
-            return {key: place[key] for key in ("path", "chosen_by", "exists")}
-
-        sys.stdout.write(dumps({
-            "schema": PATHS_SCHEMA,
-            "data": entry(found[0]),
-            "database": entry(found[1]),
-            "config": entry(found[2]),
-            "checklists": [{**entry(p), "builtin": p["builtin"]} for p in found[3:]],
-        }))
+        sys.stdout.write(render_json(found))
         return
     from trustcheck.render.table import Column, Styled, colour_wanted, render
 
@@ -153,8 +143,7 @@ def export(
     store = open_history(session(ctx).places)
     found: list[Assessment] = []
     if store is None and assessment_id is not None:
-        raise InputError("There are no saved assessments yet; run `trustcheck assess` to take "
-                         "your first.")
+        raise InputError(NO_ASSESSMENTS_YET)
     if store is not None:
         with store:
             found = ([store.get(assessment_id)] if assessment_id is not None

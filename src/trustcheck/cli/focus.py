@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 # Later than any check-in, so `Store.previous(relationship, before=LATEST)` gives the newest.
 LATEST = datetime(9999, 12, 31, tzinfo=timezone.utc)
-COMMITMENTS_SCHEMA = "trustcheck/commitments/v1"
 
 
 def _wanted_partner(partner: str | None) -> tuple[bool, str | None]:
@@ -79,13 +78,6 @@ def _checklist_now(checklist_id: str, places: Places) -> Checklist | None:
         return None
 
 
-def _reviews(records: list[CommitmentRecord]) -> list:
-    from trustcheck.commitments import Review
-
-    return [Review(r.commitment.action, r.commitment.text, r.made_in, r.made_at, r.status)
-            for r in records if r.status is not None]
-
-
 def focus(
     ctx: typer.Context,
     role: RoleOption = None,
@@ -97,6 +89,7 @@ def focus(
     Use --partner "" for check-ins saved without a partner name.
     """
     from trustcheck import focus as rules
+    from trustcheck.commitments import reviews_of
     from trustcheck.store import Filters
 
     places = session(ctx).places
@@ -126,7 +119,7 @@ def focus(
         return
     # Actions for slipped strategies come from the checklist, if it is still on this computer.
     used = _checklist_now(latest.checklist.id, places) if previous is not None else None
-    plan = rules.plan(latest, previous, _reviews(records), checklist=used,
+    plan = rules.plan(latest, previous, reviews_of(records), checklist=used,
                       open_commitments=still_open)
     if format is ResultFormat.json:
         from trustcheck.render.json import dumps
@@ -136,23 +129,6 @@ def focus(
         from trustcheck.render.text import focus_plan
 
         focus_plan(stdout_console(), plan)
-
-
-def _record(record: CommitmentRecord) -> dict[str, Any]:
-    from trustcheck.assessment import iso
-
-    return {
-        "role": record.relationship.role,
-        "partner": record.relationship.partner,
-        "action": record.commitment.action,
-        "text": record.commitment.text,
-        "strategy": record.commitment.strategy,
-        "made_in": record.made_in,
-        "made_at": iso(record.made_at),
-        "status": record.status or "open",
-        "reviewed_in": record.reviewed_in,
-        "reviewed_at": iso(record.reviewed_at) if record.reviewed_at else None,
-    }
 
 
 def commitments_list(
@@ -165,7 +141,7 @@ def commitments_list(
 
     Use --partner "" for check-ins saved without a partner name.
     """
-    from trustcheck.commitments import follow_through_rate
+    from trustcheck.commitments import by_relationship
     from trustcheck.store import Filters
 
     given, wanted = _wanted_partner(partner)
@@ -176,26 +152,11 @@ def commitments_list(
             records = [r for r in store.commitments(
                 Filters(role=role.value if role else None, partner=wanted))
                 if not given or r.relationship.partner == wanted]
-    order: dict[Relationship, list[CommitmentRecord]] = {}
-    for record in records:  # newest first, so relationships come most recent first
-        order.setdefault(record.relationship, []).append(record)
-    groups = []
-    for relationship, found in order.items():
-        reviews = _reviews(found)
-        # Open ones first, then the rest, newest first.
-        found = sorted(found, key=lambda r: r.status is not None)
-        groups.append((relationship, found, follow_through_rate(reviews), len(reviews)))
+    groups = by_relationship(records)
     if format is ResultFormat.json:
-        from trustcheck.render.json import dumps
+        from trustcheck.render.json import commitments as render_json
 
-        sys.stdout.write(dumps({
-            "schema": COMMITMENTS_SCHEMA,
-            "relationships": [
-                {"role": relationship.role, "partner": relationship.partner,
-                 "follow_through": {"rate": rate, "reviewed": reviewed},
-                 "commitments": [_record(r) for r in found]}
-                for relationship, found, rate, reviewed in groups],
-        }))
+        sys.stdout.write(render_json(groups))
     elif not groups:
         if role is not None or partner is not None:
             say("No commitments match those options; run `trustcheck commitments` without them "

@@ -86,12 +86,11 @@ def show(
     format: ResultFormatOption = ResultFormat.text,
 ) -> None:
     """Show one past assessment in full."""
-    from trustcheck.errors import InputError
+    from trustcheck.errors import NO_ASSESSMENTS_YET, InputError
 
     store = open_history(session(ctx).places)
     if store is None:
-        raise InputError("There are no saved assessments yet; run `trustcheck assess` to take "
-                         "your first.")
+        raise InputError(NO_ASSESSMENTS_YET)
     with store:
         found = store.get(assessment_id)
     if format is ResultFormat.json:
@@ -131,37 +130,20 @@ def trends(
     from dataclasses import replace
 
     from trustcheck import trends as core
-    from trustcheck.errors import InputError
 
     scope = filters(role.value if role else None, partner, cohort, since, until)
-    # The history is indexed by role, then partner: a partner without a role is looked up once
-    # per role, which keeps `trends --partner X` quick in a large history.
-    scopes = [scope] if scope.role or scope.partner is None else \
-        [replace(scope, role=r.value) for r in Role]
     store = open_history(session(ctx).places)
-    found = []
+    found: list[core.Trend] = []
     if store is not None:
         with store:
+            scopes = core.scopes(scope, [r.value for r in Role])
             rows = [row for part in scopes for row in store.score_rows(part)]
-            known = core.strategy_ids(rows) + [core.OVERALL]
-            if strategy is not None and rows and strategy not in known:
-                raise InputError(f"No assessment in scope has a strategy '{strategy}'; please "
-                                 f"use one of: {', '.join(known)}.")
             # By the relationship each commitment was made in, counted when reviewed in scope
             # (store.reviews could not keep apart the relationship without a partner).
             made = [record for part in scopes if rows for record in store.commitments(
                 replace(part, since=None, until=None))]
-            followed = core.follow_through_by_relationship(made, since=scope.since,
-                                                           until=scope.until)
-            for group in core.by_relationship(rows):
-                latest = group[-1]
-                if strategy not in (None, core.OVERALL) and \
-                        strategy not in core.strategy_ids(group):
-                    continue  # e.g. a mentor strategy asked for: the mentee side is left out
-                titles = store.strategy_titles(latest.id)  # as the latest check-in named them
-                rate, reviewed = followed.get((latest.role, latest.partner), (None, 0))
-                found.append(core.relationship_trend(group, titles, strategy=strategy,
-                                                     follow_through=rate, reviewed=reviewed))
+            found = core.trends(rows, made, store.strategy_titles, strategy=strategy,
+                                since=scope.since, until=scope.until)
     if format is ResultFormat.json:
         from trustcheck.render.json import trends as render_json
 

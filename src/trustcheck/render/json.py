@@ -9,11 +9,16 @@ from typing import TYPE_CHECKING, Any
 from trustcheck import assessment as results
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import Checklist
+from trustcheck.dates import iso
 from trustcheck.render.safe import escape_c1
 
 if TYPE_CHECKING:
     from trustcheck.compare import Comparison
+    from trustcheck.store import CommitmentRecord, Relationship
     from trustcheck.trends import Trend
+
+
+PATHS_SCHEMA = "trustcheck/paths/v1"
 
 
 def dumps(data: Any) -> str:
@@ -63,7 +68,7 @@ def _comparison_side(result: Assessment) -> dict[str, Any]:
         "role": result.role,
         "partner": result.partner,
         "cohort": result.cohort,
-        "created_at": results.iso(result.created_at),
+        "created_at": iso(result.created_at),
         "checklist": {"id": result.checklist.id, "version": result.checklist.version,
                       "sha256": result.checklist.sha256, "title": result.checklist.title},
         "overall": result.overall,
@@ -113,10 +118,10 @@ def trends(found: Sequence[Trend]) -> str:
             "role": t.role,
             "partner": t.partner,
             "assessments": t.assessments,
-            "from": results.iso(t.start),
-            "until": results.iso(t.end),
+            "from": iso(t.start),
+            "until": iso(t.end),
             "checklist_changes": [
-                {"at": results.iso(c.at), "assessment": c.assessment,
+                {"at": iso(c.at), "assessment": c.assessment,
                  "from_checklist": c.from_checklist, "from_version": c.from_version,
                  "checklist": c.checklist, "to_version": c.to_version}
                 for c in t.changes
@@ -126,10 +131,57 @@ def trends(found: Sequence[Trend]) -> str:
                 {"strategy": r.strategy, "title": r.title, "latest": r.latest,
                  "change_previous": r.change_previous, "change_first": r.change_first,
                  "slope_per_30_days": r.slope_per_30_days, "direction": r.direction,
-                 "series": [{"date": results.iso(p.at), "score": p.score,
+                 "series": [{"date": iso(p.at), "score": p.score,
                              "assessment": p.assessment} for p in r.series]}
                 for r in t.rows
             ],
         }
         for t in found
     ])
+
+
+def _commitment(record: CommitmentRecord) -> dict[str, Any]:
+    return {
+        "role": record.relationship.role,
+        "partner": record.relationship.partner,
+        "action": record.commitment.action,
+        "text": record.commitment.text,
+        "strategy": record.commitment.strategy,
+        "made_in": record.made_in,
+        "made_at": iso(record.made_at),
+        "status": record.status or "open",
+        "reviewed_in": record.reviewed_in,
+        "reviewed_at": iso(record.reviewed_at) if record.reviewed_at else None,
+    }
+
+
+def commitments(groups: Sequence[tuple[Relationship, Sequence[CommitmentRecord],
+                                       float | None, int]]) -> str:
+    """`trustcheck commitments --format json`: the documented trustcheck/commitments/v1 object."""
+    from trustcheck.commitments import SCHEMA
+
+    return dumps({
+        "schema": SCHEMA,
+        "relationships": [
+            {"role": relationship.role, "partner": relationship.partner,
+             "follow_through": {"rate": rate, "reviewed": reviewed},
+             "commitments": [_commitment(r) for r in found]}
+            for relationship, found, rate, reviewed in groups],
+    })
+
+
+def paths(found: Sequence[dict[str, Any]]) -> str:
+    """`trustcheck paths --format json`: the documented trustcheck/paths/v1 object.
+
+    `found` lists the data folder, the database, the config folder, then checklist folders.
+    """
+    def entry(place: dict[str, Any]) -> dict[str, Any]:
+        return {key: place[key] for key in ("path", "chosen_by", "exists")}
+
+    return dumps({
+        "schema": PATHS_SCHEMA,
+        "data": entry(found[0]),
+        "database": entry(found[1]),
+        "config": entry(found[2]),
+        "checklists": [{**entry(p), "builtin": p["builtin"]} for p in found[3:]],
+    })

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist, Listing
     from trustcheck.compare import Comparison
-    from trustcheck.focus import Plan, PlanItem, Progress
+    from trustcheck.focus import ObstacleFlag, Plan, PlanItem, Progress
     from trustcheck.store import CommitmentRecord, Relationship
 
 BAR_WIDTH = 20
@@ -117,12 +117,7 @@ def focus(console: Console, result: Assessment) -> None:
         console.print()
         console.print("Every strategy is strong. Keep doing what you are doing.")
     if result.obstacles:
-        console.print()
-        console.print(Text("Obstacles to watch for", style="bold"))
-        for obstacle in result.obstacles:
-            console.print(Text.assemble("- ", user(obstacle.title, "bold"), ": ",
-                                        user(obstacle.reason)))
-            console.print(indented(user(obstacle.remedy), 2))
+        _obstacles(console, result.obstacles)
     if result.strength is not None:
         console.print()
         console.print(Text.assemble(("A strength to keep: ", "bold"),
@@ -360,6 +355,15 @@ def _plan_item(console: Console, number: int, item: PlanItem, since: datetime | 
         console.print(indented(user(item.note, "dim"), 3))
 
 
+def _obstacles(console: Console, obstacles: Sequence[ObstacleFlag]) -> None:
+    console.print()
+    console.print(Text("Obstacles to watch for", style="bold"))
+    for obstacle in obstacles:
+        console.print(Text.assemble("- ", user(obstacle.title, "bold"), ": ",
+                                    user(obstacle.reason)))
+        console.print(indented(user(obstacle.remedy), 2))
+
+
 def focus_plan(console: Console, plan: Plan) -> None:
     """`trustcheck focus`: what to work on next in one relationship, and why, in numbers."""
     latest, previous = plan.latest, plan.previous
@@ -370,9 +374,7 @@ def focus_plan(console: Console, plan: Plan) -> None:
     if previous is not None:
         line.append(f", compared with {local_time(previous.created_at)} "
                     f"({score_text(previous.overall)}): ")
-        from trustcheck.focus import change
-
-        line.append_text(change_text(change(latest.overall, previous.overall)))
+        line.append_text(change_text(plan.overall_change))
     else:
         line.append("; this is the first check-in, so there is no trend yet")
     line.append(".")
@@ -402,12 +404,7 @@ def focus_plan(console: Console, plan: Plan) -> None:
         console.print()
         console.print("Every strategy is strong and none slipped. Keep doing what you are doing.")
     if plan.obstacles:
-        console.print()
-        console.print(Text("Obstacles to watch for", style="bold"))
-        for obstacle in plan.obstacles:
-            console.print(Text.assemble("- ", user(obstacle.title, "bold"), ": ",
-                                        user(obstacle.reason)))
-            console.print(indented(user(obstacle.remedy), 2))
+        _obstacles(console, plan.obstacles)
     if plan.strengths:
         console.print()
         console.print(Text("Strengths to keep", style="bold"))
