@@ -182,13 +182,14 @@ def test_workshop_path_from_template_to_history(tmp_path, trustcheck_home):
     assert list(rows[0])[-len(strategy_ids):] == strategy_ids
 
 
-def test_assess_json_has_the_documented_shape_and_messages_go_to_stderr(tmp_path):
+def test_assess_json_has_the_documented_shape_and_messages_go_to_stderr(tmp_path, trustcheck_home):
     answers = answers_file(tmp_path, "mentor", value=3, overrides={"empathy.2": "skip"})
     result = run("assess", "--role", "mentor", "--answers", str(answers), "--partner", "Sam",
                  "--cohort", "spring", "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)  # nothing but JSON on stdout
     assert "Saved in your history as" in result.stderr
+    assert str(trustcheck_home / "history.db") in result.stderr  # where it was saved
     assert "Saved" not in result.stdout
 
     assert data["schema"] == "trustcheck/result/v2"

@@ -155,8 +155,8 @@ def assess(
     if no_save:
         say("Not saved (--no-save).")
     else:
-        say(f"Saved in your history as {result.id[:8]}; see it again with "
-            f"`trustcheck history show {result.id[:8]}`.")
+        say(f"Saved in your history as {result.id[:8]} (in {places.database}, on this computer "
+            f"only); see it again with `trustcheck history show {result.id[:8]}`.")
 
 
 def _open_commitments(places: Places, role: str, partner: str | None) -> list[OpenCommitment]:
