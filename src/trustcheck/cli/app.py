@@ -140,30 +140,39 @@ def _root(
     ctx.obj = Session(resolve(data_dir, os.environ))
 
 
-COMMANDS = ("assess", "focus", "commitments", "template", "history", "checklists", "compare",
-            "report", "paths")
+# name -> (module in trustcheck.cli, function or Typer group, is a group)
+_COMMANDS = {
+    "assess": ("assess", "assess", False),
+    "focus": ("focus", "focus", False),
+    "commitments": ("focus", "commitments_list", False),
+    "template": ("template", "template", False),
+    "history": ("data", "history_app", True),  # data.py adds export, import, delete, backup
+    "checklists": ("checklists", "app", True),
+    "compare": ("compare", "compare", False),
+    "report": ("report", "report", False),
+    "paths": ("data", "paths", False),
+}
+COMMANDS = tuple(_COMMANDS)
 
 
 def build(only: str | None = None) -> typer.Typer:
     """The app with every command, or with just the one this run needs.
 
-    Typer turns every registered command into Click objects on each run (about 1 ms each), so
-    a run that names a known command registers only that one. Help and unknown names get all.
+    Typer turns every registered command into Click objects on each run, and each command
+    module costs its import, so a run that names a known command loads only that one. Help and
+    unknown names get them all.
     """
-    from trustcheck.cli import assess, checklists, compare, data, focus, history, report, template
+    from importlib import import_module
 
     application = _new_app()
-    wanted = (lambda name: True) if only is None else (lambda name: name == only)
-    for name, function in (("assess", assess.assess), ("focus", focus.focus),
-                           ("commitments", focus.commitments_list),
-                           ("template", template.template), ("compare", compare.compare),
-                           ("report", report.report), ("paths", data.paths)):
-        if wanted(name):
-            application.command(name)(function)
-    if wanted("history"):
-        application.add_typer(history.app, name="history")  # data.py adds export, import, ...
-    if wanted("checklists"):
-        application.add_typer(checklists.app, name="checklists")
+    for name, (module_name, attribute, group) in _COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        found = getattr(import_module(f"trustcheck.cli.{module_name}"), attribute)
+        if group:
+            application.add_typer(found, name=name)
+        else:
+            application.command(name)(found)
     return application
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from trustcheck import focus as focus_rules
     from trustcheck.commitments import OpenCommitment
     from trustcheck.paths import Places
+    from trustcheck.store import Store
 
 AnswersOption = Annotated[Optional[str], typer.Option(
     "--answers", "-a", metavar="FILE|-",
@@ -58,6 +59,8 @@ def assess(
     from trustcheck import focus as focus_rules
 
     places = session(ctx).places
+    history = _History(places)
+    ctx.call_on_close(history.close)
     problems: list[Problem] = []
     partner = answer_files.clean_label(partner, "--partner", problems, "the command line")
     cohort = answer_files.clean_label(cohort, "--cohort", problems, "the command line")
@@ -76,7 +79,7 @@ def assess(
         chosen_role = chosen_role or used.role
         promised = promises.choose(used, commit or ())
         # Reviews are only worth asking when they will be kept.
-        still_open = [] if no_save else _open_commitments(places, chosen_role, partner)
+        still_open = [] if no_save else _open_commitments(history, chosen_role, partner)
         from trustcheck.cli import questionnaire
 
         try:
@@ -107,7 +110,8 @@ def assess(
         used = load_checklist(checklist, chosen_role, places)
         chosen_role = chosen_role or used.role
         promised = promises.choose(used, commit or ())
-        still_open = _open_commitments(places, chosen_role, partner or answers_file.partner)
+        still_open = _open_commitments(history, chosen_role,
+                                       partner or answers_file.partner)
         given = answer_files.check(
             answers_file, used, open_actions={o.commitment.action for o in still_open})
 
@@ -125,7 +129,7 @@ def assess(
     if given.missing:
         say(f"{len(given.missing)} statement{'s' if len(given.missing) != 1 else ''} had no "
             "answer in the file and count as skipped.")
-    change = focus_rules.progress(result, _previous(places, result))
+    change = focus_rules.progress(result, _previous(history, result))
 
     # At the end of an interactive check-in, the person may pick what to try before the next.
     picking = interactive and not no_save and not commit and any(a.actions for a in result.focus)
@@ -141,10 +145,7 @@ def assess(
             raise typer.Exit(0) from None
         result = build(promises.choose(used, chosen))
     if not no_save:
-        from trustcheck.store import Store
-
-        with Store.open(places.database) as store:
-            store.save(result)
+        history.for_saving().save(result)
     if picking and format is ResultFormat.text:
         if result.commitments:
             from trustcheck.render import text as render_text
@@ -159,26 +160,46 @@ def assess(
             f"only); see it again with `trustcheck history show {result.id[:8]}`.")
 
 
-def _open_commitments(places: Places, role: str, partner: str | None) -> list[OpenCommitment]:
+class _History:
+    """The history, opened at most once per run, and created only when something is saved."""
+
+    def __init__(self, places: Places) -> None:
+        self.places = places
+        self._store: Store | None = None
+        self._looked = False
+
+    def existing(self) -> Store | None:
+        if not self._looked:
+            self._looked = True
+            self._store = open_history(self.places)
+        return self._store
+
+    def for_saving(self) -> Store:
+        if self.existing() is None:
+            self._store = open_history(self.places, create=True)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _open_commitments(history: _History, role: str,
+                      partner: str | None) -> list[OpenCommitment]:
     """Commitments of this role and partner not reviewed yet (none without a history)."""
     from trustcheck.store import Relationship
 
-    store = open_history(places)
-    if store is None:
-        return []
-    with store:
-        return store.open_commitments(Relationship(role, partner))
+    store = history.existing()
+    return [] if store is None else store.open_commitments(Relationship(role, partner))
 
 
-def _previous(places: Places, result: assessment.Assessment) -> assessment.Assessment | None:
+def _previous(history: _History, result: assessment.Assessment) -> assessment.Assessment | None:
     """The latest earlier check-in of the same role and partner, if there is one."""
     from trustcheck.store import Relationship
 
-    store = open_history(places)
-    if store is None:
-        return None
-    with store:
-        return store.previous(Relationship(result.role, result.partner), before=result)
+    store = history.existing()
+    return None if store is None else store.previous(Relationship(result.role, result.partner),
+                                                     before=result)
 
 
 def _show(result: assessment.Assessment, change: focus_rules.Progress | None,
