@@ -193,7 +193,13 @@ def command_named(args: list[str]) -> str | None:
     return None
 
 
-app = build()
+def __getattr__(name: str) -> typer.Typer:
+    # `app` (every command) is built on first use, for tests and tools that import it; a normal
+    # run builds only what it needs in `run()`, without loading every command module.
+    if name == "app":
+        globals()["app"] = built = build()
+        return built
+    raise AttributeError(name)
 
 
 def run() -> None:
