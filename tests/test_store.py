@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
-import textwrap
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -216,96 +211,7 @@ def test_assess_whose_save_fails_midway_exits_1_and_history_stays_empty(tmp_path
         "assessments": 0, "answers": 0, "strategy_scores": 0}
 
 
-# --- concurrency -----------------------------------------------------------------------------
-
-WORKER = textwrap.dedent("""
-    import os, sys, time
-    go, report, answers, name, runs = sys.argv[1:6]
-    from trustcheck.cli import main
-    import trustcheck.cli.app, trustcheck.cli.assess, trustcheck.store
-    open(report + ".ready", "w").close()
-    while not os.path.exists(go):
-        time.sleep(0.002)
-    codes = []
-    for number in range(int(runs)):
-        sys.argv = ["trustcheck", "assess", "--role", "mentor", "--answers", answers,
-                    "--partner", f"{name}-{number}", "--format", "json"]
-        try:
-            main()
-            codes.append(0)
-        except SystemExit as exc:
-            codes.append(exc.code if isinstance(exc.code, int) else 1)
-    with open(report, "w") as out:
-        out.write(" ".join(map(str, codes)))
-""")
-
-
-def _start_workers(tmp_path: Path, answers: Path, homes: list[Path], runs: int,
-                   tag: str) -> list[tuple[subprocess.Popen, Path, str]]:
-    """One worker process per entry of homes (repeat a home to share it), started together."""
-    go = tmp_path / f"go-{tag}"
-    workers = []
-    for number, home in enumerate(homes):
-        report = tmp_path / f"report-{tag}-{number}"
-        process = subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(go), str(report), str(answers), f"w{number}",
-             str(runs)],
-            env={**os.environ, "TRUSTCHECK_HOME": str(home)}, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        workers.append((process, report, f"w{number}"))
-    # Start them all together, once every worker has finished importing.
-    while not all(Path(f"{report}.ready").exists() or process.poll() is not None
-                  for process, report, _ in workers):
-        time.sleep(0.01)
-    go.touch()
-    return workers
-
-
-def _finish(workers) -> list[tuple[list[int], str]]:
-    outcomes = []
-    for process, report, _ in workers:
-        _, stderr = process.communicate(timeout=120)
-        assert process.returncode == 0, stderr
-        codes = [int(code) for code in report.read_text().split()]
-        outcomes.append((codes, stderr))
-    return outcomes
-
-
-def test_six_processes_assessing_at_once_all_land(tmp_path, trustcheck_home):
-    answers = answers_file(tmp_path)
-    workers = _start_workers(tmp_path, answers, [trustcheck_home] * 6, runs=10, tag="many")
-    outcomes = _finish(workers)
-
-    for codes, stderr in outcomes:
-        assert codes == [0] * 10, stderr
-        assert "locked" not in stderr.lower()
-        assert "busy" not in stderr.lower()
-        assert stderr.count("Saved in your history") == 10
-    with Store.open(trustcheck_home / "history.db") as history:
-        stored = history.list(limit=0)
-    assert len(stored) == 60
-    assert sorted(r.partner for r in stored) == sorted(
-        f"w{w}-{n}" for w in range(6) for n in range(10))
-
-
-def test_two_first_runs_at_once_on_an_empty_folder_both_succeed(tmp_path):
-    answers = answers_file(tmp_path)
-    homes = [tmp_path / f"fresh-{attempt}" for attempt in range(8)]
-    workers = _start_workers(tmp_path, answers, [home for home in homes for _ in (1, 2)],
-                             runs=1, tag="first")
-    for codes, stderr in _finish(workers):
-        assert codes == [0], stderr
-        assert "locked" not in stderr.lower()
-    for home in homes:
-        path = home / "history.db"
-        assert count_rows(path)["assessments"] == 2
-        db = sqlite3.connect(path)
-        try:
-            assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
-            assert db.execute("SELECT count(*) FROM migrations").fetchone()[0] == \
-                store.SCHEMA_VERSION
-        finally:
-            db.close()
+# Concurrency and first-run races: tests/test_faults.py (with soak variants).
 
 
 # --- stored results are frozen ---------------------------------------------------------------
