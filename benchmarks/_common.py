@@ -105,3 +105,18 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
+
+
+def timing_options(prog: str, description: str, *, runs: int, warmup: int,
+                   unit: str = "command"):
+    """The options every timing benchmark takes: --runs, --warmup and --json."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--runs", type=positive_int, default=runs, metavar="N",
+                        help=f"timed runs of each {unit} (default {runs})")
+    parser.add_argument("--warmup", type=non_negative_int, default=warmup, metavar="N",
+                        help=f"untimed runs of each {unit} first (default {warmup})")
+    parser.add_argument("--json", action="store_true",
+                        help="print the figures as JSON instead of a table")
+    return parser

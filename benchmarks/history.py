@@ -15,7 +15,6 @@ a command could not be run or measured at all. See benchmarks/README.md for why.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import platform
@@ -36,10 +35,9 @@ from _common import (
     CannotMeasure,
     describe,
     environment,
-    non_negative_int,
-    positive_int,
     python,
     run_checked,
+    timing_options,
     trustcheck_command,
 )
 
@@ -379,17 +377,12 @@ def not_available_message() -> str:
 # --- main ------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="benchmarks/history.py",
-        description="Time `trustcheck history -n 20` and `trustcheck history trends --partner X` "
+    parser = timing_options(
+        "benchmarks/history.py",
+        "Time `trustcheck history -n 20` and `trustcheck history trends --partner X` "
                     f"over {ASSESSMENTS:,} stored assessments as a ratio to `python -c pass` "
-                    "(exit 1 when one is over its budget).")
-    parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS, metavar="N",
-                        help=f"timed runs of each command (default {DEFAULT_RUNS})")
-    parser.add_argument("--warmup", type=non_negative_int, default=DEFAULT_WARMUP, metavar="N",
-                        help=f"untimed runs of each command first (default {DEFAULT_WARMUP})")
-    parser.add_argument("--json", action="store_true",
-                        help="print the figures as JSON instead of a table")
+                    "(exit 1 when one is over its budget).",
+        runs=DEFAULT_RUNS, warmup=DEFAULT_WARMUP)
     options = parser.parse_args(argv)
     progress = not options.json and sys.stderr.isatty()
 

@@ -17,7 +17,6 @@ command could not be run or measured. See benchmarks/README.md for why.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import os
@@ -39,10 +38,9 @@ from _common import (
     CommandFailed,
     describe,
     environment,
-    non_negative_int,
-    positive_int,
     python,
     run_checked,
+    timing_options,
     trustcheck_command,
 )
 
@@ -310,17 +308,12 @@ def print_table(result: dict) -> None:
 # --- main ------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="benchmarks/report.py",
-        description=f"Time `trustcheck report FILES --format json` on {SMALL:,} and {LARGE:,} "
+    parser = timing_options(
+        "benchmarks/report.py",
+        f"Time `trustcheck report FILES --format json` on {SMALL:,} and {LARGE:,} "
                     "synthetic responses and measure its peak memory (exit 1 when over "
-                    "budget).")
-    parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS, metavar="N",
-                        help=f"timed runs of each size (default {DEFAULT_RUNS})")
-    parser.add_argument("--warmup", type=non_negative_int, default=DEFAULT_WARMUP, metavar="N",
-                        help=f"untimed runs of each size first (default {DEFAULT_WARMUP})")
-    parser.add_argument("--json", action="store_true",
-                        help="print the figures as JSON instead of a table")
+                    "budget).",
+        runs=DEFAULT_RUNS, warmup=DEFAULT_WARMUP, unit='size')
     options = parser.parse_args(argv)
     progress = not options.json and sys.stderr.isatty()
     if not hasattr(os, "wait4"):

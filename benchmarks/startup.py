@@ -10,7 +10,6 @@ Exit code: 0 when every budgeted command is within its budget, 1 when one is ove
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import re
@@ -27,10 +26,9 @@ from _common import (
     EXIT_OVER_BUDGET,
     CannotMeasure,
     environment,
-    non_negative_int,
-    positive_int,
     python,
     run_checked,
+    timing_options,
     trustcheck_command,
 )
 
@@ -198,16 +196,11 @@ def print_table(figures: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="benchmarks/startup.py",
-        description="Time common trustcheck commands as a ratio to `python -c pass` and check "
-                    "them against their start-up budgets (exit 1 when one is over).")
-    parser.add_argument("--runs", type=positive_int, default=DEFAULT_RUNS, metavar="N",
-                        help=f"timed runs of each command (default {DEFAULT_RUNS})")
-    parser.add_argument("--warmup", type=non_negative_int, default=DEFAULT_WARMUP, metavar="N",
-                        help=f"untimed runs of each command first (default {DEFAULT_WARMUP})")
-    parser.add_argument("--json", action="store_true",
-                        help="print the figures as JSON instead of a table")
+    parser = timing_options(
+        "benchmarks/startup.py",
+        "Time common trustcheck commands as a ratio to `python -c pass` and check "
+                    "them against their start-up budgets (exit 1 when one is over).",
+        runs=DEFAULT_RUNS, warmup=DEFAULT_WARMUP)
     options = parser.parse_args(argv)
 
     trustcheck = trustcheck_command()
