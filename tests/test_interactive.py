@@ -54,6 +54,15 @@ def answer(child: pexpect.spawn, first: int, keys: str) -> None:
         child.send(key)
 
 
+def reach_picking(child: pexpect.spawn) -> None:
+    """Start, disagree with every statement (so there are focus areas), and reach the picking."""
+    start(child)
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    child.expect_exact("Pick up to 2 of these")
+
+
 def pick_none(child: pexpect.spawn) -> None:
     """At the end, when offered actions to commit to, press Enter right away: none."""
     child.expect_exact("Pick up to 2 of these")
@@ -426,11 +435,7 @@ def test_enter_right_away_picks_no_commitment_and_still_saves(trustcheck_home: P
 
 def test_q_while_picking_saves_nothing(trustcheck_home: Path) -> None:
     child = spawn("--role", "mentor", home=trustcheck_home)
-    start(child)
-    answer(child, 1, "2" * TOTAL)
-    child.expect_exact("All done")
-    child.send("\r")
-    child.expect_exact("Pick up to 2 of these")
+    reach_picking(child)
     child.send("1")
     child.expect_exact("+ picked 1")
     child.send("q")
@@ -443,11 +448,7 @@ def test_q_while_picking_saves_nothing(trustcheck_home: Path) -> None:
 def test_ctrl_c_while_picking_saves_nothing_and_gives_the_terminal_back(
         trustcheck_home: Path) -> None:
     child = spawn("--role", "mentor", home=trustcheck_home)
-    start(child)
-    answer(child, 1, "2" * TOTAL)
-    child.expect_exact("All done")
-    child.send("\r")
-    child.expect_exact("Pick up to 2 of these")
+    reach_picking(child)
     child.send("\x03")
     child.expect_exact("nothing was saved or changed.")
     echo_back = bool(termios.tcgetattr(child.child_fd)[3] & termios.ECHO)
@@ -512,11 +513,7 @@ def test_all_strong_offers_nothing_to_pick_and_saves(trustcheck_home: Path) -> N
 def test_json_output_of_an_interactive_run_includes_the_picked_commitment(
         trustcheck_home: Path) -> None:
     child = spawn("--role", "mentor", "--format", "json", home=trustcheck_home)
-    start(child)
-    answer(child, 1, "2" * TOTAL)
-    child.expect_exact("All done")
-    child.send("\r")
-    child.expect_exact("Pick up to 2 of these")
+    reach_picking(child)
     assert '"schema"' not in screen(child), "the JSON comes after the picking"
     child.send("3")
     child.expect_exact("+ picked 3")
