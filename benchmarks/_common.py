@@ -81,30 +81,25 @@ def run_checked(argv: list[str], env: dict[str, str], **kwargs) -> subprocess.Co
     return completed
 
 
-def positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1."""
-    import argparse
+def _whole_number(least: int, wording: str):
+    """An argparse type: a whole number of at least `least`."""
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
+    def convert(text: str) -> int:
+        import argparse
+
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"expected {wording}, got {value}")
+        return value
+
+    return convert
 
 
-def non_negative_int(text: str) -> int:
-    """argparse type: a whole number of at least 0."""
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
+positive_int = _whole_number(1, "at least 1")
+non_negative_int = _whole_number(0, "0 or more")
 
 
 def timing_options(prog: str, description: str, *, runs: int, warmup: int,
