@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from trustcheck.errors import StorageError
 
@@ -43,6 +44,26 @@ class Places:
     @property
     def user_checklists(self) -> Path:
         return self.config.path / "checklists"
+
+    def described(self) -> list[dict[str, Any]]:
+        """Every place in the order `trustcheck paths` shows them, with what chose it."""
+        found: list[dict[str, Any]] = [
+            {"what": "Data folder", "path": self.data.path, "chosen_by": self.data.chosen_by},
+            {"what": "Database", "path": self.database, "chosen_by": "inside the data folder"},
+            {"what": "Config folder", "path": self.config.path,
+             "chosen_by": self.config.chosen_by},
+        ]
+        for folder, builtin in self.checklist_folders():
+            if builtin:
+                found.append({"what": "Checklists (built in)", "path": folder,
+                              "chosen_by": "comes with trustcheck", "builtin": True})
+            else:
+                found.append({"what": "Checklists (yours)", "path": folder,
+                              "chosen_by": "inside the config folder", "builtin": False})
+        for place in found:
+            place["exists"] = place["path"].exists()
+            place["path"] = str(place["path"])
+        return found
 
     def checklist_folders(self) -> list[tuple[Path, bool]]:
         """Folders searched for checklists by id, in order: the user's own first."""

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from trustcheck.assessment import Assessment
-    from trustcheck.paths import Places
     from trustcheck.store import ScoreRow
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
@@ -54,42 +53,15 @@ def paths(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) ->
     --data-dir moves only the data folder; TRUSTCHECK_HOME moves both the data and the config
     folder.
     """
-    places = session(ctx).places
-    found = _places(places)
+    found = session(ctx).places.described()
     if format is ResultFormat.json:
         from trustcheck.render.json import paths as render_json
 
         sys.stdout.write(render_json(found))
-        return
-    from trustcheck.render.table import Column, Styled, colour_wanted, render
+    else:
+        from trustcheck.render.listing import paths as render_text
 
-    rows = [[place["what"], place["path"],
-             Styled(place["chosen_by"] + ("" if place["exists"] else " (not created yet)"),
-                    "" if place["exists"] else "dim")]
-            for place in found]
-    sys.stdout.write(render([Column(""), Column("Path"), Column("Chosen by")], rows,
-                            colour=colour_wanted(sys.stdout)))
-
-
-def _places(places: Places) -> list[dict[str, Any]]:
-    """Every place in the order shown: data folder, database, config folder, checklist folders."""
-    found = [
-        {"what": "Data folder", "path": places.data.path, "chosen_by": places.data.chosen_by},
-        {"what": "Database", "path": places.database, "chosen_by": "inside the data folder"},
-        {"what": "Config folder", "path": places.config.path,
-         "chosen_by": places.config.chosen_by},
-    ]
-    for folder, builtin in places.checklist_folders():
-        if builtin:
-            found.append({"what": "Checklists (built in)", "path": folder,
-                          "chosen_by": "comes with trustcheck", "builtin": True})
-        else:
-            found.append({"what": "Checklists (yours)", "path": folder,
-                          "chosen_by": "inside the config folder", "builtin": False})
-    for place in found:
-        place["exists"] = place["path"].exists()
-        place["path"] = str(place["path"])
-    return found
+        render_text(found, sys.stdout)
 
 
 # --- trustcheck history export ---------------------------------------------------------------

@@ -121,3 +121,13 @@ def trends(found: Sequence[Trend], stream: IO[str]) -> None:
         "scores from at least "
         f"{MIN_ASSESSMENTS} assessments.", "dim", colour)
     stream.write("\n\n".join(blocks) + "\n\n" + legend + "\n")
+
+
+def paths(found: Sequence[dict], stream: IO[str]) -> None:
+    """`trustcheck paths`: each place, and what chose it (dimmed when not created yet)."""
+    rows = [[place["what"], place["path"],
+             Styled(place["chosen_by"] + ("" if place["exists"] else " (not created yet)"),
+                    "" if place["exists"] else "dim")]
+            for place in found]
+    stream.write(render([Column(""), Column("Path"), Column("Chosen by")], rows,
+                        colour=colour_wanted(stream)))
