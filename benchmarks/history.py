@@ -15,7 +15,6 @@ a command could not be run or measured at all. See benchmarks/README.md for why.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import platform
 import random
@@ -182,8 +181,7 @@ def build_history(home: Path, total: int, partner_count: int, seed: int) -> Hist
             actions = [a.id for area in result.focus for a in area.actions]
             if actions and rng.random() < 0.5:
                 chosen = rng.sample(actions, min(len(actions), rng.choice((1, 2))))
-                result = dataclasses.replace(
-                    result, commitments=promises.choose(checklist, chosen))
+                result = result._replace(commitments=promises.choose(checklist, chosen))
             open_ones = [o for o in open_ones if o.commitment.action not in statuses]
             open_ones += [promises.OpenCommitment(result.id, result.created_at, c)
                           for c in result.commitments]

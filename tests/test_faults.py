@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import json
 import os
@@ -479,12 +478,12 @@ def test_a_migrated_release_1_history_takes_new_assessments_with_commitments(tmp
     now = datetime.now(timezone.utc)
     with Store.open(v1_history) as history:
         promised = make("c" * 32, partner="Sam", made=commitments.choose(used, actions[:2]))
-        history.save(dataclasses.replace(promised, created_at=now + timedelta(days=1)))
+        history.save(promised._replace(created_at=now + timedelta(days=1)))
         waiting = history.open_commitments(sam)
         assert sorted(o.commitment.action for o in waiting) == sorted(actions[:2])
         told = commitments.review(waiting, {actions[0]: "done", actions[1]: "partly"})
-        history.save(dataclasses.replace(make("d" * 32, partner="Sam", told=told),
-                                      created_at=now + timedelta(days=30)))
+        history.save(make("d" * 32, partner="Sam", told=told)._replace(
+            created_at=now + timedelta(days=30)))
         assert history.open_commitments(sam) == []
         records = history.commitments()
     assert {(r.commitment.action, r.status, r.reviewed_in) for r in records} == {

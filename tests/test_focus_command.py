@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -127,8 +126,8 @@ def focus_json(*args: str) -> dict | None:
 
 def with_scores(result: Assessment, **scores: float | None) -> Assessment:
     """The same check-in with some strategy scores set by hand (for exact boundaries)."""
-    strategies = tuple(replace(s, score=scores.get(s.id, s.score)) for s in result.strategies)
-    return replace(result, strategies=strategies)
+    strategies = tuple(s._replace(score=scores.get(s.id, s.score)) for s in result.strategies)
+    return result._replace(strategies=strategies)
 
 
 def pilot_checklist(home: Path, first: str = "open") -> Checklist:
@@ -225,7 +224,7 @@ def test_slipped_strategies_say_why_they_have_no_actions_when_the_checklist_is_g
     [gone] = rules.plan(latest, before, [], checklist=None).slipped
     assert gone.actions == ()
     assert "The checklist 'mentor' is not on this computer any more" in gone.note
-    stripped = replace(MENTOR, strategies=tuple(s for s in MENTOR.strategies
+    stripped = MENTOR._replace(strategies=tuple(s for s in MENTOR.strategies
                                                 if s.id != "empathy"))
     [missing] = rules.plan(latest, before, [], checklist=stripped).slipped
     assert "no longer has this strategy" in missing.note

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import sqlite3
@@ -180,7 +179,7 @@ def test_a_history_damaged_in_the_middle_is_reported_and_left_alone(tmp_path, tr
 def test_a_save_that_fails_midway_leaves_nothing_behind(tmp_path):
     path = saved_store(tmp_path)
     good = make("b1")
-    broken = dataclasses.replace(make("a1"), strategies=good.strategies + good.strategies[:1])
+    broken = make("a1")._replace(strategies=good.strategies + good.strategies[:1])
 
     with Store.open(path) as history:
         with pytest.raises(StorageError) as caught:

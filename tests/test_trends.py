@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -387,7 +386,7 @@ def test_json_gives_each_relationship_with_its_dated_series(trustcheck_home):
 
 def test_a_change_of_checklist_version_is_marked_in_text_and_json(trustcheck_home):
     mentor = builtin("mentor")
-    newer = dataclasses.replace(mentor, version="2")
+    newer = mentor._replace(version="2")
     save(trustcheck_home, make("a" * 32, days=0, level=2), make("b" * 32, days=14, level=3),
          make("c" * 32, days=28, level=4, used=newer))
     result = run("history", "trends")
@@ -404,8 +403,8 @@ def test_a_change_of_checklist_version_is_marked_in_text_and_json(trustcheck_hom
 
 def test_titles_come_from_the_latest_assessment_without_any_checklist_file(trustcheck_home):
     mentor = builtin("mentor")
-    renamed = dataclasses.replace(mentor, id="our-mentor", strategies=tuple(
-        dataclasses.replace(s, title="Be open about it") if s.id == "transparency" else s
+    renamed = mentor._replace(id="our-mentor", strategies=tuple(
+        s._replace(title="Be open about it") if s.id == "transparency" else s
         for s in mentor.strategies))
     save(trustcheck_home, make("a" * 32, days=0), make("b" * 32, days=14, used=renamed))
     result = run("history", "trends")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from trustcheck import yamlfile
 from trustcheck.checklist import Checklist
@@ -21,17 +21,16 @@ STATUS_WORDS = {"done": "done", "partly": "partly", "partly done": "partly",
                 "not_done": "not_done", "not done": "not_done", "not-done": "not_done"}
 
 
-@dataclass(frozen=True)
-class Answers:
+class Answers(NamedTuple):
     """One person's answers to one checklist: every item id maps to a value or None (skipped)."""
 
     values: Mapping[str, Answer]
     role: str | None = None
     partner: str | None = None
     cohort: str | None = None
-    missing: tuple[str, ...] = field(default=())
+    missing: tuple[str, ...] = ()
     # How earlier commitments went, by action id: done, partly or not_done (others stay open).
-    follow_through: Mapping[str, str] = field(default_factory=dict)
+    follow_through: Mapping[str, str] = MappingProxyType({})
 
 
 def check_enough(checklist: Checklist, values: Mapping[str, Answer]) -> Problem | None:
@@ -69,8 +68,7 @@ def fold_label(value: Any) -> str | None:
     return text or None
 
 
-@dataclass(frozen=True)
-class AnswersFile:
+class AnswersFile(NamedTuple):
     """An answers file read but not yet checked against a checklist (it may name the role)."""
 
     data: Any

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from trustcheck import focus as focus_rules
 from trustcheck import scoring
@@ -24,8 +23,7 @@ READABLE_SCHEMAS = (SCHEMA, SCHEMA_V1)
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-@dataclass(frozen=True)
-class ChecklistRef:
+class ChecklistRef(NamedTuple):
     """Which checklist was answered, exactly: later edits to it never change a stored result."""
 
     id: str
@@ -34,8 +32,7 @@ class ChecklistRef:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):
     id: str
     created_at: datetime
     role: str

@@ -7,9 +7,9 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from trustcheck import yamlfile
 from trustcheck.errors import InputError, Problem
@@ -23,8 +23,7 @@ SHARED = "shared"  # the group of every strategy that comes from an included par
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
-@dataclass(frozen=True)
-class Scale:
+class Scale(NamedTuple):
     """The answer scale: whole numbers from `low` to `high`, each with a label."""
 
     low: int = 1
@@ -40,8 +39,7 @@ class Scale:
         return self.labels[value - self.low]
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One statement to rate. Agreeing with a reverse-keyed item signals a problem."""
 
     id: str
@@ -50,16 +48,14 @@ class Item:
     reverse: bool = False
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """A small, concrete thing to try before the next check-in."""
 
     id: str
     text: str
 
 
-@dataclass(frozen=True)
-class Strategy:
+class Strategy(NamedTuple):
     """A trust-building habit, rated through its items."""
 
     id: str
@@ -70,8 +66,7 @@ class Strategy:
     actions: tuple[Action, ...] = ()
 
 
-@dataclass(frozen=True)
-class Obstacle:
+class Obstacle(NamedTuple):
     """A common obstacle to trust, signalled by low scores on some strategies."""
 
     id: str
@@ -81,8 +76,7 @@ class Obstacle:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Checklist:
+class Checklist(NamedTuple):
     """A complete questionnaire for one role, with any shared parts already included."""
 
     id: str
@@ -92,7 +86,7 @@ class Checklist:
     strategies: tuple[Strategy, ...]
     obstacles: tuple[Obstacle, ...] = ()
     description: str = ""
-    scale: Scale = field(default_factory=Scale)
+    scale: Scale = Scale()
     source: str = ""
 
     @property
@@ -504,7 +498,7 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
             continue
         _merge_ids(reader, ids, included, name, line)
         # Whatever the part's id, its strategies are shared: both roles answer them.
-        strategies.extend(replace(s, group=SHARED) for s in included.strategies)
+        strategies.extend(s._replace(group=SHARED) for s in included.strategies)
         obstacles.extend((o, ol) for o, ol in included.obstacles)
 
     if not strategies and not any(p.message.endswith("please add at least one.")
@@ -537,8 +531,7 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
 
 # --- finding checklists -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """A checklist found in a checklist folder, or the problems that stop it loading."""
 
     path: Path

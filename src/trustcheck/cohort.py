@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from trustcheck.checklist import ROLES, Action, Checklist, Obstacle
 from trustcheck.dates import iso
@@ -51,8 +51,7 @@ PLURAL = {"mentor": "mentors", "mentee": "mentees"}
 
 # --- what a checklist version looks like ------------------------------------------------------
 
-@dataclass(frozen=True)
-class StrategyLayout:
+class StrategyLayout(NamedTuple):
     id: str
     title: str
     group: str
@@ -60,8 +59,7 @@ class StrategyLayout:
     actions: tuple[Action, ...] = ()
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """One checklist version as a report needs it; `available` when the checklist itself is here.
 
     Without the checklist a report still has every strategy score (results carry them), but not
@@ -244,16 +242,14 @@ def _pick(column: Sequence[Any], rows: list[int]) -> Sequence[Any]:
 
 # --- building the report -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """What the report was asked to cover (shown in the report, never used to find people)."""
 
     cohort: str | None = None
     role: str | None = None
 
 
-@dataclass(frozen=True)
-class Intake:
+class Intake(NamedTuple):
     """How reading the sources went, as counts only."""
 
     left_out: int = 0  # rows that could not be used (listed as warnings)
@@ -263,8 +259,7 @@ class Intake:
 OVERALL = -1  # the column of a Figure part that means "the overall index"
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """Who is behind one figure the report shows, so differencing can be checked figure by
     figure: `statistic` names what was computed ("overall" or "strategy:<id>"), `parts` the
     columns it came from ((bucket, strategy index or OVERALL); rows without a score are not in
@@ -734,8 +729,7 @@ def build(buckets: Sequence[Bucket], *, min_group: int, scope: Scope, intake: In
 
 # --- differencing -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Earlier:
+class Earlier(NamedTuple):
     """The people behind one figure of an earlier report, as the private log keeps them (hashes
     of response keys only)."""
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from trustcheck.errors import InputError, Problem
 
@@ -20,8 +19,7 @@ STATUS_LABELS = {"done": "done", "partly": "partly done", "not_done": "not done"
 STATUS_POINTS = {"done": 1.0, "partly": 0.5, "not_done": 0.0}
 
 
-@dataclass(frozen=True)
-class Commitment:
+class Commitment(NamedTuple):
     """An action someone chose to try before their next check-in."""
 
     action: str
@@ -29,8 +27,7 @@ class Commitment:
     strategy: str
 
 
-@dataclass(frozen=True)
-class OpenCommitment:
+class OpenCommitment(NamedTuple):
     """A commitment made at an earlier check-in that has not been reviewed yet."""
 
     made_in: str
@@ -38,8 +35,7 @@ class OpenCommitment:
     commitment: Commitment
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(NamedTuple):
     """How a commitment went, as told at a later check-in."""
 
     action: str

@@ -4,8 +4,7 @@ results to exchange for it."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import ROLES, Action, Checklist
@@ -22,8 +21,7 @@ _SCORES_ONLY_KEEP = ("schema", "id", "created_at", "role", "checklist", "strateg
                      "band", "focus", "obstacles", "strength")
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     """One shared strategy seen from both sides; gap is a minus b, None when one has no score."""
 
     strategy: str
@@ -36,8 +34,7 @@ class Gap:
     note: str = ""  # why a flagged strategy has no actions to suggest
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     a: Assessment
     b: Assessment
     shared: tuple[Gap, ...]  # largest gap first

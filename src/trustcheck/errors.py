@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_RUNTIME = 1
@@ -14,8 +14,7 @@ NO_ASSESSMENTS_YET = ("There are no saved assessments yet; run `trustcheck asses
                       "your first.")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a file the user gave us, located as precisely as we can."""
 
     message: str

@@ -7,9 +7,8 @@ Also the change against the previous check-in (shown by `assess`) and the plan o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trustcheck.checklist import Action, Checklist
 from trustcheck.commitments import STATUSES, OpenCommitment, Review, follow_through_rate
@@ -24,8 +23,7 @@ OBSTACLE_BELOW = 60.0  # signal strategies averaging under "solid" flag the obst
 STRENGTH_FROM = 60.0  # a strength to keep must be at least "solid"
 
 
-@dataclass(frozen=True)
-class FocusArea:
+class FocusArea(NamedTuple):
     strategy: str
     title: str
     score: float
@@ -33,24 +31,21 @@ class FocusArea:
     actions: tuple[Action, ...]
 
 
-@dataclass(frozen=True)
-class ObstacleFlag:
+class ObstacleFlag(NamedTuple):
     id: str
     title: str
     remedy: str
     reason: str
 
 
-@dataclass(frozen=True)
-class Strength:
+class Strength(NamedTuple):
     strategy: str
     title: str
     score: float
     reason: str
 
 
-@dataclass(frozen=True)
-class Focus:
+class Focus(NamedTuple):
     areas: tuple[FocusArea, ...]
     obstacles: tuple[ObstacleFlag, ...]
     strength: Strength | None
@@ -110,8 +105,7 @@ SLIPPED_BY = 10.0  # a strategy that dropped this many points or more since last
 MAX_STRENGTHS = 2
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """How a check-in compares with the previous one of the same role and partner."""
 
     id: str  # the previous assessment
@@ -152,8 +146,7 @@ def progress_to_dict(found: Progress | None) -> dict[str, Any] | None:
 
 # --- the plan of `trustcheck focus` -----------------------------------------------------------
 
-@dataclass(frozen=True)
-class PlanItem:
+class PlanItem(NamedTuple):
     """One strategy in the plan, with why it was chosen (in numbers) and what to try."""
 
     strategy: str
@@ -166,8 +159,7 @@ class PlanItem:
     note: str = ""  # why there are no actions, when a slipped strategy has none to show
 
 
-@dataclass(frozen=True)
-class FollowThrough:
+class FollowThrough(NamedTuple):
     """How the reviewed commitments of one relationship went."""
 
     rate: float | None  # 0 to 100 (partly counts half); None before any review
@@ -175,8 +167,7 @@ class FollowThrough:
     counts: Mapping[str, int]  # by status: done, partly, not_done
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """What to work on next in one relationship, from its latest check-in and the trend."""
 
     latest: Assessment

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from trustcheck.errors import StorageError
 
@@ -24,14 +23,12 @@ def builtin_folder() -> Path:
     return here.parent.parent / "checklists"
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     path: Path
     chosen_by: str
 
 
-@dataclass(frozen=True)
-class Places:
+class Places(NamedTuple):
     """Every place trustcheck reads or writes, resolved once per run."""
 
     data: Location

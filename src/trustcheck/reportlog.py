@@ -22,9 +22,9 @@ import os
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from trustcheck.cohort import Figure
 from trustcheck.dates import iso
@@ -38,8 +38,7 @@ HASH_BYTES = 8
 Part = tuple[str, frozenset[bytes]]  # (group digest, hashes of the group's people left out)
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(NamedTuple):
     """A figure of this report that, beside an earlier report's, would give people away."""
 
     created_at: str
@@ -47,8 +46,7 @@ class Conflict:
     threshold: int
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """One figure of this report: what it is, and its people as groups minus a few."""
 
     statistic: str

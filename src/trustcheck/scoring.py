@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from trustcheck.checklist import Checklist, Scale, Strategy
 
@@ -20,8 +20,7 @@ NOT_ENOUGH = "not enough answers"
 Answer = int | None  # None means skipped / not applicable
 
 
-@dataclass(frozen=True)
-class StrategyScore:
+class StrategyScore(NamedTuple):
     """How one strategy came out: score is None when fewer than half its items were answered."""
 
     id: str
@@ -36,8 +35,7 @@ class StrategyScore:
         return band(self.score)
 
 
-@dataclass(frozen=True)
-class Scores:
+class Scores(NamedTuple):
     """Every strategy's score and the overall trust index (mean of the scored strategies)."""
 
     strategies: tuple[StrategyScore, ...]

@@ -8,10 +8,9 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from trustcheck.commitments import Commitment, OpenCommitment, Review
 from trustcheck.dates import iso
@@ -108,8 +107,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """Which assessments a command is about; every bound is inclusive, times are UTC.
 
     None means any; an empty partner or cohort means assessments without one.
@@ -122,8 +120,7 @@ class Filters:
     until: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Relationship:
+class Relationship(NamedTuple):
     """One mentoring relationship as seen by one person: the same role and partner."""
 
     role: str
@@ -507,8 +504,7 @@ class Store:
             raise
 
 
-@dataclass(frozen=True)
-class ScoreRow:
+class ScoreRow(NamedTuple):
     """One assessment's scores, as trends need them."""
 
     id: str
@@ -521,8 +517,7 @@ class ScoreRow:
     scores: dict[str, float | None]
 
 
-@dataclass(frozen=True)
-class CommitmentRecord:
+class CommitmentRecord(NamedTuple):
     """A commitment with where it was made and, once reviewed, how it went."""
 
     made_in: str

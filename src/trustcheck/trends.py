@@ -7,7 +7,6 @@ never reads the clock, the environment or any checklist.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -71,8 +70,7 @@ class Point(NamedTuple):
     assessment: str
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One strategy's (or the overall index's) trend over one relationship."""
 
     strategy: str
@@ -89,8 +87,7 @@ class Row:
         return sparkline([p.score for p in self.series])
 
 
-@dataclass(frozen=True)
-class ChecklistChange:
+class ChecklistChange(NamedTuple):
     """The assessment at `at` used another checklist (or version) than the one before it."""
 
     at: datetime
@@ -101,8 +98,7 @@ class ChecklistChange:
     to_version: str
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(NamedTuple):
     """Every row for one relationship (one role and partner); the overall row comes last."""
 
     role: str
@@ -334,7 +330,7 @@ def scopes(scope: Scope, roles: Sequence[str]) -> list[Scope]:
     """
     if scope.role or scope.partner is None:
         return [scope]
-    return [replace(scope, role=role) for role in roles]
+    return [scope._replace(role=role) for role in roles]
 
 
 def trends(rows: Sequence[ScoreRowLike], made: Iterable[CommitmentRecordLike],

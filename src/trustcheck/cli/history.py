@@ -127,7 +127,6 @@ def trends(
 
     A direction needs scores from 3 assessments. Each block also shows commitment follow-through.
     """
-    from dataclasses import replace
 
     from trustcheck import trends as core
 
@@ -141,7 +140,7 @@ def trends(
             # By the relationship each commitment was made in, counted when reviewed in scope
             # (store.reviews could not keep apart the relationship without a partner).
             made = [record for part in scopes if rows for record in store.commitments(
-                replace(part, since=None, until=None))]
+                part._replace(since=None, until=None))]
             found = core.trends(rows, made, store.strategy_titles, strategy=strategy,
                                 since=scope.since, until=scope.until)
     if format is ResultFormat.json:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import IO
+from types import MappingProxyType
+from typing import IO, NamedTuple
 
 from rich.console import Console
 from rich.text import Text
@@ -29,12 +29,11 @@ class Quit(Exception):
     """The person pressed q: stop without saving."""
 
 
-@dataclass(frozen=True)
-class Answered:
+class Answered(NamedTuple):
     """What the person told: answers by item id, and how earlier commitments went."""
 
     values: dict[str, Answer]
-    statuses: dict[str, str] = field(default_factory=dict)  # action id: done|partly|not_done
+    statuses: Mapping[str, str] = MappingProxyType({})  # action id: done|partly|not_done
 
 
 @contextmanager

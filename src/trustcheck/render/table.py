@@ -10,8 +10,7 @@ import os
 import shutil
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from trustcheck.render.safe import one_line
 
@@ -19,8 +18,7 @@ _SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cy
 MIN_FLEX_WIDTH = 8
 
 
-@dataclass(frozen=True)
-class Styled:
+class Styled(NamedTuple):
     """A cell with a style name (bold, dim, red, green, yellow, cyan, or several joined by ' ')."""
 
     text: str
@@ -30,8 +28,7 @@ class Styled:
 Cell = str | Styled
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     title: str
     align: str = "left"  # or "right"
     flexible: bool = False  # may be shortened (with …) to fit the terminal
