@@ -13,6 +13,7 @@ from conftest import builtin, run
 
 from trustcheck import assessment
 from trustcheck import focus as rules
+from trustcheck import plan as planning
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import Checklist, load
 from trustcheck.commitments import Review, choose
@@ -187,7 +188,7 @@ def test_a_change_never_shows_as_minus_zero() -> None:
 def test_the_lowest_strategies_are_the_stored_focus_areas_with_their_change() -> None:
     before = made(values(default=100), days_ago=30)
     latest = made(values(default=100, transparency=0, empathy=75), days_ago=1)
-    found = rules.plan(latest, before, [])
+    found = planning.plan(latest, before, [])
     assert [i.strategy for i in found.lowest] == [a.strategy for a in latest.focus]
     first = found.lowest[0]
     assert (first.strategy, first.score, first.previous_score, first.change) == \
@@ -201,7 +202,7 @@ def test_a_strategy_that_dropped_10_points_is_slipped_and_9_9_is_not() -> None:
     before = made(values(default=100), days_ago=30)
     latest = with_scores(made(values(default=100), days_ago=1),
                          empathy=90.0, consistency=90.1, shared_goals=85.0)
-    found = rules.plan(latest, before, [], checklist=MENTOR)
+    found = planning.plan(latest, before, [], checklist=MENTOR)
     assert [i.strategy for i in found.slipped] == ["shared_goals", "empathy"]
     assert found.slipped[1].change == -10.0
     assert found.slipped[0].reason.startswith(
@@ -213,7 +214,7 @@ def test_a_strategy_that_dropped_10_points_is_slipped_and_9_9_is_not() -> None:
 def test_a_low_strategy_that_also_slipped_is_listed_once_among_the_lowest() -> None:
     before = made(values(default=100), days_ago=30)
     latest = made(values(default=100, transparency=0), days_ago=1)
-    found = rules.plan(latest, before, [], checklist=MENTOR)
+    found = planning.plan(latest, before, [], checklist=MENTOR)
     assert [i.strategy for i in found.lowest] == ["transparency"]
     assert found.slipped == ()
 
@@ -221,38 +222,38 @@ def test_a_low_strategy_that_also_slipped_is_listed_once_among_the_lowest() -> N
 def test_slipped_strategies_say_why_they_have_no_actions_when_the_checklist_is_gone() -> None:
     before = made(values(default=100), days_ago=30)
     latest = with_scores(made(values(default=100), days_ago=1), empathy=80.0)
-    [gone] = rules.plan(latest, before, [], checklist=None).slipped
+    [gone] = planning.plan(latest, before, [], checklist=None).slipped
     assert gone.actions == ()
     assert "The checklist 'mentor' is not on this computer any more" in gone.note
     stripped = MENTOR._replace(strategies=tuple(s for s in MENTOR.strategies
                                                 if s.id != "empathy"))
-    [missing] = rules.plan(latest, before, [], checklist=stripped).slipped
+    [missing] = planning.plan(latest, before, [], checklist=stripped).slipped
     assert "no longer has this strategy" in missing.note
 
 
 def test_one_or_two_strengths_are_the_highest_other_strategies_at_60_or_more() -> None:
     latest = made(values(default=50, empathy=75, recognition=100, consistency=75,
                          transparency=0), days_ago=1)
-    found = rules.plan(latest, None, [])
+    found = planning.plan(latest, None, [])
     assert [(i.strategy, i.score) for i in found.strengths] == [("recognition", 100.0),
                                                                  ("consistency", 75.0)]
     assert found.strengths[0].reason == "Scored 100 of 100 (strong), your highest."
     assert found.strengths[1].reason == "Scored 75 of 100 (solid), your second highest."
-    low = rules.plan(made(values(default=50), days_ago=1), None, [])
+    low = planning.plan(made(values(default=50), days_ago=1), None, [])
     assert low.strengths == ()
 
 
 def test_a_strength_that_improved_says_by_how_much() -> None:
     before = made(values(default=50), days_ago=30)
     latest = made(values(default=50, empathy=100), days_ago=1)
-    [top, *_] = rules.plan(latest, before, []).strengths
+    [top, *_] = planning.plan(latest, before, []).strengths
     assert top.strategy == "empathy"
     assert top.reason.endswith("Up 50 points since your previous check-in (50 then).")
 
 
 def test_the_first_check_in_has_no_trend_and_no_slipped_strategies() -> None:
     latest = made(values(default=50, transparency=0), days_ago=1)
-    found = rules.plan(latest, None, [])
+    found = planning.plan(latest, None, [])
     assert found.slipped == ()
     assert all(i.change is None and i.previous_score is None for i in found.lowest)
     assert "since your previous check-in" not in found.lowest[0].reason
@@ -261,7 +262,7 @@ def test_the_first_check_in_has_no_trend_and_no_slipped_strategies() -> None:
 def test_obstacles_are_the_ones_the_latest_check_in_flagged() -> None:
     latest = made(values(default=100, realistic_expectations=25, active_listening=25),
                   days_ago=1)
-    found = rules.plan(latest, None, [])
+    found = planning.plan(latest, None, [])
     assert found.obstacles == latest.obstacles
     assert [o.id for o in found.obstacles] == ["impatience"]
 
@@ -271,10 +272,10 @@ def test_follow_through_counts_each_status_and_the_rate() -> None:
     later = made(values(), days_ago=10, commit=(NEXT_STEP,))
     reviews = reviewed(earlier, **{LISTEN: "done", REASONS: "partly"}) + \
         reviewed(later, **{NEXT_STEP: "not_done"})
-    found = rules.plan(made(values(), days_ago=1), None, reviews).follow_through
+    found = planning.plan(made(values(), days_ago=1), None, reviews).follow_through
     assert (found.rate, found.reviewed) == (50.0, 3)
     assert dict(found.counts) == {"done": 1, "partly": 1, "not_done": 1}
-    assert rules.plan(made(values(), days_ago=1), None, []).follow_through.rate is None
+    assert planning.plan(made(values(), days_ago=1), None, []).follow_through.rate is None
 
 
 # --- the change shown by `trustcheck assess` ------------------------------------------------------
@@ -494,7 +495,7 @@ def test_a_strength_is_not_called_your_highest_when_a_slipped_strategy_is_higher
     answers = values(default=50, recognition=75, empathy=75)
     plain_item = next(i for i in MENTOR.strategy("empathy").items if not i.reverse)
     answers[plain_item.id] = 3  # empathy: 75, 75 and 50 -> 66.7
-    found = rules.plan(made(answers, days_ago=1), before, [], checklist=MENTOR)
+    found = planning.plan(made(answers, days_ago=1), before, [], checklist=MENTOR)
     assert [i.strategy for i in found.slipped] == ["recognition"]  # 100 -> 75, still the top
     [strength] = found.strengths
     assert strength.strategy == "empathy"

@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -230,8 +229,7 @@ class _Reader:
         return value
 
 
-@dataclass
-class _Part:
+class _Part(NamedTuple):
     """One file's worth of checklist, before includes are merged."""
 
     id: str

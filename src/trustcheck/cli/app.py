@@ -5,8 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -91,8 +90,7 @@ class _Group(TyperGroup):
             traceback.print_exc()
 
 
-@dataclass
-class Session:
+class Session(NamedTuple):
     """What every command needs to know about this run."""
 
     places: Places

@@ -88,7 +88,7 @@ def focus(
 
     Use --partner "" for check-ins saved without a partner name.
     """
-    from trustcheck import focus as rules
+    from trustcheck import plan as planning
     from trustcheck.commitments import reviews_of
     from trustcheck.store import Filters
 
@@ -119,12 +119,12 @@ def focus(
         return
     # Actions for slipped strategies come from the checklist, if it is still on this computer.
     used = _checklist_now(latest.checklist.id, places) if previous is not None else None
-    plan = rules.plan(latest, previous, reviews_of(records), checklist=used,
+    plan = planning.plan(latest, previous, reviews_of(records), checklist=used,
                       open_commitments=still_open)
     if format is ResultFormat.json:
         from trustcheck.render.json import dumps
 
-        sys.stdout.write(dumps(rules.plan_to_dict(plan)))
+        sys.stdout.write(dumps(planning.plan_to_dict(plan)))
     else:
         from trustcheck.render.text import focus_plan
 

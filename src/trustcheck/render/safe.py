@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-import re
-
 # C0 controls except tab and newline, DEL, the C1 range, and the bidirectional controls (which
 # can make text display in another order than it was typed): none of them may reach a terminal.
-_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
-_CONTROL_ALL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
+# Translation tables rather than regular expressions: building them costs microseconds, while
+# compiling the equivalent patterns cost half a millisecond of every start.
+_BIDI = [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_DEL_C1 = range(0x7F, 0xA0)
+_REMOVE = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *_DEL_C1, *_BIDI])
+_TO_SPACE = dict.fromkeys([*range(0x00, 0x20), *_DEL_C1, *_BIDI], " ")
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in [*_DEL_C1, *_BIDI]}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plain(text: object) -> str:
     """Text with every control character removed (tabs and newlines kept)."""
-    return _CONTROL.sub("", str(text))
+    return str(text).translate(_REMOVE)
 
 
 def one_line(text: object) -> str:
     """Text on one line: control characters and line breaks become spaces, runs folded."""
-    return " ".join(_CONTROL_ALL.sub(" ", str(text)).split())
+    return " ".join(str(text).translate(_TO_SPACE).split())
 
 
 def escape_c1(json_text: str) -> str:
     """json.dumps escapes C0 but leaves DEL, C1 and bidi controls raw; escape them too."""
-    return re.sub(f"[\\x7f-\\x9f{_BIDI}]", lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    return json_text.translate(_JSON_ESCAPES)
 
 
 def spreadsheet_cell(value: object) -> object:

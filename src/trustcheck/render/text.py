@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist, Listing
     from trustcheck.compare import Comparison
-    from trustcheck.focus import ObstacleFlag, Plan, PlanItem, Progress
+    from trustcheck.focus import ObstacleFlag, Progress
+    from trustcheck.plan import Plan, PlanItem
     from trustcheck.store import CommitmentRecord, Relationship
 
 BAR_WIDTH = 20

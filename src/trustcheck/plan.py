@@ -1,0 +1,200 @@
+"""Pure: the plan of `trustcheck focus` for one relationship.
+
+The focus areas stored with the latest check-in, what slipped since the previous one, the
+strengths to keep, and how the commitments went.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from trustcheck.checklist import Action, Checklist
+from trustcheck.commitments import STATUSES, OpenCommitment, Review, follow_through_rate
+from trustcheck.focus import STRENGTH_FROM, ObstacleFlag, change, points
+from trustcheck.scoring import band
+
+if TYPE_CHECKING:
+    from trustcheck.assessment import Assessment
+
+FOCUS_SCHEMA = "trustcheck/focus/v1"
+SLIPPED_BY = 10.0  # a strategy that dropped this many points or more since last time slipped
+MAX_STRENGTHS = 2
+
+
+class PlanItem(NamedTuple):
+    """One strategy in the plan, with why it was chosen (in numbers) and what to try."""
+
+    strategy: str
+    title: str
+    score: float | None
+    previous_score: float | None
+    change: float | None
+    reason: str
+    actions: tuple[Action, ...] = ()
+    note: str = ""  # why there are no actions, when a slipped strategy has none to show
+
+
+class FollowThrough(NamedTuple):
+    """How the reviewed commitments of one relationship went."""
+
+    rate: float | None  # 0 to 100 (partly counts half); None before any review
+    reviewed: int
+    counts: Mapping[str, int]  # by status: done, partly, not_done
+
+
+class Plan(NamedTuple):
+    """What to work on next in one relationship, from its latest check-in and the trend."""
+
+    latest: Assessment
+    previous: Assessment | None
+    lowest: tuple[PlanItem, ...]
+    slipped: tuple[PlanItem, ...]
+    obstacles: tuple[ObstacleFlag, ...]
+    strengths: tuple[PlanItem, ...]
+    follow_through: FollowThrough
+    open_commitments: tuple[OpenCommitment, ...] = ()
+    # Latest overall minus the previous check-in's; None without a previous one.
+    overall_change: float | None = None
+
+
+def _signed(points: float) -> str:
+    return f"{abs(points):g} point" + ("" if abs(points) == 1 else "s")
+
+
+def _trend_sentence(now: float | None, before: float | None) -> str:
+    moved = change(now, before)
+    if moved is None:
+        return ""
+    if moved > 0:
+        return f" Up {_signed(moved)} since your previous check-in ({points(before)} then)."
+    if moved < 0:
+        return f" Down {_signed(moved)} since your previous check-in ({points(before)} then)."
+    return f" The same as at your previous check-in ({points(before)})."
+
+
+def follow_through(reviews: Iterable[Review]) -> FollowThrough:
+    """The follow-through rate and how many commitments were done, partly done or not done."""
+    listed = list(reviews)
+    counts = {status: sum(1 for r in listed if r.status == status) for status in STATUSES}
+    return FollowThrough(follow_through_rate(listed), len(listed), counts)
+
+
+def _no_actions_note(checklist: Checklist | None, checklist_id: str, strategy_id: str) -> str:
+    if checklist is None:
+        return (f"The checklist '{checklist_id}' is not on this computer any more, so its "
+                "suggested actions cannot be shown; `trustcheck checklists list` shows the "
+                "checklists you have.")
+    if checklist.strategy(strategy_id) is None:
+        return (f"The checklist '{checklist_id}' on this computer no longer has this strategy, "
+                "so its suggested actions cannot be shown.")
+    return f"The checklist '{checklist_id}' suggests no actions for this strategy."
+
+
+def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Review], *,
+         checklist: Checklist | None = None,
+         open_commitments: Sequence[OpenCommitment] = ()) -> Plan:
+    """What to work on next in one relationship.
+
+    - lowest: the focus areas stored with the latest check-in (up to three strategies below 80,
+      lowest first), with their actions and the change since the previous check-in;
+    - slipped: other strategies that dropped SLIPPED_BY points or more since the previous
+      check-in, biggest drop first, with the actions of `checklist` (the latest check-in's
+      checklist as found on this computer now, or None when it is gone);
+    - obstacles: those stored with the latest check-in (signal strategies averaging below 60);
+    - strengths: up to MAX_STRENGTHS of the highest other strategies scoring 60 or more;
+    - follow-through: from the reviews of this relationship's commitments.
+    """
+    before = {} if previous is None else {s.id: s.score for s in previous.strategies}
+    lowest = tuple(
+        PlanItem(area.strategy, area.title, area.score, before.get(area.strategy),
+                 change(area.score, before.get(area.strategy)),
+                 area.reason + _trend_sentence(area.score, before.get(area.strategy)),
+                 area.actions)
+        for area in latest.focus
+    )
+    taken = {item.strategy for item in lowest}
+
+    order = {s.id: index for index, s in enumerate(latest.strategies)}
+    drops = []
+    for strategy in latest.strategies:
+        moved = change(strategy.score, before.get(strategy.id))
+        if moved is not None and moved <= -SLIPPED_BY and strategy.id not in taken:
+            drops.append((moved, order[strategy.id], strategy))
+    slipped = []
+    for moved, _, strategy in sorted(drops, key=lambda d: (d[0], d[1])):
+        found = checklist.strategy(strategy.id) if checklist is not None else None
+        why = f" {found.why}" if found is not None and found.why else ""
+        actions = found.actions if found is not None else ()
+        slipped.append(PlanItem(
+            strategy.id, strategy.title, strategy.score, before[strategy.id], moved,
+            f"Down {_signed(moved)} since your previous check-in, from "
+            f"{points(before[strategy.id])} to {points(strategy.score)} of 100 "
+            f"({strategy.band}).{why}",
+            actions,
+            "" if actions else _no_actions_note(checklist, latest.checklist.id, strategy.id)))
+    taken |= {item.strategy for item in slipped}
+
+    best = sorted((s for s in latest.strategies
+                   if s.score is not None and s.score >= STRENGTH_FROM and s.id not in taken),
+                  key=lambda s: (-s.score, order[s.id]))[:MAX_STRENGTHS]
+    scores = [s.score for s in latest.strategies if s.score is not None]
+
+    def standing(score: float) -> str:
+        # Ranked among all strategies: the very highest may have slipped and be listed above.
+        higher = sum(1 for other in scores if other > score)
+        return ("your highest", "your second highest")[higher] if higher < 2 \
+            else "one of your strongest"
+
+    strengths = tuple(
+        PlanItem(s.id, s.title, s.score, before.get(s.id), change(s.score, before.get(s.id)),
+                 f"Scored {points(s.score)} of 100 ({band(s.score)}), {standing(s.score)}."
+                 + _trend_sentence(s.score, before.get(s.id)))
+        for s in best
+    )
+    return Plan(latest, previous, lowest, tuple(slipped), latest.obstacles, strengths,
+                follow_through(reviews), tuple(open_commitments),
+                change(latest.overall, None if previous is None else previous.overall))
+
+
+def plan_to_dict(found: Plan) -> dict[str, Any]:
+    """The documented `trustcheck/focus/v1` object of `focus --format json` (docs/json.md)."""
+    from trustcheck.dates import iso
+
+    def check_in(a: Assessment | None) -> dict[str, Any] | None:
+        if a is None:
+            return None
+        return {"id": a.id, "created_at": iso(a.created_at), "overall": a.overall,
+                "band": a.band, "checklist": {"id": a.checklist.id,
+                                              "version": a.checklist.version}}
+
+    def item(i: PlanItem) -> dict[str, Any]:
+        return {"strategy": i.strategy, "title": i.title, "score": i.score,
+                "previous_score": i.previous_score, "change": i.change, "reason": i.reason,
+                "actions": [{"id": a.id, "text": a.text} for a in i.actions],
+                "note": i.note or None}
+
+    latest = found.latest
+    return {
+        "schema": FOCUS_SCHEMA,
+        "role": latest.role,
+        "partner": latest.partner,
+        "latest": check_in(latest),
+        "previous": check_in(found.previous),
+        "overall_change": found.overall_change,
+        "lowest": [item(i) for i in found.lowest],
+        "slipped": [item(i) for i in found.slipped],
+        "obstacles": [{"id": o.id, "title": o.title, "reason": o.reason, "remedy": o.remedy}
+                      for o in found.obstacles],
+        "strengths": [{k: v for k, v in item(i).items() if k not in ("actions", "note")}
+                      for i in found.strengths],
+        "follow_through": {"rate": found.follow_through.rate,
+                           "reviewed": found.follow_through.reviewed,
+                           **dict(found.follow_through.counts)},
+        "open_commitments": [
+            {"action": o.commitment.action, "text": o.commitment.text,
+             "strategy": o.commitment.strategy, "made_in": o.made_in,
+             "made_at": iso(o.made_at)}
+            for o in found.open_commitments],
+    }
+
