@@ -9,8 +9,9 @@ from trustcheck.errors import InputError, Problem
 
 MAX_BYTES = 1024 * 1024
 
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
+    _STR_TAG,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
@@ -174,8 +175,8 @@ class _Builder:
         return None
 
     def _scalar(self, node: Any) -> Any:
-        if node.tag == _TIMESTAMP_TAG:
-            return node.value
+        if node.tag == _STR_TAG or node.tag == _TIMESTAMP_TAG:
+            return node.value  # what the constructor would give for text, without its dispatch
         if node.tag not in _PLAIN_TAGS:
             self.problem(
                 f"the tag {node.tag!r} is not allowed; please use plain text and numbers.",
