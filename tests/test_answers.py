@@ -409,7 +409,8 @@ BAD_FILES = {
     "another checklist": (
         "answers.yaml",
         answers_yaml(head="checklist: mentee\n"),
-        ["line 1: this file is for the checklist 'mentee', not 'mentor'"],
+        ["is for the checklist 'mentee', which is for mentees, not mentors; please make the "
+         "role and the checklist match."],
     ),
     "not utf-8": (
         "answers.yaml",

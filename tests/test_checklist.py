@@ -8,8 +8,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from conftest import answers_file, rows, write
 from conftest import run as run_in_process
-from conftest import write
 
 from trustcheck import checklist
 
@@ -219,6 +219,50 @@ def test_a_custom_checklist_in_the_home_folder_is_found_by_id(tmp_path, trustche
 
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["checklist"]["title"] == "Our workshop check"
+
+
+def test_an_answers_file_from_a_custom_template_needs_no_checklist_option(
+        tmp_path, trustcheck_home):
+    # A facilitator installs the workshop's checklist once and hands out its template.
+    write(trustcheck_home / "checklists", "custom.yaml", CUSTOM)
+    answers = answers_file(tmp_path, checklist=trustcheck_home / "checklists" / "custom.yaml",
+                           value=3)
+
+    result = run("assess", "--answers", str(answers), "--format", "json")
+
+    assert result.exit_code == 0, result.stderr
+    saved = json.loads(result.stdout)
+    assert (saved["checklist"]["id"], saved["role"]) == ("custom", "mentor")
+    assert rows(trustcheck_home, "SELECT checklist_id FROM assessments") == [("custom",)]
+
+
+def test_an_answers_file_for_a_checklist_that_is_not_installed_says_how_to_use_it(
+        tmp_path, trustcheck_home):
+    path = write(tmp_path, "custom.yaml", CUSTOM)
+    answers = answers_file(tmp_path, checklist=path, value=3)
+
+    result = run("assess", "--answers", str(answers))
+
+    assert result.exit_code == 2
+    assert f"{answers} is for the checklist 'custom', which is not among your checklists; " \
+           "pass it with --checklist PATH" in result.stderr
+    database = trustcheck_home / "history.db"
+    assert not database.exists() or rows(trustcheck_home,
+                                         "SELECT COUNT(*) FROM assessments") == [(0,)]
+    # With the option it is answered as usual.
+    assert run("assess", "--answers", str(answers), "--checklist", str(path)).exit_code == 0
+
+
+def test_a_checklist_option_that_differs_from_the_answers_file_is_refused(
+        tmp_path, trustcheck_home):
+    write(trustcheck_home / "checklists", "custom.yaml", CUSTOM)
+    answers = write(tmp_path, "answers.yaml", BEST_ANSWERS)
+
+    result = run("assess", "--answers", str(answers), "--checklist", "mentor")
+
+    assert result.exit_code == 2
+    assert "this file is for the checklist 'custom', not 'mentor'; run the command with " \
+           "`--checklist custom`" in result.stderr
 
 
 # --- 2. validation: every problem, with file and line --------------------------------------------

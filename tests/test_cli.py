@@ -108,6 +108,25 @@ def test_yaml_template_once_filled_is_accepted_by_assess(tmp_path, role):
     assert all(value == 5 for value in result["answers"].values())
 
 
+def test_a_filled_template_made_for_another_checklist_version_is_saved_with_a_note(tmp_path):
+    checklist = builtin("mentor")
+    current = answers_file(tmp_path, "mentor")
+    assert f'version: "{checklist.version}"' in current.read_text(encoding="utf-8")
+    older = tmp_path / "older.yaml"
+    older.write_text(current.read_text(encoding="utf-8").replace(
+        f'version: "{checklist.version}"', 'version: "0.9"'), encoding="utf-8")
+
+    same = run("assess", "--answers", str(current), "--format", "json")
+    noted = run("assess", "--answers", str(older), "--format", "json")
+
+    assert same.exit_code == 0 and same.stderr.count("\n") == 1  # only where it was saved
+    assert noted.exit_code == 0, noted.stderr
+    assert (f"{older} was made for version 0.9 of the checklist 'mentor', and this is version "
+            f"{checklist.version}: the answers were checked statement by statement, but a "
+            "statement's wording may have changed since.") in noted.stderr
+    assert json.loads(noted.stdout)["checklist"]["version"] == checklist.version
+
+
 @pytest.mark.parametrize("role", ["mentor", "mentee"])
 def test_json_template_names_the_checklist_and_every_item(role):
     result = run("template", "--role", role, "--format", "json")

@@ -81,6 +81,22 @@ class AnswersFile(NamedTuple):
         return role if role in ("mentor", "mentee") else None
 
     @property
+    def checklist(self) -> str | None:
+        """The checklist id the file names (`trustcheck template` writes it), if well formed."""
+        from trustcheck.checklist import is_id
+
+        named = self.data.get("checklist") if isinstance(self.data, dict) else None
+        return named if is_id(named) else None
+
+    @property
+    def version(self) -> str | None:
+        """The checklist version the file was made for, if it says (templates write it)."""
+        version = self.data.get("version") if isinstance(self.data, dict) else None
+        if version is None or isinstance(version, (bool, dict, list)):
+            return None
+        return str(version).strip() or None
+
+    @property
     def partner(self) -> str | None:
         """The partner the file names, cleaned; None when none (or a bad one, reported later)."""
         if not isinstance(self.data, dict):

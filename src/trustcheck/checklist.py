@@ -594,6 +594,10 @@ def is_id(text: object) -> bool:
     return isinstance(text, str) and bool(_ID.match(text))
 
 
+class NotFound(InputError):
+    """No checklist with that id in any folder searched."""
+
+
 def _by_id(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
     available = []
     for folder, builtin in folders:
@@ -609,7 +613,7 @@ def _by_id(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
                     return listing.checklist
                 available.append(listing.checklist.id)
     names = ", ".join(sorted(set(available))) or "none"
-    raise InputError(
+    raise NotFound(
         f"There is no checklist called '{reference}' (available: {names}); "
         "run `trustcheck checklists list` to see them all."
     )

@@ -25,6 +25,8 @@ from trustcheck.errors import InputError, Problem
 if TYPE_CHECKING:
     from trustcheck import assessment
     from trustcheck import focus as focus_rules
+    from trustcheck.answers import AnswersFile
+    from trustcheck.checklist import Checklist
     from trustcheck.commitments import OpenCommitment
     from trustcheck.paths import Places
     from trustcheck.store import Store
@@ -107,13 +109,17 @@ def assess(
                 and answers_file.data.get("role") is not None:
             raise InputError(f"{source} says role '{answers_file.data['role']}'; please write "
                              "mentor or mentee there, or add --role.")
-        used = load_checklist(checklist, chosen_role, places)
+        used = _checklist_for(answers_file, checklist, chosen_role, places)
         chosen_role = chosen_role or used.role
         promised = promises.choose(used, commit or ())
         still_open = _open_commitments(history, chosen_role,
                                        partner or answers_file.partner)
         given = answer_files.check(
             answers_file, used, open_actions={o.commitment.action for o in still_open})
+        if answers_file.version not in (None, used.version):
+            say(f"{source} was made for version {answers_file.version} of the checklist "
+                f"'{used.id}', and this is version {used.version}: the answers were checked "
+                "statement by statement, but a statement's wording may have changed since.")
 
     now = datetime.now(timezone.utc)
     new_id = uuid.uuid4().hex
@@ -216,6 +222,32 @@ def _show(result: assessment.Assessment, change: focus_rules.Progress | None,
         from trustcheck.render import text
 
         text.assessment(stdout_console(), result, compared=change)
+
+
+def _checklist_for(answers_file: AnswersFile, reference: str | None, role: str | None,
+                   places: Places) -> Checklist:
+    """The checklist named by --checklist; else the one the answers file names; else the role's.
+
+    A file from `trustcheck template --checklist ID` names its checklist, so a workshop's own
+    checklist needs no --checklist on every run.
+    """
+    from trustcheck.checklist import NotFound
+
+    named = answers_file.checklist
+    if reference is not None or named is None:
+        return load_checklist(reference, role, places)
+    try:
+        found = load_checklist(named, None, places)
+    except NotFound:
+        raise InputError(
+            f"{answers_file.source} is for the checklist '{named}', which is not among your "
+            "checklists; pass it with --checklist PATH, or put it in the checklists folder "
+            "that `trustcheck paths` shows.") from None
+    if role is not None and found.role != role:
+        raise InputError(
+            f"{answers_file.source} is for the checklist '{named}', which is for {found.role}s, "
+            f"not {role}s; please make the role and the checklist match.")
+    return found
 
 
 def _read_answers(reference: str) -> tuple[str, str]:

@@ -45,6 +45,7 @@ def template(checklist: Checklist) -> str:
     lines += [
         "",
         f"checklist: {_scalar(checklist.id)}",
+        f"version: {_scalar(checklist.version)}    # of the checklist this file was made from",
         f"role: {role}",
         "partner:      # optional: a name or nickname for the other person",
         "cohort:       # optional: a workshop or group label",
