@@ -253,6 +253,23 @@ def test_an_answers_file_for_a_checklist_that_is_not_installed_says_how_to_use_i
     assert run("assess", "--answers", str(answers), "--checklist", str(path)).exit_code == 0
 
 
+def test_the_checklist_an_answers_file_names_is_an_id_never_a_path(
+        tmp_path, trustcheck_home, monkeypatch):
+    # A name in a file must not pick up whatever file of that name the working folder holds.
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "custom.yaml", CUSTOM)
+    write(tmp_path, "custom", CUSTOM)
+    for named in ("custom", "custom.yaml"):
+        answers = write(tmp_path, "answers.yaml", BEST_ANSWERS.replace(
+            "checklist: custom", f"checklist: {named}"))
+
+        result = run("assess", "--answers", str(answers))
+
+        assert result.exit_code == 2
+        assert f"is for the checklist '{named}', which is not among your checklists" \
+            in result.stderr
+
+
 def test_a_checklist_option_that_differs_from_the_answers_file_is_refused(
         tmp_path, trustcheck_home):
     write(trustcheck_home / "checklists", "custom.yaml", CUSTOM)

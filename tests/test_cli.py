@@ -127,6 +127,19 @@ def test_a_filled_template_made_for_another_checklist_version_is_saved_with_a_no
     assert json.loads(noted.stdout)["checklist"]["version"] == checklist.version
 
 
+def test_a_decimal_version_in_an_answers_file_gives_no_false_note(tmp_path):
+    # YAML reads version: 1.10 as the number 1.1, which cannot be compared with "1.10".
+    current = answers_file(tmp_path, "mentor")
+    decimal = tmp_path / "decimal.yaml"
+    decimal.write_text(re.sub(r'(?m)^version: .*$', "version: 1.10",
+                              current.read_text(encoding="utf-8")), encoding="utf-8")
+
+    result = run("assess", "--answers", str(decimal), "--no-save")
+
+    assert result.exit_code == 0, result.stderr
+    assert "was made for version" not in result.stderr
+
+
 @pytest.mark.parametrize("role", ["mentor", "mentee"])
 def test_json_template_names_the_checklist_and_every_item(role):
     result = run("template", "--role", role, "--format", "json")

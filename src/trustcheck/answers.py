@@ -90,11 +90,14 @@ class AnswersFile(NamedTuple):
 
     @property
     def version(self) -> str | None:
-        """The checklist version the file was made for, if it says (templates write it)."""
+        """The checklist version the file was made for, if it says (templates write it).
+
+        A decimal number is not taken: YAML reads 1.10 as 1.1, so it cannot be compared.
+        """
         version = self.data.get("version") if isinstance(self.data, dict) else None
-        if version is None or isinstance(version, (bool, dict, list)):
+        if not isinstance(version, (str, int)) or isinstance(version, bool):
             return None
-        return str(version).strip() or None
+        return clean_label(version, "version", [], self.source)
 
     @property
     def partner(self) -> str | None:

@@ -231,13 +231,14 @@ def _checklist_for(answers_file: AnswersFile, reference: str | None, role: str |
     A file from `trustcheck template --checklist ID` names its checklist, so a workshop's own
     checklist needs no --checklist on every run.
     """
-    from trustcheck.checklist import NotFound
+    from trustcheck.checklist import NotFound, find_by_id
 
     named = answers_file.checklist
     if reference is not None or named is None:
         return load_checklist(reference, role, places)
     try:
-        found = load_checklist(named, None, places)
+        # By id only: a name written in a file never leads to a path on the disk.
+        found = find_by_id(named, places.checklist_folders())
     except NotFound:
         raise InputError(
             f"{answers_file.source} is for the checklist '{named}', which is not among your "
