@@ -120,7 +120,7 @@ def focus(
     # Actions for slipped strategies come from the checklist, if it is still on this computer.
     used = _checklist_now(latest.checklist.id, places) if previous is not None else None
     plan = planning.plan(latest, previous, reviews_of(records), checklist=used,
-                      open_commitments=still_open)
+                         open_commitments=still_open)
     if format is ResultFormat.json:
         from trustcheck.render.json import dumps
 

@@ -127,7 +127,6 @@ def trends(
 
     A direction needs scores from 3 assessments. Each block also shows commitment follow-through.
     """
-
     from trustcheck import trends as core
 
     scope = filters(role.value if role else None, partner, cohort, since, until)
