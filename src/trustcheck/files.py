@@ -95,6 +95,9 @@ def disk_full(exc: BaseException | None) -> bool:
             return True
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
             return True
+        # Python 3.10's sqlite3 errors carry no error name, only SQLite's own message.
+        if type(exc).__module__ == "sqlite3" and "database or disk is full" in str(exc):
+            return True
         if exc.__cause__ is not None:
             exc = exc.__cause__
         else:
