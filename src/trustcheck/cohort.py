@@ -27,7 +27,7 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
 from operator import itemgetter
@@ -281,12 +281,11 @@ class Figure(NamedTuple):
                 yield bucket, [row for row, value in enumerate(values) if value != value]
 
 
-@dataclass
-class Report:
+class Report(NamedTuple):
     """The report document (plain data, the JSON shape) and who is behind each figure."""
 
     document: dict[str, Any]
-    figures: list[Figure] = field(default_factory=list)
+    figures: list[Figure]
 
     @property
     def members(self) -> list[str]:
@@ -711,7 +710,6 @@ def build(buckets: Sequence[Bucket], *, min_group: int, scope: Scope, intake: In
     notes: list[str] = []
     sections = [_Section(group, min_group, notes) for group in sections_of(buckets)]
     documents = [section.document() for section in sections]
-    built = Report({}, [figure for section in sections for figure in section.figures])
     document = {
         "schema": SCHEMA,
         "created_at": iso(now),
@@ -723,8 +721,7 @@ def build(buckets: Sequence[Bucket], *, min_group: int, scope: Scope, intake: In
         "sections": documents,
         "privacy": {"min_group": min_group, "suppressed": notes, "rules": rules(min_group)},
     }
-    built.document = document
-    return built
+    return Report(document, [figure for section in sections for figure in section.figures])
 
 
 # --- differencing -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from trustcheck import checklist as checklists
 from trustcheck.answers import MAX_LABEL, SKIP_WORDS, fold_label
@@ -80,8 +80,7 @@ class Library:
 
 # --- what came in ---------------------------------------------------------------------------
 
-@dataclass
-class Collected:
+class Collected(NamedTuple):
     """The responses read, in buckets per checklist version, and what had to be left out."""
 
     buckets: list[Bucket]
