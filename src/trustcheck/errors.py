@@ -1,7 +1,9 @@
-"""The one error type trustcheck raises, and the exit code each kind maps to."""
+"""The one error type trustcheck raises, the exit code each kind maps to, and what a full
+disk looks like whichever layer reports it."""
 
 from __future__ import annotations
 
+import errno
 from typing import NamedTuple
 
 EXIT_OK = 0
@@ -49,3 +51,22 @@ class StorageError(TrustcheckError):
     """The history database or the disk could not do what we asked."""
 
     exit_code = EXIT_RUNTIME
+
+
+def disk_full(exc: BaseException | None) -> bool:
+    """Whether this error, or one it came from, says the disk (or SQLite's file) is full."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
+            return True
+        # Python 3.10's sqlite3 errors carry no error name, only SQLite's own message.
+        if type(exc).__module__ == "sqlite3" and "database or disk is full" in str(exc):
+            return True
+        if exc.__cause__ is not None:
+            exc = exc.__cause__
+        else:
+            exc = None if exc.__suppress_context__ else exc.__context__
+        seen += 1
+    return False

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from trustcheck.errors import InputError, StorageError, TrustcheckError
+from trustcheck.errors import InputError, StorageError, TrustcheckError, disk_full
 
 PRIVATE_MODE = 0o600
 # Errors os.link gives where a file system has no hard links; then a plain rename is used.
@@ -85,25 +85,6 @@ def place_private(path: Path, make: Callable[[Path], None], *, force: bool = Fal
             raise _plain(exc, path, what) from exc
         raise
     _sync_folder(path.parent)
-
-
-def disk_full(exc: BaseException | None) -> bool:
-    """Whether this error, or one it came from, says the disk (or SQLite's file) is full."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-            return True
-        if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
-            return True
-        # Python 3.10's sqlite3 errors carry no error name, only SQLite's own message.
-        if type(exc).__module__ == "sqlite3" and "database or disk is full" in str(exc):
-            return True
-        if exc.__cause__ is not None:
-            exc = exc.__cause__
-        else:
-            exc = None if exc.__suppress_context__ else exc.__context__
-        seen += 1
-    return False
 
 
 def _plain(exc: BaseException, path: Path, what: str) -> TrustcheckError:

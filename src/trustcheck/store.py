@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from trustcheck.commitments import Commitment, OpenCommitment, Review
 from trustcheck.dates import iso
-from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, StorageError
+from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, StorageError, disk_full
 from trustcheck.paths import make_private_folder
 
 if TYPE_CHECKING:
@@ -569,7 +569,7 @@ def _storage_errors(path: Path) -> Iterator[None]:
     except sqlite3.Error as exc:
         text = str(exc).lower()
         name = _error_name(exc)
-        if "full" in text or name == "SQLITE_FULL":
+        if disk_full(exc):
             message = (f"The disk holding {path} is full, so nothing was saved; free some space "
                        "and try again.")
         elif "locked" in text or "busy" in text or name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
@@ -591,7 +591,7 @@ def _storage_errors(path: Path) -> Iterator[None]:
                        "the file and try again.")
         raise StorageError(message) from exc
     except OSError as exc:
-        if exc.errno == 28:  # ENOSPC
+        if disk_full(exc):
             raise StorageError(f"The disk holding {path} is full, so nothing was saved; free "
                                "some space and try again.") from exc
         raise StorageError(f"trustcheck could not use {path} ({exc.strerror}); please check the "
