@@ -16,7 +16,6 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-from trustcheck.render.numbers import signed
 from trustcheck.render.report import (
     _alpha_lines,
     _group_title,
@@ -29,6 +28,7 @@ from trustcheck.render.report import (
     title_of,
 )
 from trustcheck.render.safe import one_line
+from trustcheck.render.table import signed
 
 # Chart geometry, in SVG user units (the charts scale to the page width).
 WIDTH = 1000

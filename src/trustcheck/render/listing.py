@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
-from trustcheck.render.numbers import signed
-from trustcheck.render.table import Column, Styled, colour_wanted, render, terminal_width
+from trustcheck.render.table import Column, Styled, colour_wanted, render, signed, terminal_width
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment

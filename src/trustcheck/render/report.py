@@ -12,8 +12,8 @@ import io
 from collections.abc import Sequence
 from typing import IO, Any
 
-from trustcheck.render.numbers import signed
 from trustcheck.render.safe import one_line
+from trustcheck.render.table import signed
 
 SUPPRESSED = "suppressed"
 BAR_WIDTH = 10

@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from trustcheck.render.listing import BAND_STYLES, local_time, score_text
-from trustcheck.render.numbers import signed
 from trustcheck.render.safe import one_line
+from trustcheck.render.table import signed
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
