@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import answer_of, answers_file, builtin, fill, run, template_text
+from conftest import answer_of, answers_file, builtin, fill, run, save, template_text
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
+
+from trustcheck import assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "docs" / "schemas"
@@ -27,6 +31,7 @@ ID_PREFIX = "urn:trustcheck:schemas:"
 SHAPE_NAME = re.compile(r"[\"']trustcheck/([a-z]+)/(v[0-9]+)[\"']")
 LISTEN = "active_listening.summarise-back"
 REASONS = "transparency.share-reasoning"
+NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 
 # --- the schemas --------------------------------------------------------------------------------
@@ -206,6 +211,19 @@ def test_lowest_slipped_and_strengths_all_listed_match(tmp_path):
     assert_matches("focus-v1", focus)
 
 
+def test_trends_across_a_checklist_version_change_match(trustcheck_home):
+    mentor = builtin("mentor")
+    newer = mentor._replace(version="2")
+    answered = {item.id: 4 for item in mentor.items}
+    save(trustcheck_home, *(
+        assessment.build(used, answered, role="mentor", partner="Sam", cohort=None,
+                         now=NOW + timedelta(days=days), id=uuid.uuid4().hex)
+        for days, used in ((0, mentor), (14, mentor), (28, newer))))
+    [block] = printed("history", "trends", "--format", "json")
+    assert block["checklist_changes"][0]["to_version"] == "2"
+    assert_matches("trends-v1", [block])
+
+
 # --- compare ------------------------------------------------------------------------------------
 
 
@@ -283,6 +301,23 @@ def test_a_report_from_scores_only_results_matches(tmp_path):
     exported.write_text(run("history", "export", "--scores-only").stdout, encoding="utf-8")
     document = report(exported, "--min-group", "5")
     assert document["sections"][0]["quality"]["straight_lined"] is None
+
+
+def test_a_report_with_a_checklist_not_on_this_computer_matches(tmp_path):
+    """Results from an older checklist version get a section of their own, with notes."""
+    used = builtin("mentor")
+    old = []
+    for person in range(500, 506):
+        made = assessment.build(used, {i.id: answer_of(person, i.id) for i in used.items},
+                                role="mentor", partner="Sam", cohort=None, now=NOW,
+                                id=uuid.uuid4().hex)
+        old.append(assessment.to_dict(made) | {"checklist": {
+            "id": "mentor", "version": "0", "sha256": "cd" * 32, "title": "Old"}})
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    document = report(form(tmp_path / "mentors.csv", "mentor", range(6)), tmp_path / "old.json")
+    section = document["sections"][1]
+    assert section["checklists"][0]["available"] is False
+    assert section["quality"]["item_level_note"] and section["obstacles_note"]
 
 
 # --- templates and checklists -------------------------------------------------------------------
