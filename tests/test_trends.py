@@ -266,8 +266,8 @@ def test_several_partners_get_separate_blocks_never_a_blend(trustcheck_home):
     assert "4 assessments" in sam[0] and "4 assessments" in kim[0]
     assert row_of(sam, "Overall trust index")[1:] == ["▃▅▆█", "100.0", "+25.0", "+75.0",
                                                       "+53.6", "improving"]
-    assert row_of(kim, "Overall trust index")[1:] == ["█▆▅▃", "25.0", "−25.0", "−75.0",
-                                                      "−53.6", "slipping"]
+    assert row_of(kim, "Overall trust index")[1:] == ["█▆▅▃", "25.0", "-25.0", "-75.0",
+                                                      "-53.6", "slipping"]
     assert row_of(sam, "Be transparent")[-1] == "improving"
     # Kim checked in last, so Kim's block comes first.
     assert list(blocks_of(result.stdout)) == [kim[0], sam[0]]
@@ -452,7 +452,7 @@ def test_one_assessment_shows_its_scores_and_says_it_is_too_early(trustcheck_hom
     assert block[0] == f"You as mentor with Sam: 1 assessment, {assessment_local(0)}"
     assert row_of(block, "Overall trust index")[1:] == ["▅", "50.0", "—", "—", "—",
                                                         "too early to tell"]
-    assert ("+3.0 or more points per 30 days is improving, −3.0 or less is slipping, anything "
+    assert ("+3.0 or more points per 30 days is improving, -3.0 or less is slipping, anything "
             "between is steady; it needs scores from at least 3 assessments.") in result.stdout
 
 

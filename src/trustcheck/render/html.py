@@ -23,12 +23,12 @@ from trustcheck.render.report import (
     _overall_line,
     _overall_row,
     _signals,
-    gap_text,
     number,
     spread,
     title_of,
 )
 from trustcheck.render.safe import one_line
+from trustcheck.render.table import signed
 
 # Chart geometry, in SVG user units (the charts scale to the page width).
 WIDTH = 1000
@@ -320,7 +320,7 @@ def _comparison(comparison: dict[str, Any] | None, chart_id: str) -> list[str]:
                        f'<td class="suppressed" colspan="3">{e(row["note"])}</td></tr>')
             continue
         cells = [number(row["mentor"]["mean"]), number(row["mentee"]["mean"]),
-                 gap_text(row["gap"])]
+                 signed(row["gap"])]
         out.append(f"<tr{total}><td>{e(row['title'])}</td>"
                    + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells) + "</tr>")
     out += ["</tbody>", "</table>", "<p>Gap: the mentors' mean minus the mentees'.</p>"]
@@ -513,7 +513,7 @@ def _pairs_chart(rows: list[dict[str, Any]], chart_id: str) -> str:
                 body.append(f'<text class="value" x="{end + 8:.1f}" '
                             f'y="{middle + offset + 18:.1f}">{e(number(mean))}</text>')
             body.append(f'<text class="value" x="{WIDTH - 4}" y="{middle + 7:.1f}" '
-                        f'text-anchor="end">{e(gap_text(row["gap"]))}</text>')
+                        f'text-anchor="end">{e(signed(row["gap"]))}</text>')
         y += height
     bottom = y + 6
     return _figure(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
-from trustcheck.render.table import Column, Styled, colour_wanted, render, terminal_width
+from trustcheck.render.table import Column, Styled, colour_wanted, render, signed, terminal_width
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -55,17 +55,6 @@ DIRECTION_STYLES = {
     "not enough answers": "dim",
     "no longer asked": "dim",
 }
-
-
-def signed(value: float | None) -> str:
-    """+5.0, −3.2 (a real minus sign), 0.0, or — when there is nothing to compare."""
-    if value is None:
-        return "—"
-    if value > 0:
-        return f"+{value:.1f}"
-    if value < 0:
-        return f"−{-value:.1f}"
-    return "0.0"
 
 
 def trends(found: Sequence[Trend], stream: IO[str]) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from trustcheck.render.safe import one_line
+from trustcheck.render.table import signed
 
 SUPPRESSED = "suppressed"
 BAR_WIDTH = 10
@@ -26,10 +27,6 @@ def spread(entry: dict[str, Any] | None) -> str:
     if not entry or entry.get("q1") is None:
         return "—"
     return f"{entry['q1']:.1f}–{entry['q3']:.1f}"
-
-
-def gap_text(gap: float | None) -> str:
-    return "—" if gap is None else f"{gap:+.1f}"
 
 
 def alpha_text(strategy: dict[str, Any]) -> str:
@@ -175,7 +172,7 @@ def text(document: dict[str, Any], stream: IO[str], *, width: int | None = None)
                 side.add_row(user(row["title"]), number(row["mentor"]["mean"]),
                              short_bar(row["mentor"]["mean"], "cyan"),
                              number(row["mentee"]["mean"]),
-                             short_bar(row["mentee"]["mean"], "magenta"), gap_text(row["gap"]))
+                             short_bar(row["mentee"]["mean"], "magenta"), signed(row["gap"]))
             console.print(side)
             console.print(Text("Gap: the mentors' mean minus the mentees'.", style="dim"))
 
@@ -322,7 +319,7 @@ def markdown(document: dict[str, Any]) -> str:
                     rows.append([md(row["title"]), md(row["note"]), "", ""])
                 else:
                     rows.append([md(row["title"]), number(row["mentor"]["mean"]),
-                                 number(row["mentee"]["mean"]), gap_text(row["gap"])])
+                                 number(row["mentee"]["mean"]), signed(row["gap"])])
             out += _md_table(["Strategy", "Mentors", "Mentees", "Gap"], rows, "lrrr")
             out += ["", "Gap: the mentors' mean minus the mentees'."]
 

@@ -28,6 +28,29 @@ class Styled(NamedTuple):
 Cell = str | Styled
 
 
+# Changes and gaps in every view (tables, Rich text, reports, HTML) go through `signed`, so a
+# change reads the same everywhere; it lives here because every listing imports this module.
+NOTHING = "—"  # nothing to compare: no score on one side
+
+
+def signed(points: float | None) -> str:
+    """A change or gap in points: +5.0, -3.2, 0.0, or — when there is nothing to compare.
+
+    The signs are ASCII "+" and "-", not the typographic minus U+2212: screen readers read "-"
+    as "minus" (many skip U+2212 or call it by its code), and a spreadsheet or a script given a
+    copied value reads "-3.2" as a number but the same with U+2212 as text. A change that rounds
+    to zero prints as 0.0, never as -0.0 or +0.0.
+    """
+    if points is None:
+        return NOTHING
+    shown = round(points, 1)
+    if shown > 0:
+        return f"+{shown:.1f}"
+    if shown < 0:
+        return f"-{-shown:.1f}"
+    return "0.0"
+
+
 class Column(NamedTuple):
     title: str
     align: str = "left"  # or "right"

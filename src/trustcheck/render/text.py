@@ -14,6 +14,7 @@ from rich.text import Text
 
 from trustcheck.render.listing import BAND_STYLES, local_time, score_text
 from trustcheck.render.safe import one_line
+from trustcheck.render.table import signed
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -287,13 +288,9 @@ def local_date(moment: datetime) -> str:
 
 def change_text(points: float | None) -> Text:
     """A change in points: +5.0 (green), -3.3 (red), 0.0, or — when there is nothing to compare."""
-    if points is None:
-        return Text("—", style="dim")
-    if points > 0:
-        return Text(f"+{points:.1f}", style="green")
-    if points < 0:
-        return Text(f"-{abs(points):.1f}", style="red")
-    return Text("0.0", style="dim")
+    shown = signed(points)
+    style = {"+": "green", "-": "red"}.get(shown[0], "dim")
+    return Text(shown, style=style)
 
 
 STATUS_STYLES = {"open": "cyan", "done": "green", "partly": "yellow", "not_done": "red"}
