@@ -219,11 +219,12 @@ class Collector:
             previous = reader.line_num
             if not record or not any(cell.strip() for cell in record):
                 continue
-            if len(record) != width and spanned > 1 and any('"' in cell or "\n" in cell
-                                                            for cell in record):
+            if len(record) != width and any("\n" in cell or "\r" in cell for cell in record):
+                swallowed = (f", with the {spanned - 1} line{'s' if spanned != 2 else ''} "
+                             "after it that were read as part of it") if spanned > 1 else ""
                 self.bad(source, line, f"a quote opened in this row is not closed where it "
-                                       f"should be, so {spanned} lines were read as one row "
-                                       "and left out; check the quotes in this row.")
+                                       f"should be, so the row was left out{swallowed}; check "
+                                       "the quotes in this row.")
                 continue
             if len(record) != width:
                 self.bad(source, line, f"this row has {len(record)} cells but the header has "
