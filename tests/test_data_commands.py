@@ -380,7 +380,8 @@ def test_import_rejects_records_the_history_could_not_hold(tmp_path, trustcheck_
     result = run("history", "import", str(export))
 
     assert result.exit_code == 2
-    for record, words in ((1, "role should be mentor or mentee"), (2, "overall index"), (3, "not a trustcheck id"),
+    for record, words in ((1, "role should be mentor or mentee"), (2, "overall index"),
+                          (3, "not a trustcheck id"),
                           (4, "the same strategy twice"), (5, "update trustcheck")):
         assert any(line.startswith(f"  - {export}, record {record}: ") and words in line
                    for line in result.stderr.splitlines()), (record, words, result.stderr)

@@ -137,18 +137,6 @@ def from_dict(data: Mapping[str, Any], *, source: str = "") -> Assessment:
     return result
 
 
-def problems_in(data: Any, *, source: str = "") -> list[str]:
-    """Everything that makes a result object unusable, in short phrases; [] when it is fine.
-
-    A scores-only result (no answers, as shared for `trustcheck compare`) is fine.
-    """
-    try:
-        return checked(data, source=source)[1]
-    except InputError as exc:
-        details = "; ".join(p.message for p in exc.problems)
-        return [exc.message.rstrip(".") + (f" ({details})" if details else "")]
-
-
 def checked(data: Any, *, source: str = "") -> tuple[Assessment, list[str]]:
     """A result object read back, with what is wrong in it (types, ranges, duplicates) as
     short phrases ("role 'boss' (it should be mentor or mentee)"); use the Assessment only when

@@ -99,11 +99,12 @@ class Scorer:
     def score(self, values: list[int]) -> tuple[list[float | None], float | None]:
         """Per strategy score and the overall index, for answers in checklist order."""
         scores: list[float | None] = []
+        points = self.points
         for (pick, positions, need), cache in zip(self.strategies, self.cache, strict=True):
             pattern = pick(values)
             score = cache.get(pattern, _UNKNOWN)
             if score is _UNKNOWN:
-                found = [self.points[j][v] for j, v in zip(positions, pattern, strict=True)
+                found = [points[j][v] for j, v in zip(positions, pattern, strict=True)
                          if v != SKIPPED]
                 score = cache[pattern] = (round(sum(found) / len(found), 1)
                                           if found and len(found) >= need else None)

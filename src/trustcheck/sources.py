@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,7 +269,7 @@ class Collector:
             if self.scope.cohort is not None and cohort != self.scope.cohort:
                 self.out_of_scope += 1
                 continue
-            key = self._row_key(plan, record)
+            key = self._row_key(plan, role, partner, cohort, values)
             if key in self._rows:
                 self.duplicates += 1  # a copy of a row already counted: padding moves nothing
                 continue
@@ -277,12 +278,13 @@ class Collector:
             plan.bucket.add(key, scores, overall, values)
             self.used += 1
 
-    def _row_key(self, plan: _CsvPlan, record: list[str]) -> str:
-        """A stable key for a CSV row (rows have no id): its checklist version and its cells,
+    def _row_key(self, plan: _CsvPlan, role: str, partner: str | None, cohort: str | None,
+                 values: list[int]) -> str:
+        """A stable key for a CSV row (rows have no id): its checklist version and what it says,
         so an identical row met again, in any of the sources, is known as a copy."""
-        text = "\x1f".join([plan.bucket.layout.sha256, *(cell.strip() for cell in record)])
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                                 digest_size=16).hexdigest()
+        text = "\x1f".join([plan.bucket.layout.sha256, role, partner or "", cohort or ""])
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")
+                                 + array("b", values).tobytes(), digest_size=16).hexdigest()
         return f"c:{digest}"
 
     def _csv_header(self, header: list[str],
@@ -384,10 +386,10 @@ def _csv_values(record: list[str], plan: _CsvPlan) -> tuple[list[int], str]:
                 number = float(word)
             except ValueError:
                 number = None
-            if number is None or not number.is_integer() or not plan.scorer.low <= number <= plan.scorer.high:
+            low, high = plan.scorer.low, plan.scorer.high
+            if number is None or not number.is_integer() or not low <= number <= high:
                 return values, (f"the answer to '{plan.scorer.item_ids[position]}' is not a whole "
-                                f"number from {plan.scorer.low} to {plan.scorer.high}; leave the cell "
-                                "empty to skip it.")
+                                f"number from {low} to {high}; leave the cell empty to skip it.")
             value = int(number)
         values[position] = value
     return values, ""

@@ -11,7 +11,6 @@ import typer
 from trustcheck.cli.app import say, session
 from trustcheck.cli.options import ResultFormat, ResultFormatOption
 from trustcheck.errors import InputError, Problem
-from trustcheck.resultfiles import SCORES_ONLY, UNKNOWN_CHECKLIST
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -36,8 +35,7 @@ def compare(
     Shared strategies that differ by 15 points or more are worth talking about together.
     """
     from trustcheck import compare as comparing
-
-    from trustcheck.resultfiles import Library
+    from trustcheck.resultfiles import SCORES_ONLY, UNKNOWN_CHECKLIST, Library
 
     places = session(ctx).places
     history = _History(places, Library(places.checklist_folders()))

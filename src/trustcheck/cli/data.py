@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -221,9 +221,10 @@ def import_(
         added, present = store.add_missing(incoming)
     say(f"Imported {where}: {added} added, {present} already in your history.")
     if stated:
+        their = "its" if stated == 1 else "their"
         say(f"{_plural(stated, 'assessment')} answered a checklist that is not on this "
-            "computer, so {} scores were taken as stated, not worked out again from the "
-            "answers.".format("its" if stated == 1 else "their"))
+            f"computer, so {their} scores were taken as stated, not worked out again from the "
+            "answers.")
 
 
 def _found(source: str) -> Iterator[tuple[Found, str]]:
