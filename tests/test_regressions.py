@@ -145,7 +145,10 @@ def test_a_score_edited_into_text_is_refused_by_compare_import_and_report(tmp_pa
     assert compared.stdout == ""
     assert "unexpected problem" not in compared.stderr
     assert f"{edited} has values trustcheck cannot use" in compared.stderr
+    from trustcheck.resultfiles import Library, validate
+
     reason = "a strategy score is not a number from 0 to 100."  # the one validator's words
+    assert validate(mentor, Library([(builtin_folder(), True)])).problem == reason
     assert f"{edited}, line 1: {reason}" in compared.stderr
 
     imported = run("history", "import", str(edited))
