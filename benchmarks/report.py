@@ -122,6 +122,9 @@ def write_cohorts(folder: Path, size: int, headers: dict[str, list[str]], home: 
                 cohort = rng.choice(COHORTS)
                 partner = "" if rng.random() < 0.05 else f"partner-{person:06d}"
                 if rng.random() < STRAIGHT_SHARE:
+                    # Identical rows are counted once, as copies: a straight-liner without a
+                    # partner name would be one, so every straight-liner names a partner.
+                    partner = f"partner-{person:06d}"
                     same = str(rng.choice((3, 4, 5)))
                     writer.writerow([role, partner, cohort, *([same] * len(plan))])
                     continue

@@ -275,7 +275,8 @@ def test_json_output_has_the_documented_comparison_shape(work: Path) -> None:
     assert found["a"] == {
         "id": mentor["id"], "role": "mentor", "partner": "Sam", "cohort": None,
         "created_at": mentor["created_at"], "checklist": mentor["checklist"],
-        "overall": mentor["overall"], "band": mentor["band"], "scores_only": False}
+        "overall": mentor["overall"], "band": mentor["band"], "scores_only": False,
+        "taken_as_stated": None}
     assert found["b"]["scores_only"] is True
     assert found["b"]["partner"] is None  # a scores-only export leaves the name out
     empathy = found["shared"][0]

@@ -358,8 +358,9 @@ def test_one_bad_record_means_nothing_is_imported_and_every_problem_is_located(
     assert result.exit_code == 2
     assert result.stderr.startswith("Nothing was imported: 3 problems")
     problems = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
-    assert problems[0].startswith(f"  - {lines}, line 2: not valid JSON")
-    assert problems[1].startswith(f"  - {lines}, line 4: not a trustcheck result object")
+    assert problems[0].startswith(f"  - {lines}, line 2: this line is not valid JSON")
+    assert problems[1].startswith(f"  - {lines}, line 4: this has a schema that is not a "
+                                  "trustcheck result")
     assert problems[2].startswith(f"  - {listed}, record 2: ")
     assert "'id'" in problems[2]
     assert saved_ids(trustcheck_home) == ["a1"], "nothing may be written when anything is wrong"
@@ -379,7 +380,8 @@ def test_import_rejects_records_the_history_could_not_hold(tmp_path, trustcheck_
     result = run("history", "import", str(export))
 
     assert result.exit_code == 2
-    for record, words in ((1, "role 'boss'"), (2, "overall score"), (3, "not a trustcheck id"),
+    for record, words in ((1, "role should be mentor or mentee"), (2, "overall index"),
+                          (3, "not a trustcheck id"),
                           (4, "the same strategy twice"), (5, "update trustcheck")):
         assert any(line.startswith(f"  - {export}, record {record}: ") and words in line
                    for line in result.stderr.splitlines()), (record, words, result.stderr)
@@ -407,7 +409,7 @@ def test_importing_something_that_is_not_an_export_says_so(tmp_path, trustcheck_
     result = run("history", "import", str(answers), str(tmp_path / "missing.json"))
 
     assert result.exit_code == 2
-    assert f"{answers}, line 1: not valid JSON" in result.stderr
+    assert f"{answers}, line 1: this is not valid JSON" in result.stderr
     assert f"{tmp_path / 'missing.json'}: there is no such file" in result.stderr
     assert "Traceback" not in result.stderr
 

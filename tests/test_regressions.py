@@ -119,7 +119,8 @@ def test_a_result_naming_a_fifo_as_its_checklist_is_left_out_of_a_report_not_ope
 
     imported = run_process("history", "import", str(results))
     assert imported.returncode == 2
-    assert "record 3" in imported.stderr and "a checklist id that is not one" in imported.stderr
+    assert "record 3" in imported.stderr and "has an id that is not a checklist id" in (
+        imported.stderr)
     assert "record 1" not in imported.stderr
     assert not (Path(os.environ["TRUSTCHECK_HOME"]) / "history.db").exists()
 
@@ -127,7 +128,7 @@ def test_a_result_naming_a_fifo_as_its_checklist_is_left_out_of_a_report_not_ope
     theirs = write_json(tmp_path / "theirs.json", result("mentee", person=9))
     compared = run_process("compare", str(mine), str(theirs))
     assert compared.returncode == 2
-    assert "a checklist id that is not one" in compared.stderr
+    assert "has an id that is not a checklist id" in compared.stderr
 
 
 # --- 3. one validator for result objects -----------------------------------------------------
@@ -144,11 +145,15 @@ def test_a_score_edited_into_text_is_refused_by_compare_import_and_report(tmp_pa
     assert compared.stdout == ""
     assert "unexpected problem" not in compared.stderr
     assert f"{edited} has values trustcheck cannot use" in compared.stderr
-    assert "a strategy score that is not a number from 0 to 100" in compared.stderr
+    from trustcheck.resultfiles import Library, validate
+
+    reason = "a strategy score is not a number from 0 to 100."  # the one validator's words
+    assert validate(mentor, Library([(builtin_folder(), True)])).problem == reason
+    assert f"{edited}, line 1: {reason}" in compared.stderr
 
     imported = run("history", "import", str(edited))
     assert imported.exit_code == 2
-    assert "a strategy score that is not a number from 0 to 100" in imported.stderr
+    assert f"{edited}, line 1: {reason}" in imported.stderr
 
     cohort = [result("mentor", person=n) for n in range(5)] + [mentor]
     listed = write_json(tmp_path / "cohort.json", cohort)
@@ -156,8 +161,7 @@ def test_a_score_edited_into_text_is_refused_by_compare_import_and_report(tmp_pa
     assert report.exit_code == 0, report.stderr
     counted = json.loads(report.stdout)
     assert (counted["responses"], counted["left_out"]) == (5, 1)
-    assert [line for line in problem_lines(report.stderr)
-            if "a strategy score is not a number from 0 to 100" in line]
+    assert [line for line in problem_lines(report.stderr) if line.endswith(reason)]
 
     # Scores only (answers left out, as shared with a partner) are still fine to compare.
     for shared, data in ((edited, result("mentor")), (partner, mentee)):

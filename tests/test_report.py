@@ -97,7 +97,9 @@ def test_the_json_report_has_the_documented_shape(workshop):
     document = report_json(*map(str, workshop))
     assert document["schema"] == "trustcheck/report/v1"
     assert set(document) == {"schema", "created_at", "scope", "min_group", "responses",
-                             "left_out", "duplicates", "sections", "privacy"}
+                             "left_out", "duplicates", "taken_as_stated", "sections",
+                             "privacy"}
+    assert document["taken_as_stated"] == {"scores_only": 0, "checklist_not_here": 0}
     section = document["sections"][0]
     assert set(section) == {"label", "checklists", "roles", "responses", "suppressed", "note",
                             "overall", "strategies", "focus", "obstacles", "obstacles_note",

@@ -48,7 +48,8 @@ def form(path: Path, role: str, people: range | int, *, cohort: str = "spring-20
         for number, person in enumerate(people):
             cells = ["" if skipped and i.id.startswith(skipped + ".") and number >= answered
                      else str(answer_of(person, i.id)) for i in used.items]
-            writer.writerow([role, partner, cohort, *cells])
+            # One partner each: identical rows would be counted once, as copies.
+            writer.writerow([role, f"{partner} {person}", cohort, *cells])
     return path
 
 

@@ -448,14 +448,11 @@ def test_scores_only_results_count_without_item_level_answers(tmp_path):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=33, max_size=33))
 def test_csv_rows_score_exactly_like_scoring_score(values):
-    from trustcheck.cohort import Bucket, Layout
-    from trustcheck.sources import _plan, _score
+    from trustcheck.resultfiles import Scorer
 
     used = builtin("mentee")
     answers = {item.id: value for item, value in zip(used.items, values, strict=True)}
-    plan = _plan(Bucket(Layout.from_checklist(used, "mentee")), used,
-                 list(range(len(used.items))), [])
-    scores, overall = _score(plan, [SKIPPED if v is None else v for v in values])
+    scores, overall = Scorer(used).score([SKIPPED if v is None else v for v in values])
     expected = scoring.score(used, answers)
     assert scores == [s.score for s in expected.strategies]
     assert overall == expected.overall or (overall is None and expected.overall is None)
@@ -466,7 +463,7 @@ def test_csv_rows_score_exactly_like_scoring_score(values):
 
 
 def test_files_read_in_small_chunks_give_the_same_rows_and_lines(tmp_path, monkeypatch):
-    from trustcheck import sources
+    from trustcheck import resultfiles
 
     good = [result("mentor", n) for n in range(4)]
     listing = json.dumps(good[:2], indent=2)[:-1] + ",\n" + '{"broken": }' + "\n]\n"
@@ -484,7 +481,7 @@ def test_files_read_in_small_chunks_give_the_same_rows_and_lines(tmp_path, monke
         return found
 
     whole = outcome()
-    monkeypatch.setattr(sources, "CHUNK", 7)
+    monkeypatch.setattr(resultfiles, "CHUNK", 7)
     assert outcome() == whole
     assert [used for _, used, _ in whole] == [2, 2, 3, 2]
     assert all(len(found) == 1 for name, _, found in whole if name != "stream.json")

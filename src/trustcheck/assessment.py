@@ -20,7 +20,8 @@ from trustcheck.scoring import Answer, StrategyScore
 SCHEMA = "trustcheck/result/v2"
 SCHEMA_V1 = "trustcheck/result/v1"  # before commitments; still read, never written
 READABLE_SCHEMAS = (SCHEMA, SCHEMA_V1)
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the one id rule for every result
+_ID = ID_PATTERN
 
 
 class ChecklistRef(NamedTuple):
@@ -136,18 +137,6 @@ def from_dict(data: Mapping[str, Any], *, source: str = "") -> Assessment:
     return result
 
 
-def problems_in(data: Any, *, source: str = "") -> list[str]:
-    """Everything that makes a result object unusable, in short phrases; [] when it is fine.
-
-    A scores-only result (no answers, as shared for `trustcheck compare`) is fine.
-    """
-    try:
-        return checked(data, source=source)[1]
-    except InputError as exc:
-        details = "; ".join(p.message for p in exc.problems)
-        return [exc.message.rstrip(".") + (f" ({details})" if details else "")]
-
-
 def checked(data: Any, *, source: str = "") -> tuple[Assessment, list[str]]:
     """A result object read back, with what is wrong in it (types, ranges, duplicates) as
     short phrases ("role 'boss' (it should be mentor or mentee)"); use the Assessment only when
@@ -203,7 +192,8 @@ def _read(data: Any, source: str) -> Assessment:
                        _status(r["status"]))
                 for r in data.get("follow_through") or ()),
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        # OverflowError: a date that exists only in its own time zone (year 1 at +01:00)
         raise InputError(
             f"{source or 'The input'} is not a complete trustcheck result object.",
             [Problem(f"missing or malformed field: {exc}", source)],

@@ -254,6 +254,8 @@ class Intake(NamedTuple):
 
     left_out: int = 0  # rows that could not be used (listed as warnings)
     duplicates: int = 0  # the same result met twice, counted once
+    scores_only: int = 0  # results without answers, counted on their stated scores
+    checklist_not_here: int = 0  # results whose checklist is not here: on stated scores too
 
 
 OVERALL = -1  # the column of a Figure part that means "the overall index"
@@ -718,6 +720,8 @@ def build(buckets: Sequence[Bucket], *, min_group: int, scope: Scope, intake: In
         "responses": sum(document["responses"] or 0 for document in documents),
         "left_out": intake.left_out,
         "duplicates": intake.duplicates,
+        "taken_as_stated": {"scores_only": intake.scores_only,
+                            "checklist_not_here": intake.checklist_not_here},
         "sections": documents,
         "privacy": {"min_group": min_group, "suppressed": notes, "rules": rules(min_group)},
     }

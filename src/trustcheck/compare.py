@@ -42,6 +42,9 @@ class Comparison(NamedTuple):
     own_a: tuple[StrategyScore, ...]  # strategies only a's side answered
     own_b: tuple[StrategyScore, ...]
     threshold: float = THRESHOLD
+    # Per side, why its stated scores were used as they are (resultfiles.SCORES_ONLY or
+    # UNKNOWN_CHECKLIST), or None when they were worked out from its answers here.
+    stated: tuple[str | None, str | None] = (None, None)
 
     @property
     def flagged(self) -> tuple[Gap, ...]:

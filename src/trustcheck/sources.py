@@ -12,70 +12,36 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import re
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from trustcheck import checklist as checklists
 from trustcheck.answers import MAX_LABEL, SKIP_WORDS, fold_label
-from trustcheck.assessment import READABLE_SCHEMAS
 from trustcheck.checklist import ROLES, Action, Checklist
 from trustcheck.cohort import SKIPPED, Bucket, Layout, Scope, StrategyLayout, join_and
 from trustcheck.errors import InputError, Problem
-from trustcheck.scoring import item_points, needed
+from trustcheck.resultfiles import (
+    SCORES_ONLY,
+    STDIN,
+    UNKNOWN_CHECKLIST,
+    Library,
+    Rest,
+    Scorer,
+    Text,
+    kind_of,
+    picker,
+    text_stream,
+    validate,
+    values,
+)
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 HISTORY = "your history"
-STDIN = "standard input"
 FIXED_COLUMNS = ("role", "partner", "cohort")
 MAX_PROBLEMS = 1000  # kept to list; every bad row is still counted
-CHUNK = 1 << 20
-MAX_VALUE = 16 << 20  # a single JSON value this large is not a result: stop looking for its end
-_SPACE = re.compile(r"[ \t\r\n]*")
 _UNKNOWN: Any = object()
-_SCHEMA_NAME = re.compile(r"^trustcheck/[a-z0-9._-]{1,20}/v[0-9]{1,4}$")  # safe to repeat
-
-
-# --- checklists on this computer ----------------------------------------------------------
-
-class Library:
-    """The checklists on this computer, read only when needed, found by id and fingerprint."""
-
-    def __init__(self, folders: list[tuple[Path, bool]],
-                 extra: Sequence[Checklist] = ()) -> None:
-        self._folders = folders
-        self._extra = list(extra)
-        self._all: list[Checklist] | None = None
-        self._by_print: dict[tuple[str, str], Checklist | None] = {}
-
-    def all(self) -> list[Checklist]:
-        """Every checklist with a role, the user's own first (broken files are passed over)."""
-        if self._all is None:
-            found = list(self._extra)
-            found += [listing.checklist for listing in checklists.scan(self._folders)
-                      if listing.checklist is not None and listing.checklist.role is not None]
-            self._all = found
-        return self._all
-
-    def by_fingerprint(self, checklist_id: str, sha256: str) -> Checklist | None:
-        key = (checklist_id, sha256)
-        if key not in self._by_print:
-            found = next((c for c in self._extra if c.sha256 == sha256), None)
-            if found is None and self._all is None:
-                try:  # usually the file is named after the id: try it before reading them all
-                    candidate = checklists.find_by_id(checklist_id, self._folders)
-                except InputError:
-                    candidate = None
-                if candidate is not None and candidate.sha256 == sha256:
-                    found = candidate
-            if found is None:
-                found = next((c for c in self.all() if c.sha256 == sha256), None)
-            self._by_print[key] = found
-        return self._by_print[key]
 
 
 # --- what came in ---------------------------------------------------------------------------
@@ -91,6 +57,8 @@ class Collected(NamedTuple):
     used: int = 0
     files: int = 0
     problem_count: int = 0
+    stated_scores_only: int = 0  # results without answers: taken on their stated scores
+    stated_unknown_checklist: int = 0  # results whose checklist is not here: the same
 
 
 @dataclass
@@ -101,13 +69,7 @@ class _CsvPlan:
     cells: Any  # picks the item cells of a row, in checklist order
     foreign: list[int]  # item columns of another checklist: must be empty for this role
     values: dict[str, int]  # cell text to raw value (SKIPPED for a skip)
-    points: list[list[float]]  # per item: points by raw value
-    strategies: list[tuple[Any, list[int], int]]  # picker, item positions, answers needed
-    cache: list[dict[tuple[int, ...], float | None]]  # per strategy: score by answer pattern
-    low: int
-    high: int
-    need: int
-    item_ids: list[str]
+    scorer: Scorer
 
 
 @dataclass
@@ -124,8 +86,10 @@ class Collector:
     used: int = 0
     files: int = 0
     problem_count: int = 0
+    stated_scores_only: int = 0
+    stated_unknown_checklist: int = 0
     _seen: set[str] = field(default_factory=set)
-    _rows: dict[str, int] = field(default_factory=dict)
+    _rows: set[str] = field(default_factory=set)
 
     def bad(self, source: str, line: int | None, message: str, rows: int = 1) -> None:
         self.left_out += rows
@@ -136,7 +100,8 @@ class Collector:
     def collected(self) -> Collected:
         return Collected(list(self.buckets.values()), self.problems, self.left_out,
                          self.duplicates, self.out_of_scope, self.used, self.files,
-                         self.problem_count)
+                         self.problem_count, self.stated_scores_only,
+                         self.stated_unknown_checklist)
 
     # results -----------------------------------------------------------------------------
 
@@ -147,68 +112,17 @@ class Collector:
             self.bad(source, line, where + message)
 
     def _result(self, data: Any) -> str | None:
-        if not isinstance(data, dict):
-            return "this is not a trustcheck result object."
-        schema = data.get("schema")
-        if schema not in READABLE_SCHEMAS:
-            if schema is None:
-                return ("this is not a trustcheck result (it has no 'schema'); answers files go "
-                        "through `trustcheck assess --answers` first.")
-            if isinstance(schema, str) and _SCHEMA_NAME.match(schema):
-                return (f"this has the schema '{schema}', which is not a result this "
-                        "trustcheck can read; update trustcheck or leave the file out.")
-            return ("this has a schema that is not a trustcheck result; update trustcheck or "
-                    "leave the file out.")
-        role = data.get("role")
-        if role not in ROLES:
-            return "its role should be mentor or mentee."
-        result_id = data.get("id")
-        if not isinstance(result_id, str) or not result_id:
-            return "it has no id."
-        named = data.get("checklist")
-        if not isinstance(named, dict):
-            return "it does not say which checklist was answered."
-        checklist_id, version, sha = named.get("id"), named.get("version"), named.get("sha256")
-        if (not isinstance(checklist_id, str) or not isinstance(sha, str)
-                or not isinstance(version, (str, int)) or isinstance(version, bool)):
-            return "it does not say which checklist was answered (id, version and sha256)."
-        if not checklists.is_id(checklist_id):
-            return ("the checklist it names has an id that is not a checklist id; it may have "
-                    "been edited by hand.")
-        strategies = data.get("strategies")
-        if not isinstance(strategies, list) or not strategies:
-            return "it has no strategy scores."
-        given: dict[str, float | None] = {}
-        for entry in strategies:
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                return "one of its strategies has no id."
-            score = entry.get("score")
-            if score is not None and not _is_points(score):
-                return "a strategy score is not a number from 0 to 100."
-            given[entry["id"]] = score
+        verdict = validate(data, self.library)
+        if verdict.problem:
+            return verdict.problem
+        role, result_id, cohort = data["role"], data["id"], data.get("cohort")
+        named = data["checklist"]
+        checklist_id, version, sha = named["id"], named["version"], named["sha256"]
+        given = {entry["id"]: entry.get("score") for entry in data["strategies"]}
         overall = data.get("overall")
-        if overall is not None and not _is_points(overall):
-            return "its overall index is not a number from 0 to 100."
-        cohort = data.get("cohort")
-        if cohort is not None and not isinstance(cohort, str):
-            return "its cohort should be text."
-        raw = data.get("answers")
-        if raw is not None and not isinstance(raw, dict):
-            return "its answers should be a set of 'item id: value' pairs."
-
         bucket = self._bucket_for_result(role, checklist_id, str(version), sha, named, data)
         layout = bucket.layout
-        if layout.available and role != layout.role:
-            return f"it says role {role}, but the checklist it names is for {layout.role}s."
-        if len(given) != len(layout.strategies) or any(
-                s.id not in given for s in layout.strategies):
-            return ("its strategies do not match the checklist it names; it may have been "
-                    "edited by hand.")
-        values = None
-        if raw:
-            values, message = _result_answers(raw, layout)
-            if message:
-                return message
+        values = verdict.values
         if self.scope.role is not None and role != self.scope.role:
             self.out_of_scope += 1
             return None
@@ -220,6 +134,10 @@ class Collector:
             return None
         self._seen.add(result_id)
         bucket.add("r:" + result_id, [given[s.id] for s in layout.strategies], overall, values)
+        if verdict.stated == SCORES_ONLY:
+            self.stated_scores_only += 1
+        elif verdict.stated == UNKNOWN_CHECKLIST:
+            self.stated_unknown_checklist += 1
         if not layout.available:
             for area in data.get("focus") or ():
                 _remember(bucket, area)
@@ -264,12 +182,18 @@ class Collector:
                                 "(run `trustcheck template --role mentor --format csv`).", 0)
             return
         delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-        header = [cell.strip().lower() for cell in next(csv.reader([header_line],
-                                                                    delimiter=delimiter))]
+        try:
+            header = [cell.strip().lower() for cell in next(csv.reader([header_line],
+                                                                        delimiter=delimiter))]
+        except (csv.Error, StopIteration):
+            self.bad(source, first_line, "the header row cannot be read as CSV, so the file "
+                                         "was left out; get a header with `trustcheck "
+                                         "template --role mentor --format csv`.", 0)
+            return
         reader = csv.reader(handle, delimiter=delimiter)
         plans, header_problems, width = self._csv_header(header, source)
         if header_problems:
-            rows = sum(1 for record in reader if any(cell.strip() for cell in record))
+            rows = _count_rows(reader)
             for message in header_problems:
                 self.bad(source, first_line, message, 0)
             if rows:
@@ -282,10 +206,26 @@ class Collector:
         partner_at = position.get("partner")
         cohort_at = position.get("cohort")
         previous = 0
-        for record in reader:
+        while True:
             line = first_line + previous + 1  # the reader counts lines after the header
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                previous = reader.line_num
+                self.bad(source, line, _csv_problem(exc))
+                continue
+            spanned = reader.line_num - previous
             previous = reader.line_num
             if not record or not any(cell.strip() for cell in record):
+                continue
+            if len(record) != width and any("\n" in cell or "\r" in cell for cell in record):
+                swallowed = (f", with the {spanned - 1} line{'s' if spanned != 2 else ''} "
+                             "after it that were read as part of it") if spanned > 1 else ""
+                self.bad(source, line, f"a quote opened in this row is not closed where it "
+                                       f"should be, so the row was left out{swallowed}; check "
+                                       "the quotes in this row.")
                 continue
             if len(record) != width:
                 self.bad(source, line, f"this row has {len(record)} cells but the header has "
@@ -319,9 +259,9 @@ class Collector:
                                        f"{role} checklist; leave those cells empty for {role}s.")
                 continue
             answered = len(values) - values.count(SKIPPED)
-            if answered < plan.need:
+            if answered < plan.scorer.need:
                 self.bad(source, line, f"only {answered} of {len(values)} statements have an "
-                                       f"answer; at least {plan.need} are needed.")
+                                       f"answer; at least {plan.scorer.need} are needed.")
                 continue
             if self.scope.role is not None and role != self.scope.role:
                 self.out_of_scope += 1
@@ -329,20 +269,23 @@ class Collector:
             if self.scope.cohort is not None and cohort != self.scope.cohort:
                 self.out_of_scope += 1
                 continue
-            scores, overall = _score(plan, values)
-            plan.bucket.add(self._row_key(plan, role, partner, cohort, values), scores, overall,
-                            values)
+            key = self._row_key(plan, role, partner, cohort, values)
+            if key in self._rows:
+                self.duplicates += 1  # a copy of a row already counted: padding moves nothing
+                continue
+            self._rows.add(key)
+            scores, overall = plan.scorer.score(values)
+            plan.bucket.add(key, scores, overall, values)
             self.used += 1
 
     def _row_key(self, plan: _CsvPlan, role: str, partner: str | None, cohort: str | None,
                  values: list[int]) -> str:
-        """A stable key for a CSV row (rows have no id): its content, and which copy it is."""
+        """A stable key for a CSV row (rows have no id): its checklist version and what it says,
+        so an identical row met again, in any of the sources, is known as a copy."""
         text = "\x1f".join([plan.bucket.layout.sha256, role, partner or "", cohort or ""])
-        digest = hashlib.blake2b(text.encode("utf-8") + array("b", values).tobytes(),
-                                 digest_size=16).hexdigest()
-        copy = self._rows.get(digest, 0)
-        self._rows[digest] = copy + 1
-        return f"c:{digest}:{copy}"
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")
+                                 + array("b", values).tobytes(), digest_size=16).hexdigest()
+        return f"c:{digest}"
 
     def _csv_header(self, header: list[str],
                     source: str) -> tuple[dict[str, _CsvPlan], list[str], int]:
@@ -386,7 +329,7 @@ class Collector:
         plans = {}
         for role, used in chosen.items():
             own = {item.id for item in used.items}
-            plans[role] = _plan(self.bucket_for(used), used,
+            plans[role] = _plan(self.bucket_for(used), used, self.library.scorer(used),
                                 [position[item.id] for item in used.items],
                                 [position[name] for name in items if name not in own])
         return plans, [], len(header)
@@ -420,32 +363,11 @@ class Collector:
         return chosen
 
 
-def _plan(bucket: Bucket, used: Checklist, columns: list[int], foreign: list[int]) -> _CsvPlan:
-    scale = used.scale
-    values = {str(v): v for v in scale.points}
+def _plan(bucket: Bucket, used: Checklist, scorer: Scorer, columns: list[int],
+          foreign: list[int]) -> _CsvPlan:
+    values = {str(v): v for v in used.scale.points}
     values.update(dict.fromkeys(SKIP_WORDS | {""}, SKIPPED))
-    points = []
-    for item in used.items:
-        table = [0.0] * (scale.high + 1)
-        for v in scale.points:
-            table[v] = item_points(v, scale, item.reverse)
-        points.append(table)
-    index = {item.id: i for i, item in enumerate(used.items)}
-    strategies = []
-    for strategy in used.strategies:
-        positions = [index[item.id] for item in strategy.items]
-        strategies.append((_picker(positions), positions, needed(len(positions))))
-    return _CsvPlan(bucket, _picker(columns), foreign, values, points, strategies,
-                    [{} for _ in strategies], scale.low, scale.high, needed(len(used.items)),
-                    [item.id for item in used.items])
-
-
-def _picker(positions: list[int]) -> Any:
-    """A function giving the entries at these positions as a tuple (itemgetter, always a tuple)."""
-    if len(positions) == 1:
-        only = positions[0]
-        return lambda row: (row[only],)
-    return itemgetter(*positions)
+    return _CsvPlan(bucket, picker(columns), foreign, values, scorer)
 
 
 def _csv_values(record: list[str], plan: _CsvPlan) -> tuple[list[int], str]:
@@ -464,52 +386,39 @@ def _csv_values(record: list[str], plan: _CsvPlan) -> tuple[list[int], str]:
                 number = float(word)
             except ValueError:
                 number = None
-            if number is None or not number.is_integer() or not plan.low <= number <= plan.high:
-                return values, (f"the answer to '{plan.item_ids[position]}' is not a whole "
-                                f"number from {plan.low} to {plan.high}; leave the cell "
-                                "empty to skip it.")
+            low, high = plan.scorer.low, plan.scorer.high
+            if number is None or not number.is_integer() or not low <= number <= high:
+                return values, (f"the answer to '{plan.scorer.item_ids[position]}' is not a whole "
+                                f"number from {low} to {high}; leave the cell empty to skip it.")
             value = int(number)
         values[position] = value
     return values, ""
 
 
-def _score(plan: _CsvPlan, values: list[int]) -> tuple[list[float | None], float | None]:
-    """The same scores `scoring.score` gives (same order of sums, same rounding), only faster:
-    a strategy's score depends only on its few answers, so each pattern is worked out once."""
-    scores: list[float | None] = []
-    for (pick, positions, need), cache in zip(plan.strategies, plan.cache, strict=True):
-        pattern = pick(values)
-        score = cache.get(pattern, _UNKNOWN)
-        if score is _UNKNOWN:
-            found = [plan.points[j][v] for j, v in zip(positions, pattern, strict=True)
-                     if v != SKIPPED]
-            score = cache[pattern] = (round(sum(found) / len(found), 1)
-                                      if found and len(found) >= need else None)
-        scores.append(score)
-    scored = [s for s in scores if s is not None]
-    overall = round(sum(scored) / len(scored), 1) if scored else None
-    return scores, overall
+def _count_rows(reader: Any) -> int:
+    """The rows left in a CSV reader that hold anything, passing over rows it cannot read."""
+    rows = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error:
+            rows += 1
+            continue
+        if any(cell.strip() for cell in record):
+            rows += 1
 
 
-def _result_answers(raw: dict, layout: Layout) -> tuple[list[int] | None, str]:
-    if layout.available:
-        low, high = layout.scale
-        known = set(layout.items)
-        for key, value in raw.items():
-            if key not in known:
-                return None, ("it answers a statement that the checklist it names does not "
-                              "have; it may have been edited by hand.")
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                      or not low <= value <= high):
-                return None, f"an answer is not a whole number from {low} to {high}."
-        values = [raw.get(item) for item in layout.items]
-    else:
-        values = list(raw.values())
-        for value in values:
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                      or not 0 <= value <= 9):
-                return None, "an answer is not a whole number on the checklist's scale."
-    return [SKIPPED if value is None else value for value in values], ""
+def _csv_problem(exc: csv.Error) -> str:
+    reason = str(exc)
+    if "field limit" in reason:
+        return (f"a cell in this row is longer than {csv.field_size_limit() // 1024} KiB, which "
+                "no answer needs, so the row was left out.")
+    if "new-line" in reason:
+        return ("a cell in this row holds a line break outside quotes, so the row was left "
+                "out; save the file again as CSV from the spreadsheet or form.")
+    return "this row cannot be read as CSV, so it was left out; check its quotes and separators."
 
 
 def _remember(bucket: Bucket, area: Any) -> None:
@@ -521,10 +430,6 @@ def _remember(bucket: Bucket, area: Any) -> None:
                 action.get("text"), str):
             actions.append(Action(action["id"], action["text"]))
     bucket.remember_actions(area["strategy"], tuple(actions))
-
-
-def _is_points(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100
 
 
 def _text(value: Any, fallback: str) -> str:
@@ -583,7 +488,7 @@ def collect(sources: Sequence[str], scope: Scope, library: Library, *,
         if path is None:
             if stdin is None:
                 raise InputError("Standard input is not available here; please name a file.")
-            _read_stream(_text_stream(stdin), STDIN, collector, kind=None)
+            _read_stream(text_stream(stdin), STDIN, collector, kind=None)
             continue
         try:
             handle = path.open("r", encoding="utf-8-sig", newline="")
@@ -594,7 +499,7 @@ def collect(sources: Sequence[str], scope: Scope, library: Library, *,
             raise InputError(f"trustcheck could not read {path} ({exc.strerror}); please check "
                              "the file.") from None
         with handle:
-            _read_stream(handle, str(path), collector, kind=_kind(path))
+            _read_stream(handle, str(path), collector, kind=kind_of(path))
     return collector.collected()
 
 
@@ -612,25 +517,8 @@ def collect_history(texts: Iterator[str], scope: Scope, library: Library) -> Col
     return collector.collected()
 
 
-def _kind(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".jsonl", ".ndjson"):
-        return "jsonl"
-    if suffix == ".json":
-        return "json"
-    return None  # look at the first character
-
-
-def _text_stream(stream: IO[bytes]) -> IO[str]:
-    import io
-
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-
-
 def _read_stream(handle: IO[str], source: str, collector: Collector, *, kind: str | None) -> None:
-    reader = _Text(handle)
+    reader = Text(handle)
     try:
         if kind is None:
             reader.skip_space()
@@ -644,165 +532,15 @@ def _read_stream(handle: IO[str], source: str, collector: Collector, *, kind: st
                 kind = "csv"
         if kind == "csv":
             reader.skip_space()  # blank lines before the header
-            collector.csv_rows(_Rest(reader), source, reader.line)
-        elif kind == "jsonl":
-            _jsonl(reader, source, collector)
-        else:
-            _json(reader, source, collector)
+            collector.csv_rows(Rest(reader), source, reader.line)
+            return
     except UnicodeDecodeError:
         collector.bad(source, reader.line, "the file is not UTF-8 text from about this line on; "
                                            "save it as UTF-8 and try again. The rest of it was "
                                            "left out.")
-
-
-class _Text:
-    """Text read in large chunks, with the line number of the reading position."""
-
-    def __init__(self, handle: IO[str]) -> None:
-        self.handle = handle
-        self.buffer = ""
-        self.pos = 0
-        self.line = 1
-        self.eof = False
-
-    def more(self) -> bool:
-        if self.eof:
-            return False
-        chunk = self.handle.read(CHUNK)
-        if not chunk:
-            self.eof = True
-            return False
-        self.buffer = self.buffer[self.pos:] + chunk
-        self.pos = 0
-        return True
-
-    def advance(self, to: int) -> None:
-        self.line += self.buffer.count("\n", self.pos, to)
-        self.pos = to
-
-    def skip_space(self) -> None:
-        while True:
-            self.advance(_SPACE.match(self.buffer, self.pos).end())
-            if self.pos < len(self.buffer) or not self.more():
-                return
-
-    def peek(self) -> str:
-        if self.pos >= len(self.buffer) and not self.more():
-            return ""
-        return self.buffer[self.pos]
-
-    def next_line(self) -> None:
-        """Skip past the end of the current line."""
-        while True:
-            end = self.buffer.find("\n", self.pos)
-            if end >= 0:
-                self.advance(end + 1)
-                return
-            self.pos = len(self.buffer)
-            if not self.more():
-                return
-
-    def lines(self) -> Iterator[str]:
-        """The rest of the text, line by line (newlines kept)."""
-        while True:
-            end = self.buffer.find("\n", self.pos)
-            if end < 0:
-                if self.more():
-                    continue
-                rest = self.buffer[self.pos:]
-                self.pos = len(self.buffer)
-                if rest:
-                    yield rest
-                return
-            text = self.buffer[self.pos:end + 1]
-            self.pos = end + 1
-            self.line += 1
-            yield text
-
-
-class _Rest:
-    """The rest of a _Text as a file-like object for the csv module (readline and iteration)."""
-
-    def __init__(self, text: _Text) -> None:
-        self._lines = text.lines()
-
-    def readline(self) -> str:
-        return next(self._lines, "")
-
-    def __iter__(self) -> Iterator[str]:
-        return self._lines
-
-
-_DECODER = json.JSONDecoder()
-
-
-def _value(reader: _Text) -> tuple[int, Any, str | None]:
-    """The next JSON value: (its line, the value, None) or (line, None, what is wrong)."""
-    while True:
-        try:
-            value, end = _DECODER.raw_decode(reader.buffer, reader.pos)
-        except json.JSONDecodeError as exc:
-            if len(reader.buffer) - reader.pos > MAX_VALUE or not reader.more():
-                return reader.line, None, exc.msg
-            continue
-        except RecursionError:
-            return reader.line, None, "it is nested too deeply"
-        line = reader.line
-        reader.advance(end)
-        return line, value, None
-
-
-def _json(reader: _Text, source: str, collector: Collector) -> None:
-    """A JSON file: one result object, a list of them, or objects one after another."""
-    reader.skip_space()
-    if reader.peek() == "[":
-        reader.advance(reader.pos + 1)
-        reader.skip_space()
-        if reader.peek() == "]":
-            return
-        while True:
-            line, value, error = _value(reader)
-            if error:
-                collector.bad(source, line, f"this is not valid JSON ({error}); the rest of the "
-                                            "file was left out.")
-                return
-            collector.result(value, source, line)
-            reader.skip_space()
-            following = reader.peek()
-            if following == ",":
-                reader.advance(reader.pos + 1)
-                reader.skip_space()
-                continue
-            if following != "]":
-                collector.bad(source, reader.line, "this is not valid JSON (a ',' or ']' is "
-                                                   "missing); the rest of the file was left out.")
-            return
-    while True:
-        reader.skip_space()
-        if not reader.peek():
-            return
-        line, value, error = _value(reader)
-        if error:
-            collector.bad(source, line, f"this is not valid JSON ({error}); it was left out.")
-            reader.next_line()
-            continue
-        collector.result(value, source, line)
-
-
-def _jsonl(reader: _Text, source: str, collector: Collector) -> None:
-    """JSON Lines: one result object per line; a broken line is left out, the rest is read."""
-    number = 0
-    for text in reader.lines():
-        number += 1
-        if not text.strip():
-            continue
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            collector.bad(source, number, f"this line is not valid JSON ({exc.msg}); it was "
-                                          "left out.")
-            continue
-        except (ValueError, RecursionError):
-            collector.bad(source, number, "this line is not valid JSON; it was left out.")
-            continue
-        collector.result(value, source, number)
+        return
+    for found in values(reader, source, kind):
+        if found.problem:
+            collector.bad(source, found.line, found.problem)
+        else:
+            collector.result(found.value, source, found.line)

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from trustcheck.cli.app import session
+from trustcheck.cli.app import say, session
 from trustcheck.cli.options import ResultFormat, ResultFormatOption
-from trustcheck.errors import InputError
+from trustcheck.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist
     from trustcheck.paths import Places
+    from trustcheck.resultfiles import Library
 
 _HELP = ("A result file (from `assess --format json`, `history show --format json` or "
          "`history export --id ID --scores-only`) or a history id (a unique start, or 'last').")
@@ -34,14 +35,24 @@ def compare(
     Shared strategies that differ by 15 points or more are worth talking about together.
     """
     from trustcheck import compare as comparing
+    from trustcheck.resultfiles import SCORES_ONLY, UNKNOWN_CHECKLIST, Library
 
     places = session(ctx).places
-    history = _History(places)
+    history = _History(places, Library(places.checklist_folders()))
     try:
-        mine, theirs = history.result(first), history.result(second)
+        (mine, stated_mine), (theirs, stated_theirs) = (history.result(first),
+                                                        history.result(second))
     finally:
         history.close()
     found = comparing.compare(mine, theirs, checklists=_checklists(places, mine, theirs))
+    found = found._replace(stated=(stated_mine, stated_theirs))
+    for side, reason in (("Your result", stated_mine), ("Your partner's result", stated_theirs)):
+        if reason == UNKNOWN_CHECKLIST:
+            say(f"Note: {side} answered a checklist that is not on this computer, so its "
+                "stated scores were compared as they are, not worked out again from its answers.")
+        elif reason == SCORES_ONLY:
+            say(f"Note: {side} holds scores only (no answers), so its stated scores were "
+                "compared as they are.")
     if format is ResultFormat.json:
         from trustcheck.render.json import comparison
 
@@ -56,14 +67,15 @@ def compare(
 class _History:
     """Opens the history only if an argument turns out to be an id, and at most once."""
 
-    def __init__(self, places: Places) -> None:
+    def __init__(self, places: Places, library: Library) -> None:
         self.places = places
+        self.library = library
         self.store: Any = None
 
-    def result(self, reference: str) -> Assessment:
+    def result(self, reference: str) -> tuple[Assessment, str | None]:
         path = Path(reference).expanduser()
         if reference != "last" and path.is_file():
-            return _read_file(path)
+            return _read_file(path, self.library)
         if reference != "last" and ("/" in reference or "\\" in reference
                                     or reference.lower().endswith(_PATH_ENDINGS)):
             raise InputError(f"There is no file at {reference}; please check the path.")
@@ -75,43 +87,40 @@ class _History:
                 raise InputError(
                     f"'{reference}' is not a file, and there are no saved assessments yet to "
                     "find it in; please give a result file or the id of a saved assessment.")
-        return self.store.get(reference)
+        return self.store.get(reference), None  # your own check-ins, scored here
 
     def close(self) -> None:
         if self.store is not None:
             self.store.close()
 
 
-def _read_file(path: Path) -> Assessment:
-    """One result from a file: a result object, or an export holding exactly one result."""
-    import json
-
+def _read_file(path: Path, library: Library) -> tuple[Assessment, str | None]:
+    """One result from a file (a result object, or an export holding exactly one result),
+    checked by the one validator; with why its stated scores were taken as they are, if so."""
     from trustcheck.assessment import from_dict
-    from trustcheck.yamlfile import read_text
+    from trustcheck.resultfiles import read_results, validate
 
-    text = read_text(path, what="result")
-    if not text.strip():
+    found = list(read_results(str(path)))
+    broken = next((f for f in found if f.problem), None)
+    if broken is not None:
+        raise InputError(
+            f"{path} is not a JSON result file; save one with `trustcheck history export "
+            "--id last --scores-only` or `trustcheck assess --format json`.",
+            [Problem(broken.problem or "", str(path), broken.line)])
+    if not found:
         raise InputError(f"{path} is empty; please give a result file, or the id of a saved "
                          "assessment.")
-    try:
-        data = json.loads(text)
-    except ValueError:
-        lines = [line for line in text.splitlines() if line.strip()]
-        try:
-            data = [json.loads(line) for line in lines]  # JSON Lines, one result per line
-        except ValueError:
-            raise InputError(
-                f"{path} is not a JSON result file; save one with `trustcheck history export "
-                "--id last --scores-only` or `trustcheck assess --format json`.") from None
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
-        data = data["results"]
-    if isinstance(data, list):
-        if len(data) != 1:
-            raise InputError(
-                f"{path} holds {len(data)} results, but compare needs exactly one from each "
-                "of you; export a single one with `trustcheck history export --id ID`.")
-        data = data[0]
-    return from_dict(data, source=str(path))
+    if len(found) != 1:
+        raise InputError(
+            f"{path} holds {len(found)} results, but compare needs exactly one from each "
+            "of you; export a single one with `trustcheck history export --id ID`.")
+    verdict = validate(found[0].value, library)
+    if verdict.problem:
+        raise InputError(
+            f"{path} has values trustcheck cannot use, so it may have been edited by hand; "
+            "please use the result as trustcheck wrote it.",
+            [Problem(verdict.problem, str(path), found[0].line)])
+    return from_dict(found[0].value, source=str(path)), verdict.stated
 
 
 def _checklists(places: Places, *results: Assessment) -> list[Checklist]:

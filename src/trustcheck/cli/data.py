@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from trustcheck.assessment import Assessment
+    from trustcheck.resultfiles import Found
     from trustcheck.store import ScoreRow
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
@@ -176,15 +176,31 @@ def import_(
     has a problem, nothing at all is imported and each problem is listed with its file and line
     (or record number), so you can fix or remove it and run the same import again.
     """
+    from trustcheck import assessment
+    from trustcheck.resultfiles import SCORES_ONLY, UNKNOWN_CHECKLIST, Library, validate
+
+    places = session(ctx).places
+    library = Library(places.checklist_folders())
     problems: list[Problem] = []
     incoming: list[Assessment] = []
+    stated = 0
     for source in sources:
-        records, file_problems = _records(*_read(source))
-        for where, line, record in records:
-            try:
-                incoming.append(_validated(record))
-            except ValueError as exc:
-                file_problems.append(Problem(str(exc), where, line))
+        file_problems = []
+        for found, where in _found(source):
+            if found.problem:
+                file_problems.append(Problem(found.problem, where, found.line))
+                continue
+            verdict = validate(found.value, library)
+            problem = verdict.problem
+            if verdict.stated == SCORES_ONLY:
+                problem = ("it has no answers: it is a scores-only result, made to share with "
+                           "your partner for `trustcheck compare`, not part of your own history.")
+            if problem:
+                file_problems.append(Problem(problem, where,
+                                             None if found.record else found.line))
+                continue
+            stated += verdict.stated == UNKNOWN_CHECKLIST
+            incoming.append(assessment.from_dict(found.value))
         problems.extend(sorted(file_problems, key=lambda p: p.line or 0))
     if problems:
         shown = problems[:SHOWN_PROBLEMS]
@@ -199,131 +215,38 @@ def import_(
         say(f"No assessments found in {where}; nothing was imported.")
         return
     incoming.sort(key=lambda a: a.created_at)
-    store = open_history(session(ctx).places, create=True)
+    store = open_history(places, create=True)
     assert store is not None
     with store:
         added, present = store.add_missing(incoming)
     say(f"Imported {where}: {added} added, {present} already in your history.")
+    if stated:
+        their = "its" if stated == 1 else "their"
+        say(f"{_plural(stated, 'assessment')} answered a checklist that is not on this "
+            f"computer, so {their} scores were taken as stated, not worked out again from the "
+            "answers.")
 
 
-def _read(source: str) -> tuple[str | None, str, list[Problem]]:
-    """The text of one import file (or standard input), or the problem reading it."""
+def _found(source: str) -> Iterator[tuple[Found, str]]:
+    """The values of one export file (or standard input), each with where it is."""
+    from trustcheck.resultfiles import Found, read_results
+
     limit = f"{MAX_IMPORT_BYTES // (1024 * 1024)} MiB"
-    if source == "-":
-        data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
-        name = "standard input"
-    else:
+    if source != "-":
         path = Path(source).expanduser()
-        name = str(path)
         try:
-            size = path.stat().st_size
-            if size > MAX_IMPORT_BYTES:
-                return None, name, [Problem(
-                    f"the file is {size // (1024 * 1024)} MiB; trustcheck imports files of at "
-                    f"most {limit}, so please split it (JSON Lines files split at any line).",
-                    name)]
-            with path.open("rb") as handle:
-                data = handle.read(MAX_IMPORT_BYTES + 1)
-        except FileNotFoundError:
-            return None, name, [Problem("there is no such file; please check the path.", name)]
-        except IsADirectoryError:
-            return None, name, [Problem("this is a folder; please name the export file.", name)]
-        except PermissionError:
-            return None, name, [Problem("trustcheck may not read this file; please check its "
-                                        "permissions.", name)]
-    if len(data) > MAX_IMPORT_BYTES:
-        return None, name, [Problem(f"more than {limit}; please import it in parts.", name)]
-    try:
-        return data.decode("utf-8-sig"), name, []
-    except UnicodeDecodeError:
-        return None, name, [Problem("not UTF-8 text, so not a trustcheck export.", name)]
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number trustcheck accepts")
-
-
-def _loads(text: str) -> Any:
-    return json.loads(text, parse_constant=_no_constants)
-
-
-def _records(text: str | None, source: str,
-             problems: list[Problem]) -> tuple[list[tuple[str, int | None, Any]], list[Problem]]:
-    """The records in one file, each with where it is: (source, line or None, data)."""
-    if text is None or problems:
-        return [], problems
-    if not text.strip():
-        return [], []
-    if source.lower().endswith((".jsonl", ".ndjson")):
-        return _json_lines(text, source)
-    try:
-        data = _loads(text)
-    except json.JSONDecodeError as exc:
-        first = text.lstrip().split("\n", 1)[0]
-        if exc.msg == "Extra data" or _is_json(first):
-            return _json_lines(text, source)
-        return [], [Problem(f"not valid JSON ({exc.msg}, column {exc.colno}); is it a "
-                            "trustcheck export?", source, exc.lineno)]
-    except ValueError as exc:
-        return [], [Problem(f"not a trustcheck export: {exc}.", source)]
-    if isinstance(data, list):
-        return [(f"{source}, record {index}", None, record)
-                for index, record in enumerate(data, start=1)], []
-    if isinstance(data, dict):
-        return [(source, None, data)], []
-    return [], [Problem("a JSON export holds a result object or a list of them, not "
-                        f"{type(data).__name__}.", source)]
-
-
-def _is_json(text: str) -> bool:
-    try:
-        _loads(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _json_lines(text: str, source: str) -> tuple[list[tuple[str, int | None, Any]],
-                                                    list[Problem]]:
-    records: list[tuple[str, int | None, Any]] = []
-    problems = []
-    # Only "\n" ends a line: results may hold U+2028 and other characters str.splitlines() uses.
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        try:
-            records.append((source, number, _loads(line)))
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(f"not valid JSON ({exc.msg}, column {exc.colno}).", source,
-                                    number))
-        except ValueError as exc:
-            problems.append(Problem(f"{exc}.", source, number))
-    return records, problems
-
-
-def _validated(record: Any) -> Assessment:
-    """A result object checked enough that storing and showing it cannot fail; else ValueError."""
-    from trustcheck import assessment
-
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a result object, found {type(record).__name__}.")
-    schema = record.get("schema")
-    if not isinstance(schema, str) or not schema.startswith("trustcheck/result/"):
-        raise ValueError("not a trustcheck result object (its 'schema' is not "
-                         "trustcheck/result/...).")
-    try:  # the checks every result gets (trustcheck.assessment), with messages for import
-        result, wrong = assessment.checked(record, source="this record")
-    except InputError as exc:
-        details = "; ".join(p.message for p in exc.problems)
-        raise ValueError(exc.message.rstrip(".") + (f" ({details})." if details else ".")) \
-            from None
-    if not result.answers:
-        wrong.append("no answers: it is a scores-only result, made to share with your partner "
-                     "for `trustcheck compare`, not part of your own history")
-    if wrong:
-        raise ValueError("this record has " + "; ".join(wrong) + ".")
-    return result
+            size = path.stat().st_size if path.is_file() else 0
+        except OSError:
+            size = 0  # read_results says what is wrong with it
+        if size > MAX_IMPORT_BYTES:
+            yield Found(str(path), None, problem=(
+                f"the file is {size // (1024 * 1024)} MiB; trustcheck imports files of at "
+                f"most {limit}, so please split it (JSON Lines files split at any line).")), \
+                str(path)
+            return
+    for found in read_results(source, stdin=sys.stdin.buffer):
+        where = f"{found.source}, record {found.record}" if found.record else found.source
+        yield found, where
 
 
 # --- trustcheck history delete ---------------------------------------------------------------

@@ -117,12 +117,20 @@ def report(
     if collected.duplicates:
         say(f"{collected.duplicates} result{'s' if collected.duplicates != 1 else ''} appeared "
             "more than once and counted once.")
+    stated = collected.stated_scores_only + collected.stated_unknown_checklist
+    if stated:
+        say(f"{stated} result{'s were' if stated != 1 else ' was'} counted on the scores "
+            f"{'they state' if stated != 1 else 'it states'}, not worked out again from answers: "
+            f"{collected.stated_scores_only} scores-only, {collected.stated_unknown_checklist} "
+            "answered a checklist that is not on this computer.")
     if not collected.used:
         raise InputError(_nothing_message(bool(sources), collected, scope))
 
     now = datetime.now(timezone.utc)
     built = cohorts.build(collected.buckets, min_group=min_group, scope=scope,
-                          intake=cohorts.Intake(collected.left_out, collected.duplicates),
+                          intake=cohorts.Intake(collected.left_out, collected.duplicates,
+                                                collected.stated_scores_only,
+                                                collected.stated_unknown_checklist),
                           now=now)
 
     from trustcheck.reportlog import ReportLog

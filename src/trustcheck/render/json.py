@@ -62,7 +62,7 @@ def template(checklist: Checklist) -> str:
     })
 
 
-def _comparison_side(result: Assessment) -> dict[str, Any]:
+def _comparison_side(result: Assessment, stated: str | None = None) -> dict[str, Any]:
     return {
         "id": result.id,
         "role": result.role,
@@ -74,6 +74,7 @@ def _comparison_side(result: Assessment) -> dict[str, Any]:
         "overall": result.overall,
         "band": result.band,
         "scores_only": not result.answers,
+        "taken_as_stated": stated,
     }
 
 
@@ -84,8 +85,8 @@ def comparison(found: Comparison) -> str:
     return dumps({
         "schema": SCHEMA,
         "threshold": found.threshold,
-        "a": _comparison_side(found.a),
-        "b": _comparison_side(found.b),
+        "a": _comparison_side(found.a, found.stated[0]),
+        "b": _comparison_side(found.b, found.stated[1]),
         "shared": [
             {"strategy": g.strategy, "title": g.title, "a": g.a, "b": g.b, "gap": g.gap,
              "flagged": g.flagged, "actions": [{"id": x.id, "text": x.text} for x in g.actions],
