@@ -84,6 +84,10 @@ CORPUS = [
     ("surrogate", lambda d: d.update(cohort="\ud800"), "a lone surrogate"),
     ("score-as-text", lambda d: d["strategies"][0].update(score="50"),
      "a strategy score is not a number from 0 to 100."),
+    ("focus-without-score", lambda d: d.update(focus=[
+        {"strategy": "transparency", "title": "Be transparent", "score": None,
+         "reason": "lowest", "actions": []}]),
+     "focus, obstacle or strength fields of the wrong type"),
 ]
 
 # Values JSON cannot carry through json.dumps as they are: written into the text directly.

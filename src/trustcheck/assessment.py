@@ -262,7 +262,8 @@ def _wrong_fields(a: Assessment) -> list[str]:
     if a.strength is not None:
         texts += [a.strength.strategy, a.strength.title, a.strength.reason]
         scores.append(a.strength.score)
-    if not all(_text(x) for x in texts) or not all(_score(x) for x in scores):
+    # A focus area or strength is chosen for its score, so it always has one.
+    if not all(_text(x) for x in texts) or not all(x is not None and _score(x) for x in scores):
         wrong.append("focus, obstacle or strength fields of the wrong type")
     made = [(c.action, c.text, c.strategy) for c in a.commitments]
     if not all(_text(x) for row in made for x in row):
