@@ -10,9 +10,11 @@ figure of the same kind whose people differ from an earlier one by 1 to N-1 is r
 Only salted 8-byte hashes of response keys are kept (never names, ids or answers), in one JSON
 file readable by its owner only, in a folder only they can open; the salt is random per log.
 There is one log per person, in the config folder (which --data-dir does not move), so reports
-made with a separate data folder per workshop are still compared with each other. A figure's people are kept
-as the group it came from (all responses to one checklist version, stored once) minus the few
-who gave too few answers for it to be scored, so the log stays small even for 100,000 people.
+made with a separate data folder per workshop are still compared with each other.
+
+A figure's people are kept as the group it came from (all responses to one checklist version,
+stored once) minus the few who gave too few answers for it to be scored, so the log stays small
+even for 100,000 people.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from trustcheck.cli.app import say, session
+from trustcheck.cli.app import outcome, say, session
 from trustcheck.cli.common import filters, narrowed, open_history, stdin_is_terminal
 from trustcheck.cli.history import app as history_app
 from trustcheck.cli.options import (
@@ -201,8 +201,11 @@ def import_(
     incoming.sort(key=lambda a: a.created_at)
     store = open_history(session(ctx).places, create=True)
     assert store is not None
-    with store:
+    with store, outcome.committing():
         added, present = store.add_missing(incoming)
+        outcome.keep(f"the import had already added {added} assessment"
+                     f"{'s' if added != 1 else ''} to your history ({present} were there "
+                     "before); running it again adds nothing twice")
     say(f"Imported {where}: {added} added, {present} already in your history.")
 
 

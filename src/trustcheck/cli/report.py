@@ -13,6 +13,7 @@ from trustcheck.cli.app import say, session
 from trustcheck.cli.options import CohortOption, ForceOption, OutputOption, RoleOption
 from trustcheck.errors import InputError, Problem
 
+
 class ReportFormat(str, Enum):
     text = "text"
     markdown = "markdown"
