@@ -14,7 +14,6 @@ is split in steps around them:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -67,13 +66,16 @@ class Saved(NamedTuple):
         return self.id[:8]
 
 
-@dataclass
 class History:
-    """The history, opened at most once per check-in, and created only when something is saved."""
+    """The history, opened at most once per check-in, and created only when something is saved.
 
-    database: Path
-    _store: Store | None = None
-    _looked: bool = False
+    (A plain class, not a dataclass: making a dataclass costs milliseconds on every check-in.)
+    """
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self._store: Store | None = None
+        self._looked = False
 
     def existing(self) -> Store | None:
         if not self._looked:
