@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from trustcheck.checklist import ROLES, Action, Checklist, Obstacle
 from trustcheck.dates import iso
+from trustcheck.errors import InputError
 from trustcheck.focus import FOCUS_BELOW, MAX_FOCUS, OBSTACLE_BELOW
 from trustcheck.scoring import band, item_points
 
@@ -706,9 +707,21 @@ def rules(min_group: int) -> list[str]:
     ]
 
 
+def check_min_group(min_group: int) -> None:
+    """Refuse a minimum group below the floor: smaller groups let people recognise each other."""
+    if min_group < SMALLEST_MIN_GROUP:
+        raise InputError(f"--min-group must be at least {SMALLEST_MIN_GROUP}, because "
+                         "smaller groups would let people recognise each other's answers; "
+                         f"please use {SMALLEST_MIN_GROUP} or more.")
+
+
 def build(buckets: Sequence[Bucket], *, min_group: int, scope: Scope, intake: Intake,
           now: datetime) -> Report:
-    """The report document and the people it covers; `now` is when it was made (UTC)."""
+    """The report document and the people it covers; `now` is when it was made (UTC).
+
+    A `min_group` below SMALLEST_MIN_GROUP raises InputError: no caller can ask for less.
+    """
+    check_min_group(min_group)
     notes: list[str] = []
     sections = [_Section(group, min_group, notes) for group in sections_of(buckets)]
     documents = [section.document() for section in sections]

@@ -8,9 +8,13 @@ figure of the same kind whose people differ from an earlier one by 1 to N-1 is r
 (`cohort.differs_too_little` is the rule; this module applies it without building big sets).
 
 Only salted 8-byte hashes of response keys are kept (never names, ids or answers), in one JSON
-file readable by its owner only; the salt is random per data folder. A figure's people are kept
-as the group it came from (all responses to one checklist version, stored once) minus the few
-who gave too few answers for it to be scored, so the log stays small even for 100,000 people.
+file readable by its owner only, in a folder only they can open; the salt is random per log.
+There is one log per person, in the config folder (which --data-dir does not move), so reports
+made with a separate data folder per workshop are still compared with each other.
+
+A figure's people are kept as the group it came from (all responses to one checklist version,
+stored once) minus the few who gave too few answers for it to be scored, so the log stays small
+even for 100,000 people.
 """
 
 from __future__ import annotations
@@ -196,6 +200,13 @@ class ReportLog:
         from trustcheck.paths import make_private_folder
 
         make_private_folder(self.path.parent)
+        try:
+            # The config folder may have been made by hand or by an older trustcheck; the
+            # log says who was in which report, so nobody else may even list it.
+            if self.path.parent.stat().st_mode & 0o077:
+                os.chmod(self.path.parent, 0o700)
+        except OSError:
+            pass  # not ours to change (e.g. another owner): the log itself is still 0600
         with _locked(self.path):
             log = ReportLog.open(self.path.parent) if self.path.exists() else self
             if log is not self:

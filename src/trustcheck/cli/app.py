@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any, NamedTuple, Optional
 
 import typer
@@ -44,19 +46,73 @@ def _silence_stdout() -> None:
         pass
 
 
+class Outcome:
+    """What this run has already changed for good, so a failure after it says so.
+
+    A command records what it kept (`keep`) as soon as the commit returns, inside `committing`,
+    which holds Ctrl-C and SIGTERM back until both are done: so the error handler never says
+    "nothing was saved" about a check-in that was saved, and never misses one that was.
+    (A plain class, not a dataclass: importing dataclasses would slow every command's start.)
+    """
+
+    def __init__(self) -> None:
+        self.kept: str | None = None  # e.g. "the check-in was saved in your history as ..."
+
+    def keep(self, what: str) -> None:
+        self.kept = what
+
+    @contextmanager
+    def committing(self) -> Iterator[None]:
+        import signal
+
+        held: list[int] = []
+        previous: dict[int, Any] = {}
+        for number in (signal.SIGINT, signal.SIGTERM):
+            with suppress(ValueError, OSError):  # not the main thread: nothing to hold back
+                previous[number] = signal.signal(number, lambda caught, frame: held.append(caught))
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+        if held:
+            handler = previous.get(held[0])
+            if callable(handler):
+                handler(held[0], None)  # e.g. the default Ctrl-C handler: KeyboardInterrupt
+            elif handler != signal.SIG_IGN:
+                raise KeyboardInterrupt
+
+    def told(self, failure: str, otherwise: str) -> str:
+        """The sentence for a failure: what failed, and what was kept before it, if anything."""
+        return otherwise if self.kept is None else f"{failure}, but {self.kept}."
+
+
+outcome = Outcome()  # one per run: `_Group.invoke` starts it afresh
+
+
 class _Group(TyperGroup):
     """Turns every failure into one plain sentence and the right exit code, in one place."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # Typer turns a Ctrl-C while it reads the command line into a silent exit 130.
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            say("Stopped before the end; nothing was saved or changed.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
     def invoke(self, ctx: Any) -> Any:
+        outcome.kept = None
         try:
             return super().invoke(ctx)
         except TrustcheckError as exc:
             self._show_traceback()
-            say(exc.message, *exc.problems)
+            say(outcome.told(exc.message.rstrip("."), exc.message), *exc.problems)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             self._show_traceback()
-            say("Stopped before the end; nothing was saved or changed.")
+            say(outcome.told("Stopped before the end",
+                             "Stopped before the end; nothing was saved or changed."))
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except RecursionError:
             say("The input is nested too deeply to be a trustcheck file; please check the file.")
@@ -67,19 +123,26 @@ class _Group(TyperGroup):
                 raise typer.Exit(0) from None
             self._show_traceback()
             if exc.errno == errno.ENOSPC:
-                say("The disk is full, so nothing was written; free some space and try again.")
+                say(outcome.told("The disk is full, so the output was not written",
+                                 "The disk is full, so nothing was written; free some space "
+                                 "and try again."))
             else:
                 where = f" ({exc.filename})" if exc.filename else ""
-                say(f"trustcheck could not read or write a file{where}: {exc.strerror or exc}. "
-                    "Please check the path and its permissions.")
+                say(outcome.told(f"trustcheck could not read or write a file{where}: "
+                                 f"{exc.strerror or exc}",
+                                 f"trustcheck could not read or write a file{where}: "
+                                 f"{exc.strerror or exc}. Please check the path and its "
+                                 "permissions."))
             raise typer.Exit(EXIT_RUNTIME) from None
         except Exception as exc:
             if type(exc).__module__.startswith("typer"):
                 raise  # Typer's own exits and usage errors: it reports them itself
             if _debug():
                 raise
-            say("trustcheck ran into an unexpected problem and stopped; run it again with "
-                f"{DEBUG_VARIABLE}=1 to see the details, and please report them.")
+            say(outcome.told("trustcheck ran into an unexpected problem and stopped",
+                             "trustcheck ran into an unexpected problem and stopped; run it "
+                             f"again with {DEBUG_VARIABLE}=1 to see the details, and please "
+                             "report them."))
             raise typer.Exit(EXIT_RUNTIME) from None
 
     @staticmethod

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from trustcheck.cli.app import say, session
+from trustcheck.cli.app import outcome, say, session
 from trustcheck.cli.common import filters, narrowed, open_history, stdin_is_terminal
 from trustcheck.cli.history import app as history_app
 from trustcheck.cli.options import (
@@ -217,8 +217,11 @@ def import_(
     incoming.sort(key=lambda a: a.created_at)
     store = open_history(places, create=True)
     assert store is not None
-    with store:
+    with store, outcome.committing():
         added, present = store.add_missing(incoming)
+        outcome.keep(f"the import had already added {added} assessment"
+                     f"{'s' if added != 1 else ''} to your history ({present} were there "
+                     "before); running it again adds nothing twice")
     say(f"Imported {where}: {added} added, {present} already in your history.")
     if stated:
         their = "its" if stated == 1 else "their"

@@ -13,8 +13,6 @@ from trustcheck.cli.app import say, session
 from trustcheck.cli.options import CohortOption, ForceOption, OutputOption, RoleOption
 from trustcheck.errors import InputError, Problem
 
-SHOWN_PROBLEMS = 50
-
 
 class ReportFormat(str, Enum):
     text = "text"
@@ -53,15 +51,12 @@ def report(
     """
     from datetime import datetime, timezone
 
-    from trustcheck import cohort as cohorts
+    from trustcheck import cohort_report
     from trustcheck.answers import clean_label
+    from trustcheck.cohort import Scope
 
     places = session(ctx).places
     output = None if output_name in (None, "-") else Path(output_name).expanduser()
-    if min_group < cohorts.SMALLEST_MIN_GROUP:
-        raise InputError(f"--min-group must be at least {cohorts.SMALLEST_MIN_GROUP}, because "
-                         "smaller groups would let people recognise each other's answers; "
-                         f"please use {cohorts.SMALLEST_MIN_GROUP} or more.")
     problems: list[Problem] = []
     label = clean_label(cohort, "--cohort", problems, "the command line")
     if problems:
@@ -73,86 +68,26 @@ def report(
                      exists=f"{output} already exists; add --force to replace it, or choose "
                             "another name.")
     render_html = _html_renderer() if format is ReportFormat.html else None
-    scope = cohorts.Scope(label, role.value if role else None)
-
-    from trustcheck.sources import Library, collect, collect_history
-
-    library = Library(places.checklist_folders())
-    if sources:
+    if sources and "-" in sources:
         from trustcheck.cli.common import stdin_is_terminal
 
-        if "-" in sources and stdin_is_terminal():
+        if stdin_is_terminal():
             say("Reading responses from the keyboard; finish with Ctrl-D.")
-        collected = collect(sources, scope, library, stdin=sys.stdin.buffer)
-    else:
-        from trustcheck.cli.common import open_history
-        from trustcheck.store import Filters
+    gathered = cohort_report.gather(
+        sources, Scope(label, role.value if role else None),
+        checklist_folders=places.checklist_folders(), database=places.database,
+        strict=strict, min_group=min_group, stdin=sys.stdin.buffer)
+    for notice in gathered.notices:
+        say(notice.message, *notice.problems)
+    # One log of shown reports per person (in the config folder), so a report made with
+    # another --data-dir is still compared; a log left in the data folder is still read.
+    made = cohort_report.make(gathered, min_group=min_group, log_folder=places.config.path,
+                              older_log_folders=[places.data.path],
+                              now=datetime.now(timezone.utc))
 
-        store = open_history(places)
-        if store is None:
-            raise InputError("There are no saved assessments to report on; name result files "
-                             "or CSV files of responses, e.g. `trustcheck report answers.csv`.")
-        with store:
-            collected = collect_history(store.result_texts(Filters(scope.role, None, label)),
-                                        scope, library)
-
-    if collected.problems:
-        listed = list(collected.problems[:SHOWN_PROBLEMS])
-        more = collected.problem_count - len(listed)
-        if more > 0:
-            listed.append(Problem(f"... and {more} more like these."))
-        count = collected.left_out
-        rows = f"{count} row{'s' if count != 1 else ''}"
-        if strict:
-            subject = (f"{rows} could not be used" if count
-                       else "Part of the input could not be read")
-            raise InputError(f"{subject} and --strict allows nothing to be left out, so nothing "
-                             "was reported; fix what is listed, or run without --strict to leave "
-                             "it out.", listed)
-        if count:
-            say(f"Warning: {rows} could not be used and {'were' if count != 1 else 'was'} left "
-                "out of the report:", *listed)
-        else:
-            say("Warning: part of the input could not be read:", *listed)
-    if collected.duplicates:
-        say(f"{collected.duplicates} result{'s' if collected.duplicates != 1 else ''} appeared "
-            "more than once and counted once.")
-    stated = collected.stated_scores_only + collected.stated_unknown_checklist
-    if stated:
-        say(f"{stated} result{'s were' if stated != 1 else ' was'} counted on the scores "
-            f"{'they state' if stated != 1 else 'it states'}, not worked out again from answers: "
-            f"{collected.stated_scores_only} scores-only, {collected.stated_unknown_checklist} "
-            "answered a checklist that is not on this computer.")
-    if not collected.used:
-        raise InputError(_nothing_message(bool(sources), collected, scope))
-
-    now = datetime.now(timezone.utc)
-    built = cohorts.build(collected.buckets, min_group=min_group, scope=scope,
-                          intake=cohorts.Intake(collected.left_out, collected.duplicates,
-                                                collected.stated_scores_only,
-                                                collected.stated_unknown_checklist),
-                          now=now)
-
-    from trustcheck.reportlog import ReportLog
-
-    log = ReportLog.open(places.data.path)
-    shown = log.shown(built.figures)
-    conflict = log.conflict(shown, min_group)
-    if conflict is not None:
-        difference, threshold = conflict.difference, conflict.threshold
-        people = "person" if difference == 1 else "people"
-        whose = "that person's" if difference == 1 else "those people's"
-        raise InputError(
-            f"The people behind this report's figures differ from those in a report made on "
-            f"{_when(conflict.created_at)} by only {difference} {people}, fewer than "
-            f"{threshold}, so the two together could reveal {whose} answers; nothing was "
-            "reported. Report on the same people as before, or on a set that differs by at "
-            f"least {threshold}.")
-
-    document = built.document
+    document = made.document
     content = _render(document, format, render_html, to_file=output is not None)
-    if shown:
-        log.record(shown, min_group, now)
+    cohort_report.record(made)
     if output is None:
         if content is None:
             from trustcheck.render.report import text
@@ -190,27 +125,3 @@ def _html_renderer():
         raise InputError("HTML reports are not available yet; use --format markdown or "
                          "--format text for now.") from None
     return render_html
-
-
-def _when(created_at: str) -> str:
-    return created_at.replace("T", " ").removesuffix("Z")[:16] + " UTC"
-
-
-def _nothing_message(from_files: bool, collected, scope) -> str:
-    filters = []
-    if scope.cohort is not None:
-        filters.append(f"--cohort {scope.cohort}")
-    if scope.role is not None:
-        filters.append(f"--role {scope.role}")
-    if from_files:
-        if collected.out_of_scope:
-            return (f"No response in these files matches {' and '.join(filters)}; check the "
-                    "label, or leave the filter out.")
-        if collected.left_out:
-            return ("None of the rows could be used, so there is nothing to report; fix the "
-                    "rows listed above and try again.")
-        return "These files hold no responses, so there is nothing to report."
-    if filters:
-        return (f"No saved assessment matches {' and '.join(filters)}; run `trustcheck history` "
-                "to see the cohort labels you used.")
-    return "There are no saved assessments to report on yet."
