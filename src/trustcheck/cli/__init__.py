@@ -35,6 +35,10 @@ def main() -> None:
             traceback.print_exc()
         _say(STOPPED)
         sys.exit(130)
+    finally:
+        # The work is done (or refused): a late Ctrl-C, while Python shuts down, ends the
+        # process quietly instead of raising where nothing can catch it.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _interrupt(signum: int, frame: object) -> None:
