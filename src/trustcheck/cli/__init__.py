@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from types import FrameType
 
 STOPPED = "Stopped before the end; nothing was saved or changed."
 # Options whose value is a file or folder to create: a name in any bytes is fair there.
 _PATH_OPTIONS = ("-o", "--output", "--data-dir")
+_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
 def main() -> None:
     # Everything, imports included, runs inside this try: Ctrl-C at any moment of start-up ends
     # with one sentence, never a traceback (unless TRUSTCHECK_DEBUG asks for one).
     try:
+        _stopping.clear()  # main may run more than once in one process (tests, tools)
         _stop_on_signals()
         _refuse_broken_text(sys.argv[1:])
         # `trustcheck --version` is run often by scripts and install checks; answer it without
@@ -28,7 +31,7 @@ def main() -> None:
 
         run()
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the message
+        _stopping.append(True)  # a second Ctrl-C must not cut the message short
         if os.environ.get("TRUSTCHECK_DEBUG", "").strip() not in ("", "0"):
             import traceback
 
@@ -36,25 +39,45 @@ def main() -> None:
         _say(STOPPED)
         sys.exit(130)
     finally:
-        # The work is done (or refused): a late Ctrl-C, while Python shuts down, ends the
-        # process quietly instead of raising where nothing can catch it.
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        # The work is done (or refused): a signal now is let go, and once the default actions
+        # are back, one while Python shuts down ends the process quietly instead of raising
+        # where nothing can catch it.
+        _stopping.append(True)
+        for name in _STOP_SIGNALS:
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
-def _interrupt(signum: int, frame: object) -> None:
+# Not empty once trustcheck is finishing; a list, so the handler needs no `global`.
+_stopping: list[bool] = []
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    if _stopping:
+        return
+    if frame is not None and frame.f_code.co_name == "cb" and \
+            frame.f_code.co_filename.startswith("<frozen importlib"):
+        # Raised inside importlib's weak-reference callback, the interrupt would be printed as
+        # "ignored" and lost; deliver it again a millisecond later, once out of there.
+        signal.signal(signal.SIGALRM, _interrupt)
+        signal.setitimer(signal.ITIMER_REAL, 0.001)
+        return
     raise KeyboardInterrupt
 
 
 def _stop_on_signals() -> None:
-    """SIGTERM and SIGHUP (a closed terminal) stop trustcheck the way Ctrl-C does.
+    """SIGTERM and SIGHUP (a closed terminal) stop trustcheck the way Ctrl-C (SIGINT) does.
 
     Their default action kills the process at once, so no `finally` runs: the terminal stays in
     the questionnaire's no-echo mode and temporary files stay behind. As KeyboardInterrupt they
     take every clean-up path Ctrl-C takes, and end with exit 130.
     """
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in _STOP_SIGNALS:
         number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+        # Only where the usual action stands: a signal ignored by whoever started trustcheck
+        # (nohup) stays ignored.
+        if number is not None and signal.getsignal(number) in (signal.SIG_DFL,
+                                                               signal.default_int_handler):
             signal.signal(number, _interrupt)
 
 
