@@ -55,8 +55,8 @@ _stopping: list[bool] = []
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     if _stopping:
         return
-    if frame is not None and frame.f_code.co_name == "cb" and \
-            frame.f_code.co_filename.startswith("<frozen importlib"):
+    if frame is not None and frame.f_code.co_name == "cb" and hasattr(signal, "setitimer") \
+            and frame.f_code.co_filename.startswith("<frozen importlib"):
         # Raised inside importlib's weak-reference callback, the interrupt would be printed as
         # "ignored" and lost; deliver it again a millisecond later, once out of there.
         signal.signal(signal.SIGALRM, _interrupt)
