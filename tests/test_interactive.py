@@ -525,3 +525,39 @@ def test_json_output_of_an_interactive_run_includes_the_picked_commitment(
     [(action_id,)] = rows(trustcheck_home, "SELECT action_id FROM commitments")
     assert [c["action"] for c in data["commitments"]] == [action_id]
     assert data["compared_to"] is None
+
+
+# --- signals: the terminal is given back, whatever stops trustcheck --------------------------
+
+TRUSTCHECK = Path(sys.executable).parent / "trustcheck"
+DASH = "/bin/dash" if Path("/bin/dash").exists() else "/bin/sh"
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_mid_questionnaire_gives_the_terminal_back_under_dash(tmp_path, signal_name):
+    import signal
+
+    env = dict(os.environ, TRUSTCHECK_HOME=str(tmp_path / "home"), NO_COLOR="1")
+    env.pop("TRUSTCHECK_DEBUG", None)
+    # dash, unlike bash, does not reset the terminal after its child ends: only trustcheck can.
+    child = pexpect.spawn(DASH, ["-c", f"{TRUSTCHECK} assess --role mentor; echo exit=$?; "
+                                       "stty -a"],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 120))
+    child.logfile_read = io.StringIO()
+    start(child)
+    answer(child, 1, "45")
+    at_statement(child, 3)
+    trustcheck = int(open(f"/proc/{child.pid}/task/{child.pid}/children").read().split()[0])
+
+    os.kill(trustcheck, getattr(signal, signal_name))
+    child.expect(pexpect.EOF)
+
+    seen = screen(child)
+    after = seen[seen.index("Stopped before the end"):]
+    assert "Stopped before the end; nothing was saved or changed." in seen
+    assert "exit=130" in after
+    settings = after.split()
+    assert "echo" in settings and "-echo" not in settings
+    assert "icanon" in settings and "-icanon" not in settings
+    assert "Traceback" not in seen
+    assert not (tmp_path / "home" / "history.db").exists()

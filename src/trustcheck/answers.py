@@ -54,10 +54,24 @@ def clean_label(value: Any, what: str, problems: list[Problem], source: str,
         problems.append(Problem(f"'{what}' should be text.", source, line))
         return None
     text = fold_label(value)
+    if text is not None and not is_utf8(text):
+        problems.append(Problem(f"'{what}' holds a character that is not valid UTF-8 text; "
+                                "please type it again.", source, line))
+        return None
     if text is not None and len(text) > MAX_LABEL:
         problems.append(Problem(f"'{what}' is longer than {MAX_LABEL} characters.", source, line))
         return None
     return text
+
+
+def is_utf8(text: str) -> bool:
+    """False for text holding lone surrogates: undecodable bytes from the command line, or
+    `\\ud800` in a JSON or YAML file. SQLite, JSON output and terminals cannot take them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def fold_label(value: Any) -> str | None:
@@ -269,8 +283,10 @@ def _value(value: Any, low: int, high: int) -> tuple[Answer, str]:
 
 def _load(text: str, source: str) -> tuple[Any, list[Problem]]:
     if text.lstrip().startswith(("{", "[")):
+        problems: list[Problem] = []
         try:
-            return json.loads(text), []
+            return json.loads(text, object_pairs_hook=_JsonObjects(text, source, problems)), \
+                problems
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"{source} could not be read as JSON; please fix the spot shown.",
@@ -282,3 +298,37 @@ def _load(text: str, source: str) -> tuple[Any, list[Problem]]:
                 "or skip.",
             ) from None
     return yamlfile.parse(text, source=source)
+
+
+class _JsonObjects:
+    """Builds JSON objects the way YAML ones are built: a key given twice is a problem (json
+    keeps the last silently, so a corrected answer could lose to a stale one), and each key
+    knows its line, so messages about a JSON file point at the spot as they do for YAML."""
+
+    def __init__(self, text: str, source: str, problems: list[Problem]) -> None:
+        self.text = text
+        self.source = source
+        self.problems = problems
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> yamlfile.Mapping:
+        mapping = yamlfile.Mapping()
+        mapping.key_lines = {}
+        for key, value in pairs:
+            if key in mapping:
+                self.problems.append(Problem(f"'{key}' appears twice in the same place.",
+                                             self.source, self.line(key, 2)))
+                continue
+            mapping[key] = value
+            mapping.key_lines[key] = self.line(key, 1)
+        return mapping
+
+    def line(self, key: str, occurrence: int) -> int | None:
+        """The line where `key` is written for the n-th time (a key spelled with escapes, or
+        one nested elsewhere under the same name, may point at another line: close enough)."""
+        import re
+
+        spelled = re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:"
+        for count, found in enumerate(re.finditer(spelled, self.text), start=1):
+            if count == occurrence:
+                return self.text.count("\n", 0, found.start()) + 1
+        return None

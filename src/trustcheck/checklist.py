@@ -467,6 +467,32 @@ def _count(things: Iterable[Any], noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def _include_path(path: Path, name: str) -> tuple[Path | None, str]:
+    """Where an `include:` entry points, or why it is refused.
+
+    Includes stay inside the including file's folder, or (through a link) the built-in
+    checklists folder: a checklist from someone else must not make trustcheck read, and quote
+    in its messages, a file elsewhere on this computer. A refused file is never opened.
+    """
+    from trustcheck.paths import builtin_folder
+
+    if "\0" in name:
+        return None, f"the included file '{name}' was not found next to this file."
+    if Path(name).is_absolute() or name.startswith("~") or ".." in Path(name).parts:
+        return None, (f"the included file '{name}' is outside this checklist's folder; an "
+                      "include may only name a file next to the checklist (no '/' at the "
+                      "start, no '..').")
+    candidate = (path.parent / name).resolve()
+    allowed = (path.parent.resolve(), builtin_folder().resolve())
+    if not any(candidate.is_relative_to(root) for root in allowed):
+        # A symbolic link out of the folder; one to the built-in parts is fine.
+        return None, (f"the included file '{name}' links to a place outside this checklist's "
+                      "folder; please copy the file next to the checklist instead.")
+    if candidate.is_file():
+        return candidate, ""
+    return None, f"the included file '{name}' was not found next to this file."
+
+
 def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
     part, problems = _read_part(path)
     if part is None:
@@ -477,9 +503,9 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
     obstacles = list(part.obstacles)
     ids = {kind: dict(seen) for kind, seen in part.ids.items()}
     for name, line in part.includes:
-        included_path = (path.parent / name).resolve()
-        if not included_path.is_file():
-            reader.problem(f"the included file '{name}' was not found next to this file.", line)
+        included_path, refusal = _include_path(path, name)
+        if included_path is None:
+            reader.problem(refusal, line)
             continue
         try:
             included, included_problems = _read_part(included_path)

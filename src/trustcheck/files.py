@@ -12,6 +12,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -37,6 +38,29 @@ def check_target(path: Path, *, force: bool = False, exists: str | None = None) 
                          "choose another place.")
     if not force and os.path.lexists(path):
         raise InputError(exists or exists_message(path))
+    if force:
+        _check_replaceable(path)
+
+
+def _check_replaceable(path: Path) -> None:
+    """--force replaces a regular file (or a symbolic link, itself not its target) only.
+
+    Renaming over a device, a fifo or a socket would swap it for a regular file: as root,
+    `-o /dev/full --force` once replaced the device node itself.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # cannot look: writing will say what is wrong
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a fifo (named pipe)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode)
+            or stat.S_ISBLK(mode) else "not a regular file")
+    raise InputError(f"{path} is {kind}, which --force does not replace; please name a "
+                     "regular file to write.")
 
 
 def temporary_name(path: Path) -> Path:

@@ -90,8 +90,23 @@ def make_private_folder(path: Path) -> None:
     """Create the data folder readable by its owner only; reflections are personal."""
     try:
         if not path.is_dir():
-            path.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(path, 0o700)  # mkdir's mode is filtered through the umask
+            # One folder at a time, so each one created here (and only those: folders that
+            # already exist are the person's own) is made private, parents included.
+            missing = []
+            folder = path
+            while not folder.is_dir() and folder != folder.parent:
+                missing.append(folder)
+                folder = folder.parent
+            for folder in reversed(missing):
+                try:
+                    folder.mkdir(mode=0o700)
+                except FileExistsError:
+                    if not folder.is_dir():
+                        raise StorageError(f"{folder} exists but is not a folder; please "
+                                           "choose another --data-dir or move that file "
+                                           "away.") from None
+                    continue  # made meanwhile by someone else: theirs, left as it is
+                os.chmod(folder, 0o700)  # mkdir's mode is filtered through the umask
     except FileExistsError:
         raise StorageError(f"{path} exists but is not a folder; please choose another "
                            "--data-dir or move that file away.") from None

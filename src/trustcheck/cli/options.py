@@ -31,14 +31,25 @@ class TemplateFormat(str, Enum):
     csv = "csv"
 
 
+def utf8_label(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """Refuse a label that is not UTF-8 (lone surrogates): SQLite and JSON cannot store it."""
+    from trustcheck.answers import is_utf8
+    from trustcheck.errors import InputError
+
+    if value is not None and not is_utf8(value):
+        raise InputError(f"The {param.opts[0]} you gave holds a character that is not valid "
+                         "UTF-8 text; please type it again.")
+    return value
+
+
 # Optional[...] rather than `X | None`: Typer reads these annotations at run time on Python 3.10.
 RoleOption = Annotated[Optional[Role], typer.Option(
     "--role", "-r", help="Whose view this is: mentor or mentee.", case_sensitive=False)]
 PartnerOption = Annotated[Optional[str], typer.Option(
-    "--partner", "-p",
+    "--partner", "-p", callback=utf8_label,
     help="A name or nickname for the other person (kept only on this computer).")]
 CohortOption = Annotated[Optional[str], typer.Option(
-    "--cohort", "-c", help="A workshop or group label, e.g. 'spring-2026'.")]
+    "--cohort", "-c", callback=utf8_label, help="A workshop or group label, e.g. 'spring-2026'.")]
 ChecklistOption = Annotated[Optional[str], typer.Option(
     "--checklist", help="A checklist id (see `trustcheck checklists list`) or a YAML file path.")]
 LimitOption = Annotated[int, typer.Option(

@@ -48,7 +48,22 @@ def single_keys(stream: IO[str]) -> Iterator[int]:
         tty.setcbreak(fd)
         yield fd
     finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        _restore(fd, saved)
+
+
+def _restore(fd: int, saved: list) -> None:
+    """Give the terminal its echo back, on every way out: a shell such as dash does not, so a
+    lost restore leaves the person typing blind after trustcheck ends."""
+    import termios
+
+    for _ in range(3):  # a second Ctrl-C or SIGTERM while restoring must not leave it undone
+        try:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+            return
+        except KeyboardInterrupt:
+            continue
+        except (termios.error, OSError):
+            return  # the terminal is gone (hung up): there is nothing left to restore
 
 
 def read_key(fd: int) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 # C0 controls except tab and newline, DEL, the C1 range, and the bidirectional controls (which
-# can make text display in another order than it was typed): none of them may reach a terminal.
+# can make text display in another order than it was typed, the marks LRM, RLM and ALM
+# included): none of them may reach a terminal.
 # Translation tables rather than regular expressions: building them costs microseconds, while
 # compiling the equivalent patterns cost half a millisecond of every start.
-_BIDI = [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _DEL_C1 = range(0x7F, 0xA0)
 _REMOVE = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *_DEL_C1, *_BIDI])
 _TO_SPACE = dict.fromkeys([*range(0x00, 0x20), *_DEL_C1, *_BIDI], " ")

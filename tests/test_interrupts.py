@@ -1,0 +1,87 @@
+"""Ctrl-C, SIGTERM and SIGHUP at any moment of start-up: one sentence and exit 130, never a
+traceback."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import answers_file
+
+TRUSTCHECK = Path(sys.executable).parent / "trustcheck"
+STOPPED = "Stopped before the end; nothing was saved or changed."
+
+
+def trustcheck_has_started(pid: int) -> bool:
+    """Whether trustcheck's own code runs yet: its first act is to catch SIGTERM.
+
+    Before that, Python itself is still starting (reading its site packages); a Ctrl-C there
+    is the interpreter's, which no program can catch, so the moments measured start here.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+    except OSError:
+        return True  # already gone
+    return False
+
+
+def interrupt_at_random(tmp_path: Path, times: int, signal_number: int, *args: str) -> list:
+    env = dict(os.environ, TRUSTCHECK_HOME=str(tmp_path / "home"), NO_COLOR="1")
+    env.pop("TRUSTCHECK_DEBUG", None)
+    chance = random.Random(20261202)
+    outcomes = []
+    for _ in range(times):
+        process = subprocess.Popen([str(TRUSTCHECK), *args], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        while not trustcheck_has_started(process.pid) and process.poll() is None:
+            time.sleep(0.0005)
+        time.sleep(chance.uniform(0, 0.3))
+        if process.poll() is None:
+            process.send_signal(signal_number)
+        _, stderr = process.communicate(timeout=60)
+        outcomes.append((process.returncode, stderr.decode()))
+    return outcomes
+
+
+def assert_clean(outcomes: list) -> None:
+    for code, stderr in outcomes:
+        assert "Traceback" not in stderr, stderr
+        assert "unexpected" not in stderr, stderr
+        assert "Exception ignored" not in stderr, stderr
+        # Done before the signal (0), stopped (130), or stopped quietly after the work was done
+        # (killed by the signal itself once trustcheck has finished: nothing is half-done then).
+        assert code in (0, 130, -signal.SIGINT, -signal.SIGTERM, -signal.SIGHUP), (code, stderr)
+    stopped = [stderr for code, stderr in outcomes if code == 130]
+    assert stopped, "no signal ever arrived during start-up"
+    assert any(stderr.strip().splitlines()[-1:] == [STOPPED] for stderr in stopped), stopped
+
+
+def test_ctrl_c_in_the_first_300_ms_of_history_never_shows_a_traceback(tmp_path):
+    assert_clean(interrupt_at_random(tmp_path, 50, signal.SIGINT, "history"))
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_at_start_up_stop_like_ctrl_c(tmp_path, signal_name):
+    assert_clean(interrupt_at_random(tmp_path, 10, getattr(signal, signal_name), "history"))
+
+
+def test_a_signal_while_assessing_saves_nothing_or_everything(tmp_path):
+    answers = answers_file(tmp_path)
+    outcomes = interrupt_at_random(tmp_path, 20, signal.SIGTERM, "assess", "--answers",
+                                   str(answers), "--format", "json")
+    assert_clean(outcomes)
+
+
+@pytest.mark.soak
+def test_soak_ctrl_c_at_start_up_never_shows_a_traceback(tmp_path):
+    assert_clean(interrupt_at_random(tmp_path, 400, signal.SIGINT, "history"))
+    assert_clean(interrupt_at_random(tmp_path, 100, signal.SIGTERM, "history"))
