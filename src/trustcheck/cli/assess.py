@@ -177,7 +177,7 @@ class _History:
     def existing(self) -> Store | None:
         if not self._looked:
             self._looked = True
-            self._store = open_history(self.places)
+            self._store = open_history(self.places, writable=True)
         return self._store
 
     def for_saving(self) -> Store:
