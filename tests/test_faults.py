@@ -930,3 +930,28 @@ def test_on_a_full_disk_writes_say_so_and_reads_backup_and_export_still_work(
     again = run_process("assess", "--role", "mentor", "--answers", str(answers))
     assert again.returncode == 0, again.stderr
     assert len(assert_every_assessment_whole(path)) == 6
+
+
+def test_every_reading_command_reads_a_release_1_history_as_it_is_without_migrating_it(
+        tmp_path, v1_history):
+    """Reading never writes: an older history is read as it is (it has no commitments yet)."""
+    released = json.loads(V1_LISTING.read_text(encoding="utf-8"))
+    as_released = sha256_of(v1_history)
+    partner = next(r["partner"] for r in released if r.get("partner"))
+    role = next(r["role"] for r in released if r.get("partner") == partner)
+
+    for command in (["history"], ["history", "show", "last"], ["history", "trends"],
+                    ["focus", "--partner", partner, "--role", role],
+                    ["commitments"], ["commitments", "--format", "json"],
+                    ["report", "--role", "mentor"],
+                    ["history", "backup", str(tmp_path / "copy.db")],
+                    ["history", "export", "-o", str(tmp_path / "all.json")]):
+        result = run(*command)
+
+        assert result.exit_code == 0, f"{command}: {result.stderr}"
+        assert "Traceback" not in result.stderr
+        assert sha256_of(v1_history) == as_released, f"{command} changed the history"
+    assert schema_of(v1_history)[0] == 1
+    assert json.loads(run("commitments", "--format", "json").stdout)["relationships"] == []
+    exported = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in exported] == [r["id"] for r in released][::-1]
