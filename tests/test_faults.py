@@ -425,7 +425,8 @@ def test_a_history_from_a_newer_trustcheck_is_refused_without_writing_anything(
         assert "newer trustcheck" in message and "update trustcheck" in message
         assert sha256_of(path) == before and path.stat().st_mtime_ns == touched
         assert sorted(p.name for p in trustcheck_home.iterdir()) == [
-            "history.db", "history.db-checked"], "no -wal, -shm or -journal file may be left beside it"
+            "history.db", "history.db-checked"], \
+            "no -wal, -shm or -journal file may be left beside it"
         assert (trustcheck_home / "history.db-checked").read_bytes() == stamp
     assert schema_of(path)[0] == 99
 

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -228,11 +228,11 @@ class Store:
         as it is, with the tables it lacks standing in empty for this run.
         """
         failure: StorageError | None = None
-        for mode in ("rw", "ro", "ro&immutable=1"):
-            if mode.endswith("immutable=1") and _wal_holds_anything(path):
+        for how in ("mode=rw", "mode=ro", "mode=ro&immutable=1"):
+            if how.endswith("immutable=1") and _wal_holds_anything(path):
                 break  # reading the file alone would miss what the -wal file holds
             try:
-                return cls._connect_for_reading(path, mode)
+                return cls._connect_for_reading(path, how)
             except StorageError as exc:
                 if not _needs_writing(exc):
                     raise
@@ -241,9 +241,9 @@ class Store:
         raise failure
 
     @classmethod
-    def _connect_for_reading(cls, path: Path, mode: str) -> Store:
+    def _connect_for_reading(cls, path: Path, how: str) -> Store:
         with _storage_errors(path):
-            db = sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True,
+            db = sqlite3.connect(f"{path.absolute().as_uri()}?{how}", uri=True,
                                  timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             with _storage_errors(path):
@@ -738,7 +738,8 @@ def _stand_in_for_missing_tables(db: sqlite3.Connection) -> None:
     try:
         for _, migration in MIGRATIONS:
             migration(fresh)
-        tables = fresh.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+        tables = fresh.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
     finally:
         fresh.close()
     for name, sql in tables:
@@ -814,10 +815,8 @@ def _remember_whole(path: Path) -> None:
             os.close(fd)
         os.replace(temporary, stamp)
     except OSError:
-        try:
+        with suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
 
 
 def _free_bytes(folder: Path) -> int | None:
