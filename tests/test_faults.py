@@ -802,10 +802,14 @@ def test_no_writing_command_ever_writes_into_a_damaged_history(tmp_path, trustch
             continue
         saved = [record["id"] for record in json.loads(rescue.read_text(encoding="utf-8"))]
         assert set(saved) <= set(ids) and len(saved) == len(set(saved))
-        left_out = re.search(r"(\d+) assessments? could not be read", exported.stderr)
         if len(saved) < len(ids):
-            assert left_out, f"copy {number}: {len(ids) - len(saved)} left out silently"
-            assert len(saved) + int(left_out[1]) >= len(ids)
+            told = re.search(r"damaged: (at least )?(\d+|an unknown number of) assessments? "
+                             "could not be read", exported.stderr)
+            assert told, f"copy {number}: {len(ids) - len(saved)} left out silently"
+            if told[2].isdigit() and not told[1]:
+                assert len(saved) + int(told[2]) == len(ids), exported.stderr
+            elif told[2].isdigit():
+                assert len(saved) + int(told[2]) <= len(ids), exported.stderr
         figures["rescued by export"] += 1
 
     print(f"\n{copies} damaged copies:", figures)
@@ -956,3 +960,38 @@ def test_every_reading_command_reads_a_release_1_history_as_it_is_without_migrat
     assert json.loads(run("commitments", "--format", "json").stdout)["relationships"] == []
     exported = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
     assert [r["id"] for r in exported] == [r["id"] for r in released][::-1]
+
+
+RESCUE_DAMAGE = {**DAMAGE, "the last quarter cut off": None}
+
+
+@pytest.mark.parametrize("where", RESCUE_DAMAGE)
+def test_export_rescues_every_readable_assessment_from_a_damaged_history(tmp_path,
+                                                                         trustcheck_home, where):
+    path = trustcheck_home / "history.db"
+    ids = history_with(path, 12)
+    data = bytearray(path.read_bytes())
+    if RESCUE_DAMAGE[where] is None:
+        del data[len(data) * 3 // 4:]
+    else:
+        offset, length = RESCUE_DAMAGE[where](path)
+        for index in range(offset, offset + length):
+            data[index] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert run("history", "-n", "0").exit_code == 1, "the damage stops a plain listing"
+    rescue = tmp_path / "rescue.json"
+
+    exported = run("history", "export", "-o", str(rescue))
+
+    assert exported.exit_code == 0, exported.stderr
+    assert path.read_bytes() == bytes(data), "the rescue must only read the damaged file"
+    saved = [record["id"] for record in json.loads(rescue.read_text(encoding="utf-8"))]
+    assert saved == [i for i in ids if i in saved], "oldest first, each once"
+    lines = exported.stderr.strip().splitlines()
+    assert lines[0] == f"Exported {len(saved)} assessment{'s' * (len(saved) != 1)} to {rescue}."
+    if len(saved) == len(ids):
+        assert len(lines) == 1
+    else:
+        assert len(lines) == 2 and "Traceback" not in exported.stderr
+        left_out = int(re.search(r"damaged: (\d+) assessments? could not be read", lines[1])[1])
+        assert len(saved) + left_out == len(ids), "the primary key's index names them all"

@@ -165,6 +165,7 @@ class Rescued(NamedTuple):
 
     assessments: list[Assessment]
     left_out: int  # assessments known to be there that could not be read whole
+    exact: bool  # False: nobody can tell how many are missing (the index of ids is damaged too)
 
 
 class FileState(NamedTuple):
@@ -253,6 +254,44 @@ class Store:
                 _refuse_newer(path, version)
                 if version < SCHEMA_VERSION:
                     _stand_in_for_missing_tables(db)
+                db.execute("PRAGMA query_only = ON")
+        except BaseException:
+            db.close()
+            raise
+        return cls(path, db, writable=False)
+
+    @classmethod
+    def open_copy_to_rescue(cls, path: Path) -> Store:
+        """A mended copy, in memory, of a history too damaged to open, for `Store.rescue`.
+
+        SQLite gives up on a whole file whose header is damaged or that was cut short; the copy
+        gets a sound header (and says it has only the pages really there), so every row on an
+        undamaged page can still be read. The file itself is only read.
+        """
+        try:
+            data = bytearray(path.read_bytes())
+        except OSError as exc:
+            raise DamagedHistory(_damaged_message(path)) from exc
+        page_size = int.from_bytes(data[16:18], "big") if len(data) >= 100 else 0
+        page_size = 65536 if page_size == 1 else page_size
+        if page_size < 512 or page_size & (page_size - 1):
+            page_size = 4096  # SQLite's default, and trustcheck never changes it
+        pages = len(data) // page_size
+        if pages == 0:
+            raise DamagedHistory(_damaged_message(path))
+        del data[pages * page_size:]
+        data[0:16] = b"SQLite format 3\0"
+        data[16:18] = (page_size if page_size < 65536 else 1).to_bytes(2, "big")
+        data[18:20] = b"\x01\x01"  # a rollback journal, not WAL: the copy is only in memory
+        data[28:32] = pages.to_bytes(4, "big")
+        data[92:96] = data[24:28]  # so SQLite believes that page count
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            with _storage_errors(path):
+                if hasattr(db, "deserialize"):
+                    db.deserialize(bytes(data))
+                else:
+                    _load_through_a_scratch_file(bytes(data), db)  # Python 3.10
                 db.execute("PRAGMA query_only = ON")
         except BaseException:
             db.close()
@@ -582,25 +621,24 @@ class Store:
         """Every assessment in scope that can still be read from a damaged history, oldest first.
 
         Rows are read one by one through the table itself, never through an index, so one bad
-        page loses only the assessments on it; how many were lost is counted from whatever
-        other part of the file still names them (the id index, scores, answers).
+        page loses only the assessments on it; how many were lost is counted in the index of
+        ids, when that can still be read.
         """
         from trustcheck.assessment import from_dict
 
         texts: list[tuple[str, str]] = []
-        unreadable = 0
         try:
             with _storage_errors(self.path):
                 texts = self._db.execute("SELECT id, result FROM assessments").fetchall()
+            scanned_whole = True  # every row was read: only texts that do not parse are lost
         except DamagedHistory:
-            texts = []
+            texts, scanned_whole = [], False
             for rowid in range(1, self._highest_rowid() + 1):
                 try:
                     with _storage_errors(self.path):
                         row = self._db.execute("SELECT id, result FROM assessments "
                                                "WHERE rowid = ?", (rowid,)).fetchone()
                 except DamagedHistory:
-                    unreadable += 1
                     continue
                 if row is not None:
                     texts.append(row)
@@ -609,18 +647,22 @@ class Store:
             try:
                 read.append(from_dict(json.loads(text), source=f"assessment {row_id}"))
             except (ValueError, TypeError, KeyError, AttributeError, InputError):
-                unreadable += 1
-        known: set[str] = set()
-        for sql in ("SELECT id FROM assessments", "SELECT assessment_id FROM strategy_scores",
-                    "SELECT assessment_id FROM answers"):
-            try:
-                with _storage_errors(self.path):
-                    known.update(row[0] for row in self._db.execute(sql))
-            except DamagedHistory:
                 continue
-        left_out = max(unreadable, len(known - {found.id for found in read}))
+        # Otherwise the primary key's index holds one entry per assessment; counting them needs
+        # none of the damaged text (a damaged id still counts once).
+        if scanned_whole:
+            return Rescued(sorted((found for found in read if _in_scope(found, filters)),
+                                  key=lambda found: found.created_at), len(texts) - len(read), True)
+        try:
+            with _storage_errors(self.path):
+                stored = self._db.execute(
+                    "SELECT count(*) FROM assessments INDEXED BY sqlite_autoindex_assessments_1"
+                ).fetchone()[0]
+            left_out, exact = max(0, stored - len(read)), True
+        except StorageError:  # that index is damaged too (or gone)
+            left_out, exact = 0, False
         read.sort(key=lambda found: found.created_at)
-        return Rescued([found for found in read if _in_scope(found, filters)], left_out)
+        return Rescued([found for found in read if _in_scope(found, filters)], left_out, exact)
 
     def _highest_rowid(self) -> int:
         try:
@@ -706,6 +748,23 @@ def _where(filters: Filters, table: str = "") -> tuple[str, list[object]]:
         clauses.append(f"{prefix}created_at <= ?")
         params.append(iso(filters.until))
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _load_through_a_scratch_file(data: bytes, db: sqlite3.Connection) -> None:
+    """Copy a database image into `db` page by page, through a private temporary file."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(suffix=".db")  # created 0600
+    try:
+        with os.fdopen(fd, "wb") as scratch:
+            scratch.write(data)
+        source = sqlite3.connect(name)
+        try:
+            source.backup(db)
+        finally:
+            source.close()
+    finally:
+        os.unlink(name)
 
 
 def _in_scope(found: Assessment, filters: Filters) -> bool:

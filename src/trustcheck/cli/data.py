@@ -112,9 +112,16 @@ def export(
         raise InputError("--id picks one assessment; leave out --role, --partner, --cohort, "
                          "--since and --until, or leave out --id.")
     scope = filters(role.value if role else None, partner, cohort, since, until)
-    store = open_history(session(ctx).places)
+    try:
+        store = open_history(session(ctx).places)
+    except StorageError as exc:
+        from trustcheck.store import Store, damaged
+
+        if assessment_id is not None or not damaged(exc):
+            raise
+        store = Store.open_copy_to_rescue(session(ctx).places.database)
     found: list[Assessment] = []
-    left_out = 0
+    left_out, exact = 0, True
     if store is None and assessment_id is not None:
         raise InputError(NO_ASSESSMENTS_YET)
     if store is not None:
@@ -128,7 +135,7 @@ def export(
                 if assessment_id is not None or not damaged(exc):
                     raise
                 # A damaged history: export what can still be read, so it can be rescued.
-                found, left_out = store.rescue(scope)
+                found, left_out, exact = store.rescue(scope)
     if scores_only:
         found = _scores_only(found)
 
@@ -153,12 +160,15 @@ def export(
     else:
         files.write_private(target, chunks, force=force, what="the export", exists=exists)
         say(f"Exported {_plural(len(found), 'assessment')} to {target}.")
-    if left_out:
-        verb = "is" if left_out == 1 else "are"
-        say(f"Your history is damaged: {_plural(left_out, 'assessment')} could not be read and "
-            f"{verb} not in the export; keep this export safe, then restore a backup or start a "
-            "new history (see `trustcheck paths`).")
-    if not found:
+    if left_out or not exact:
+        how_many = (_plural(left_out, "assessment") if exact else
+                    f"at least {_plural(left_out, 'assessment')}" if left_out else
+                    "an unknown number of assessments")
+        verb = "is" if exact and left_out == 1 else "are"
+        say(f"Your history is damaged: {how_many} could not be read and {verb} not in the "
+            "export; keep this export safe, then restore a backup or start a new history (see "
+            "`trustcheck paths`).")
+    elif not found:
         filtered = narrowed(role, partner, cohort, since, until)
         say("No assessments match those filters, so the export is empty." if filtered else
             "There are no saved assessments yet, so the export is empty.")
