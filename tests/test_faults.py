@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -411,6 +412,8 @@ def test_a_history_from_a_newer_trustcheck_is_refused_without_writing_anything(
     db.close()
     before, touched = sha256_of(path), path.stat().st_mtime_ns
     answers = answers_file(tmp_path)
+    # history.db-checked: where trustcheck notes the file's state when it last saw it whole.
+    stamp = (trustcheck_home / "history.db-checked").read_bytes()
 
     for command in (["history"], ["history", "show", "last"],
                     ["assess", "--role", "mentor", "--answers", str(answers)]):
@@ -421,8 +424,10 @@ def test_a_history_from_a_newer_trustcheck_is_refused_without_writing_anything(
         message = one_sentence_about(result.stderr, path)
         assert "newer trustcheck" in message and "update trustcheck" in message
         assert sha256_of(path) == before and path.stat().st_mtime_ns == touched
-        assert sorted(p.name for p in trustcheck_home.iterdir()) == ["history.db"], \
+        assert sorted(p.name for p in trustcheck_home.iterdir()) == [
+            "history.db", "history.db-checked"], \
             "no -wal, -shm or -journal file may be left beside it"
+        assert (trustcheck_home / "history.db-checked").read_bytes() == stamp
     assert schema_of(path)[0] == 99
 
 
@@ -441,8 +446,10 @@ def v1_history(trustcheck_home) -> Path:
     return path
 
 
-def test_a_release_1_history_is_migrated_and_reads_back_exactly_as_before(v1_history):
+def test_a_release_1_history_reads_back_exactly_as_before_and_the_first_write_migrates_it(
+        v1_history):
     released = json.loads(V1_LISTING.read_text(encoding="utf-8"))
+    as_released = sha256_of(v1_history)
 
     listed = run("history", "-n", "0", "--format", "json")
 
@@ -458,6 +465,14 @@ def test_a_release_1_history_is_migrated_and_reads_back_exactly_as_before(v1_his
         shown = run("history", "show", old["id"][:8], "--format", "json")
         assert shown.exit_code == 0, shown.stderr
         assert json.loads(shown.stdout) == new
+    assert sha256_of(v1_history) == as_released, "reading must not migrate (or write at all)"
+    assert schema_of(v1_history)[0] == 1
+
+    # The first command that writes migrates: here an import that adds nothing new.
+    imported = run("history", "import", str(V1_LISTING))
+    assert imported.exit_code == 0, imported.stderr
+    assert "0 added, 3 already in your history" in imported.stderr
+    assert json.loads(run("history", "-n", "0", "--format", "json").stdout) == now
     version, things, done = schema_of(v1_history)
     assert version == store.SCHEMA_VERSION
     assert done == [(number, name) for number, (name, _) in enumerate(store.MIGRATIONS, start=1)]
@@ -512,7 +527,7 @@ def test_a_migration_that_fails_midway_leaves_the_old_history_as_it_was(v1_histo
     with monkeypatch.context() as patch:
         patch.setattr(store, "MIGRATIONS", store.MIGRATIONS + (("add goals", add_goals_then_fail),))
         patch.setattr(store, "SCHEMA_VERSION", len(store.MIGRATIONS))
-        failed = run("history")
+        failed = run("history", "import", str(V1_LISTING))  # reading never migrates; writing does
 
     assert failed.exit_code == 1
     assert failed.stdout == ""
@@ -521,6 +536,7 @@ def test_a_migration_that_fails_midway_leaves_the_old_history_as_it_was(v1_histo
     assert rows_of(v1_history, tables=release_1_tables) == old_sizes
 
     # The next run, with migrations that work.
+    assert run("history", "import", str(V1_LISTING)).exit_code == 0
     listed = run("history", "-n", "0", "--format", "json")
     assert listed.exit_code == 0, listed.stderr
     assert len(json.loads(listed.stdout)) == 3
@@ -644,3 +660,338 @@ def test_assess_in_a_real_process_leaves_only_private_files(tmp_path, trustcheck
         assert taken.returncode == 0, taken.stderr
         assert_private(trustcheck_home)
     assert len(assert_every_assessment_whole(trustcheck_home / "history.db")) == 2
+
+
+# --- never writing into a damaged history ----------------------------------------------------
+
+
+def _fails_integrity_check(data: bytes, folder: Path) -> bool:
+    """Whether SQLite's own full check finds these bytes damaged (checked on a scratch copy)."""
+    folder.mkdir()
+    probe = folder / "probe.db"
+    probe.write_bytes(data)
+    try:
+        db = sqlite3.connect(f"{probe.as_uri()}?mode=ro", uri=True)
+        try:
+            return db.execute("PRAGMA integrity_check").fetchall() != [("ok",)]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return True
+    finally:
+        shutil.rmtree(folder)
+
+
+def _index_pages(path: Path) -> tuple[int, list[int]]:
+    """(page size, the first byte of every index's root page) of a history file."""
+    db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        roots = db.execute("SELECT rootpage FROM sqlite_master WHERE type = 'index'").fetchall()
+        return size, [(root - 1) * size for (root,) in roots]
+    finally:
+        db.close()
+
+
+DAMAGE_KINDS = ("byte flips", "page headers", "truncation", "broken index")
+
+
+def _damaged_copy(base: bytes, kind: str, rng: random.Random, page_size: int,
+                  index_pages: list[int]) -> bytes:
+    data = bytearray(base)
+    if kind == "truncation":
+        return bytes(data[:rng.randrange(page_size // 2, len(data) - 1)])
+    if kind == "byte flips":  # anywhere: headers, b-tree cells, saved results, free space
+        starts = [(rng.randrange(len(data)), rng.randint(1, 16)) for _ in range(rng.randint(1, 6))]
+    elif kind == "page headers":  # the few bytes that say what a page holds and where
+        pages = len(data) // page_size
+        starts = [(rng.randrange(pages) * page_size + (100 if rng.random() < 0.1 else 0)
+                   + rng.randrange(12), 1) for _ in range(rng.randint(1, 3))]
+    else:
+        page = rng.choice(index_pages)
+        starts = [(page + rng.randrange(page_size), rng.randint(1, 4))
+                  for _ in range(rng.randint(1, 8))]
+    for start, length in starts:
+        for offset in range(start, min(start + length, len(data))):
+            data[offset] ^= rng.randint(1, 255)
+    return bytes(data)
+
+
+def _exit_cleanly(result) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        f"{result.exception!r}: {result.stderr}"
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("copies", [24, pytest.param(100, marks=pytest.mark.soak)])
+def test_no_writing_command_ever_writes_into_a_damaged_history(tmp_path, trustcheck_home, copies):
+    """Damaged copies of a real history (and of a release-1 one, which a write would migrate)
+    x every command that writes: not one byte goes into a file that fails integrity_check; each
+    refusal names the file, the backups and how to rescue what can be read, and that rescue
+    (`history export`) works, saying how many assessments it had to leave out."""
+    bases = tmp_path / "bases"
+    current = bases / "current" / "history.db"
+    current_ids = history_with(current, 12)
+    release_1 = bases / "release-1.db"
+    shutil.copyfile(V1_HISTORY, release_1)
+    release_1_ids = [r["id"] for r in json.loads(V1_LISTING.read_text(encoding="utf-8"))]
+    answers = answers_file(tmp_path)
+    incoming = tmp_path / "incoming.json"
+    from trustcheck.render.json import result_list
+
+    incoming.write_text(result_list([make("e" * 32, days=40), make("f" * 32, days=41)]),
+                        encoding="utf-8")
+    path = trustcheck_home / "history.db"
+    rng = random.Random(SEED)
+    figures = {"copies": 0, "fail integrity_check": 0, "writing runs into them": 0,
+               "refused": 0, "written into": 0, "rescued by export": 0}
+
+    for number in range(copies):
+        kind = DAMAGE_KINDS[number % len(DAMAGE_KINDS)]
+        base, ids = (release_1, release_1_ids) if number % 6 == 5 else (current, current_ids)
+        page_size, index_pages = _index_pages(base)
+        copy = _damaged_copy(base.read_bytes(), kind, rng, page_size, index_pages)
+        broken = _fails_integrity_check(copy, tmp_path / "probe")
+        figures["copies"] += 1
+        figures["fail integrity_check"] += broken
+        commands = {
+            "assess": ["assess", "--role", "mentor", "--answers", str(answers), "--format", "json"],
+            "import": ["history", "import", str(incoming)],
+            "delete": ["history", "delete", "--yes", ids[len(ids) // 2][:8]],
+            "backup": ["history", "backup"],
+        }
+        for name, command in commands.items():
+            shutil.rmtree(trustcheck_home, ignore_errors=True)
+            trustcheck_home.mkdir(mode=0o700)
+            path.write_bytes(copy)
+            path.chmod(0o600)
+
+            result = run(*command)
+
+            _exit_cleanly(result)
+            if not broken:
+                continue  # a sound file (the damage hit free space or text): writing is fine
+            figures["writing runs into them"] += 1
+            wal = trustcheck_home / "history.db-wal"
+            written = path.read_bytes() != copy or (wal.exists() and wal.stat().st_size > 0)
+            figures["written into"] += written
+            where = f"copy {number} ({kind}), {name}"
+            assert not written, f"{where}: wrote into a file that fails integrity_check"
+            assert result.exit_code == 1, f"{where}: {result.stdout}{result.stderr}"
+            message = one_sentence_about(result.stderr, path)
+            assert "is damaged" in message and "has not changed it" in message, where
+            assert "history-backup-*.db" in message, where
+            assert "trustcheck history export -o rescue.json" in message, where
+            assert not list(trustcheck_home.glob("history-backup-*")), f"{where}: a damaged backup"
+            assert not (trustcheck_home / "history.db-checked").exists(), where
+            figures["refused"] += 1
+        if not broken:
+            continue
+
+        # What the refusal suggests: export what can still be read.
+        rescue = tmp_path / "rescue.json"
+        rescue.unlink(missing_ok=True)
+        exported = run("history", "export", "-o", str(rescue))
+
+        _exit_cleanly(exported)
+        assert path.read_bytes() == copy, f"copy {number}: export changed the damaged file"
+        if exported.exit_code != 0:  # nothing at all is readable, e.g. the header is gone
+            assert exported.exit_code == 1
+            assert "is damaged" in one_sentence_about(exported.stderr, path)
+            assert not rescue.exists()
+            continue
+        saved = [record["id"] for record in json.loads(rescue.read_text(encoding="utf-8"))]
+        assert set(saved) <= set(ids) and len(saved) == len(set(saved))
+        if len(saved) < len(ids):
+            told = re.search(r"damaged: (at least )?(\d+|an unknown number of) assessments? "
+                             "could not be read", exported.stderr)
+            assert told, f"copy {number}: {len(ids) - len(saved)} left out silently"
+            if told[2].isdigit() and not told[1]:
+                assert len(saved) + int(told[2]) == len(ids), exported.stderr
+            elif told[2].isdigit():
+                assert len(saved) + int(told[2]) <= len(ids), exported.stderr
+        figures["rescued by export"] += 1
+
+    print(f"\n{copies} damaged copies:", figures)
+    assert figures["written into"] == 0
+    assert figures["fail integrity_check"] >= copies // 3, "the damage should mostly be real"
+
+
+def test_a_big_history_changed_behind_trustchecks_back_is_checked_again_before_a_write(
+        tmp_path, trustcheck_home):
+    path = trustcheck_home / "history.db"
+    history_with(path, 16)
+    assert path.stat().st_size > store.ALWAYS_CHECKED_BYTES  # so only the -checked note decides
+    answers = answers_file(tmp_path)
+    assert run("assess", "--role", "mentor", "--answers", str(answers)).exit_code == 0
+    assert (trustcheck_home / "history.db-checked").exists()
+    time.sleep(0.05)  # file times move in steps of a few milliseconds
+
+    offset, length = DAMAGE["the index of assessments by date"](path)
+    with path.open("r+b") as file:  # in place: the same file, the same size
+        file.seek(offset)
+        damage = bytes(byte ^ 0xFF for byte in file.read(length))
+        file.seek(offset)
+        file.write(damage)
+    damaged = sha256_of(path)
+
+    result = run("assess", "--role", "mentor", "--answers", str(answers))
+
+    assert result.exit_code == 1
+    assert "is damaged" in one_sentence_about(result.stderr, path)
+    assert sha256_of(path) == damaged
+
+
+# --- a real full disk --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 1 MiB file system (tmpfs) at tmp_path/disk, unmounted afterwards; needs root."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root (CI runs as root)")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(disk)],
+                   check=True, capture_output=True)
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False, capture_output=True)
+
+
+def fill(disk: Path) -> int:
+    """Fill the file system to the last byte; returns the bytes still free (under 32 KiB)."""
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 4096, 512, 1):  # big steps first, then the last crumbs
+            with contextlib.suppress(OSError):
+                while True:
+                    os.write(fd, b"\0" * size)
+    finally:
+        os.close(fd)
+    found = os.statvfs(disk)
+    free = found.f_bavail * found.f_frsize
+    assert free < 32 * 1024
+    return free
+
+
+@pytest.mark.parametrize("another_run", [False, True], ids=["closed", "open-in-another-run"])
+def test_on_a_full_disk_writes_say_so_and_reads_backup_and_export_still_work(
+        tmp_path, small_disk, monkeypatch, another_run):
+    home = small_disk / "trustcheck-home"
+    monkeypatch.setenv("TRUSTCHECK_HOME", str(home))
+    path = home / "history.db"
+    ids = history_with(path, 5)
+    answers = answers_file(tmp_path)
+    other_disk = tmp_path / "other-disk"
+    other_disk.mkdir()
+    holder = None
+    if another_run:  # its -wal and -shm files exist, as while any other run has the history open
+        holder = sqlite3.connect(path)
+        holder.execute("SELECT count(*) FROM assessments").fetchone()
+    try:
+        fill(small_disk)
+        before = sha256_of(path)
+        beside = sorted(p.name for p in home.iterdir())
+
+        taken = run_process("assess", "--role", "mentor", "--answers", str(answers),
+                            "--format", "json")
+
+        assert taken.returncode == 1, taken.stderr
+        assert taken.stdout == ""
+        message = one_sentence_about(taken.stderr, path)
+        assert "The disk holding HISTORY is full" in message and "free some space" in message
+        assert sha256_of(path) == before
+        # Nothing half-written beside it: SQLite may leave its -wal and -shm files (it cannot
+        # know whether another run still uses them), but the -wal holds nothing.
+        left = sorted(p.name for p in home.iterdir())
+        assert set(left) - set(beside) <= {"history.db-wal", "history.db-shm"}, left
+        wal = home / "history.db-wal"
+        assert not wal.exists() or wal.stat().st_size == 0
+
+        listed = run_process("history", "-n", "0", "--format", "json")
+        assert listed.returncode == 0, listed.stderr
+        assert [r["id"] for r in json.loads(listed.stdout)] == ids[::-1]
+        table = run_process("history")
+        assert table.returncode == 0, table.stderr
+        assert all(assessment_id[:8] in table.stdout for assessment_id in ids)
+        shown = run_process("history", "show", "last", "--format", "json")
+        assert shown.returncode == 0, shown.stderr
+        assert json.loads(shown.stdout)["id"] == ids[-1]
+        exported = run_process("history", "export", "-o", str(other_disk / "rescue.json"))
+        assert exported.returncode == 0, exported.stderr
+        rescued = json.loads((other_disk / "rescue.json").read_text(encoding="utf-8"))
+        assert [r["id"] for r in rescued] == ids
+        backed_up = run_process("history", "backup", str(other_disk / "copy.db"))
+        assert backed_up.returncode == 0, backed_up.stderr
+        assert len(assert_every_assessment_whole(other_disk / "copy.db")) == 5
+        assert sha256_of(path) == before
+    finally:
+        if holder is not None:
+            holder.close()
+
+    (small_disk / "filler").unlink()
+    again = run_process("assess", "--role", "mentor", "--answers", str(answers))
+    assert again.returncode == 0, again.stderr
+    assert len(assert_every_assessment_whole(path)) == 6
+
+
+def test_every_reading_command_reads_a_release_1_history_as_it_is_without_migrating_it(
+        tmp_path, v1_history):
+    """Reading never writes: an older history is read as it is (it has no commitments yet)."""
+    released = json.loads(V1_LISTING.read_text(encoding="utf-8"))
+    as_released = sha256_of(v1_history)
+    partner = next(r["partner"] for r in released if r.get("partner"))
+    role = next(r["role"] for r in released if r.get("partner") == partner)
+
+    for command in (["history"], ["history", "show", "last"], ["history", "trends"],
+                    ["focus", "--partner", partner, "--role", role],
+                    ["commitments"], ["commitments", "--format", "json"],
+                    ["report", "--role", "mentor"],
+                    ["history", "backup", str(tmp_path / "copy.db")],
+                    ["history", "export", "-o", str(tmp_path / "all.json")]):
+        result = run(*command)
+
+        assert result.exit_code == 0, f"{command}: {result.stderr}"
+        assert "Traceback" not in result.stderr
+        assert sha256_of(v1_history) == as_released, f"{command} changed the history"
+    assert schema_of(v1_history)[0] == 1
+    assert json.loads(run("commitments", "--format", "json").stdout)["relationships"] == []
+    exported = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in exported] == [r["id"] for r in released][::-1]
+
+
+RESCUE_DAMAGE = {**DAMAGE, "the last quarter cut off": None}
+
+
+@pytest.mark.parametrize("where", RESCUE_DAMAGE)
+def test_export_rescues_every_readable_assessment_from_a_damaged_history(tmp_path,
+                                                                         trustcheck_home, where):
+    path = trustcheck_home / "history.db"
+    ids = history_with(path, 12)
+    data = bytearray(path.read_bytes())
+    if RESCUE_DAMAGE[where] is None:
+        del data[len(data) * 3 // 4:]
+    else:
+        offset, length = RESCUE_DAMAGE[where](path)
+        for index in range(offset, offset + length):
+            data[index] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert run("history", "-n", "0").exit_code == 1, "the damage stops a plain listing"
+    rescue = tmp_path / "rescue.json"
+
+    exported = run("history", "export", "-o", str(rescue))
+
+    assert exported.exit_code == 0, exported.stderr
+    assert path.read_bytes() == bytes(data), "the rescue must only read the damaged file"
+    saved = [record["id"] for record in json.loads(rescue.read_text(encoding="utf-8"))]
+    assert saved == [i for i in ids if i in saved], "oldest first, each once"
+    lines = exported.stderr.strip().splitlines()
+    assert lines[0] == f"Exported {len(saved)} assessment{'s' * (len(saved) != 1)} to {rescue}."
+    if len(saved) == len(ids):
+        assert len(lines) == 1
+    else:
+        assert len(lines) == 2 and "Traceback" not in exported.stderr
+        left_out = int(re.search(r"damaged: (\d+) assessments? could not be read", lines[1])[1])
+        assert len(saved) + left_out == len(ids), "the primary key's index names them all"

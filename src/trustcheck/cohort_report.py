@@ -70,7 +70,7 @@ def gather(sources: Sequence[str] | None, scope: Scope, *,
                              "or CSV files of responses, e.g. `trustcheck report answers.csv`.")
         from trustcheck.store import Filters, Store
 
-        with Store.open(database) as store:
+        with Store.open_for_reading(database) as store:
             collected = collect_history(
                 store.result_texts(Filters(scope.role, None, scope.cohort)), scope, library)
 

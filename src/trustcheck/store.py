@@ -7,7 +7,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
 
 BUSY_TIMEOUT_MS = 30_000
+# A history up to this size is checked whole before every write (well under a millisecond);
+# a bigger one only when it changed since trustcheck last saw it whole, and always before an
+# import, a delete or a migration (about 4 ms per MiB).
+ALWAYS_CHECKED_BYTES = 128 * 1024
+# With less free space than this, an I/O error from SQLite means the disk is full: SQLite says
+# "disk I/O error" when it cannot grow its -shm or -wal file.
+NEARLY_FULL_BYTES = 256 * 1024
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -149,12 +156,42 @@ def _use_wal(db: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-class Store:
-    """An open history database. Use `Store.open(path)`; close it (or use `with`)."""
+class DamagedHistory(StorageError):
+    """The history file fails SQLite's own check, or a page of it cannot be read."""
 
-    def __init__(self, path: Path, db: sqlite3.Connection) -> None:
+
+class Rescued(NamedTuple):
+    """What `history export` could still read from a damaged history."""
+
+    assessments: list[Assessment]
+    left_out: int  # assessments known to be there that could not be read whole
+    exact: bool  # False: nobody can tell how many are missing (the index of ids is damaged too)
+
+
+class FileState(NamedTuple):
+    """What the history file looked like on disk; any write changes at least one of these."""
+
+    size: int
+    modified_ns: int
+    changed_ns: int
+    inode: int
+    device: int
+
+
+class Store:
+    """An open history database.
+
+    `Store.open(path)` to write (it creates, checks and migrates the file); to only read,
+    `Store.open_for_reading(path)`, which never writes and so works on a full or read-only
+    disk. Close it (or use `with`).
+    """
+
+    def __init__(self, path: Path, db: sqlite3.Connection, *, writable: bool = True) -> None:
         self.path = path
         self._db = db
+        self.writable = writable
+        self._checked_whole = False  # PRAGMA integrity_check passed in this run
+        self._seen_whole = False  # checked, or unchanged since trustcheck last saw it whole
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -169,11 +206,9 @@ class Store:
             with _storage_errors(path):
                 db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 version = store._version()
-                if version > SCHEMA_VERSION:
-                    raise StorageError(
-                        f"The history in {path} was written by a newer trustcheck (schema "
-                        f"{version}, this one knows up to {SCHEMA_VERSION}); please update "
-                        "trustcheck. Nothing was changed.")
+                _refuse_newer(path, version)
+                # Before the first write, WAL included: never write into a damaged file.
+                store._check_whole(always=version < SCHEMA_VERSION)
                 _use_wal(db)
                 db.execute("PRAGMA synchronous = NORMAL")
                 db.execute("PRAGMA foreign_keys = ON")
@@ -184,10 +219,107 @@ class Store:
             raise
         return store
 
+    @classmethod
+    def open_for_reading(cls, path: Path) -> Store:
+        """The history opened only to read: never created, migrated or checked whole.
+
+        It works on a full disk and on a read-only one: first as usual (so SQLite tidies the
+        -wal and -shm files away when done), then read-only, and at last, when no -wal file holds
+        anything, as an unchanging file, which needs no -shm file at all. An older schema is read
+        as it is, with the tables it lacks standing in empty for this run.
+        """
+        failure: StorageError | None = None
+        for how in ("mode=rw", "mode=ro", "mode=ro&immutable=1"):
+            if how.endswith("immutable=1") and _wal_holds_anything(path):
+                break  # reading the file alone would miss what the -wal file holds
+            try:
+                return cls._connect_for_reading(path, how)
+            except StorageError as exc:
+                if not _needs_writing(exc):
+                    raise
+                failure = exc
+        assert failure is not None
+        raise failure
+
+    @classmethod
+    def _connect_for_reading(cls, path: Path, how: str) -> Store:
+        with _storage_errors(path):
+            db = sqlite3.connect(f"{path.absolute().as_uri()}?{how}", uri=True,
+                                 timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            with _storage_errors(path):
+                db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                db.execute("PRAGMA temp_store = MEMORY")  # no temporary files on a full disk
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                _refuse_newer(path, version)
+                if version < SCHEMA_VERSION:
+                    _stand_in_for_missing_tables(db)
+                db.execute("PRAGMA query_only = ON")
+        except BaseException:
+            db.close()
+            raise
+        return cls(path, db, writable=False)
+
+    @classmethod
+    def open_copy_to_rescue(cls, path: Path) -> Store:
+        """A mended copy, in memory, of a history too damaged to open, for `Store.rescue`.
+
+        SQLite gives up on a whole file whose header is damaged or that was cut short; the copy
+        gets a sound header (and says it has only the pages really there), so every row on an
+        undamaged page can still be read. The file itself is only read.
+        """
+        try:
+            data = bytearray(path.read_bytes())
+        except OSError as exc:
+            raise DamagedHistory(_damaged_message(path)) from exc
+        page_size = int.from_bytes(data[16:18], "big") if len(data) >= 100 else 0
+        page_size = 65536 if page_size == 1 else page_size
+        if page_size < 512 or page_size & (page_size - 1):
+            page_size = 4096  # SQLite's default, and trustcheck never changes it
+        pages = len(data) // page_size
+        if pages == 0:
+            raise DamagedHistory(_damaged_message(path))
+        del data[pages * page_size:]
+        data[0:16] = b"SQLite format 3\0"
+        data[16:18] = (page_size if page_size < 65536 else 1).to_bytes(2, "big")
+        data[18:20] = b"\x01\x01"  # a rollback journal, not WAL: the copy is only in memory
+        data[28:32] = pages.to_bytes(4, "big")
+        data[92:96] = data[24:28]  # so SQLite believes that page count
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            with _storage_errors(path):
+                if hasattr(db, "deserialize"):
+                    db.deserialize(bytes(data))
+                else:
+                    _load_through_a_scratch_file(bytes(data), db)  # Python 3.10
+                db.execute("PRAGMA query_only = ON")
+        except BaseException:
+            db.close()
+            raise
+        return cls(path, db, writable=False)
+
+    def _check_whole(self, *, always: bool = False) -> None:
+        """Refuse to write into a damaged file: run SQLite's full check unless the file is big
+        and unchanged since trustcheck last saw it whole (or checked already in this run)."""
+        if self._checked_whole:
+            return
+        if not always:
+            state = _file_state(self.path)
+            if (state is not None and state.size > ALWAYS_CHECKED_BYTES
+                    and state == _last_seen_whole(self.path)):
+                self._seen_whole = True
+                return
+        with _storage_errors(self.path):
+            verdict = self._db.execute("PRAGMA integrity_check(1)").fetchone()[0]
+        if verdict != "ok":
+            raise DamagedHistory(_damaged_message(self.path))
+        self._checked_whole = self._seen_whole = True
+
     def _version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
+        self._check_whole(always=True)
         with self._transaction():
             # Re-read inside the write lock: another process may have migrated meanwhile.
             version = self._version()
@@ -218,6 +350,9 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        if self.writable and self._seen_whole:
+            # After closing: the last connection to close moves the -wal file into the file.
+            _remember_whole(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -460,6 +595,7 @@ class Store:
     def add_missing(self, incoming: Sequence[Assessment]) -> tuple[int, int]:
         """Save the assessments not stored yet, all in one transaction: (added, already there)."""
         added = present = 0
+        self._check_whole(always=True)
         with self._transaction():
             for result in incoming:
                 exists = self._db.execute("SELECT 1 FROM assessments WHERE id = ?",
@@ -473,12 +609,70 @@ class Store:
 
     def delete(self, ids: Sequence[str]) -> int:
         """Delete these assessments (with their answers, scores and commitments) at once."""
+        self._check_whole(always=True)
         with self._transaction():
             deleted = 0
             for assessment_id in ids:
                 deleted += self._db.execute("DELETE FROM assessments WHERE id = ?",
                                             (assessment_id,)).rowcount
         return deleted
+
+    def rescue(self, filters: Filters = Filters()) -> Rescued:
+        """Every assessment in scope that can still be read from a damaged history, oldest first.
+
+        Rows are read one by one through the table itself, never through an index, so one bad
+        page loses only the assessments on it; how many were lost is counted in the index of
+        ids, when that can still be read.
+        """
+        from trustcheck.assessment import from_dict
+
+        texts: list[tuple[str, str]] = []
+        try:
+            with _storage_errors(self.path):
+                texts = self._db.execute("SELECT id, result FROM assessments").fetchall()
+            scanned_whole = True  # every row was read: only texts that do not parse are lost
+        except DamagedHistory:
+            texts, scanned_whole = [], False
+            for rowid in range(1, self._highest_rowid() + 1):
+                try:
+                    with _storage_errors(self.path):
+                        row = self._db.execute("SELECT id, result FROM assessments "
+                                               "WHERE rowid = ?", (rowid,)).fetchone()
+                except DamagedHistory:
+                    continue
+                if row is not None:
+                    texts.append(row)
+        read: list[Assessment] = []
+        for row_id, text in texts:
+            try:
+                read.append(from_dict(json.loads(text), source=f"assessment {row_id}"))
+            except (ValueError, TypeError, KeyError, AttributeError, InputError):
+                continue
+        # Otherwise the primary key's index holds one entry per assessment; counting them needs
+        # none of the damaged text (a damaged id still counts once).
+        if scanned_whole:
+            return Rescued(sorted((found for found in read if _in_scope(found, filters)),
+                                  key=lambda found: found.created_at), len(texts) - len(read), True)
+        try:
+            with _storage_errors(self.path):
+                stored = self._db.execute(
+                    "SELECT count(*) FROM assessments INDEXED BY sqlite_autoindex_assessments_1"
+                ).fetchone()[0]
+            left_out, exact = max(0, stored - len(read)), True
+        except StorageError:  # that index is damaged too (or gone)
+            left_out, exact = 0, False
+        read.sort(key=lambda found: found.created_at)
+        return Rescued([found for found in read if _in_scope(found, filters)], left_out, exact)
+
+    def _highest_rowid(self) -> int:
+        try:
+            with _storage_errors(self.path):
+                highest = self._db.execute("SELECT max(rowid) FROM assessments").fetchone()[0]
+            return int(highest or 0)
+        except DamagedHistory:
+            # Every saved assessment takes more than a kilobyte, so there are fewer rows than this.
+            state = _file_state(self.path)
+            return state.size // 1024 if state else 0
 
     def backup(self, destination: Path) -> None:
         """A consistent copy, even while other runs write; created 0600, never overwriting."""
@@ -496,6 +690,10 @@ class Store:
                 try:
                     with _storage_errors(self.path):
                         self._db.backup(target)
+                        # The copy is page for page: a damaged history makes a damaged backup,
+                        # which must not pass for a good one.
+                        if target.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
+                            raise DamagedHistory(_damaged_message(self.path))
                     target.execute("PRAGMA journal_mode = DELETE")
                 finally:
                     target.close()
@@ -552,6 +750,162 @@ def _where(filters: Filters, table: str = "") -> tuple[str, list[object]]:
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _load_through_a_scratch_file(data: bytes, db: sqlite3.Connection) -> None:
+    """Copy a database image into `db` page by page, through a private temporary file."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(suffix=".db")  # created 0600
+    try:
+        with os.fdopen(fd, "wb") as scratch:
+            scratch.write(data)
+        source = sqlite3.connect(name)
+        try:
+            source.backup(db)
+        finally:
+            source.close()
+    finally:
+        os.unlink(name)
+
+
+def _in_scope(found: Assessment, filters: Filters) -> bool:
+    """The rule of `_where`, for assessments read one by one."""
+    for label in ("role", "partner", "cohort"):
+        wanted = getattr(filters, label)
+        if wanted is not None and getattr(found, label) != (wanted or None):
+            return False
+    if filters.since is not None and found.created_at < filters.since:
+        return False
+    return filters.until is None or found.created_at <= filters.until
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"The history in {path} was written by a newer trustcheck (schema "
+            f"{version}, this one knows up to {SCHEMA_VERSION}); please update "
+            "trustcheck. Nothing was changed.")
+
+
+def _stand_in_for_missing_tables(db: sqlite3.Connection) -> None:
+    """Give an older history the tables it lacks, empty and only for this connection.
+
+    Reading must not migrate (that writes), and an older history has nothing to put in the
+    tables added since, so empty TEMP tables of the same shape answer every query truthfully.
+    """
+    present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    fresh = sqlite3.connect(":memory:")
+    try:
+        for _, migration in MIGRATIONS:
+            migration(fresh)
+        tables = fresh.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    finally:
+        fresh.close()
+    for name, sql in tables:
+        if name not in present:
+            db.execute(sql.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+
+
+def _wal_holds_anything(path: Path) -> bool:
+    try:
+        return os.stat(f"{path}-wal").st_size > 0
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: assume it does
+
+
+def _needs_writing(error: StorageError) -> bool:
+    """Whether opening failed only because SQLite could not write beside the file (a full or
+    read-only disk, a -shm file it may not change), so opening more carefully may succeed."""
+    cause = error.__cause__
+    if isinstance(error, DamagedHistory) or not isinstance(cause, sqlite3.Error):
+        return False
+    name, text = _error_name(cause), str(cause).lower()
+    return (disk_full(cause) or name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN",
+                                                  "SQLITE_READONLY", "SQLITE_FULL"))
+            or any(words in text for words in ("disk i/o", "unable to open", "readonly",
+                                               "read-only", "disk is full")))
+
+
+def damaged(error: BaseException) -> bool:
+    """Whether this error says the history (or one assessment saved in it) is damaged."""
+    if isinstance(error, DamagedHistory):
+        return True
+    # `Store._result` reports one unreadable saved result as a plain StorageError.
+    return isinstance(error, StorageError) and error.message.startswith("The saved assessment ")
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}-checked")
+
+
+def _file_state(path: Path) -> FileState | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return FileState(found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino,
+                     found.st_dev)
+
+
+def _last_seen_whole(path: Path) -> FileState | None:
+    """The file's state when trustcheck last checked it or wrote to it, from its -checked file."""
+    try:
+        with open(_stamp_path(path), encoding="utf-8") as stamp:
+            return FileState(*(int(part) for part in stamp.read().split()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _remember_whole(path: Path) -> None:
+    """Note the file's state beside it (privately, atomically); on failure, the next write just
+    checks the whole file again."""
+    state = _file_state(path)
+    if state is None:
+        return
+    stamp = _stamp_path(path)
+    temporary = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, " ".join(str(part) for part in state).encode("ascii"))
+        finally:
+            os.close(fd)
+        os.replace(temporary, stamp)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(temporary)
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        found = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return None
+    return found.f_bavail * found.f_frsize
+
+
+def _looks_full(path: Path, exc: BaseException) -> bool:
+    """A full disk, said outright or (SQLite's "disk I/O error") with almost no space left."""
+    if disk_full(exc):
+        return True
+    text = str(exc).lower()
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    io_error = (name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "disk i/o" in text
+                or "unable to open" in text or isinstance(exc, OSError))
+    free = _free_bytes(path.parent) if io_error else None
+    return free is not None and free < NEARLY_FULL_BYTES
+
+
+def _damaged_message(path: Path) -> str:
+    return (f"The history file {path} is damaged, and trustcheck has not changed it; run "
+            "`trustcheck history export -o rescue.json` to save what can still be read, then "
+            "move it (with any -wal and -shm file beside it) aside and copy your latest backup in "
+            "its place (backups made by `trustcheck history backup` are history-backup-*.db in "
+            f"{path.parent}), or just move it aside to start a new history.")
+
+
 def _create_private_file(path: Path) -> None:
     """Create the database file 0600 before SQLite does, so it is never readable by others.
 
@@ -569,7 +923,7 @@ def _storage_errors(path: Path) -> Iterator[None]:
     except sqlite3.Error as exc:
         text = str(exc).lower()
         name = _error_name(exc)
-        if disk_full(exc):
+        if _looks_full(path, exc):
             message = (f"The disk holding {path} is full, so nothing was saved; free some space "
                        "and try again.")
         elif "locked" in text or "busy" in text or name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
@@ -581,17 +935,13 @@ def _storage_errors(path: Path) -> Iterator[None]:
         elif isinstance(exc, sqlite3.DatabaseError) and (
                 "not a database" in text or "malformed" in text or "corrupt" in text
                 or "could not decode" in text):  # damaged text; never echo it back
-            message = (f"The history file {path} is damaged, and trustcheck has not changed it; "
-                       "move it (with any -wal and -shm file beside it) aside and copy your "
-                       "latest backup in its place (backups made by "
-                       f"`trustcheck history backup` are history-backup-*.db in {path.parent}), "
-                       "or just move it aside to start a new history.")
+            raise DamagedHistory(_damaged_message(path)) from exc
         else:
             message = (f"trustcheck could not use the history file {path} ({exc}); please check "
                        "the file and try again.")
         raise StorageError(message) from exc
     except OSError as exc:
-        if disk_full(exc):
+        if _looks_full(path, exc):
             raise StorageError(f"The disk holding {path} is full, so nothing was saved; free "
                                "some space and try again.") from exc
         raise StorageError(f"trustcheck could not use {path} ({exc.strerror}); please check the "

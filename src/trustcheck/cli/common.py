@@ -66,13 +66,19 @@ def filters(role: str | None = None, partner: str | None = None, cohort: str | N
     return Filters(role, label(partner), label(cohort), start, stop)
 
 
-def open_history(places: Places, *, create: bool = False) -> Store | None:
-    """The history store; None when nothing was ever saved and `create` is false."""
+def open_history(places: Places, *, create: bool = False, writable: bool = False) -> Store | None:
+    """The history store; None when nothing was ever saved and `create` is false.
+
+    Only to read unless `writable` (or `create`): reading never writes, so it works on a full
+    disk, never migrates, and needs no whole-file check.
+    """
     from trustcheck.store import Store
 
     if not create and not places.database.exists():
         return None
-    return Store.open(places.database)
+    if create or writable:
+        return Store.open(places.database)
+    return Store.open_for_reading(places.database)
 
 
 def narrowed(*options: object) -> bool:

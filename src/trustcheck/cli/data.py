@@ -25,7 +25,7 @@ from trustcheck.cli.options import (
     SinceOption,
     UntilOption,
 )
-from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, Problem
+from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, Problem, StorageError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -112,14 +112,30 @@ def export(
         raise InputError("--id picks one assessment; leave out --role, --partner, --cohort, "
                          "--since and --until, or leave out --id.")
     scope = filters(role.value if role else None, partner, cohort, since, until)
-    store = open_history(session(ctx).places)
+    try:
+        store = open_history(session(ctx).places)
+    except StorageError as exc:
+        from trustcheck.store import Store, damaged
+
+        if assessment_id is not None or not damaged(exc):
+            raise
+        store = Store.open_copy_to_rescue(session(ctx).places.database)
     found: list[Assessment] = []
+    left_out, exact = 0, True
     if store is None and assessment_id is not None:
         raise InputError(NO_ASSESSMENTS_YET)
     if store is not None:
         with store:
-            found = ([store.get(assessment_id)] if assessment_id is not None
-                     else store.list(scope, limit=None, oldest_first=True))
+            try:
+                found = ([store.get(assessment_id)] if assessment_id is not None
+                         else store.list(scope, limit=None, oldest_first=True))
+            except StorageError as exc:
+                from trustcheck.store import damaged
+
+                if assessment_id is not None or not damaged(exc):
+                    raise
+                # A damaged history: export what can still be read, so it can be rescued.
+                found, left_out, exact = store.rescue(scope)
     if scores_only:
         found = _scores_only(found)
 
@@ -144,7 +160,15 @@ def export(
     else:
         files.write_private(target, chunks, force=force, what="the export", exists=exists)
         say(f"Exported {_plural(len(found), 'assessment')} to {target}.")
-    if not found:
+    if left_out or not exact:
+        how_many = (_plural(left_out, "assessment") if exact else
+                    f"at least {_plural(left_out, 'assessment')}" if left_out else
+                    "an unknown number of assessments")
+        verb = "is" if exact and left_out == 1 else "are"
+        say(f"Your history is damaged: {how_many} could not be read and {verb} not in the "
+            "export; keep this export safe, then restore a backup or start a new history (see "
+            "`trustcheck paths`).")
+    elif not found:
         filtered = narrowed(role, partner, cohort, since, until)
         say("No assessments match those filters, so the export is empty." if filtered else
             "There are no saved assessments yet, so the export is empty.")
@@ -296,7 +320,7 @@ def delete(
                          "--all to delete everything.")
     cutoff = _cutoff(before) if before is not None else None
 
-    store = open_history(session(ctx).places)
+    store = open_history(session(ctx).places, writable=True)
     if store is None:
         say("There are no saved assessments yet, so there is nothing to delete.")
         return
