@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import START, TABLES, answers_file, builtin, mode, rows_of, run, sha256_of
 
-from trustcheck import assessment, commitments, store
-from trustcheck.store import Relationship, Store
+from trustcheck import assessment, commitments, records, store
+from trustcheck.records import Relationship
+from trustcheck.store import Store
 
 DATA = Path(__file__).parent / "data"
 V1_HISTORY = DATA / "history-v1.db"  # written by the released schema-1 code; see data/README.md
@@ -40,8 +41,8 @@ def run_process(*args: str) -> subprocess.CompletedProcess:
 
 
 def make(id: str, *, days: int = 0, partner: str | None = "Priya", value: int = 4,
-         made: tuple[commitments.Commitment, ...] = (),
-         told: tuple[commitments.Review, ...] = ()) -> assessment.Assessment:
+         made: tuple[records.Commitment, ...] = (),
+         told: tuple[records.Review, ...] = ()) -> assessment.Assessment:
     """A mentor's assessment taken `days` after START with varied answers around `value`."""
     used = BUILTIN["mentor"]
     given = {item.id: (value + number) % 5 + 1 for number, item in enumerate(used.items)}
@@ -235,7 +236,8 @@ KILLED_WRITER = textwrap.dedent("""
     from trustcheck import assessment, commitments
     from trustcheck import checklist as checklists
     from trustcheck.paths import builtin_folder
-    from trustcheck.store import Relationship, Store
+    from trustcheck.records import Relationship
+    from trustcheck.store import Store
 
     path, ready, log, first = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
     used = checklists.load(builtin_folder() / "mentor.yaml")

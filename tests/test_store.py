@@ -14,7 +14,8 @@ from conftest import START, answers_file, builtin, make, mode, rows_of, run, sav
 from trustcheck import assessment, scoring, store
 from trustcheck import checklist as checklists
 from trustcheck.errors import InputError, StorageError
-from trustcheck.store import Filters, Store
+from trustcheck.records import Filters
+from trustcheck.store import Store
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -276,11 +277,11 @@ def test_list_is_newest_first_by_when_it_was_taken_not_when_it_was_saved(tmp_pat
     path = saved_store(tmp_path, make("c-middle", minutes=10), make("a-newest", minutes=20),
                        make("b-oldest", minutes=0))
     with Store.open(path) as history:
-        assert [r.id for r in history.list()] == ["a-newest", "c-middle", "b-oldest"]
-        assert [r.id for r in history.list(limit=2)] == ["a-newest", "c-middle"]
-        assert len(history.list(limit=0)) == 3
-        assert len(history.list(limit=None)) == 3
-        newest = history.list(limit=1)[0]
+        assert [r.id for r in history.check_ins()] == ["a-newest", "c-middle", "b-oldest"]
+        assert [r.id for r in history.check_ins(limit=2)] == ["a-newest", "c-middle"]
+        assert len(history.check_ins(limit=0)) == 3
+        assert len(history.check_ins(limit=None)) == 3
+        newest = history.check_ins(limit=1)[0]
     assert newest.created_at == START + timedelta(minutes=20)
     assert newest == make("a-newest", minutes=20)  # read back exactly as it was saved
 
@@ -295,7 +296,7 @@ def test_list_filters_by_role_partner_and_cohort(tmp_path):
     )
     with Store.open(path) as history:
         def ids(**filters: str) -> list[str]:
-            return [r.id for r in history.list(Filters(**filters), limit=0)]
+            return [r.id for r in history.check_ins(Filters(**filters), limit=0)]
 
         assert ids() == ["m-none", "e-ada-spring", "m-ada-autumn", "m-sam-spring"]
         assert ids(role="mentee") == ["e-ada-spring"]
@@ -310,29 +311,66 @@ def test_get_finds_by_unique_prefix_full_id_or_last(tmp_path):
     path = saved_store(tmp_path, make("abc111", minutes=5), make("abc222", minutes=1),
                        make("def333", minutes=3))
     with Store.open(path) as history:
-        assert history.get("abc1").id == "abc111"
-        assert history.get("abc222").id == "abc222"
-        assert history.get("d").id == "def333"
-        assert history.get("last").id == "abc111"  # newest taken, though saved first
+        assert history.check_in("abc1").id == "abc111"
+        assert history.check_in("abc222").id == "abc222"
+        assert history.check_in("d").id == "def333"
+        assert history.check_in("last").id == "abc111"  # newest taken, though saved first
 
         with pytest.raises(InputError) as ambiguous:
-            history.get("abc")
+            history.check_in("abc")
         assert "More than one assessment" in ambiguous.value.message
         assert "type more of the id" in ambiguous.value.message
 
         with pytest.raises(InputError) as unknown:
-            history.get("zzz")
+            history.check_in("zzz")
         assert "no saved assessment with the id 'zzz'" in unknown.value.message
 
         for wildcard in ("%", "_bc111", "abc%"):
             with pytest.raises(InputError):
-                history.get(wildcard)  # typed literally, never as a pattern
+                history.check_in(wildcard)  # typed literally, never as a pattern
+
+
+def test_check_in_ids_name_the_newest_a_whole_id_or_a_start_in_any_case(tmp_path):
+    path = saved_store(tmp_path, make("abc111", minutes=5), make("abc222", minutes=1),
+                       make("def333", minutes=3))
+    with Store.open(path) as history:
+        assert history.check_in_ids("last") == ["abc111"]
+        assert history.check_in_ids("abc222") == ["abc222"]
+        assert history.check_in_ids("ABC1") == ["abc111"]  # ids are typed in any case
+        assert sorted(history.check_in_ids("abc")) == ["abc111", "abc222"]  # needs more
+        assert history.check_in_ids("zzz") == []
+        assert history.check_in_ids("") == [] and history.check_in_ids("  ") == []
+        assert history.check_in_ids("_bc111") == []  # a wildcard is typed literally
+
+
+def test_newest_is_the_latest_check_in_of_that_relationship_only(tmp_path):
+    path = saved_store(tmp_path, make("sam-old", minutes=1, partner="Sam"),
+                       make("sam-new", minutes=9, partner="Sam"),
+                       make("ada-newer", minutes=20, partner="Ada"),
+                       make("none", minutes=30, partner=None))
+    from trustcheck.records import Relationship
+
+    with Store.open(path) as history:
+        assert history.newest(Relationship("mentor", "Sam")).id == "sam-new"
+        assert history.newest(Relationship("mentor", None)).id == "none"
+        assert history.newest(Relationship("mentee", "Sam")) is None
+
+
+def test_a_snapshot_keeps_reading_the_history_as_it_was_while_another_run_saves(tmp_path):
+    path = saved_store(tmp_path, make("first", minutes=1))
+    with Store.open(path) as reader, Store.open(path) as writer:
+        with reader.snapshot():
+            assert [r.id for r in reader.score_rows()] == ["first"]
+            writer.save(make("second", minutes=2))
+            assert [r.id for r in reader.score_rows()] == ["first"]  # still the same moment
+            assert [r.id for r in reader.check_ins()] == ["first"]
+        assert [r.id for r in reader.score_rows()] == ["first", "second"]
 
 
 def test_get_last_on_an_empty_history_says_there_is_nothing_yet(tmp_path):
     path = saved_store(tmp_path)
     with Store.open(path) as history, pytest.raises(InputError) as caught:
-        history.get("last")
+        history.check_in("last")
     assert "no saved assessments yet" in caught.value.message
     assert "trustcheck assess" in caught.value.message
 

@@ -10,12 +10,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from trustcheck.commitments import Commitment, OpenCommitment, Review
 from trustcheck.dates import iso
 from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, StorageError, disk_full
 from trustcheck.paths import make_private_folder
+from trustcheck.records import (
+    Commitment,
+    CommitmentRecord,
+    Filters,
+    OpenCommitment,
+    Relationship,
+    Review,
+    ScoreRow,
+)
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -107,26 +115,6 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class Filters(NamedTuple):
-    """Which assessments a command is about; every bound is inclusive, times are UTC.
-
-    None means any; an empty partner or cohort means assessments without one.
-    """
-
-    role: str | None = None
-    partner: str | None = None
-    cohort: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-class Relationship(NamedTuple):
-    """One mentoring relationship as seen by one person: the same role and partner."""
-
-    role: str
-    partner: str | None
-
-
 def _error_name(exc: sqlite3.Error) -> str:
     return getattr(exc, "sqlite_errorname", "") or ""
 
@@ -216,6 +204,26 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the history as it was at the first.
+
+        A command that reads with several queries uses it, so a check-in saved (or deleted)
+        meanwhile by another run is either wholly in what it reads or not at all. Nested use
+        joins the snapshot already open.
+        """
+        if self._db.in_transaction:
+            yield
+            return
+        with _storage_errors(self.path):
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self._db.in_transaction:
+                with _storage_errors(self.path):
+                    self._db.execute("COMMIT")  # a read transaction: nothing to write
+
     def close(self) -> None:
         self._db.close()
 
@@ -268,8 +276,8 @@ class Store:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def list(self, filters: Filters = Filters(), limit: int | None = 20, *,
-             oldest_first: bool = False) -> list[Assessment]:
+    def check_ins(self, filters: Filters = Filters(), limit: int | None = 20, *,
+                  oldest_first: bool = False) -> list[Assessment]:
         """Assessments matching the filters, newest first; limit None (or 0) means all."""
         where, params = _where(filters)
         order = "ASC" if oldest_first else "DESC"
@@ -282,36 +290,60 @@ class Store:
             rows = self._db.execute(sql, params).fetchall()
         return [self._result(row_id, text) for row_id, text in rows]
 
-    def get(self, reference: str) -> Assessment:
+    def check_in_ids(self, reference: str) -> list[str]:
+        """The ids a reference names: 'last' the newest, else a whole id or a start of ids.
+
+        The start of an id matches in any case; at most two ids come back, enough to tell a
+        unique start from one that needs more characters. A blank reference names nothing (it
+        is the start of every id).
+        """
+        if not reference.strip():
+            return []
+        with _storage_errors(self.path):
+            if reference == "last":
+                return [row[0] for row in self._db.execute(
+                    "SELECT id FROM assessments ORDER BY created_at DESC, rowid DESC LIMIT 1")]
+            # A whole id through the primary key first: LIKE cannot use it, and reads every
+            # row (milliseconds in a history of thousands).
+            if self._db.execute("SELECT 1 FROM assessments WHERE id = ?",
+                                (reference,)).fetchone():
+                return [reference]
+            pattern = (reference.replace("\\", "\\\\").replace("%", "\\%")
+                       .replace("_", "\\_"))
+            return [row[0] for row in self._db.execute(
+                "SELECT id FROM assessments WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                (pattern + "%",))]
+
+    def check_in(self, reference: str) -> Assessment:
         """One assessment by id, a unique start of an id, or 'last' for the newest."""
         if not reference.strip():  # the start of every id: it would pick one at random
             raise InputError("Please give an assessment id (the first few characters are "
                              "enough) or 'last'; run `trustcheck history` to see the ids.")
-        with _storage_errors(self.path):
-            if reference == "last":
-                rows = self._db.execute(
-                    "SELECT id, result FROM assessments ORDER BY created_at DESC, rowid DESC "
-                    "LIMIT 1").fetchall()
-            else:
-                # A whole id through the primary key first: LIKE cannot use it, and reads
-                # every row (milliseconds in a history of thousands).
-                rows = self._db.execute("SELECT id, result FROM assessments WHERE id = ?",
-                                        (reference,)).fetchall()
-            if not rows and reference != "last":
-                pattern = reference.replace("\\", "\\\\").replace("%", "\\%").replace(
-                    "_", "\\_")
-                rows = self._db.execute(
-                    "SELECT id, result FROM assessments WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
-                    (pattern + "%",)).fetchall()
-        if not rows:
+        with self.snapshot():  # a check-in deleted between the two queries is never half-found
+            found = self.check_in_ids(reference)
+            row = None
+            if len(found) == 1:
+                with _storage_errors(self.path):
+                    row = self._db.execute("SELECT id, result FROM assessments WHERE id = ?",
+                                           (found[0],)).fetchone()
+        if not found:
             if reference == "last":
                 raise InputError(NO_ASSESSMENTS_YET)
             raise InputError(f"There is no saved assessment with the id '{reference}'; run "
                              "`trustcheck history` to see the ids.")
-        if len(rows) > 1:
+        if len(found) > 1:
             raise InputError(f"More than one assessment has an id starting with '{reference}'; "
                              "please type more of the id.")
-        return self._result(*rows[0])
+        return self._result(*row)
+
+    def newest(self, relationship: Relationship) -> Assessment | None:
+        """The newest assessment of this relationship, or None when it has none."""
+        with _storage_errors(self.path):
+            row = self._db.execute(
+                "SELECT id, result FROM assessments WHERE role = ? AND partner IS ? "
+                "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                (relationship.role, relationship.partner)).fetchone()
+        return self._result(*row) if row else None
 
     def previous(self, relationship: Relationship,
                  before: datetime | Assessment) -> Assessment | None:
@@ -502,31 +534,6 @@ class Store:
         except BaseException:
             destination.unlink(missing_ok=True)
             raise
-
-
-class ScoreRow(NamedTuple):
-    """One assessment's scores, as trends need them."""
-
-    id: str
-    created_at: datetime
-    role: str
-    partner: str | None
-    checklist_id: str
-    checklist_version: str
-    overall: float | None
-    scores: dict[str, float | None]
-
-
-class CommitmentRecord(NamedTuple):
-    """A commitment with where it was made and, once reviewed, how it went."""
-
-    made_in: str
-    made_at: datetime
-    relationship: Relationship
-    commitment: Commitment
-    status: str | None
-    reviewed_in: str | None
-    reviewed_at: datetime | None
 
 
 def _utc(text: str) -> datetime:

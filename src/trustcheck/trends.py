@@ -1,17 +1,18 @@
 """Pure trends: how each strategy's score moved over the assessments of one relationship.
 
-Everything here works on score rows (the store's `ScoreRow`, or anything shaped like it) and
-never reads the clock, the environment or any checklist.
+Everything here works on score rows (`trustcheck.records.ScoreRow`) and never reads the
+clock, the environment or any checklist.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import NamedTuple
 
-from trustcheck.commitments import Review, follow_through_rate
+from trustcheck.commitments import follow_through_rate
 from trustcheck.errors import InputError
+from trustcheck.records import CommitmentRecord, Filters, Review, ScoreRow
 
 SCHEMA = "trustcheck/trends/v1"
 OVERALL = "overall"
@@ -36,27 +37,6 @@ DIRECTIONS = (IMPROVING, SLIPPING, STEADY, TOO_EARLY, NOT_ENOUGH, NO_LONGER_ASKE
 SPARKS = "▁▂▃▄▅▆▇█"  # 0 .. 100
 NO_SCORE_SPARK = "·"
 MAX_POINTS = 24  # a sparkline longer than this is shortened to it
-
-
-class ScoreRowLike(Protocol):
-    """What trends need of one assessment (the store's ScoreRow has exactly this)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def role(self) -> str: ...
-    @property
-    def partner(self) -> str | None: ...
-    @property
-    def checklist_id(self) -> str: ...
-    @property
-    def checklist_version(self) -> str: ...
-    @property
-    def overall(self) -> float | None: ...
-    @property
-    def scores(self) -> Mapping[str, float | None]: ...
 
 
 class Point(NamedTuple):
@@ -191,23 +171,6 @@ def sparkline(scores: Sequence[float | None], limit: int = MAX_POINTS) -> str:
     return "".join(spark(s) for s in downsample(scores, limit))
 
 
-class CommitmentRecordLike(Protocol):
-    """What follow-through needs of a commitment (the store's CommitmentRecord has it)."""
-
-    @property
-    def made_in(self) -> str: ...
-    @property
-    def made_at(self) -> datetime: ...
-    @property
-    def relationship(self) -> Any: ...  # with .role and .partner
-    @property
-    def commitment(self) -> Any: ...  # with .action and .text
-    @property
-    def status(self) -> str | None: ...
-    @property
-    def reviewed_at(self) -> datetime | None: ...
-
-
 # --- rows and relationships ------------------------------------------------------------------
 
 
@@ -231,7 +194,7 @@ def trend_row(strategy: str, title: str, series: Sequence[Point], *,
                _change(latest, first), slope, found)
 
 
-def checklist_changes(rows: Sequence[ScoreRowLike]) -> tuple[ChecklistChange, ...]:
+def checklist_changes(rows: Sequence[ScoreRow]) -> tuple[ChecklistChange, ...]:
     """Every assessment whose checklist id or version differs from the one before it."""
     changes = []
     for before, after in zip(rows, rows[1:], strict=False):
@@ -243,17 +206,17 @@ def checklist_changes(rows: Sequence[ScoreRowLike]) -> tuple[ChecklistChange, ..
     return tuple(changes)
 
 
-def by_relationship(rows: Iterable[ScoreRowLike]) -> list[list[ScoreRowLike]]:
+def by_relationship(rows: Iterable[ScoreRow]) -> list[list[ScoreRow]]:
     """Rows split per relationship (role and partner), each oldest first; the relationship
     with the most recent assessment comes first. Rows must come in oldest first."""
-    groups: dict[tuple[str, str | None], list[ScoreRowLike]] = {}
+    groups: dict[tuple[str, str | None], list[ScoreRow]] = {}
     for row in rows:
         groups.setdefault((row.role, row.partner), []).append(row)
     # sorted() is stable: relationships last active at the same moment keep their first-met order
     return sorted(groups.values(), key=lambda group: group[-1].created_at, reverse=True)
 
 
-def strategy_ids(rows: Iterable[ScoreRowLike]) -> list[str]:
+def strategy_ids(rows: Iterable[ScoreRow]) -> list[str]:
     """Every strategy id scored (or asked) in the rows, in the order first met."""
     seen: dict[str, None] = {}
     for row in rows:
@@ -262,7 +225,7 @@ def strategy_ids(rows: Iterable[ScoreRowLike]) -> list[str]:
     return list(seen)
 
 
-def relationship_trend(rows: Sequence[ScoreRowLike], titles: Mapping[str, str], *,
+def relationship_trend(rows: Sequence[ScoreRow], titles: Mapping[str, str], *,
                        strategy: str | None = None, follow_through: float | None = None,
                        reviewed: int = 0) -> Trend:
     """The trend of one relationship from its rows (oldest first, at least one).
@@ -291,7 +254,7 @@ def relationship_trend(rows: Sequence[ScoreRowLike], titles: Mapping[str, str], 
 
 
 def follow_through_by_relationship(
-        records: Iterable[CommitmentRecordLike], *, since: datetime | None = None,
+        records: Iterable[CommitmentRecord], *, since: datetime | None = None,
         until: datetime | None = None) -> dict[tuple[str, str | None], tuple[float | None, int]]:
     """(follow-through rate, reviewed commitments) per relationship (role, partner).
 
@@ -312,17 +275,7 @@ def follow_through_by_relationship(
             for key, reviews in reviewed.items()}
 
 
-class ScopeLike(Protocol):
-    role: str | None
-    partner: str | None
-    since: datetime | None
-    until: datetime | None
-
-
-Scope = TypeVar("Scope", bound=ScopeLike)
-
-
-def scopes(scope: Scope, roles: Sequence[str]) -> list[Scope]:
+def scopes(scope: Filters, roles: Sequence[str]) -> list[Filters]:
     """The scopes to query for one trends scope (the store's `Filters`).
 
     The history is indexed by role, then partner: a partner without a role is looked up once
@@ -333,7 +286,7 @@ def scopes(scope: Scope, roles: Sequence[str]) -> list[Scope]:
     return [scope._replace(role=role) for role in roles]
 
 
-def trends(rows: Sequence[ScoreRowLike], made: Iterable[CommitmentRecordLike],
+def trends(rows: Sequence[ScoreRow], made: Iterable[CommitmentRecord],
            titles: Callable[[str], Mapping[str, str]], *, strategy: str | None = None,
            since: datetime | None = None, until: datetime | None = None) -> list[Trend]:
     """One Trend per relationship in `rows` (oldest first), the most recently active first.

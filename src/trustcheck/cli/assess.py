@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from trustcheck import focus as focus_rules
     from trustcheck.answers import AnswersFile
     from trustcheck.checklist import Checklist
-    from trustcheck.commitments import OpenCommitment
     from trustcheck.paths import Places
+    from trustcheck.records import OpenCommitment
     from trustcheck.store import Store
 
 AnswersOption = Annotated[Optional[str], typer.Option(
@@ -193,7 +193,7 @@ class _History:
 def _open_commitments(history: _History, role: str,
                       partner: str | None) -> list[OpenCommitment]:
     """Commitments of this role and partner not reviewed yet (none without a history)."""
-    from trustcheck.store import Relationship
+    from trustcheck.records import Relationship
 
     store = history.existing()
     return [] if store is None else store.open_commitments(Relationship(role, partner))
@@ -201,7 +201,7 @@ def _open_commitments(history: _History, role: str,
 
 def _previous(history: _History, result: assessment.Assessment) -> assessment.Assessment | None:
     """The latest earlier check-in of the same role and partner, if there is one."""
-    from trustcheck.store import Relationship
+    from trustcheck.records import Relationship
 
     store = history.existing()
     return None if store is None else store.previous(Relationship(result.role, result.partner),

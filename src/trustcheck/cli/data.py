@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from trustcheck.assessment import Assessment
-    from trustcheck.store import ScoreRow
+    from trustcheck.records import ScoreRow
+    from trustcheck.store import Store
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 SHOWN_PROBLEMS = 20
@@ -118,8 +119,8 @@ def export(
         raise InputError(NO_ASSESSMENTS_YET)
     if store is not None:
         with store:
-            found = ([store.get(assessment_id)] if assessment_id is not None
-                     else store.list(scope, limit=None, oldest_first=True))
+            found = ([store.check_in(assessment_id)] if assessment_id is not None
+                     else store.check_ins(scope, limit=None, oldest_first=True))
     if scores_only:
         found = _scores_only(found)
 
@@ -375,10 +376,10 @@ def delete(
         say("There are no saved assessments yet, so there is nothing to delete.")
         return
     with store:
-        from trustcheck.store import Filters
+        from trustcheck.records import Filters
 
         if references:
-            chosen = _by_reference(store.score_rows(Filters()), references)
+            chosen = _by_reference(store, references)
         else:
             chosen = store.score_rows(Filters(role=role.value if role else None,
                                               partner=partner, until=cutoff))
@@ -413,27 +414,24 @@ def _cutoff(before: str) -> datetime:
         tzinfo=timezone.utc) else moment
 
 
-def _by_reference(rows: Sequence[ScoreRow], references: Sequence[str]) -> list[ScoreRow]:
+def _by_reference(store: Store, references: Sequence[str]) -> list[ScoreRow]:
     """The rows the ids name, oldest first; ids may be unique starts (any case) or 'last'."""
-    chosen: dict[str, ScoreRow] = {}
+    from trustcheck.records import Filters
+
+    chosen: set[str] = set()
     problems = []
     for reference in references:
-        wanted = reference.strip().lower()
-        if reference == "last":
-            matches = list(rows[-1:])
-        else:
-            matches = [row for row in rows if wanted and row.id.lower().startswith(wanted)]
+        matches = store.check_in_ids(reference if reference == "last" else reference.strip())
         if not matches:
             problems.append(Problem(f"there is no saved assessment with the id '{reference}'."))
         elif len(matches) > 1:
             problems.append(Problem(f"more than one assessment has an id starting with "
                                     f"'{reference}'; please type more of it."))
         else:
-            chosen[matches[0].id] = matches[0]
+            chosen.add(matches[0])
     if problems:
         raise InputError("Nothing was deleted; `trustcheck history` shows the ids.", problems)
-    order = {row.id: index for index, row in enumerate(rows)}
-    return sorted(chosen.values(), key=lambda row: order[row.id])
+    return [row for row in store.score_rows(Filters()) if row.id in chosen]
 
 
 def _show_doomed(rows: Sequence[ScoreRow]) -> None:

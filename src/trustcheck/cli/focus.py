@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shlex
 import sys
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import typer
@@ -17,11 +16,8 @@ from trustcheck.errors import InputError, Problem
 if TYPE_CHECKING:
     from trustcheck.checklist import Checklist
     from trustcheck.paths import Places
-    from trustcheck.store import CommitmentRecord, Relationship, Store
-
-# Later than any check-in, so `Store.previous(relationship, before=LATEST)` gives the newest.
-LATEST = datetime(9999, 12, 31, tzinfo=timezone.utc)
-
+    from trustcheck.records import CommitmentRecord, Relationship
+    from trustcheck.store import Store
 
 def _wanted_partner(partner: str | None) -> tuple[bool, str | None]:
     """(whether --partner was given, the partner it means); `--partner ""` means none named."""
@@ -100,7 +96,7 @@ def focus(
             relationship = _one_relationship(store, role.value if role else None, partner,
                                              "focus")
             if relationship is not None:
-                latest = store.previous(relationship, before=LATEST)
+                latest = store.newest(relationship)
                 previous = store.previous(relationship, before=latest)
                 # Filters cannot say "no partner", so narrow to the exact relationship here.
                 records = [r for r in store.commitments(

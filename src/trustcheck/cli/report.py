@@ -86,7 +86,7 @@ def report(
         collected = collect(sources, scope, library, stdin=sys.stdin.buffer)
     else:
         from trustcheck.cli.common import open_history
-        from trustcheck.store import Filters
+        from trustcheck.records import Filters
 
         store = open_history(places)
         if store is None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import Checklist
 from trustcheck.dates import iso
-from trustcheck.render.safe import one_line, spreadsheet_cell
+from trustcheck.text import one_line, spreadsheet_cell
 
 FIXED_COLUMNS = ("id", "created_at", "role", "partner", "cohort", "checklist_id",
                  "checklist_version", "overall", "band", "lowest_strategy")

@@ -28,7 +28,7 @@ from trustcheck.render.report import (
     spread,
     title_of,
 )
-from trustcheck.render.safe import one_line
+from trustcheck.text import one_line
 
 # Chart geometry, in SVG user units (the charts scale to the page width).
 WIDTH = 1000

@@ -10,11 +10,11 @@ from trustcheck import assessment as results
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import Checklist
 from trustcheck.dates import iso
-from trustcheck.render.safe import escape_c1
+from trustcheck.text import escape_c1
 
 if TYPE_CHECKING:
     from trustcheck.compare import Comparison
-    from trustcheck.store import CommitmentRecord, Relationship
+    from trustcheck.records import CommitmentRecord, Relationship
     from trustcheck.trends import Trend
 
 
