@@ -383,15 +383,20 @@ class Store:
     def score_rows(self, filters: Filters = Filters()) -> list[ScoreRow]:
         """Scores of every assessment in scope, oldest first, without reading whole results."""
         where, params = _where(filters, table="a")
-        with _storage_errors(self.path):
+        # Two queries, one snapshot: a check-in saved between them must not be half-seen.
+        with self.snapshot(), _storage_errors(self.path):
             heads = self._db.execute(
                 "SELECT a.id, a.created_at, a.role, a.partner, a.checklist_id, "
                 f"a.checklist_version, a.overall FROM assessments a {where} "
                 "ORDER BY a.created_at, a.rowid", params).fetchall()
             scores: dict[str, dict[str, float | None]] = {row[0]: {} for row in heads}
-            for assessment_id, strategy_id, score in self._db.execute(
-                    "SELECT s.assessment_id, s.strategy_id, s.score FROM strategy_scores s "
-                    f"JOIN assessments a ON a.id = s.assessment_id {where}", params):
+            # Without filters every score is wanted: reading the table alone skips the join.
+            found = self._db.execute(
+                "SELECT s.assessment_id, s.strategy_id, s.score FROM strategy_scores s "
+                f"JOIN assessments a ON a.id = s.assessment_id {where}", params) if where \
+                else self._db.execute(
+                    "SELECT assessment_id, strategy_id, score FROM strategy_scores")
+            for assessment_id, strategy_id, score in found:
                 scores[assessment_id][strategy_id] = score
         return [ScoreRow(row[0], _utc(row[1]), row[2], row[3], row[4], row[5], row[6],
                          scores[row[0]]) for row in heads]

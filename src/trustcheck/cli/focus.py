@@ -92,7 +92,7 @@ def focus(
     store = open_history(places)
     relationship = latest = None
     if store is not None:
-        with store:
+        with store, store.snapshot():  # one moment, even while another run saves
             relationship = _one_relationship(store, role.value if role else None, partner,
                                              "focus")
             if relationship is not None:

@@ -133,7 +133,7 @@ def trends(
     store = open_history(session(ctx).places)
     found: list[core.Trend] = []
     if store is not None:
-        with store:
+        with store, store.snapshot():  # one moment: a check-in saved meanwhile is all or nothing
             scopes = core.scopes(scope, [r.value for r in Role])
             rows = [row for part in scopes for row in store.score_rows(part)]
             # By the relationship each commitment was made in, counted when reviewed in scope
