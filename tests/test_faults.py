@@ -331,7 +331,12 @@ def test_every_read_command_sees_one_consistent_history_while_four_processes_sav
         for number in range(reads):
             command = READ_COMMANDS[number % len(READ_COMMANDS)]
             result = run(*command)
-            if result.exit_code != 0:
+            # A report on almost the same people as an earlier one is refused on purpose (so
+            # two reports cannot be subtracted to expose someone): that is an answer, not a
+            # failure to read.
+            refused = command[0] == "report" and result.exit_code == 2 and \
+                "differ from those in a report made" in result.stderr
+            if result.exit_code != 0 and not refused:
                 failures.append(f"{' '.join(command)}: exit {result.exit_code}: "
                                 f"{result.stderr.strip()}")
             assert "Traceback" not in result.stderr

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from conftest import START, answers_file, builtin, make, mode, rows_of, run, save, sha256_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trustcheck import assessment, scoring, store
 from trustcheck import checklist as checklists
@@ -384,3 +387,105 @@ def test_ambiguous_prefix_on_the_command_line_exits_2(tmp_path, trustcheck_home)
     shown = run("--data-dir", data, "history", "show", "abc2", "--format", "json")
     assert shown.exit_code == 0, shown.stderr
     assert json.loads(shown.stdout)["id"] == "abc222"
+
+
+# --- exports stream, with the same bytes ----------------------------------------------------
+
+
+def exported_the_old_way(path: Path, scores_only: bool = False) -> dict[str, str]:
+    """What `history export` printed before it streamed: every result read whole, then rendered."""
+    from trustcheck.compare import scores_only as reduced
+    from trustcheck.render import csv as csv_output
+    from trustcheck.render import json as json_output
+
+    with Store.open(path) as history:
+        found = history.check_ins(limit=None, oldest_first=True)
+    if scores_only:
+        found = [assessment.from_dict(reduced(assessment.to_dict(a))) for a in found]
+    return {"json": json_output.result_list(found),
+            "jsonl": "".join(json_output.result_lines(found)),
+            "csv": csv_output.results(found)}
+
+
+def varied_history(home: Path) -> Path:
+    """Both roles, no partner, a formula, quotes, a backslash, ", " and a bidi control in names,
+    no cohort, a strategy without a score, equal scores (a tie for the lowest), two check-ins
+    in the same second."""
+    mentee = builtin("mentee")
+    skipped = {item.id: (None if item.strategy == mentee.strategies[0].id else 2)
+               for item in mentee.items}
+    return save(home,
+                make("b-first", minutes=1, partner="=SUM(A1)", cohort='a "q", b: c\\'),
+                make("a-same-second", minutes=2, partner=None, cohort=None, value=5),
+                make("c-same-second", minutes=2, partner="Sam\u202eevil", value=3),
+                assessment.build(mentee, skipped, role="mentee", partner="Ada",
+                                 cohort="autumn", now=START + timedelta(minutes=3),
+                                 id="d-mentee"),
+                make("e-last", minutes=4, commit=("consistency.fix-a-regular-slot",)))
+
+
+@pytest.mark.parametrize("scores_only", [False, True], ids=["whole", "scores-only"])
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
+def test_a_streamed_export_has_exactly_the_bytes_of_the_old_export(trustcheck_home, format,
+                                                                    scores_only):
+    path = varied_history(trustcheck_home)
+    expected = exported_the_old_way(path, scores_only)[format]
+
+    printed = run("history", "export", "--format", format,
+                  *(["--scores-only"] if scores_only else []))
+    assert printed.exit_code == 0, printed.stderr
+    assert printed.stdout == expected
+    assert printed.stdout.count("d-mentee") == 1
+
+    written = run("history", "export", "--format", format, "-o",
+                  str(trustcheck_home / f"export.{format}"),
+                  *(["--scores-only"] if scores_only else []))
+    assert written.exit_code == 0, written.stderr
+    assert (trustcheck_home / f"export.{format}").read_text(encoding="utf-8") == expected
+    assert "Exported 5 assessments" in written.stderr
+
+
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
+def test_a_streamed_export_of_a_filtered_or_empty_history_matches_the_old_export(
+        trustcheck_home, format):
+    path = varied_history(trustcheck_home)
+    with Store.open(path) as history:
+        partner_only = history.check_ins(Filters(partner="Ada"), limit=None, oldest_first=True)
+    from trustcheck.render import csv as csv_output
+    from trustcheck.render import json as json_output
+
+    expected = {"json": json_output.result_list(partner_only),
+                "jsonl": "".join(json_output.result_lines(partner_only)),
+                "csv": csv_output.results(partner_only)}[format]
+    narrowed = run("history", "export", "--format", format, "--partner", "Ada")
+    assert narrowed.exit_code == 0, narrowed.stderr
+    assert narrowed.stdout == expected
+
+    nobody = run("history", "export", "--format", format, "--partner", "Nobody")
+    assert nobody.exit_code == 0, nobody.stderr
+    assert nobody.stdout == {"json": "[]\n", "jsonl": "", "csv": csv_output.results([])}[format]
+    assert "No assessments match those filters" in nobody.stderr
+
+
+def test_an_export_of_a_release_1_history_brings_its_results_up_to_date(trustcheck_home):
+    trustcheck_home.mkdir(mode=0o700)
+    path = trustcheck_home / "history.db"
+    shutil.copyfile(Path(__file__).parent / "data" / "history-v1.db", path)
+    expected = None
+    for format in ("json", "jsonl", "csv"):
+        printed = run("history", "export", "--format", format)
+        assert printed.exit_code == 0, printed.stderr
+        expected = exported_the_old_way(path)[format]
+        assert printed.stdout == expected
+    assert expected and expected.count("\n") > 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=20))
+def test_compacting_saved_json_text_gives_what_dumping_it_compactly_gives(value):
+    from trustcheck.render.json import compact
+
+    saved = json.dumps(value, ensure_ascii=False)  # as the store saves a result
+    assert compact(saved) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -37,6 +37,7 @@ class ScoreRow(NamedTuple):
     checklist_version: str
     overall: float | None
     scores: dict[str, float | None]
+    cohort: str | None = None  # filled in for exports; trends do not need it
 
 
 class Commitment(NamedTuple):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from trustcheck.assessment import Assessment
-    from trustcheck.records import ScoreRow
+    from trustcheck.records import Filters, ScoreRow
     from trustcheck.store import Store
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
@@ -114,41 +114,90 @@ def export(
                          "--since and --until, or leave out --id.")
     scope = filters(role.value if role else None, partner, cohort, since, until)
     store = open_history(session(ctx).places)
-    found: list[Assessment] = []
     if store is None and assessment_id is not None:
         raise InputError(NO_ASSESSMENTS_YET)
-    if store is not None:
-        with store:
-            found = ([store.check_in(assessment_id)] if assessment_id is not None
-                     else store.check_ins(scope, limit=None, oldest_first=True))
-    if scores_only:
-        found = _scores_only(found)
+    counted = [0]  # assessments written, counted as they stream past
 
-    chunks: Iterable[str]
-    if format is ExportFormat.jsonl:
-        from trustcheck.render.json import result_lines
+    def deliver() -> None:
+        chunks = _export_chunks(store, scope, format, assessment_id, scores_only, counted)
+        if target is None:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+        else:
+            files.write_private(target, chunks, force=force, what="the export", exists=exists)
 
-        chunks = result_lines(found)
-    elif format is ExportFormat.csv:
-        from trustcheck.render.csv import results
-
-        chunks = [results(found)]
+    if store is None:
+        deliver()
     else:
-        from trustcheck.render.json import result_list
-
-        chunks = [result_list(found)]
-
-    if target is None:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
-    else:
-        files.write_private(target, chunks, force=force, what="the export", exists=exists)
-        say(f"Exported {_plural(len(found), 'assessment')} to {target}.")
-    if not found:
+        # One snapshot from the first row to the last, streamed straight to the output: a
+        # history can be far larger than memory should hold.
+        with store, store.snapshot():
+            deliver()
+    if target is not None:
+        say(f"Exported {_plural(counted[0], 'assessment')} to {target}.")
+    if not counted[0]:
         filtered = narrowed(role, partner, cohort, since, until)
         say("No assessments match those filters, so the export is empty." if filtered else
             "There are no saved assessments yet, so the export is empty.")
+
+
+def _export_chunks(store: Store | None, scope: Filters, format: ExportFormat,
+                   assessment_id: str | None, scores_only: bool,
+                   counted: list[int]) -> Iterator[str]:
+    """The export's text, chunk by chunk; counted[0] becomes the number of assessments."""
+    from trustcheck import assessment, compare
+
+    if assessment_id is not None:  # one assessment (the caller made sure there is a history)
+        assert store is not None
+        found = [store.check_in(assessment_id)]
+        counted[0] = 1
+        if scores_only:
+            found = _scores_only(found)
+        if format is ExportFormat.jsonl:
+            from trustcheck.render.json import result_lines
+
+            yield from result_lines(found)
+        elif format is ExportFormat.csv:
+            from trustcheck.render.csv import results
+
+            yield results(found)
+        else:
+            from trustcheck.render.json import result_list
+
+            yield result_list(found)
+        return
+
+    def each(items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            counted[0] += 1
+            yield item
+
+    if format is ExportFormat.csv:
+        from trustcheck.render.csv import score_rows
+
+        rows: Iterable[ScoreRow] = () if store is None else store.each_score_row(scope)
+        if scores_only:  # a score row holds no answers or commitments: only names to drop
+            rows = (row._replace(partner=None, cohort=None) for row in rows)
+        yield from score_rows([] if store is None else store.strategy_ids(scope), each(rows))
+        return
+    objects: Iterable[dict[str, Any]] = () if store is None else store.result_objects(scope)
+    if scores_only:  # read back whole, so the shape is exactly that of any other result
+        objects = (assessment.to_dict(assessment.from_dict(compare.scores_only(data)))
+                   for data in objects)
+    if format is ExportFormat.jsonl and not scores_only:
+        from trustcheck.render.json import result_texts_as_lines
+
+        texts = () if store is None else (text for _, text in store.current_result_texts(scope))
+        yield from result_texts_as_lines(each(texts))
+    elif format is ExportFormat.jsonl:
+        from trustcheck.render.json import result_objects_as_lines
+
+        yield from result_objects_as_lines(each(objects))
+    else:
+        from trustcheck.render.json import result_objects_as_list
+
+        yield from result_objects_as_list(each(objects))
 
 
 def _scores_only(found: Sequence[Assessment]) -> list[Assessment]:
