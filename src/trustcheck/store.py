@@ -393,9 +393,11 @@ class Store:
         where, params = _where(filters, table="a")
         # Two queries, one snapshot: a check-in saved between them must not be half-seen.
         with self.snapshot(), _storage_errors(self.path):
+            # Everything in scope: the covering index, not a page of every stored result.
+            every = "" if where else "INDEXED BY assessments_in_full"
             heads = self._db.execute(
                 "SELECT a.id, a.created_at, a.role, a.partner, a.checklist_id, "
-                f"a.checklist_version, a.overall FROM assessments a {where} "
+                f"a.checklist_version, a.overall FROM assessments a {every} {where} "
                 "ORDER BY a.created_at, a.rowid", params).fetchall()
             scores: dict[str, dict[str, float | None]] = {row[0]: {} for row in heads}
             # Without filters every score is wanted: reading the table alone skips the join.
