@@ -27,8 +27,8 @@ from typer.testing import CliRunner
 
 from trustcheck import assessment, commitments
 from trustcheck import checklist as checklists
-from trustcheck.commitments import Review
 from trustcheck.paths import HOME_VARIABLE, builtin_folder
+from trustcheck.records import Review
 from trustcheck.store import Store
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)

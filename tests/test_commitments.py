@@ -16,8 +16,8 @@ from conftest import builtin, rows, run
 from trustcheck import answers as answer_files
 from trustcheck import commitments as promises
 from trustcheck.checklist import Checklist
-from trustcheck.commitments import Commitment, OpenCommitment, Review
 from trustcheck.errors import InputError
+from trustcheck.records import Commitment, OpenCommitment, Review
 
 MENTOR = builtin("mentor")
 LISTEN = "active_listening.summarise-back"

@@ -21,8 +21,8 @@ import pytest
 from conftest import START, TABLES, builtin, make, mode, rows_of, run, save
 
 from trustcheck import assessment, files
-from trustcheck.commitments import Review
 from trustcheck.paths import builtin_folder
+from trustcheck.records import Review
 from trustcheck.store import Store
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -435,7 +435,7 @@ def test_import_keeps_a_partner_name_with_a_unicode_line_separator(tmp_path, tru
 
     assert result.exit_code == 0, result.stderr
     with Store.open(trustcheck_home / "history.db") as history:
-        assert history.get("a1").partner == "Ana\u2028Lu"
+        assert history.check_in("a1").partner == "Ana\u2028Lu"
 
 
 def test_import_reads_results_from_before_commitments_existed(tmp_path, trustcheck_home):
@@ -728,7 +728,7 @@ def test_backups_taken_while_another_run_writes_are_whole(trustcheck_home):
     for copy in copies:
         assert integrity(copy) == "ok"
         with Store.open(copy) as backup:
-            for kept in backup.list(limit=None):  # every result reads back whole
+            for kept in backup.check_ins(limit=None):  # every result reads back whole
                 assert len(kept.answers) == 33 and len(kept.strategies) == strategies
         counts = rows_of(copy)
         assert counts["answers"] == 33 * counts["assessments"]

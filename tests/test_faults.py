@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from conftest import START, TABLES, answers_file, builtin, mode, rows_of, run, sha256_of
 
-from trustcheck import assessment, commitments, store
-from trustcheck.store import Relationship, Store
+from trustcheck import assessment, commitments, records, store
+from trustcheck.records import Relationship
+from trustcheck.store import Store
 
 DATA = Path(__file__).parent / "data"
 V1_HISTORY = DATA / "history-v1.db"  # written by the released schema-1 code; see data/README.md
@@ -41,8 +42,8 @@ def run_process(*args: str) -> subprocess.CompletedProcess:
 
 
 def make(id: str, *, days: int = 0, partner: str | None = "Priya", value: int = 4,
-         made: tuple[commitments.Commitment, ...] = (),
-         told: tuple[commitments.Review, ...] = ()) -> assessment.Assessment:
+         made: tuple[records.Commitment, ...] = (),
+         told: tuple[records.Review, ...] = ()) -> assessment.Assessment:
     """A mentor's assessment taken `days` after START with varied answers around `value`."""
     used = BUILTIN["mentor"]
     given = {item.id: (value + number) % 5 + 1 for number, item in enumerate(used.items)}
@@ -236,7 +237,8 @@ KILLED_WRITER = textwrap.dedent("""
     from trustcheck import assessment, commitments
     from trustcheck import checklist as checklists
     from trustcheck.paths import builtin_folder
-    from trustcheck.store import Relationship, Store
+    from trustcheck.records import Relationship
+    from trustcheck.store import Store
 
     path, ready, log, first = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
     used = checklists.load(builtin_folder() / "mentor.yaml")
@@ -262,6 +264,91 @@ KILLED_WRITER = textwrap.dedent("""
                 history.save(result)
                 saved.write(result.id + "\\n")
 """)
+
+
+# --- reading while others save ---------------------------------------------------------------
+
+SAVING_WRITER = textwrap.dedent("""
+    import sys, time, uuid
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from trustcheck import assessment, commitments
+    from trustcheck import checklist as checklists
+    from trustcheck.paths import builtin_folder
+    from trustcheck.records import Relationship
+    from trustcheck.store import Store
+
+    path, stop, first = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    used = checklists.load(builtin_folder() / "mentor.yaml")
+    actions = [action.id for strategy in used.strategies for action in strategy.actions]
+    number = first
+    with Store.open(path) as history:
+        while not stop.exists():
+            time.sleep(0.2)  # a few saves a second each: the history grows, but slowly
+            number += 1
+            # Partners of its own: two writers reviewing one commitment is not what this tests.
+            relationship = Relationship("mentor", f"partner-{first}-{number % 2}")
+            waiting = history.open_commitments(relationship)
+            told = commitments.review(waiting, {
+                o.commitment.action: commitments.STATUSES[number % 3] for o in waiting})
+            start = number % (len(actions) - 1)
+            made = commitments.choose(used, actions[start:start + 2])
+            given = {item.id: (number + k) % 5 + 1 for k, item in enumerate(used.items)}
+            history.save(assessment.build(
+                used, given, role="mentor", partner=relationship.partner, cohort="soak",
+                now=datetime.now(timezone.utc), id=uuid.uuid4().hex, commitments=made,
+                follow_through=told))
+""")
+
+READ_COMMANDS = (
+    ("history",),
+    ("history", "show", "last"),
+    ("history", "trends"),
+    ("history", "trends", "--format", "json"),
+    ("focus", "--partner", "partner-0-1"),
+    ("commitments",),
+    ("history", "export", "--format", "csv"),
+    ("history", "export", "--format", "jsonl"),
+    ("history", "export"),
+    ("report", "--cohort", "soak"),
+)
+
+
+@pytest.mark.parametrize("reads", [40, pytest.param(200, marks=pytest.mark.soak)])
+def test_every_read_command_sees_one_consistent_history_while_four_processes_save(
+        tmp_path, trustcheck_home, reads):
+    path = trustcheck_home / "history.db"
+    history_with(path, 0)  # an empty history, so the writers never race to create it
+    stop = tmp_path / "stop-writing"
+    writers = [subprocess.Popen(
+        [sys.executable, "-c", SAVING_WRITER, str(path), str(stop), str(number)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for number in range(4)]
+    failures = []
+    try:
+        while rows_of(path, tables=("assessments",))["assessments"] < 8:
+            assert all(w.poll() is None for w in writers), "a writer stopped by itself"
+            time.sleep(0.02)
+        for number in range(reads):
+            command = READ_COMMANDS[number % len(READ_COMMANDS)]
+            result = run(*command)
+            # A report on almost the same people as an earlier one is refused on purpose (so
+            # two reports cannot be subtracted to expose someone): that is an answer, not a
+            # failure to read.
+            refused = command[0] == "report" and result.exit_code == 2 and \
+                "differ from those in a report made" in result.stderr
+            if result.exit_code != 0 and not refused:
+                failures.append(f"{' '.join(command)}: exit {result.exit_code}: "
+                                f"{result.stderr.strip()}")
+            assert "Traceback" not in result.stderr
+        assert all(w.poll() is None for w in writers), "a writer stopped while others read"
+    finally:
+        stop.touch()
+        for writer in writers:
+            _, stderr = writer.communicate(timeout=60)
+            assert writer.returncode == 0, stderr
+    assert failures == []
+    assert_every_assessment_whole(path)
 
 
 def kill_a_writer(tmp_path: Path, path: Path, log: Path, delay: float, attempt: int) -> None:

@@ -16,7 +16,8 @@ from trustcheck import focus as rules
 from trustcheck import plan as planning
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import Checklist, load
-from trustcheck.commitments import Review, choose
+from trustcheck.commitments import choose
+from trustcheck.records import Review
 
 MENTOR = builtin("mentor")
 MENTEE = builtin("mentee")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import answers_file, mode, rows, run, write
 
-from trustcheck.render.safe import escape_c1, one_line, plain
+from trustcheck.text import escape_c1, one_line, plain
 
 TRUSTCHECK = Path(sys.executable).parent / "trustcheck"
 SECRET = "root:$6$hunter2-secret-hash:19000:0:99999:7:::"

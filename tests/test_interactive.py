@@ -289,7 +289,8 @@ def seed(*commit: str, partner: str = "Sam") -> None:
 
 
 def open_actions(home: Path, partner: str = "Sam") -> list[str]:
-    from trustcheck.store import Relationship, Store
+    from trustcheck.records import Relationship
+    from trustcheck.store import Store
 
     with Store.open(home / "history.db") as store:
         return sorted(o.commitment.action for o in

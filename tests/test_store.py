@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from conftest import START, answers_file, builtin, make, mode, rows_of, run, save, sha256_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trustcheck import assessment, scoring, store
 from trustcheck import checklist as checklists
 from trustcheck.errors import InputError, StorageError
-from trustcheck.store import Filters, Store
+from trustcheck.records import Filters
+from trustcheck.store import Store
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -276,11 +280,11 @@ def test_list_is_newest_first_by_when_it_was_taken_not_when_it_was_saved(tmp_pat
     path = saved_store(tmp_path, make("c-middle", minutes=10), make("a-newest", minutes=20),
                        make("b-oldest", minutes=0))
     with Store.open(path) as history:
-        assert [r.id for r in history.list()] == ["a-newest", "c-middle", "b-oldest"]
-        assert [r.id for r in history.list(limit=2)] == ["a-newest", "c-middle"]
-        assert len(history.list(limit=0)) == 3
-        assert len(history.list(limit=None)) == 3
-        newest = history.list(limit=1)[0]
+        assert [r.id for r in history.check_ins()] == ["a-newest", "c-middle", "b-oldest"]
+        assert [r.id for r in history.check_ins(limit=2)] == ["a-newest", "c-middle"]
+        assert len(history.check_ins(limit=0)) == 3
+        assert len(history.check_ins(limit=None)) == 3
+        newest = history.check_ins(limit=1)[0]
     assert newest.created_at == START + timedelta(minutes=20)
     assert newest == make("a-newest", minutes=20)  # read back exactly as it was saved
 
@@ -295,7 +299,7 @@ def test_list_filters_by_role_partner_and_cohort(tmp_path):
     )
     with Store.open(path) as history:
         def ids(**filters: str) -> list[str]:
-            return [r.id for r in history.list(Filters(**filters), limit=0)]
+            return [r.id for r in history.check_ins(Filters(**filters), limit=0)]
 
         assert ids() == ["m-none", "e-ada-spring", "m-ada-autumn", "m-sam-spring"]
         assert ids(role="mentee") == ["e-ada-spring"]
@@ -310,29 +314,66 @@ def test_get_finds_by_unique_prefix_full_id_or_last(tmp_path):
     path = saved_store(tmp_path, make("abc111", minutes=5), make("abc222", minutes=1),
                        make("def333", minutes=3))
     with Store.open(path) as history:
-        assert history.get("abc1").id == "abc111"
-        assert history.get("abc222").id == "abc222"
-        assert history.get("d").id == "def333"
-        assert history.get("last").id == "abc111"  # newest taken, though saved first
+        assert history.check_in("abc1").id == "abc111"
+        assert history.check_in("abc222").id == "abc222"
+        assert history.check_in("d").id == "def333"
+        assert history.check_in("last").id == "abc111"  # newest taken, though saved first
 
         with pytest.raises(InputError) as ambiguous:
-            history.get("abc")
+            history.check_in("abc")
         assert "More than one assessment" in ambiguous.value.message
         assert "type more of the id" in ambiguous.value.message
 
         with pytest.raises(InputError) as unknown:
-            history.get("zzz")
+            history.check_in("zzz")
         assert "no saved assessment with the id 'zzz'" in unknown.value.message
 
         for wildcard in ("%", "_bc111", "abc%"):
             with pytest.raises(InputError):
-                history.get(wildcard)  # typed literally, never as a pattern
+                history.check_in(wildcard)  # typed literally, never as a pattern
+
+
+def test_check_in_ids_name_the_newest_a_whole_id_or_a_start_in_any_case(tmp_path):
+    path = saved_store(tmp_path, make("abc111", minutes=5), make("abc222", minutes=1),
+                       make("def333", minutes=3))
+    with Store.open(path) as history:
+        assert history.check_in_ids("last") == ["abc111"]
+        assert history.check_in_ids("abc222") == ["abc222"]
+        assert history.check_in_ids("ABC1") == ["abc111"]  # ids are typed in any case
+        assert sorted(history.check_in_ids("abc")) == ["abc111", "abc222"]  # needs more
+        assert history.check_in_ids("zzz") == []
+        assert history.check_in_ids("") == [] and history.check_in_ids("  ") == []
+        assert history.check_in_ids("_bc111") == []  # a wildcard is typed literally
+
+
+def test_newest_is_the_latest_check_in_of_that_relationship_only(tmp_path):
+    path = saved_store(tmp_path, make("sam-old", minutes=1, partner="Sam"),
+                       make("sam-new", minutes=9, partner="Sam"),
+                       make("ada-newer", minutes=20, partner="Ada"),
+                       make("none", minutes=30, partner=None))
+    from trustcheck.records import Relationship
+
+    with Store.open(path) as history:
+        assert history.newest(Relationship("mentor", "Sam")).id == "sam-new"
+        assert history.newest(Relationship("mentor", None)).id == "none"
+        assert history.newest(Relationship("mentee", "Sam")) is None
+
+
+def test_a_snapshot_keeps_reading_the_history_as_it_was_while_another_run_saves(tmp_path):
+    path = saved_store(tmp_path, make("first", minutes=1))
+    with Store.open(path) as reader, Store.open(path) as writer:
+        with reader.snapshot():
+            assert [r.id for r in reader.score_rows()] == ["first"]
+            writer.save(make("second", minutes=2))
+            assert [r.id for r in reader.score_rows()] == ["first"]  # still the same moment
+            assert [r.id for r in reader.check_ins()] == ["first"]
+        assert [r.id for r in reader.score_rows()] == ["first", "second"]
 
 
 def test_get_last_on_an_empty_history_says_there_is_nothing_yet(tmp_path):
     path = saved_store(tmp_path)
     with Store.open(path) as history, pytest.raises(InputError) as caught:
-        history.get("last")
+        history.check_in("last")
     assert "no saved assessments yet" in caught.value.message
     assert "trustcheck assess" in caught.value.message
 
@@ -346,3 +387,105 @@ def test_ambiguous_prefix_on_the_command_line_exits_2(tmp_path, trustcheck_home)
     shown = run("--data-dir", data, "history", "show", "abc2", "--format", "json")
     assert shown.exit_code == 0, shown.stderr
     assert json.loads(shown.stdout)["id"] == "abc222"
+
+
+# --- exports stream, with the same bytes ----------------------------------------------------
+
+
+def exported_the_old_way(path: Path, scores_only: bool = False) -> dict[str, str]:
+    """What `history export` printed before it streamed: every result read whole, then rendered."""
+    from trustcheck.compare import scores_only as reduced
+    from trustcheck.render import csv as csv_output
+    from trustcheck.render import json as json_output
+
+    with Store.open(path) as history:
+        found = history.check_ins(limit=None, oldest_first=True)
+    if scores_only:
+        found = [assessment.from_dict(reduced(assessment.to_dict(a))) for a in found]
+    return {"json": json_output.result_list(found),
+            "jsonl": "".join(json_output.result_lines(found)),
+            "csv": csv_output.results(found)}
+
+
+def varied_history(home: Path) -> Path:
+    """Both roles, no partner, a formula, quotes, a backslash, ", " and a bidi control in names,
+    no cohort, a strategy without a score, equal scores (a tie for the lowest), two check-ins
+    in the same second."""
+    mentee = builtin("mentee")
+    skipped = {item.id: (None if item.strategy == mentee.strategies[0].id else 2)
+               for item in mentee.items}
+    return save(home,
+                make("b-first", minutes=1, partner="=SUM(A1)", cohort='a "q", b: c\\'),
+                make("a-same-second", minutes=2, partner=None, cohort=None, value=5),
+                make("c-same-second", minutes=2, partner="Sam\u202eevil", value=3),
+                assessment.build(mentee, skipped, role="mentee", partner="Ada",
+                                 cohort="autumn", now=START + timedelta(minutes=3),
+                                 id="d-mentee"),
+                make("e-last", minutes=4, commit=("consistency.fix-a-regular-slot",)))
+
+
+@pytest.mark.parametrize("scores_only", [False, True], ids=["whole", "scores-only"])
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
+def test_a_streamed_export_has_exactly_the_bytes_of_the_old_export(trustcheck_home, format,
+                                                                    scores_only):
+    path = varied_history(trustcheck_home)
+    expected = exported_the_old_way(path, scores_only)[format]
+
+    printed = run("history", "export", "--format", format,
+                  *(["--scores-only"] if scores_only else []))
+    assert printed.exit_code == 0, printed.stderr
+    assert printed.stdout == expected
+    assert printed.stdout.count("d-mentee") == 1
+
+    written = run("history", "export", "--format", format, "-o",
+                  str(trustcheck_home / f"export.{format}"),
+                  *(["--scores-only"] if scores_only else []))
+    assert written.exit_code == 0, written.stderr
+    assert (trustcheck_home / f"export.{format}").read_text(encoding="utf-8") == expected
+    assert "Exported 5 assessments" in written.stderr
+
+
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
+def test_a_streamed_export_of_a_filtered_or_empty_history_matches_the_old_export(
+        trustcheck_home, format):
+    path = varied_history(trustcheck_home)
+    with Store.open(path) as history:
+        partner_only = history.check_ins(Filters(partner="Ada"), limit=None, oldest_first=True)
+    from trustcheck.render import csv as csv_output
+    from trustcheck.render import json as json_output
+
+    expected = {"json": json_output.result_list(partner_only),
+                "jsonl": "".join(json_output.result_lines(partner_only)),
+                "csv": csv_output.results(partner_only)}[format]
+    narrowed = run("history", "export", "--format", format, "--partner", "Ada")
+    assert narrowed.exit_code == 0, narrowed.stderr
+    assert narrowed.stdout == expected
+
+    nobody = run("history", "export", "--format", format, "--partner", "Nobody")
+    assert nobody.exit_code == 0, nobody.stderr
+    assert nobody.stdout == {"json": "[]\n", "jsonl": "", "csv": csv_output.results([])}[format]
+    assert "No assessments match those filters" in nobody.stderr
+
+
+def test_an_export_of_a_release_1_history_brings_its_results_up_to_date(trustcheck_home):
+    trustcheck_home.mkdir(mode=0o700)
+    path = trustcheck_home / "history.db"
+    shutil.copyfile(Path(__file__).parent / "data" / "history-v1.db", path)
+    expected = None
+    for format in ("json", "jsonl", "csv"):
+        printed = run("history", "export", "--format", format)
+        assert printed.exit_code == 0, printed.stderr
+        expected = exported_the_old_way(path)[format]
+        assert printed.stdout == expected
+    assert expected and expected.count("\n") > 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=20))
+def test_compacting_saved_json_text_gives_what_dumping_it_compactly_gives(value):
+    from trustcheck.render.json import compact
+
+    saved = json.dumps(value, ensure_ascii=False)  # as the store saves a result
+    assert compact(saved) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))

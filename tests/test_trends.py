@@ -15,8 +15,7 @@ from conftest import START, builtin, run, save
 
 from trustcheck import assessment, trends
 from trustcheck import checklist as checklists
-from trustcheck.commitments import Commitment, Review
-from trustcheck.store import CommitmentRecord, Relationship, ScoreRow
+from trustcheck.records import Commitment, CommitmentRecord, Relationship, Review, ScoreRow
 
 # Answers as points: level 1 scores 0, 2 scores 25, 3 scores 50, 4 scores 75, 5 scores 100.
 POINTS = {1: 0.0, 2: 25.0, 3: 50.0, 4: 75.0, 5: 100.0}

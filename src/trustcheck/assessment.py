@@ -11,10 +11,11 @@ from typing import Any, NamedTuple
 from trustcheck import focus as focus_rules
 from trustcheck import scoring
 from trustcheck.checklist import ROLES, Action, Checklist, is_id
-from trustcheck.commitments import STATUSES, Commitment, Review
+from trustcheck.commitments import STATUSES
 from trustcheck.dates import iso
 from trustcheck.errors import InputError, Problem
 from trustcheck.focus import FocusArea, ObstacleFlag, Strength
+from trustcheck.records import Commitment, Review
 from trustcheck.scoring import Answer, StrategyScore
 
 SCHEMA = "trustcheck/result/v2"

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from trustcheck.answers import Answers, AnswersFile
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist
-    from trustcheck.commitments import Commitment, OpenCommitment
+    from trustcheck.records import Commitment, OpenCommitment
     from trustcheck.focus import Progress
     from trustcheck.scoring import Answer
     from trustcheck.store import Store
@@ -194,7 +194,7 @@ def score(history: History, plan: Plan, given: Answers, *, now: datetime, id: st
     previous = None
     store = history.existing()
     if store is not None:
-        from trustcheck.store import Relationship
+        from trustcheck.records import Relationship
 
         previous = store.previous(Relationship(result.role, result.partner), before=result)
     return Scored(result, focus.progress(result, previous), tuple(notes), given)
@@ -244,7 +244,7 @@ def _build(plan: Plan, given: Answers, chosen: tuple[Commitment, ...], *, now: d
 def _open_commitments(history: History, role: str,
                       partner: str | None) -> tuple[OpenCommitment, ...]:
     """Commitments of this role and partner not reviewed yet (none without a history)."""
-    from trustcheck.store import Relationship
+    from trustcheck.records import Relationship
 
     store = history.existing()
     return () if store is None else tuple(store.open_commitments(Relationship(role, partner)))

@@ -68,7 +68,8 @@ def gather(sources: Sequence[str] | None, scope: Scope, *,
         if not database.exists():
             raise InputError("There are no saved assessments to report on; name result files "
                              "or CSV files of responses, e.g. `trustcheck report answers.csv`.")
-        from trustcheck.store import Filters, Store
+        from trustcheck.records import Filters
+        from trustcheck.store import Store
 
         with Store.open_for_reading(database) as store:
             collected = collect_history(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from trustcheck.errors import InputError, Problem
+from trustcheck.records import (
+    Commitment,
+    CommitmentRecord,
+    OpenCommitment,
+    Relationship,
+    Review,
+)
 
 if TYPE_CHECKING:
     from trustcheck.checklist import Checklist
@@ -17,32 +23,6 @@ STATUSES = ("done", "partly", "not_done")
 STATUS_LABELS = {"done": "done", "partly": "partly done", "not_done": "not done"}
 # Follow-through counts a commitment done as 1, partly done as a half, not done as 0.
 STATUS_POINTS = {"done": 1.0, "partly": 0.5, "not_done": 0.0}
-
-
-class Commitment(NamedTuple):
-    """An action someone chose to try before their next check-in."""
-
-    action: str
-    text: str
-    strategy: str
-
-
-class OpenCommitment(NamedTuple):
-    """A commitment made at an earlier check-in that has not been reviewed yet."""
-
-    made_in: str
-    made_at: datetime
-    commitment: Commitment
-
-
-class Review(NamedTuple):
-    """How a commitment went, as told at a later check-in."""
-
-    action: str
-    text: str
-    made_in: str
-    made_at: datetime
-    status: str
 
 
 def choose(checklist: Checklist, action_ids: Iterable[str]) -> tuple[Commitment, ...]:
@@ -84,23 +64,20 @@ def follow_through_rate(reviews: Iterable[Review]) -> float | None:
     return round(sum(points) / len(points) * 100, 1) if points else None
 
 
-Record = TypeVar("Record", bound=Any)  # the store's CommitmentRecord, or anything shaped like it
-
-
-def reviews_of(records: Iterable[Any]) -> list[Review]:
+def reviews_of(records: Iterable[CommitmentRecord]) -> list[Review]:
     """The reviews among stored commitment records (those with a status)."""
     return [Review(r.commitment.action, r.commitment.text, r.made_in, r.made_at, r.status)
             for r in records if r.status is not None]
 
 
-def by_relationship(records: Iterable[Record]
-                    ) -> list[tuple[Hashable, list[Record], float | None, int]]:
+def by_relationship(records: Iterable[CommitmentRecord]
+                    ) -> list[tuple[Relationship, list[CommitmentRecord], float | None, int]]:
     """(relationship, its records, follow-through rate, reviewed count) per relationship.
 
     Records come in newest first, so relationships come most recent first; within each, the
     open ones come first, then the rest, newest first.
     """
-    order: dict[Hashable, list[Record]] = {}
+    order: dict[Relationship, list[CommitmentRecord]] = {}
     for record in records:
         order.setdefault(record.relationship, []).append(record)
     groups = []

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trustcheck.checklist import Action, Checklist
-from trustcheck.commitments import STATUSES, OpenCommitment, Review, follow_through_rate
+from trustcheck.commitments import STATUSES, follow_through_rate
 from trustcheck.focus import STRENGTH_FROM, ObstacleFlag, change, points
+from trustcheck.records import OpenCommitment, Review
 from trustcheck.scoring import band
 
 if TYPE_CHECKING:

@@ -306,7 +306,7 @@ def _is_points(value: Any, *, allow_none: bool = False) -> bool:
 
 
 def _short(text: str) -> str:
-    from trustcheck.render.safe import one_line
+    from trustcheck.text import one_line
 
     return one_line(text)[:60]
 

@@ -437,7 +437,7 @@ def _text(value: Any, fallback: str) -> str:
 
 
 def _clean(text: str) -> str:
-    from trustcheck.render.safe import one_line
+    from trustcheck.text import one_line
 
     return one_line(text)[:60]
 

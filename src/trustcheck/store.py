@@ -10,12 +10,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from trustcheck.commitments import Commitment, OpenCommitment, Review
 from trustcheck.dates import iso
 from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, StorageError, disk_full
 from trustcheck.paths import make_private_folder
+from trustcheck.records import (
+    Commitment,
+    CommitmentRecord,
+    Filters,
+    OpenCommitment,
+    Relationship,
+    Review,
+    ScoreRow,
+)
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -104,34 +112,22 @@ def _index_partners(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX assessments_by_partner ON assessments (partner, created_at)")
 
 
+def _index_for_exports(db: sqlite3.Connection) -> None:
+    # Every column but the result: exports and score listings read this index alone, in time
+    # order, instead of a page of each stored result (seconds instead of minutes at 100,000).
+    db.execute("CREATE INDEX assessments_in_full ON assessments (created_at, role, partner, "
+               "cohort, checklist_id, checklist_version, checklist_sha256, overall, id)")
+
+
 # Each migration is a small named function; its position (from 1) is the schema version it makes.
 # Never edit a released migration: add a new one.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("create assessments, answers and strategy scores", _create_assessments),
     ("add commitments and their reviews", _add_commitments),
     ("add an index to find a partner's assessments", _index_partners),
+    ("add an index to read assessments without their whole results", _index_for_exports),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class Filters(NamedTuple):
-    """Which assessments a command is about; every bound is inclusive, times are UTC.
-
-    None means any; an empty partner or cohort means assessments without one.
-    """
-
-    role: str | None = None
-    partner: str | None = None
-    cohort: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-class Relationship(NamedTuple):
-    """One mentoring relationship as seen by one person: the same role and partner."""
-
-    role: str
-    partner: str | None
 
 
 def _error_name(exc: sqlite3.Error) -> str:
@@ -192,6 +188,7 @@ class Store:
         self.writable = writable
         self._checked_whole = False  # PRAGMA integrity_check passed in this run
         self._seen_whole = False  # checked, or unchanged since trustcheck last saw it whole
+        self._covering: str | None = None  # the covering index hint, once looked up
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -348,6 +345,26 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the history as it was at the first.
+
+        A command that reads with several queries uses it, so a check-in saved (or deleted)
+        meanwhile by another run is either wholly in what it reads or not at all. Nested use
+        joins the snapshot already open.
+        """
+        if self._db.in_transaction:
+            yield
+            return
+        with _storage_errors(self.path):
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self._db.in_transaction:
+                with _storage_errors(self.path):
+                    self._db.execute("COMMIT")  # a read transaction: nothing to write
+
     def close(self) -> None:
         self._db.close()
         if self.writable and self._seen_whole:
@@ -403,8 +420,8 @@ class Store:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def list(self, filters: Filters = Filters(), limit: int | None = 20, *,
-             oldest_first: bool = False) -> list[Assessment]:
+    def check_ins(self, filters: Filters = Filters(), limit: int | None = 20, *,
+                  oldest_first: bool = False) -> list[Assessment]:
         """Assessments matching the filters, newest first; limit None (or 0) means all."""
         where, params = _where(filters)
         order = "ASC" if oldest_first else "DESC"
@@ -417,36 +434,60 @@ class Store:
             rows = self._db.execute(sql, params).fetchall()
         return [self._result(row_id, text) for row_id, text in rows]
 
-    def get(self, reference: str) -> Assessment:
+    def check_in_ids(self, reference: str) -> list[str]:
+        """The ids a reference names: 'last' the newest, else a whole id or a start of ids.
+
+        The start of an id matches in any case; at most two ids come back, enough to tell a
+        unique start from one that needs more characters. A blank reference names nothing (it
+        is the start of every id).
+        """
+        if not reference.strip():
+            return []
+        with _storage_errors(self.path):
+            if reference == "last":
+                return [row[0] for row in self._db.execute(
+                    "SELECT id FROM assessments ORDER BY created_at DESC, rowid DESC LIMIT 1")]
+            # A whole id through the primary key first: LIKE cannot use it, and reads every
+            # row (milliseconds in a history of thousands).
+            if self._db.execute("SELECT 1 FROM assessments WHERE id = ?",
+                                (reference,)).fetchone():
+                return [reference]
+            pattern = (reference.replace("\\", "\\\\").replace("%", "\\%")
+                       .replace("_", "\\_"))
+            return [row[0] for row in self._db.execute(
+                "SELECT id FROM assessments WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                (pattern + "%",))]
+
+    def check_in(self, reference: str) -> Assessment:
         """One assessment by id, a unique start of an id, or 'last' for the newest."""
         if not reference.strip():  # the start of every id: it would pick one at random
             raise InputError("Please give an assessment id (the first few characters are "
                              "enough) or 'last'; run `trustcheck history` to see the ids.")
-        with _storage_errors(self.path):
-            if reference == "last":
-                rows = self._db.execute(
-                    "SELECT id, result FROM assessments ORDER BY created_at DESC, rowid DESC "
-                    "LIMIT 1").fetchall()
-            else:
-                # A whole id through the primary key first: LIKE cannot use it, and reads
-                # every row (milliseconds in a history of thousands).
-                rows = self._db.execute("SELECT id, result FROM assessments WHERE id = ?",
-                                        (reference,)).fetchall()
-            if not rows and reference != "last":
-                pattern = reference.replace("\\", "\\\\").replace("%", "\\%").replace(
-                    "_", "\\_")
-                rows = self._db.execute(
-                    "SELECT id, result FROM assessments WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
-                    (pattern + "%",)).fetchall()
-        if not rows:
+        with self.snapshot():  # a check-in deleted between the two queries is never half-found
+            found = self.check_in_ids(reference)
+            row = None
+            if len(found) == 1:
+                with _storage_errors(self.path):
+                    row = self._db.execute("SELECT id, result FROM assessments WHERE id = ?",
+                                           (found[0],)).fetchone()
+        if not found:
             if reference == "last":
                 raise InputError(NO_ASSESSMENTS_YET)
             raise InputError(f"There is no saved assessment with the id '{reference}'; run "
                              "`trustcheck history` to see the ids.")
-        if len(rows) > 1:
+        if len(found) > 1:
             raise InputError(f"More than one assessment has an id starting with '{reference}'; "
                              "please type more of the id.")
-        return self._result(*rows[0])
+        return self._result(*row)
+
+    def newest(self, relationship: Relationship) -> Assessment | None:
+        """The newest assessment of this relationship, or None when it has none."""
+        with _storage_errors(self.path):
+            row = self._db.execute(
+                "SELECT id, result FROM assessments WHERE role = ? AND partner IS ? "
+                "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                (relationship.role, relationship.partner)).fetchone()
+        return self._result(*row) if row else None
 
     def previous(self, relationship: Relationship,
                  before: datetime | Assessment) -> Assessment | None:
@@ -483,21 +524,139 @@ class Store:
                 "ORDER BY max(created_at) DESC", params).fetchall()
         return [Relationship(role, partner) for role, partner in rows]
 
+    def _covering_index(self) -> str:
+        """The hint to read every assessment through the covering index, where there is one: a
+        history of an older schema, read without migrating it, does not have it yet."""
+        if self._covering is None:
+            with _storage_errors(self.path):
+                found = self._db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
+                    "name = 'assessments_in_full'").fetchone()
+            self._covering = "INDEXED BY assessments_in_full" if found else ""
+        return self._covering
+
     def score_rows(self, filters: Filters = Filters()) -> list[ScoreRow]:
         """Scores of every assessment in scope, oldest first, without reading whole results."""
         where, params = _where(filters, table="a")
-        with _storage_errors(self.path):
+        # Two queries, one snapshot: a check-in saved between them must not be half-seen.
+        with self.snapshot(), _storage_errors(self.path):
+            # Everything in scope: the covering index, not a page of every stored result.
+            every = "" if where else self._covering_index()
             heads = self._db.execute(
                 "SELECT a.id, a.created_at, a.role, a.partner, a.checklist_id, "
-                f"a.checklist_version, a.overall FROM assessments a {where} "
+                f"a.checklist_version, a.overall FROM assessments a {every} {where} "
                 "ORDER BY a.created_at, a.rowid", params).fetchall()
             scores: dict[str, dict[str, float | None]] = {row[0]: {} for row in heads}
-            for assessment_id, strategy_id, score in self._db.execute(
-                    "SELECT s.assessment_id, s.strategy_id, s.score FROM strategy_scores s "
-                    f"JOIN assessments a ON a.id = s.assessment_id {where}", params):
+            # Without filters every score is wanted: reading the table alone skips the join.
+            found = self._db.execute(
+                "SELECT s.assessment_id, s.strategy_id, s.score FROM strategy_scores s "
+                f"JOIN assessments a ON a.id = s.assessment_id {where}", params) if where \
+                else self._db.execute(
+                    "SELECT assessment_id, strategy_id, score FROM strategy_scores")
+            for assessment_id, strategy_id, score in found:
                 scores[assessment_id][strategy_id] = score
         return [ScoreRow(row[0], _utc(row[1]), row[2], row[3], row[4], row[5], row[6],
                          scores[row[0]]) for row in heads]
+
+    def strategy_ids(self, filters: Filters = Filters()) -> list[str]:
+        """Every strategy id in scope, in the order first met in the results, oldest first.
+
+        Results of one checklist (id, version and content) list the same strategies in the
+        same order, so one stored result per checklist is read, not every one.
+        """
+        where, params = _where(filters)
+        found: dict[str, None] = {}
+        with self.snapshot(), _storage_errors(self.path):
+            seen: set[tuple[str, str, str]] = set()
+            for assessment_id, *checklist in self._db.execute(
+                    "SELECT id, checklist_id, checklist_version, checklist_sha256 FROM "
+                    f"assessments {self._covering_index()} {where} "
+                    "ORDER BY created_at, rowid", params):
+                if tuple(checklist) not in seen:
+                    seen.add((checklist[0], checklist[1], checklist[2]))
+                    found.update(dict.fromkeys(self._strategy_order(assessment_id)))
+        return list(found)
+
+    def each_score_row(self, filters: Filters = Filters()) -> Iterator[ScoreRow]:
+        """Scores of every assessment in scope, oldest first, one at a time, with its cohort.
+
+        For exports of any size: one cursor, nothing parsed but one result per checklist (for
+        the order its strategies come in, which the scores keep). Use it inside `snapshot()`
+        together with `strategy_ids`, so both see the same assessments.
+        """
+        where, params = _where(filters, table="a")
+        orders: dict[tuple[str, str, str], list[str]] = {}
+        with self.snapshot(), _storage_errors(self.path):
+            # Two cursors in the same order, walked side by side: one joined query would
+            # repeat every assessment's columns once per strategy (ten times the rows).
+            heads = self._db.execute(
+                "SELECT a.id, a.created_at, a.role, a.partner, a.checklist_id, "
+                "a.checklist_version, a.checklist_sha256, a.overall, a.cohort FROM assessments "
+                f"a {self._covering_index()} {where} ORDER BY a.created_at, a.rowid",
+                params)
+            scored = self._db.execute(
+                "SELECT s.assessment_id, s.strategy_id, s.score FROM assessments a "
+                f"{self._covering_index()} JOIN strategy_scores s ON s.assessment_id = a.id "
+                f"{where} ORDER BY a.created_at, a.rowid", params)
+            pending = next(scored, None)
+            for head in heads:
+                scores: dict[str, float | None] = {}
+                while pending is not None and pending[0] == head[0]:
+                    scores[pending[1]] = pending[2]
+                    pending = next(scored, None)
+                yield self._score_row(head, scores, orders)
+
+    def _score_row(self, head: tuple[Any, ...], scores: dict[str, float | None],
+                   orders: dict[tuple[str, str, str], list[str]]) -> ScoreRow:
+        row_id, created_at, role, partner, checklist_id, version, sha256, overall, cohort = head
+        key = (checklist_id, version, sha256)
+        if key not in orders:
+            orders[key] = self._strategy_order(row_id)
+        ordered = {strategy: scores[strategy] for strategy in orders[key] if strategy in scores}
+        ordered.update(scores)  # any the result did not list keep their place at the end
+        return ScoreRow(row_id, _utc(created_at), role, partner, checklist_id, version, overall,
+                        ordered, cohort)
+
+    def _strategy_order(self, assessment_id: str) -> list[str]:
+        """The strategy ids of one stored result, in its order."""
+        text = self._db.execute("SELECT result FROM assessments WHERE id = ?",
+                                (assessment_id,)).fetchone()[0]
+        try:
+            return [strategy["id"] for strategy in json.loads(text)["strategies"]]
+        except (ValueError, TypeError, KeyError):
+            raise self._damaged(assessment_id) from None
+
+    def result_objects(self, filters: Filters = Filters()) -> Iterator[dict[str, Any]]:
+        """Every result in scope as its JSON object (docs/json.md), oldest first, one at a time.
+
+        A result in today's shape was checked when it was saved, so it is only parsed here; an
+        older one is read in full and brought up to date.
+        """
+        for row_id, text in self.current_result_texts(filters):
+            try:
+                yield json.loads(text)
+            except ValueError:
+                raise self._damaged(row_id) from None
+
+    def current_result_texts(self, filters: Filters = Filters()) -> Iterator[tuple[str, str]]:
+        """(id, JSON text) of every result in scope, oldest first, in today's shape.
+
+        The text is as saved (`json.dumps` with its default separators), unparsed, for results
+        in today's shape; older ones are read in full and written anew in that same form.
+        """
+        from trustcheck import assessment as results
+
+        where, params = _where(filters)
+        current = f'{{"schema": "{results.SCHEMA}", '
+        with _storage_errors(self.path):
+            cursor = self._db.execute(
+                f"SELECT id, result FROM assessments {where} ORDER BY created_at, rowid", params)
+            for row_id, text in cursor:
+                if text.startswith(current):
+                    yield row_id, text
+                else:
+                    yield row_id, json.dumps(results.to_dict(self._result(row_id, text)),
+                                             ensure_ascii=False)
 
     def open_commitments(self, relationship: Relationship) -> list[OpenCommitment]:
         """Commitments made in this relationship that no later check-in has reviewed."""
@@ -585,10 +744,12 @@ class Store:
         try:
             return results.from_dict(json.loads(text), source=f"assessment {row_id}")
         except (ValueError, InputError):
-            raise StorageError(
-                f"The saved assessment {row_id} in {self.path} is damaged; remove it with "
-                f"`trustcheck history delete {row_id}` or restore the history from a "
-                "backup.") from None
+            raise self._damaged(row_id) from None
+
+    def _damaged(self, row_id: str) -> StorageError:
+        return StorageError(
+            f"The saved assessment {row_id} in {self.path} is damaged; remove it with "
+            f"`trustcheck history delete {row_id}` or restore the history from a backup.")
 
     # --- your data: import, delete, backup --------------------------------------------------
 
@@ -700,31 +861,6 @@ class Store:
         except BaseException:
             destination.unlink(missing_ok=True)
             raise
-
-
-class ScoreRow(NamedTuple):
-    """One assessment's scores, as trends need them."""
-
-    id: str
-    created_at: datetime
-    role: str
-    partner: str | None
-    checklist_id: str
-    checklist_version: str
-    overall: float | None
-    scores: dict[str, float | None]
-
-
-class CommitmentRecord(NamedTuple):
-    """A commitment with where it was made and, once reviewed, how it went."""
-
-    made_in: str
-    made_at: datetime
-    relationship: Relationship
-    commitment: Commitment
-    status: str | None
-    reviewed_in: str | None
-    reviewed_at: datetime | None
 
 
 def _utc(text: str) -> datetime:

@@ -30,7 +30,7 @@ def say(message: str, *problems: object) -> None:
     User text inside a message can hold line breaks and control characters; both are removed so
     nobody can forge an extra line or reach the terminal raw.
     """
-    from trustcheck.render.safe import one_line
+    from trustcheck.text import one_line
 
     lines = [one_line(message)] + [f"  - {one_line(p)}" for p in problems]
     sys.stderr.write("\n".join(lines) + "\n")

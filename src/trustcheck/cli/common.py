@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from trustcheck.checklist import Checklist
-    from trustcheck.store import Filters, Store
+    from trustcheck.records import Filters
+    from trustcheck.store import Store
 
 
 def stdin_is_terminal() -> bool:
@@ -56,7 +57,7 @@ def filters(role: str | None = None, partner: str | None = None, cohort: str | N
     from datetime import datetime, timezone
 
     from trustcheck.dates import parse_range
-    from trustcheck.store import Filters
+    from trustcheck.records import Filters
 
     def label(text: str | None) -> str | None:
         return None if text is None else " ".join(text.split())

@@ -87,7 +87,7 @@ class _History:
                 raise InputError(
                     f"'{reference}' is not a file, and there are no saved assessments yet to "
                     "find it in; please give a result file or the id of a saved assessment.")
-        return self.store.get(reference), None  # your own check-ins, scored here
+        return self.store.check_in(reference), None  # your own check-ins, scored here
 
     def close(self) -> None:
         if self.store is not None:

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from trustcheck.assessment import Assessment
+    from trustcheck.records import Filters, ScoreRow
     from trustcheck.resultfiles import Found
-    from trustcheck.store import ScoreRow
+    from trustcheck.store import Rescued, Store
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 SHOWN_PROBLEMS = 20
@@ -112,66 +113,147 @@ def export(
         raise InputError("--id picks one assessment; leave out --role, --partner, --cohort, "
                          "--since and --until, or leave out --id.")
     scope = filters(role.value if role else None, partner, cohort, since, until)
-    try:
-        store = open_history(session(ctx).places)
-    except StorageError as exc:
-        from trustcheck.store import Store, damaged
+    from trustcheck.store import Store, damaged
 
+    places = session(ctx).places
+    rescued: Rescued | None = None
+    try:
+        store = open_history(places)
+    except StorageError as exc:
         if assessment_id is not None or not damaged(exc):
             raise
-        store = Store.open_copy_to_rescue(session(ctx).places.database)
-    found: list[Assessment] = []
-    left_out, exact = 0, True
-    if store is None and assessment_id is not None:
+        # Too damaged to open: read what can still be read from a mended copy in memory.
+        with Store.open_copy_to_rescue(places.database) as mended:
+            rescued = mended.rescue(scope)
+        store = None
+    if store is None and rescued is None and assessment_id is not None:
         raise InputError(NO_ASSESSMENTS_YET)
-    if store is not None:
+    counted = [0]  # assessments written, counted as they stream past
+    started = [False]  # whether anything reached standard output
+
+    def deliver(chunks: Iterable[str]) -> None:
+        if target is None:
+            for chunk in chunks:
+                started[0] = True
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+        else:
+            files.write_private(target, chunks, force=force, what="the export", exists=exists)
+
+    if rescued is not None:
+        deliver(_rescued_chunks(rescued, format, scores_only, counted))
+    elif store is None:
+        deliver(_export_chunks(None, scope, format, assessment_id, scores_only, counted))
+    else:
         with store:
             try:
-                found = ([store.get(assessment_id)] if assessment_id is not None
-                         else store.list(scope, limit=None, oldest_first=True))
+                # One snapshot from the first row to the last, streamed straight to the output:
+                # a history can be far larger than memory should hold.
+                with store.snapshot():
+                    deliver(_export_chunks(store, scope, format, assessment_id, scores_only,
+                                           counted))
             except StorageError as exc:
-                from trustcheck.store import damaged
-
-                if assessment_id is not None or not damaged(exc):
+                # Damage met on the way: a file is written all at once, so nothing of it is
+                # out yet and the readable rows can be exported instead; on standard output,
+                # only if nothing was printed yet.
+                if assessment_id is not None or not damaged(exc) or started[0]:
                     raise
-                # A damaged history: export what can still be read, so it can be rescued.
-                found, left_out, exact = store.rescue(scope)
-    if scores_only:
-        found = _scores_only(found)
-
-    chunks: Iterable[str]
-    if format is ExportFormat.jsonl:
-        from trustcheck.render.json import result_lines
-
-        chunks = result_lines(found)
-    elif format is ExportFormat.csv:
-        from trustcheck.render.csv import results
-
-        chunks = [results(found)]
-    else:
-        from trustcheck.render.json import result_list
-
-        chunks = [result_list(found)]
-
-    if target is None:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
-    else:
-        files.write_private(target, chunks, force=force, what="the export", exists=exists)
-        say(f"Exported {_plural(len(found), 'assessment')} to {target}.")
-    if left_out or not exact:
-        how_many = (_plural(left_out, "assessment") if exact else
+                counted[0] = 0
+                rescued = store.rescue(scope)
+                deliver(_rescued_chunks(rescued, format, scores_only, counted))
+    if target is not None:
+        say(f"Exported {_plural(counted[0], 'assessment')} to {target}.")
+    if rescued is not None and (rescued.left_out or not rescued.exact):
+        left_out = rescued.left_out
+        how_many = (_plural(left_out, "assessment") if rescued.exact else
                     f"at least {_plural(left_out, 'assessment')}" if left_out else
                     "an unknown number of assessments")
-        verb = "is" if exact and left_out == 1 else "are"
+        verb = "is" if rescued.exact and left_out == 1 else "are"
         say(f"Your history is damaged: {how_many} could not be read and {verb} not in the "
             "export; keep this export safe, then restore a backup or start a new history (see "
             "`trustcheck paths`).")
-    elif not found:
+    elif not counted[0]:
         filtered = narrowed(role, partner, cohort, since, until)
         say("No assessments match those filters, so the export is empty." if filtered else
             "There are no saved assessments yet, so the export is empty.")
+
+
+def _rescued_chunks(rescued: Rescued, format: ExportFormat, scores_only: bool,
+                    counted: list[int]) -> Iterator[str]:
+    """The export of what could be read from a damaged history (held in memory: it is small
+    enough to have been read whole)."""
+    found = _scores_only(rescued.assessments) if scores_only else rescued.assessments
+    counted[0] = len(found)
+    if format is ExportFormat.jsonl:
+        from trustcheck.render.json import result_lines
+
+        yield from result_lines(found)
+    elif format is ExportFormat.csv:
+        from trustcheck.render.csv import results
+
+        yield results(found)
+    else:
+        from trustcheck.render.json import result_list
+
+        yield result_list(found)
+
+
+def _export_chunks(store: Store | None, scope: Filters, format: ExportFormat,
+                   assessment_id: str | None, scores_only: bool,
+                   counted: list[int]) -> Iterator[str]:
+    """The export's text, chunk by chunk; counted[0] becomes the number of assessments."""
+    from trustcheck import assessment, compare
+
+    if assessment_id is not None:  # one assessment (the caller made sure there is a history)
+        assert store is not None
+        found = [store.check_in(assessment_id)]
+        counted[0] = 1
+        if scores_only:
+            found = _scores_only(found)
+        if format is ExportFormat.jsonl:
+            from trustcheck.render.json import result_lines
+
+            yield from result_lines(found)
+        elif format is ExportFormat.csv:
+            from trustcheck.render.csv import results
+
+            yield results(found)
+        else:
+            from trustcheck.render.json import result_list
+
+            yield result_list(found)
+        return
+
+    def each(items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            counted[0] += 1
+            yield item
+
+    if format is ExportFormat.csv:
+        from trustcheck.render.csv import score_rows
+
+        rows: Iterable[ScoreRow] = () if store is None else store.each_score_row(scope)
+        if scores_only:  # a score row holds no answers or commitments: only names to drop
+            rows = (row._replace(partner=None, cohort=None) for row in rows)
+        yield from score_rows([] if store is None else store.strategy_ids(scope), each(rows))
+        return
+    objects: Iterable[dict[str, Any]] = () if store is None else store.result_objects(scope)
+    if scores_only:  # read back whole, so the shape is exactly that of any other result
+        objects = (assessment.to_dict(assessment.from_dict(compare.scores_only(data)))
+                   for data in objects)
+    if format is ExportFormat.jsonl and not scores_only:
+        from trustcheck.render.json import result_texts_as_lines
+
+        texts = () if store is None else (text for _, text in store.current_result_texts(scope))
+        yield from result_texts_as_lines(each(texts))
+    elif format is ExportFormat.jsonl:
+        from trustcheck.render.json import result_objects_as_lines
+
+        yield from result_objects_as_lines(each(objects))
+    else:
+        from trustcheck.render.json import result_objects_as_list
+
+        yield from result_objects_as_list(each(objects))
 
 
 def _scores_only(found: Sequence[Assessment]) -> list[Assessment]:
@@ -325,10 +407,10 @@ def delete(
         say("There are no saved assessments yet, so there is nothing to delete.")
         return
     with store:
-        from trustcheck.store import Filters
+        from trustcheck.records import Filters
 
         if references:
-            chosen = _by_reference(store.score_rows(Filters()), references)
+            chosen = _by_reference(store, references)
         else:
             chosen = store.score_rows(Filters(role=role.value if role else None,
                                               partner=partner, until=cutoff))
@@ -363,27 +445,24 @@ def _cutoff(before: str) -> datetime:
         tzinfo=timezone.utc) else moment
 
 
-def _by_reference(rows: Sequence[ScoreRow], references: Sequence[str]) -> list[ScoreRow]:
+def _by_reference(store: Store, references: Sequence[str]) -> list[ScoreRow]:
     """The rows the ids name, oldest first; ids may be unique starts (any case) or 'last'."""
-    chosen: dict[str, ScoreRow] = {}
+    from trustcheck.records import Filters
+
+    chosen: set[str] = set()
     problems = []
     for reference in references:
-        wanted = reference.strip().lower()
-        if reference == "last":
-            matches = list(rows[-1:])
-        else:
-            matches = [row for row in rows if wanted and row.id.lower().startswith(wanted)]
+        matches = store.check_in_ids(reference if reference == "last" else reference.strip())
         if not matches:
             problems.append(Problem(f"there is no saved assessment with the id '{reference}'."))
         elif len(matches) > 1:
             problems.append(Problem(f"more than one assessment has an id starting with "
                                     f"'{reference}'; please type more of it."))
         else:
-            chosen[matches[0].id] = matches[0]
+            chosen.add(matches[0])
     if problems:
         raise InputError("Nothing was deleted; `trustcheck history` shows the ids.", problems)
-    order = {row.id: index for index, row in enumerate(rows)}
-    return sorted(chosen.values(), key=lambda row: order[row.id])
+    return [row for row in store.score_rows(Filters()) if row.id in chosen]
 
 
 def _show_doomed(rows: Sequence[ScoreRow]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shlex
 import sys
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import typer
@@ -17,11 +16,8 @@ from trustcheck.errors import InputError, Problem
 if TYPE_CHECKING:
     from trustcheck.checklist import Checklist
     from trustcheck.paths import Places
-    from trustcheck.store import CommitmentRecord, Relationship, Store
-
-# Later than any check-in, so `Store.previous(relationship, before=LATEST)` gives the newest.
-LATEST = datetime(9999, 12, 31, tzinfo=timezone.utc)
-
+    from trustcheck.records import CommitmentRecord, Relationship
+    from trustcheck.store import Store
 
 def _wanted_partner(partner: str | None) -> tuple[bool, str | None]:
     """(whether --partner was given, the partner it means); `--partner ""` means none named."""
@@ -37,7 +33,7 @@ def _wanted_partner(partner: str | None) -> tuple[bool, str | None]:
 
 
 def _relationships(store: Store, role: str | None, partner: str | None) -> list[Relationship]:
-    from trustcheck.store import Filters
+    from trustcheck.records import Filters
 
     given, wanted = _wanted_partner(partner)
     found = store.relationships(Filters(role=role))
@@ -90,17 +86,17 @@ def focus(
     """
     from trustcheck import plan as planning
     from trustcheck.commitments import reviews_of
-    from trustcheck.store import Filters
+    from trustcheck.records import Filters
 
     places = session(ctx).places
     store = open_history(places)
     relationship = latest = None
     if store is not None:
-        with store:
+        with store, store.snapshot():  # one moment, even while another run saves
             relationship = _one_relationship(store, role.value if role else None, partner,
                                              "focus")
             if relationship is not None:
-                latest = store.previous(relationship, before=LATEST)
+                latest = store.newest(relationship)
                 previous = store.previous(relationship, before=latest)
                 # Filters cannot say "no partner", so narrow to the exact relationship here.
                 records = [r for r in store.commitments(
@@ -142,7 +138,7 @@ def commitments_list(
     Use --partner "" for check-ins saved without a partner name.
     """
     from trustcheck.commitments import by_relationship
-    from trustcheck.store import Filters
+    from trustcheck.records import Filters
 
     given, wanted = _wanted_partner(partner)
     store = open_history(session(ctx).places)

@@ -58,7 +58,7 @@ def history(
     found = []
     if store is not None:
         with store:
-            found = store.list(scope, limit=limit or None)
+            found = store.check_ins(scope, limit=limit or None)
     if format is ListFormat.json:
         from trustcheck.render.json import result_list
 
@@ -92,7 +92,7 @@ def show(
     if store is None:
         raise InputError(NO_ASSESSMENTS_YET)
     with store:
-        found = store.get(assessment_id)
+        found = store.check_in(assessment_id)
     if format is ResultFormat.json:
         from trustcheck.render.json import result
 
@@ -133,7 +133,7 @@ def trends(
     store = open_history(session(ctx).places)
     found: list[core.Trend] = []
     if store is not None:
-        with store:
+        with store, store.snapshot():  # one moment: a check-in saved meanwhile is all or nothing
             scopes = core.scopes(scope, [r.value for r in Role])
             rows = [row for part in scopes for row in store.score_rows(part)]
             # By the relationship each commitment was made in, counted when reviewed in scope

@@ -14,9 +14,10 @@ from rich.console import Console
 from rich.text import Text
 
 from trustcheck.checklist import Action, Checklist
-from trustcheck.commitments import MAX_PER_CHECK_IN, STATUS_LABELS, OpenCommitment
-from trustcheck.render.safe import one_line
+from trustcheck.commitments import MAX_PER_CHECK_IN, STATUS_LABELS
+from trustcheck.records import OpenCommitment
 from trustcheck.scoring import Answer, needed
+from trustcheck.text import one_line
 
 SECONDS_PER_STATEMENT = 10
 REVIEW_KEYS = {"d": "done", "p": "partly", "n": "not_done"}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import Checklist
 from trustcheck.dates import iso
-from trustcheck.render.safe import one_line, spreadsheet_cell
+from trustcheck.records import ScoreRow
+from trustcheck.scoring import band
+from trustcheck.text import one_line, spreadsheet_cell
 
 FIXED_COLUMNS = ("id", "created_at", "role", "partner", "cohort", "checklist_id",
                  "checklist_version", "overall", "band", "lowest_strategy")
@@ -41,6 +43,48 @@ def results(assessments: Sequence[Assessment]) -> str:
             *("" if scores.get(s) is None else scores[s] for s in strategy_ids),
         ])
     return _write(rows)
+
+
+# Rows written before the text is handed on: big enough to be quick, small enough to stay flat.
+CHUNK_ROWS = 2000
+
+
+def score_rows(strategy_ids: Sequence[str], rows: Iterable[ScoreRow]) -> Iterator[str]:
+    """`results` for any number of assessments, in chunks, from their stored scores.
+
+    The same text as `results` gives for the same assessments: the scores of each row come in
+    the order its result lists its strategies (a tie for the lowest goes to the first).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*FIXED_COLUMNS, *strategy_ids])
+    cleaned: dict[str, object] = {}  # names, labels and ids repeat row after row: clean once
+
+    def clean(cell: object) -> object:
+        if not isinstance(cell, str):
+            return cell
+        found = cleaned.get(cell)
+        if found is None:
+            found = cleaned[cell] = spreadsheet_cell(one_line(cell))
+        return found
+
+    for number, row in enumerate(rows, start=1):
+        scores = row.scores
+        scored = [(score, strategy) for strategy, score in scores.items() if score is not None]
+        lowest = min(scored, key=lambda pair: pair[0])[1] if scored else ""
+        cells: list[object] = [
+            row.id, iso(row.created_at), row.role, row.partner or "", row.cohort or "",
+            row.checklist_id, row.checklist_version, "" if row.overall is None else row.overall,
+            band(row.overall), lowest,
+            *("" if scores.get(s) is None else scores[s] for s in strategy_ids)]
+        writer.writerow([clean(cell) for cell in cells])
+        if len(cleaned) > CHUNK_ROWS * 4:  # ids never repeat: keep the memory flat
+            cleaned.clear()
+        if number % CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def template(checklist: Checklist) -> str:

@@ -27,7 +27,7 @@ from trustcheck.render.report import (
     spread,
     title_of,
 )
-from trustcheck.render.safe import one_line
+from trustcheck.text import one_line
 from trustcheck.render.table import signed
 
 # Chart geometry, in SVG user units (the charts scale to the page width).

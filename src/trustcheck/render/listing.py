@@ -59,8 +59,8 @@ DIRECTION_STYLES = {
 
 def trends(found: Sequence[Trend], stream: IO[str]) -> None:
     """One block per relationship: a heading, a row per strategy and overall, then notes."""
-    from trustcheck.render.safe import one_line
     from trustcheck.render.table import paint
+    from trustcheck.text import one_line
     from trustcheck.trends import IMPROVING_FROM, MIN_ASSESSMENTS, OVERALL, SLIPPING_FROM
 
     colour = colour_wanted(stream)

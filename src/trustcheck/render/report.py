@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from typing import IO, Any
 
-from trustcheck.render.safe import one_line
+from trustcheck.text import one_line
 from trustcheck.render.table import signed
 
 SUPPRESSED = "suppressed"

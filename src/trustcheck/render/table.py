@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import IO, NamedTuple
 
-from trustcheck.render.safe import one_line
+from trustcheck.text import one_line
 
 _SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
 MIN_FLEX_WIDTH = 8

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from trustcheck.render.listing import BAND_STYLES, local_time, score_text
-from trustcheck.render.safe import one_line
+from trustcheck.text import one_line
 from trustcheck.render.table import signed
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from trustcheck.compare import Comparison
     from trustcheck.focus import ObstacleFlag, Progress
     from trustcheck.plan import Plan, PlanItem
-    from trustcheck.store import CommitmentRecord, Relationship
+    from trustcheck.records import CommitmentRecord, Relationship
 
 BAR_WIDTH = 20
 

@@ -6,7 +6,7 @@ import json
 import re
 
 from trustcheck.checklist import Checklist
-from trustcheck.render.safe import one_line
+from trustcheck.text import one_line
 
 _PLAIN = re.compile(r"^[a-z][a-z0-9_.-]*$")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}

@@ -1,4 +1,7 @@
-"""Make user text safe to show: no terminal control characters, no spreadsheet formulas."""
+"""Make user text safe to show: no terminal control characters, no spreadsheet formulas.
+
+Core code (readers, the CLI) and renderers all use it, so it lives outside `render/`.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,78 @@
+"""The domain records every layer shares: the store makes them, the core and renderers read them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+
+class Filters(NamedTuple):
+    """Which assessments a command is about; every bound is inclusive, times are UTC.
+
+    None means any; an empty partner or cohort means assessments without one.
+    """
+
+    role: str | None = None
+    partner: str | None = None
+    cohort: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class Relationship(NamedTuple):
+    """One mentoring relationship as seen by one person: the same role and partner."""
+
+    role: str
+    partner: str | None
+
+
+class ScoreRow(NamedTuple):
+    """One assessment's scores, as trends need them."""
+
+    id: str
+    created_at: datetime
+    role: str
+    partner: str | None
+    checklist_id: str
+    checklist_version: str
+    overall: float | None
+    scores: dict[str, float | None]
+    cohort: str | None = None  # filled in for exports; trends do not need it
+
+
+class Commitment(NamedTuple):
+    """An action someone chose to try before their next check-in."""
+
+    action: str
+    text: str
+    strategy: str
+
+
+class OpenCommitment(NamedTuple):
+    """A commitment made at an earlier check-in that has not been reviewed yet."""
+
+    made_in: str
+    made_at: datetime
+    commitment: Commitment
+
+
+class Review(NamedTuple):
+    """How a commitment went, as told at a later check-in."""
+
+    action: str
+    text: str
+    made_in: str
+    made_at: datetime
+    status: str
+
+
+class CommitmentRecord(NamedTuple):
+    """A commitment with where it was made and, once reviewed, how it went."""
+
+    made_in: str
+    made_at: datetime
+    relationship: Relationship
+    commitment: Commitment
+    status: str | None
+    reviewed_in: str | None
+    reviewed_at: datetime | None
