@@ -90,6 +90,7 @@ def test_longer_sentences_and_longer_words_read_at_a_higher_grade():
     "Over the past month, I cancelled or moved a meeting.",
     "In our recent meetings, I asked and then explained my reasons.",
     "Over the past month, I listened and I told my mentee what I heard.",
+    "In our recent meetings, I asked my mentee how they were doing and listened.",
 ])
 def test_two_behaviours_joined_by_and_or_are_found(text):
     assert lint.joined_behaviours(text)

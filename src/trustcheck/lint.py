@@ -8,12 +8,12 @@ so a change here changes that section too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from trustcheck.checklist import Checklist, Item, Strategy
-from trustcheck.errors import Problem
+from trustcheck.errors import InputError, Problem
 
 SCHEMA = "trustcheck/lint/v1"
 
@@ -74,7 +74,6 @@ class Report(NamedTuple):
 def lint_file(path: Path) -> Report:
     """Load a checklist file and lint it; a file that does not load reports why instead."""
     from trustcheck import checklist as checklists
-    from trustcheck.errors import InputError
 
     try:
         checklist = checklists.load(path)
@@ -128,9 +127,9 @@ def statement_lines(path: Path) -> Lines:
     def read(file: Path) -> list:
         data, _ = yamlfile.parse(yamlfile.read_text(file, what="checklist"), source=str(file))
         for raw in data.get("strategies") or []:
-            strategies[str(raw["id"])] = Place(str(file), yamlfile.line_of(raw, "id"))
+            strategies[str(raw.get("id"))] = Place(str(file), yamlfile.line_of(raw, "id"))
             for item in raw.get("items") or []:
-                statements[str(item["id"])] = Place(str(file), yamlfile.line_of(item, "text"))
+                statements[str(item.get("id"))] = Place(str(file), yamlfile.line_of(item, "text"))
         return list(data.get("include") or [])
 
     for name in read(path):
@@ -152,7 +151,7 @@ def lint(checklist: Checklist, lines: Lines) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=_reading_order(checklist)))
 
 
-def _reading_order(checklist: Checklist):  # type: ignore[no-untyped-def]
+def _reading_order(checklist: Checklist) -> Callable[[Finding], tuple[int, int, int]]:
     order = {item.id: index for index, item in enumerate(checklist.items)}
     strategy_order = {s.id: order[s.items[0].id] if s.items else 0 for s in checklist.strategies}
 
@@ -262,8 +261,9 @@ def joined_behaviours(text: str) -> str:
         between = match.group(0).split()[1:-1]
         if "I" in between and before[-1].lower().removesuffix("'s") in _PEOPLE:
             continue
-        if len(before) >= 2 and before[-2].lower() in _LINKING:
-            continue
+        if len(before) >= 2 and before[-2].lower() in _LINKING \
+                and not before[-1].lower().endswith("ing"):
+            continue  # "felt heard and respected"; but "were doing and listened" is two
         return " ".join([before[-1], match.group(1), *between, verb])
     return ""
 

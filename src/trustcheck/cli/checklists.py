@@ -80,9 +80,9 @@ def validate(paths: Annotated[list[Path], typer.Argument(
 
 
 @app.command("lint")
-def lint(paths: Annotated[list[Path], typer.Argument(
-            help="Checklist YAML files to check.", dir_okay=False)],
-         format: ResultFormatOption = ResultFormat.text) -> None:
+def lint_checklists(paths: Annotated[list[Path], typer.Argument(
+                        help="Checklist YAML files to check.", dir_okay=False)],
+                    format: ResultFormatOption = ResultFormat.text) -> None:
     """Check that each statement is easy and fair to answer (rules: docs/checklists.md).
 
     One behaviour per statement, a time frame, plain words, no double negatives, no
@@ -92,13 +92,13 @@ def lint(paths: Annotated[list[Path], typer.Argument(
     Exit 0 when there is nothing to improve, 1 when problems were found, 2 when a file is not a
     valid checklist.
     """
-    from trustcheck import lint as linter
+    from trustcheck import lint
 
-    reports = [linter.lint_file(path) for path in paths]
+    reports = [lint.lint_file(path) for path in paths]
     if format is ResultFormat.json:
         from trustcheck.render.json import dumps
 
-        sys.stdout.write(dumps(linter.to_dict(reports)))
+        sys.stdout.write(dumps(lint.to_dict(reports)))
     else:
         sys.stdout.write(_lint_text(reports))
     invalid = [r for r in reports if r.checklist is None]
