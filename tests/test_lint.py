@@ -415,3 +415,18 @@ def test_the_real_command_lints_from_a_subprocess(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "double negative" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_the_help_and_the_docs_explain_the_exit_codes_and_every_rule():
+    done = run("checklists", "lint", "--help")
+    assert done.exit_code == 0
+    help_text = " ".join(done.stdout.split())
+    assert ("Exit 0 when there is nothing to improve, 1 when problems were found, 2 when a file "
+            "is not a valid checklist.") in help_text
+    guide = (ROOT / "docs" / "checklists.md").read_text(encoding="utf-8")
+    linting = guide.split("## Linting", 1)[1].split("\n## ", 1)[0]
+    for rule in lint.RULES:
+        assert f"| `{rule}` |" in linting
+    assert "`0` nothing to improve, `1` problems were found" in linting
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "it exits 0 when clean, 1 when it found problems" in " ".join(readme.split())
