@@ -77,3 +77,76 @@ def validate(paths: Annotated[list[Path], typer.Argument(
             say(f"{path}: valid.")
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command("lint")
+def lint_checklists(paths: Annotated[list[Path], typer.Argument(
+                        help="Checklist YAML files to check.", dir_okay=False)],
+                    format: ResultFormatOption = ResultFormat.text) -> None:
+    """Check that each statement is easy and fair to answer (rules: docs/checklists.md).
+
+    One behaviour per statement, a time frame, plain words, no double negatives, no
+    near-duplicates, and per strategy at least 3 statements with one reverse statement. Each
+    problem is one line: FILE:LINE: statement ID: reason.
+
+    Exit 0 when there is nothing to improve, 1 when problems were found, 2 when a file is not a
+    valid checklist.
+    """
+    from trustcheck import lint
+
+    reports = [lint.lint_file(path) for path in paths]
+    if format is ResultFormat.json:
+        from trustcheck.render.json import dumps
+
+        sys.stdout.write(dumps(lint.to_dict(reports)))
+    else:
+        sys.stdout.write(_lint_text(reports))
+    invalid = [r for r in reports if r.checklist is None]
+    for report in invalid:
+        if len(report.problems) == 1 and report.problems[0].line is None:
+            say(report.problems[0].message)  # the file is missing, unreadable or not UTF-8
+        else:
+            say(f"{report.path} is not a valid checklist, so it was not linted; please fix "
+                f"{'this problem' if len(report.problems) == 1 else 'these problems'} first:",
+                *report.problems)
+    found = sum(len(r.findings) for r in reports)
+    if invalid:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if found:
+        say(f"Found {_count(found, 'problem')}; please reword the statements named above and "
+            "run `trustcheck checklists lint` again.")
+        raise typer.Exit(1)  # like other linters: 1 means "problems found", 2 "cannot check"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _lint_text(reports: list) -> str:
+    """One line per problem, `FILE:LINE: statement ID: reason`, grouped per checklist file."""
+    from trustcheck.render.safe import one_line
+
+    lines = []
+    for report in reports:
+        if report.checklist is None:
+            lines += [f"{report.path}: not a valid checklist (see below).", ""]
+            continue
+        lines.append(f"{report.path}: {_count(len(report.findings), 'problem')}"
+                     f" (checklist {report.checklist.id}, version {report.checklist.version}).")
+        for finding in report.findings:
+            where = finding.place.file or report.path
+            if finding.place.line is not None:
+                where += f":{finding.place.line}"
+            lines.append(f"{where}: {finding.kind} {finding.id}: {finding.reason}")
+        lines.append("")
+    found = sum(len(r.findings) for r in reports)
+    linted = [r for r in reports if r.checklist is not None]
+    with_problems = sum(1 for r in linted if r.findings)
+    if not linted:
+        lines.append("No checklist could be linted.")
+    elif found:
+        lines.append(f"{_count(found, 'problem')} in {with_problems} of "
+                     f"{_count(len(linted), 'checklist')}.")
+    else:
+        lines.append(f"No problems in {_count(len(linted), 'checklist')}.")
+    return "".join(one_line(line) + "\n" for line in lines)
