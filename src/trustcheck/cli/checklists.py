@@ -124,7 +124,7 @@ def _count(n: int, noun: str) -> str:
 
 def _lint_text(reports: list) -> str:
     """One line per problem, `FILE:LINE: statement ID: reason`, grouped per checklist file."""
-    from trustcheck.render.safe import one_line
+    from trustcheck.text import one_line
 
     lines = []
     for report in reports:
