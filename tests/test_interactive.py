@@ -548,7 +548,8 @@ def test_a_signal_mid_questionnaire_gives_the_terminal_back_under_dash(tmp_path,
     start(child)
     answer(child, 1, "45")
     at_statement(child, 3)
-    trustcheck = int(open(f"/proc/{child.pid}/task/{child.pid}/children").read().split()[0])
+    children = Path(f"/proc/{child.pid}/task/{child.pid}/children")
+    trustcheck = int(children.read_text(encoding="utf-8").split()[0])
 
     os.kill(trustcheck, getattr(signal, signal_name))
     child.expect(pexpect.EOF)

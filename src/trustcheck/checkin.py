@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from trustcheck.answers import Answers, AnswersFile
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist
-    from trustcheck.records import Commitment, OpenCommitment
     from trustcheck.focus import Progress
+    from trustcheck.records import Commitment, OpenCommitment
     from trustcheck.scoring import Answer
     from trustcheck.store import Store
 

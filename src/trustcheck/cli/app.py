@@ -207,11 +207,11 @@ _COMMANDS = {
     "focus": ("focus", "focus", False),
     "commitments": ("focus", "commitments_list", False),
     "template": ("template", "template", False),
-    "history": ("data", "history_app", True),  # data.py adds export, import, delete, backup
+    "history": ("history", "app", True),
     "checklists": ("checklists", "app", True),
     "compare": ("compare", "compare", False),
     "report": ("report", "report", False),
-    "paths": ("data", "paths", False),
+    "paths": ("paths", "paths", False),
 }
 COMMANDS = tuple(_COMMANDS)
 

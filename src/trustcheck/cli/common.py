@@ -85,3 +85,8 @@ def open_history(places: Places, *, create: bool = False, writable: bool = False
 def narrowed(*options: object) -> bool:
     """Whether any filter option was given (an empty --partner "" counts: it asks for none)."""
     return any(option is not None for option in options)
+
+
+def plural(count: int, word: str) -> str:
+    """'1 assessment', '3 assessments'."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -27,8 +27,8 @@ from trustcheck.render.report import (
     spread,
     title_of,
 )
-from trustcheck.text import one_line
 from trustcheck.render.table import signed
+from trustcheck.text import one_line
 
 # Chart geometry, in SVG user units (the charts scale to the page width).
 WIDTH = 1000

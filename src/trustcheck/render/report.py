@@ -12,8 +12,8 @@ import io
 from collections.abc import Sequence
 from typing import IO, Any
 
-from trustcheck.text import one_line
 from trustcheck.render.table import signed
+from trustcheck.text import one_line
 
 SUPPRESSED = "suppressed"
 BAR_WIDTH = 10

@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from trustcheck.render.listing import BAND_STYLES, local_time, score_text
-from trustcheck.text import one_line
 from trustcheck.render.table import signed
+from trustcheck.text import one_line
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment

@@ -1,9 +1,9 @@
-"""`trustcheck history`: your past assessments, newest first, and any one in full."""
+"""`trustcheck history` and `history show`: past check-ins, newest first, and one in full."""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,19 +17,13 @@ from trustcheck.cli.options import (
     PartnerOption,
     ResultFormat,
     ResultFormatOption,
-    Role,
     RoleOption,
     SinceOption,
     UntilOption,
 )
-
-app = typer.Typer(help="Your past assessments, kept only on this computer.",
-                  invoke_without_command=True)
+from trustcheck.errors import NO_ASSESSMENTS_YET, InputError
 
 
-
-
-@app.callback()
 def history(
     ctx: typer.Context,
     role: RoleOption = None,
@@ -78,7 +72,6 @@ def history(
         render(found, sys.stdout)
 
 
-@app.command("show")
 def show(
     ctx: typer.Context,
     assessment_id: Annotated[str, typer.Argument(
@@ -86,7 +79,6 @@ def show(
     format: ResultFormatOption = ResultFormat.text,
 ) -> None:
     """Show one past assessment in full."""
-    from trustcheck.errors import NO_ASSESSMENTS_YET, InputError
 
     store = open_history(session(ctx).places)
     if store is None:
@@ -101,59 +93,3 @@ def show(
         from trustcheck.render.text import assessment
 
         assessment(stdout_console(), found, answers=True)
-
-
-StrategyOption = Annotated[Optional[str], typer.Option(
-    "--strategy", "-s", metavar="ID",
-    help="Only this strategy (by id, e.g. transparency) and the overall index.")]
-
-
-@app.command("trends")
-def trends(
-    ctx: typer.Context,
-    role: RoleOption = None,
-    partner: PartnerOption = None,
-    cohort: CohortOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    strategy: StrategyOption = None,
-    format: ResultFormatOption = ResultFormat.text,
-) -> None:
-    """How each strategy moved over time, one block per relationship (role and partner).
-
-    Per strategy and overall: a sparkline, the latest score, changes, the slope per 30 days.
-
-    Direction: +3 points per 30 days or more is improving, -3 or less slipping, else steady.
-
-    A direction needs scores from 3 assessments. Each block also shows commitment follow-through.
-    """
-    from trustcheck import trends as core
-
-    scope = filters(role.value if role else None, partner, cohort, since, until)
-    store = open_history(session(ctx).places)
-    found: list[core.Trend] = []
-    if store is not None:
-        with store, store.snapshot():  # one moment: a check-in saved meanwhile is all or nothing
-            scopes = core.scopes(scope, [r.value for r in Role])
-            rows = [row for part in scopes for row in store.score_rows(part)]
-            # By the relationship each commitment was made in, counted when reviewed in scope
-            # (store.reviews could not keep apart the relationship without a partner).
-            made = [record for part in scopes if rows for record in store.commitments(
-                part._replace(since=None, until=None))]
-            found = core.trends(rows, made, store.strategy_titles, strategy=strategy,
-                                since=scope.since, until=scope.until)
-    if format is ResultFormat.json:
-        from trustcheck.render.json import trends as render_json
-
-        sys.stdout.write(render_json(found))
-    elif not found and (narrowed(role, partner, cohort, since, until) or strategy):
-        say("No assessments match those filters; run `trustcheck history trends` to see them "
-            "all.")
-    elif not found:
-        say("No assessments found yet; trends need a few check-ins, so run `trustcheck assess "
-            "--role mentor` (or mentee) every few weeks.")
-    else:
-        from trustcheck.render.listing import trends as render
-
-        render(found, sys.stdout)
-
