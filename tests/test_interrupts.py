@@ -85,3 +85,45 @@ def test_a_signal_while_assessing_saves_nothing_or_everything(tmp_path):
 def test_soak_ctrl_c_at_start_up_never_shows_a_traceback(tmp_path):
     assert_clean(interrupt_at_random(tmp_path, 400, signal.SIGINT, "history"))
     assert_clean(interrupt_at_random(tmp_path, 100, signal.SIGTERM, "history"))
+
+
+def _disguised_interrupt() -> RuntimeError:
+    """What Python 3.10 and 3.11 raise when Ctrl-C lands while a class is being made (seen in a
+    soak run, inside `import platform`): the interrupt wrapped in a RuntimeError."""
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as interrupt:
+        error = RuntimeError("Error calling __set_name__ on 'cached_property' instance")
+        error.__cause__ = interrupt
+        return error
+
+
+def test_an_interrupt_wrapped_by_python_during_start_up_stops_like_ctrl_c(monkeypatch, capsys):
+    import trustcheck.cli
+    import trustcheck.cli.app
+
+    def starting() -> None:
+        raise _disguised_interrupt()
+
+    monkeypatch.setattr(trustcheck.cli.app, "run", starting)
+    monkeypatch.setattr(sys, "argv", ["trustcheck", "history"])
+    monkeypatch.delenv("TRUSTCHECK_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        trustcheck.cli.main()
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == STOPPED + "\n"
+
+
+def test_an_interrupt_wrapped_by_python_inside_a_command_stops_like_ctrl_c(monkeypatch):
+    from conftest import run
+
+    from trustcheck import paths
+
+    def describing(self):
+        raise _disguised_interrupt()
+
+    monkeypatch.setattr(paths.Places, "described", describing)
+    result = run("paths")
+    assert result.exit_code == 130
+    assert result.stderr == STOPPED + "\n"
+    assert "unexpected" not in result.stderr

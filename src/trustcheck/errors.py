@@ -4,6 +4,7 @@ disk looks like whichever layer reports it."""
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
 from typing import NamedTuple
 
 EXIT_OK = 0
@@ -53,20 +54,33 @@ class StorageError(TrustcheckError):
     exit_code = EXIT_RUNTIME
 
 
-def disk_full(exc: BaseException | None) -> bool:
-    """Whether this error, or one it came from, says the disk (or SQLite's file) is full."""
+def _chain(exc: BaseException | None) -> Iterator[BaseException]:
+    """This error and those it came from (its cause, or the one it was raised while handling)."""
     seen = 0
     while exc is not None and seen < 10:
-        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-            return True
-        if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
-            return True
-        # Python 3.10's sqlite3 errors carry no error name, only SQLite's own message.
-        if type(exc).__module__ == "sqlite3" and "database or disk is full" in str(exc):
-            return True
+        yield exc
         if exc.__cause__ is not None:
             exc = exc.__cause__
         else:
             exc = None if exc.__suppress_context__ else exc.__context__
         seen += 1
+
+
+def disk_full(exc: BaseException | None) -> bool:
+    """Whether this error, or one it came from, says the disk (or SQLite's file) is full."""
+    for error in _chain(exc):
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
+            return True
+        # Python 3.10's sqlite3 errors carry no error name, only SQLite's own message.
+        if type(error).__module__ == "sqlite3" and "database or disk is full" in str(error):
+            return True
     return False
+
+
+def interrupted(exc: BaseException | None) -> bool:
+    """Whether this error is an interrupt (Ctrl-C, or SIGTERM/SIGHUP made into one), perhaps in
+    disguise: Python 3.10 and 3.11 wrap one that arrives while a class is being made (in
+    `__set_name__`, e.g. while a module is imported) in a RuntimeError."""
+    return any(isinstance(error, KeyboardInterrupt) for error in _chain(exc))

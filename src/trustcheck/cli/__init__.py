@@ -30,7 +30,11 @@ def main() -> None:
         from trustcheck.cli.app import run
 
         run()
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        from trustcheck.errors import interrupted
+
+        if isinstance(exc, SystemExit) or not interrupted(exc):
+            raise
         _stopping.append(True)  # a second Ctrl-C must not cut the message short
         if os.environ.get("TRUSTCHECK_DEBUG", "").strip() not in ("", "0"):
             import traceback

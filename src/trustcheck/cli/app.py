@@ -7,14 +7,20 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, NoReturn, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from trustcheck import __version__
 from trustcheck.cli.options import DataDirOption
-from trustcheck.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUNTIME, TrustcheckError
+from trustcheck.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_RUNTIME,
+    TrustcheckError,
+    interrupted,
+)
 from trustcheck.paths import Places, resolve
 
 DEBUG_VARIABLE = "TRUSTCHECK_DEBUG"
@@ -110,10 +116,7 @@ class _Group(TyperGroup):
             say(outcome.told(exc.message.rstrip("."), exc.message), *exc.problems)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            self._show_traceback()
-            say(outcome.told("Stopped before the end",
-                             "Stopped before the end; nothing was saved or changed."))
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            self._stopped()
         except RecursionError:
             say("The input is nested too deeply to be a trustcheck file; please check the file.")
             raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -137,6 +140,8 @@ class _Group(TyperGroup):
         except Exception as exc:
             if type(exc).__module__.startswith("typer"):
                 raise  # Typer's own exits and usage errors: it reports them itself
+            if interrupted(exc):
+                self._stopped()
             if _debug():
                 raise
             say(outcome.told("trustcheck ran into an unexpected problem and stopped",
@@ -144,6 +149,12 @@ class _Group(TyperGroup):
                              f"again with {DEBUG_VARIABLE}=1 to see the details, and please "
                              "report them."))
             raise typer.Exit(EXIT_RUNTIME) from None
+
+    def _stopped(self) -> NoReturn:
+        self._show_traceback()
+        say(outcome.told("Stopped before the end",
+                         "Stopped before the end; nothing was saved or changed."))
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
     @staticmethod
     def _show_traceback() -> None:
