@@ -108,8 +108,16 @@ def test_an_interrupt_wrapped_by_python_during_start_up_stops_like_ctrl_c(monkey
     monkeypatch.setattr(trustcheck.cli.app, "run", starting)
     monkeypatch.setattr(sys, "argv", ["trustcheck", "history"])
     monkeypatch.delenv("TRUSTCHECK_DEBUG", raising=False)
-    with pytest.raises(SystemExit) as stopped:
-        trustcheck.cli.main()
+    # main() leaves the default signal actions in place when it ends (right for a process
+    # that is about to exit); put back what this test process had.
+    handlers = {number: signal.getsignal(number)
+                for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            trustcheck.cli.main()
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
     assert stopped.value.code == 130
     assert capsys.readouterr().err == STOPPED + "\n"
 
