@@ -110,7 +110,7 @@ def prepare(history: History, *, role: str | None, partner: str | None, cohort: 
 
     partner, cohort = _labels(partner, cohort)
     used = choose_checklist(checklist, role, folders)
-    chosen_role = role or used.role
+    chosen_role = role or role_of(used)
     promised = commitments.choose(used, commit)
     # Reviews are only worth asking when they will be kept.
     still_open = () if no_save else _open_commitments(history, chosen_role, partner)
@@ -136,7 +136,7 @@ def prepare_from_file(history: History, text: str, source: str, *, role: str | N
         raise InputError(f"{source} says role '{answers_file.data['role']}'; please write "
                          "mentor or mentee there, or add --role.")
     used = _checklist_for(answers_file, checklist, chosen_role, folders)
-    chosen_role = chosen_role or used.role
+    chosen_role = chosen_role or role_of(used)
     promised = commitments.choose(used, commit)
     still_open = _open_commitments(history, chosen_role, partner or answers_file.partner)
     given = answers.check(
@@ -159,13 +159,19 @@ def choose_checklist(reference: str | None, role: str | None, folders: Folders) 
             raise InputError("Please say whose view this is with --role mentor or --role mentee.")
         reference = role
     found = checklist.find(reference, list(folders))
-    if found.role is None:
-        raise InputError(f"The checklist '{found.id}' is a shared part without a role; "
-                         "please choose a checklist made for mentors or mentees.")
-    if role is not None and found.role != role:
-        raise InputError(f"The checklist '{found.id}' is for {found.role}s, but you chose "
+    found_role = role_of(found)
+    if role is not None and found_role != role:
+        raise InputError(f"The checklist '{found.id}' is for {found_role}s, but you chose "
                          f"--role {role}; please pick a {role} checklist or change --role.")
     return found
+
+
+def role_of(checklist: Checklist) -> str:
+    """Whose view a checklist asks for; a shared part (no role) cannot be answered alone."""
+    if checklist.role is None:
+        raise InputError(f"The checklist '{checklist.id}' is a shared part without a role; "
+                         "please choose a checklist made for mentors or mentees.")
+    return checklist.role
 
 
 # --- after the questions ----------------------------------------------------------------------

@@ -238,7 +238,8 @@ def _pick(column: Sequence[Any], rows: list[int]) -> Sequence[Any]:
         return ()
     if len(rows) == 1:
         return (column[rows[0]],)
-    return itemgetter(*rows)(column)
+    picked: tuple[Any, ...] = itemgetter(*rows)(column)  # a tuple when given two rows or more
+    return picked
 
 
 # --- building the report -----------------------------------------------------------------------
@@ -446,7 +447,7 @@ class _Section:
 
     def _item_level(self, parts: list[tuple[Bucket, int]], *,
                     suppressed: bool) -> dict[str, Any]:
-        nothing = {"favourable": None, "favourable_n": None, "alpha": None, "alpha_n": None,
+        nothing: dict[str, Any] = {"favourable": None, "favourable_n": None, "alpha": None, "alpha_n": None,
                    "alpha_flag": False, "alpha_note": None}
         if suppressed:
             return nothing

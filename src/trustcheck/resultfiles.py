@@ -295,7 +295,8 @@ def _has_lone_surrogate(data: Any) -> bool:
 def _same(stated: Any, computed: float | None) -> bool:
     if stated is None or computed is None:
         return stated is None and computed is None
-    return abs(stated - computed) <= 0.05 + 1e-9  # stated scores are rounded to one decimal
+    difference: float = abs(stated - computed)
+    return difference <= 0.05 + 1e-9  # stated scores are rounded to one decimal
 
 
 def _is_points(value: Any, *, allow_none: bool = False) -> bool:

@@ -465,20 +465,18 @@ class Store:
                              "enough) or 'last'; run `trustcheck history` to see the ids.")
         with self.snapshot():  # a check-in deleted between the two queries is never half-found
             found = self.check_in_ids(reference)
-            row = None
             if len(found) == 1:
                 with _storage_errors(self.path):
-                    row = self._db.execute("SELECT id, result FROM assessments WHERE id = ?",
-                                           (found[0],)).fetchone()
+                    row_id, text = self._db.execute(
+                        "SELECT id, result FROM assessments WHERE id = ?", (found[0],)).fetchone()
+                return self._result(row_id, text)
         if not found:
             if reference == "last":
                 raise InputError(NO_ASSESSMENTS_YET)
             raise InputError(f"There is no saved assessment with the id '{reference}'; run "
                              "`trustcheck history` to see the ids.")
-        if len(found) > 1:
-            raise InputError(f"More than one assessment has an id starting with '{reference}'; "
-                             "please type more of the id.")
-        return self._result(*row)
+        raise InputError(f"More than one assessment has an id starting with '{reference}'; "
+                         "please type more of the id.")
 
     def newest(self, relationship: Relationship) -> Assessment | None:
         """The newest assessment of this relationship, or None when it has none."""
