@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from trustcheck import focus
 from trustcheck import scoring
+from trustcheck.answers import MAX_LABEL
 from trustcheck.checklist import ROLES, Action, Checklist, is_id
 from trustcheck.commitments import STATUSES
 from trustcheck.dates import iso
@@ -224,8 +225,6 @@ def _score(value: object) -> bool:
 
 
 def _wrong_fields(a: Assessment) -> list[str]:
-    from trustcheck.answers import MAX_LABEL
-
     wrong = []
     if not _ID.match(a.id):
         wrong.append(f"an id that is not a trustcheck id ({a.id[:70]!r}; letters, digits, - "

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from trustcheck import yamlfile
 from trustcheck.errors import InputError, Problem
+from trustcheck.paths import builtin_folder
 
 ROLES = ("mentor", "mentee")
 DEFAULT_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
@@ -474,8 +475,6 @@ def _include_path(path: Path, name: str) -> tuple[Path | None, str]:
     checklists folder: a checklist from someone else must not make trustcheck read, and quote
     in its messages, a file elsewhere on this computer. A refused file is never opened.
     """
-    from trustcheck.paths import builtin_folder
-
     if "\0" in name:
         return None, f"the included file '{name}' was not found next to this file."
     if Path(name).is_absolute() or name.startswith("~") or ".." in Path(name).parts:
@@ -601,6 +600,29 @@ def find(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
     if looks_like_path(reference):
         return load(Path(reference).expanduser())
     return _by_id(reference, folders)
+
+
+def choose_checklist(reference: str | None, role: str | None,
+                     folders: Iterable[tuple[Path, bool]]) -> Checklist:
+    """The checklist to use: the one named, or the standard one for the role; roles must agree."""
+    if reference is None:
+        if role is None:
+            raise InputError("Please say whose view this is with --role mentor or --role mentee.")
+        reference = role
+    found = find(reference, list(folders))
+    found_role = role_of(found)
+    if role is not None and found_role != role:
+        raise InputError(f"The checklist '{found.id}' is for {found_role}s, but you chose "
+                         f"--role {role}; please pick a {role} checklist or change --role.")
+    return found
+
+
+def role_of(checklist: Checklist) -> str:
+    """Whose view a checklist asks for; a shared part (no role) cannot be answered alone."""
+    if checklist.role is None:
+        raise InputError(f"The checklist '{checklist.id}' is a shared part without a role; "
+                         "please choose a checklist made for mentors or mentees.")
+    return checklist.role
 
 
 def find_by_id(checklist_id: str, folders: list[tuple[Path, bool]]) -> Checklist:

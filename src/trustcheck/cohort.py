@@ -33,7 +33,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from trustcheck.checklist import ROLES, Action, Checklist, Obstacle
+from trustcheck.checklist import ROLES, Action, Checklist, Obstacle, Scale
 from trustcheck.dates import iso
 from trustcheck.errors import InputError
 from trustcheck.focus import FOCUS_BELOW, MAX_FOCUS, OBSTACLE_BELOW
@@ -643,8 +643,6 @@ def _scored_counts(columns: Iterable[array]) -> Counter[float]:
 
 def _item_plan(bucket: Bucket, index: int) -> list[tuple[int, list[float]]]:
     """For each statement of a strategy: its answer position and points per raw value."""
-    from trustcheck.checklist import Scale
-
     layout = bucket.layout
     low, high = layout.scale
     scale = Scale(low, high, tuple(str(v) for v in range(low, high + 1)))

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from trustcheck.checklist import Action, Checklist
+from trustcheck.dates import iso
 from trustcheck.scoring import Scores, scored
 
 if TYPE_CHECKING:
@@ -135,8 +136,6 @@ def progress(latest: Assessment, previous: Assessment | None) -> Progress | None
 
 def progress_to_dict(found: Progress | None) -> dict[str, Any] | None:
     """The documented `compared_to` object of `assess --format json` (docs/json.md)."""
-    from trustcheck.dates import iso
-
     if found is None:
         return None
     return {"id": found.id, "created_at": iso(found.created_at),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trustcheck.checklist import Action, Checklist
 from trustcheck.commitments import STATUSES, follow_through_rate
+from trustcheck.dates import iso
 from trustcheck.focus import STRENGTH_FROM, ObstacleFlag, change, points
 from trustcheck.records import OpenCommitment, Review
 from trustcheck.scoring import band, scored
@@ -162,8 +163,6 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
 
 def plan_to_dict(found: Plan) -> dict[str, Any]:
     """The documented `trustcheck/focus/v1` object of `focus --format json` (docs/json.md)."""
-    from trustcheck.dates import iso
-
     def check_in(a: Assessment | None) -> dict[str, Any] | None:
         if a is None:
             return None

@@ -10,6 +10,7 @@ projector.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import json
 from array import array
@@ -36,6 +37,7 @@ from trustcheck.resultfiles import (
     validate,
     values,
 )
+from trustcheck.text import one_line
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 HISTORY = "your history"
@@ -439,14 +441,10 @@ def _text(value: Any, fallback: str) -> str:
 
 
 def _clean(text: str) -> str:
-    from trustcheck.text import one_line
-
     return one_line(text)[:60]
 
 
 def _closest(name: str, known: set[str]) -> str:
-    import difflib
-
     hint = difflib.get_close_matches(name, sorted(known), n=1)
     return f" Did you mean '{hint[0]}'?" if hint else ""
 

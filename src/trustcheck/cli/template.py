@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from trustcheck.checkin import choose_checklist
+from trustcheck.checklist import choose_checklist
 from trustcheck.cli.app import session
 from trustcheck.cli.options import ChecklistOption, RoleOption, TemplateFormat
 
