@@ -215,6 +215,29 @@ class _Reader:
             seen[value] = line
         return value
 
+    def entry(self, value: Any, line: int | None, known: set[str], kind: str, unnamed: str,
+              seen: dict[str, int | None]) -> tuple[dict, str, str] | None:
+        """A strategy, item, action or obstacle: its keys, its id, and how messages name it
+        (`unnamed` until it has an id); None when it is not a mapping at all."""
+        raw = self.mapping(value, unnamed, line, known)
+        if raw is None:
+            return None
+        entry_id = self.identifier(raw, kind, seen)
+        return raw, entry_id, f"the {kind} '{entry_id}'" if entry_id else unnamed
+
+    def entries(self, parent: dict, key: str, what: str, known: set[str], kind: str,
+                seen: dict[str, int | None], *,
+                required: bool) -> Iterator[tuple[dict, int | None, str, str]]:
+        """Each mapping in the list under `key` of `what` (the items or actions of a strategy),
+        with its line, its id and how messages name it."""
+        listed = self.sequence(parent, key, what, required=required)
+        for index, value in enumerate(listed):
+            line = yamlfile.line_of(listed, index)
+            found = self.entry(value, line, known, kind, f"an {kind} of {what}", seen)
+            if found is not None:
+                raw, entry_id, name = found
+                yield raw, line, entry_id, name
+
     def sequence(self, parent: dict, key: str, what: str, *, required: bool) -> list:
         value = parent.get(key)
         line = yamlfile.line_of(parent, key)
@@ -356,23 +379,16 @@ def _read_scale(reader: _Reader, top: dict) -> Scale | None:
 
 def _read_strategy(reader: _Reader, entry: Any, line: int | None, *, group: str,
                    ids: dict[str, dict[str, int | None]]) -> Strategy | None:
-    raw = reader.mapping(entry, "a strategy", line, _STRATEGY_KEYS)
-    if raw is None:
+    found = reader.entry(entry, line, _STRATEGY_KEYS, "strategy", "a strategy", ids["strategy"])
+    if found is None:
         return None
-    strategy_id = reader.identifier(raw, "strategy", ids["strategy"])
-    what = f"the strategy '{strategy_id}'" if strategy_id else "a strategy"
+    raw, strategy_id, what = found
     title = reader.text(raw, "title", what)
     why = reader.text(raw, "why", what, required=False)
 
     items = []
-    item_list = reader.sequence(raw, "items", what, required=True)
-    for index, item_entry in enumerate(item_list):
-        item_line = yamlfile.line_of(item_list, index)
-        item_raw = reader.mapping(item_entry, f"an item of {what}", item_line, _ITEM_KEYS)
-        if item_raw is None:
-            continue
-        item_id = reader.identifier(item_raw, "item", ids["item"])
-        item_what = f"the item '{item_id}'" if item_id else f"an item of {what}"
+    for item_raw, item_line, item_id, item_what in reader.entries(
+            raw, "items", what, _ITEM_KEYS, "item", ids["item"], required=True):
         text = reader.text(item_raw, "text", item_what)
         reverse = item_raw.get("reverse", False)
         if not isinstance(reverse, bool):
@@ -381,27 +397,18 @@ def _read_strategy(reader: _Reader, entry: Any, line: int | None, *, group: str,
             reverse = False
         items.append(Item(item_id, text, strategy_id, reverse))
 
-    actions = []
-    action_list = reader.sequence(raw, "actions", what, required=False)
-    for index, action_entry in enumerate(action_list):
-        action_line = yamlfile.line_of(action_list, index)
-        action_raw = reader.mapping(action_entry, f"an action of {what}", action_line,
-                                    _ACTION_KEYS)
-        if action_raw is None:
-            continue
-        action_id = reader.identifier(action_raw, "action", ids["action"])
-        action_what = f"the action '{action_id}'" if action_id else f"an action of {what}"
-        actions.append(Action(action_id, reader.text(action_raw, "text", action_what)))
+    actions = [Action(action_id, reader.text(action_raw, "text", action_what))
+               for action_raw, _, action_id, action_what in reader.entries(
+                   raw, "actions", what, _ACTION_KEYS, "action", ids["action"], required=False)]
     return Strategy(strategy_id, title, why, group, tuple(items), tuple(actions))
 
 
 def _read_obstacle(reader: _Reader, entry: Any, line: int | None,
                    ids: dict[str, dict[str, int | None]]) -> Obstacle | None:
-    raw = reader.mapping(entry, "an obstacle", line, _OBSTACLE_KEYS)
-    if raw is None:
+    found = reader.entry(entry, line, _OBSTACLE_KEYS, "obstacle", "an obstacle", ids["obstacle"])
+    if found is None:
         return None
-    obstacle_id = reader.identifier(raw, "obstacle", ids["obstacle"])
-    what = f"the obstacle '{obstacle_id}'" if obstacle_id else "an obstacle"
+    raw, obstacle_id, what = found
     title = reader.text(raw, "title", what)
     remedy = reader.text(raw, "remedy", what)
     description = reader.text(raw, "description", what, required=False)

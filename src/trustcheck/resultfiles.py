@@ -15,7 +15,7 @@ from trustcheck.assessment import ID_PATTERN, READABLE_SCHEMAS
 from trustcheck.checklist import ROLES, Checklist, find_by_id, is_id, scan
 from trustcheck.errors import InputError
 from trustcheck.scoring import item_points, needed
-from trustcheck.text import one_line
+from trustcheck.text import quoted_name
 
 STDIN = "standard input"
 CHUNK = 1 << 20
@@ -175,7 +175,7 @@ def validate(data: Any, library: Library) -> Verdict:
     scores, overall = library.scorer(used).score(values)
     for strategy, score in zip(used.strategies, scores, strict=True):
         if not _same(given[strategy.id], score):
-            return Verdict(f"the score it states for the strategy '{_short(strategy.id)}' "
+            return Verdict(f"the score it states for the strategy '{quoted_name(strategy.id)}' "
                            "is not what its answers give; it may have been edited by hand.")
     if not _same(data.get("overall"), overall):
         return Verdict("the overall index it states is not what its answers give; it may "
@@ -304,10 +304,6 @@ def _is_points(value: Any, *, allow_none: bool = False) -> bool:
         return allow_none
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
             and 0 <= value <= 100)  # NaN fails both comparisons
-
-
-def _short(text: str) -> str:
-    return one_line(text)[:60]
 
 
 # --- the streaming reader ---------------------------------------------------------------------

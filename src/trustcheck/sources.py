@@ -37,7 +37,7 @@ from trustcheck.resultfiles import (
     validate,
     values,
 )
-from trustcheck.text import one_line
+from trustcheck.text import quoted_name
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 HISTORY = "your history"
@@ -299,7 +299,7 @@ class Collector:
         seen: set[str] = set()
         for name in header:
             if name in seen:
-                problems.append(f"the column '{_clean(name)}' appears twice in the header.")
+                problems.append(f"the column '{quoted_name(name)}' appears twice in the header.")
             seen.add(name)
         if "role" not in header:
             problems.append("the header has no 'role' column; start it with role,partner,cohort "
@@ -314,7 +314,7 @@ class Collector:
             if name not in known:
                 hint = _closest(name, known)
                 problems.append(
-                    f"the column '{_clean(name)}' is not a statement of the "
+                    f"the column '{quoted_name(name)}' is not a statement of the "
                     f"{_and(sorted({c.id for c in chosen.values()})) or 'known'} checklist"
                     f"{'s' if len(chosen) > 1 else ''}.{hint} Rename or remove the column.")
         for used in chosen.values():
@@ -440,17 +440,13 @@ def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) and value else fallback
 
 
-def _clean(text: str) -> str:
-    return one_line(text)[:60]
-
-
 def _closest(name: str, known: set[str]) -> str:
     hint = difflib.get_close_matches(name, sorted(known), n=1)
     return f" Did you mean '{hint[0]}'?" if hint else ""
 
 
 def _and(names: Sequence[str]) -> str:
-    return join_and([f"'{_clean(n)}'" for n in names])
+    return join_and([f"'{quoted_name(n)}'" for n in names])
 
 
 # --- files -----------------------------------------------------------------------------------
