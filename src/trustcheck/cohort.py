@@ -447,8 +447,8 @@ class _Section:
 
     def _item_level(self, parts: list[tuple[Bucket, int]], *,
                     suppressed: bool) -> dict[str, Any]:
-        nothing: dict[str, Any] = {"favourable": None, "favourable_n": None, "alpha": None, "alpha_n": None,
-                   "alpha_flag": False, "alpha_note": None}
+        nothing: dict[str, Any] = {"favourable": None, "favourable_n": None, "alpha": None,
+                                   "alpha_n": None, "alpha_flag": False, "alpha_note": None}
         if suppressed:
             return nothing
         missing = [b for b, _ in parts if not b.layout.available]
