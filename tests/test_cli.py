@@ -167,6 +167,32 @@ def test_csv_template_is_one_header_row_with_every_item_id_in_order(role):
     assert rows == [expected]
 
 
+@pytest.mark.parametrize("command", ["template", "assess"])
+def test_template_and_assess_refuse_a_shared_part_with_the_same_sentence(
+        command, tmp_path, trustcheck_home):
+    # One rule for both commands (trustcheck.checklist.choose_checklist): the same words.
+    shared = Path(__file__).parents[1] / "checklists" / "shared.yaml"
+    extra = ["--answers", str(answers_file(tmp_path, "mentor"))] if command == "assess" else []
+    result = run(command, "--checklist", str(shared), *extra)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert ("The checklist 'shared' is a shared part without a role; please choose a checklist "
+            "made for mentors or mentees.") in result.stderr
+    assert not (trustcheck_home / "history.db").exists()
+
+
+@pytest.mark.parametrize("command", ["template", "assess"])
+def test_template_and_assess_refuse_a_checklist_of_the_other_role_with_the_same_sentence(
+        command, tmp_path, trustcheck_home):
+    extra = ["--answers", str(answers_file(tmp_path, "mentee"))] if command == "assess" else []
+    result = run(command, "--role", "mentee", "--checklist", "mentor", *extra)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert ("The checklist 'mentor' is for mentors, but you chose --role mentee; please pick a "
+            "mentee checklist or change --role.") in result.stderr
+    assert not (trustcheck_home / "history.db").exists()
+
+
 # --- the scripted workshop path --------------------------------------------------------------
 
 

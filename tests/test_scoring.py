@@ -133,6 +133,16 @@ def test_a_strategy_without_enough_answers_is_left_out_of_the_overall() -> None:
     assert [s.id for s in result.scored()] == ["high", "low"]
 
 
+def test_scored_strategies_always_carry_a_number_and_their_band() -> None:
+    listed = make_checklist(("high", [False]), ("thin", [False] * 3), ("low", [False, False]))
+    result = scoring.score(listed, {"high.1": 5, "low.1": 2, "low.2": 1, "thin.1": 1})
+    found = result.scored()
+    assert [(s.id, s.score, s.band) for s in found] == [
+        ("high", 100.0, "strong"), ("low", 12.5, "needs attention")]
+    assert all(isinstance(s.score, float) for s in found)
+    assert scoring.scored(result.strategies) == found
+
+
 def test_the_overall_is_the_mean_of_the_strategy_scores_not_of_the_items() -> None:
     # One strategy with one item at 100, one with three items at 0: item mean would be 25.
     listed = make_checklist(("one", [False]), ("three", [False, False, False]))

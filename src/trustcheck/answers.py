@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from trustcheck import yamlfile
-from trustcheck.checklist import Checklist
+from trustcheck.checklist import Checklist, is_id
 from trustcheck.errors import InputError, Problem
 from trustcheck.scoring import Answer, needed
 
@@ -97,8 +98,6 @@ class AnswersFile(NamedTuple):
     @property
     def checklist(self) -> str | None:
         """The checklist id the file names (`trustcheck template` writes it), if well formed."""
-        from trustcheck.checklist import is_id
-
         named = self.data.get("checklist") if isinstance(self.data, dict) else None
         return named if is_id(named) else None
 
@@ -325,8 +324,6 @@ class _JsonObjects:
     def line(self, key: str, occurrence: int) -> int | None:
         """The line where `key` is written for the n-th time (a key spelled with escapes, or
         one nested elsewhere under the same name, may point at another line: close enough)."""
-        import re
-
         spelled = re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:"
         for count, found in enumerate(re.finditer(spelled, self.text), start=1):
             if count == occurrence:

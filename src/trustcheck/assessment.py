@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from trustcheck import focus as focus_rules
+from trustcheck import focus
 from trustcheck import scoring
+from trustcheck.answers import MAX_LABEL
 from trustcheck.checklist import ROLES, Action, Checklist, is_id
 from trustcheck.commitments import STATUSES
 from trustcheck.dates import iso
@@ -55,8 +56,8 @@ class Assessment(NamedTuple):
         return scoring.band(self.overall)
 
     @property
-    def lowest(self) -> StrategyScore | None:
-        scored = [s for s in self.strategies if s.score is not None]
+    def lowest(self) -> scoring.ScoredStrategy | None:
+        scored = scoring.scored(self.strategies)
         return min(scored, key=lambda s: s.score) if scored else None
 
 
@@ -66,7 +67,7 @@ def build(checklist: Checklist, answers: Mapping[str, Answer], *, role: str,
           follow_through: tuple[Review, ...] = ()) -> Assessment:
     """Score answers and choose focus areas: everything a result holds, computed once."""
     scores = scoring.score(checklist, answers)
-    chosen = focus_rules.choose(checklist, scores)
+    chosen = focus.choose(checklist, scores)
     return Assessment(
         id=id,
         created_at=now.astimezone(timezone.utc).replace(microsecond=0),
@@ -224,8 +225,6 @@ def _score(value: object) -> bool:
 
 
 def _wrong_fields(a: Assessment) -> list[str]:
-    from trustcheck.answers import MAX_LABEL
-
     wrong = []
     if not _ID.match(a.id):
         wrong.append(f"an id that is not a trustcheck id ({a.id[:70]!r}; letters, digits, - "

@@ -18,15 +18,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from trustcheck import answers, assessment, commitments, focus
+from trustcheck.answers import Answers, AnswersFile, clean_label
+from trustcheck.assessment import Assessment
+from trustcheck.checklist import Checklist, NotFound, choose_checklist, find_by_id, role_of
 from trustcheck.errors import InputError, Problem
+from trustcheck.focus import Progress
+from trustcheck.records import Commitment, OpenCommitment, Relationship
+from trustcheck.scoring import Answer
 
 if TYPE_CHECKING:
-    from trustcheck.answers import Answers, AnswersFile
-    from trustcheck.assessment import Assessment
-    from trustcheck.checklist import Checklist
-    from trustcheck.focus import Progress
-    from trustcheck.records import Commitment, OpenCommitment
-    from trustcheck.scoring import Answer
     from trustcheck.store import Store
 
 Folders = Sequence[tuple[Path, bool]]  # checklist folders, the user's own first
@@ -81,6 +82,8 @@ class History:
         if not self._looked:
             self._looked = True
             if self.database.exists():
+                # Here, not at the top: a check-in without a history (the first one, or any with
+                # --no-save) never pays for sqlite3 and the store (about 12 ms to import).
                 from trustcheck.store import Store
 
                 self._store = Store.open(self.database)
@@ -106,11 +109,9 @@ def prepare(history: History, *, role: str | None, partner: str | None, cohort: 
             checklist: str | None, commit: Iterable[str], no_save: bool,
             folders: Folders) -> Plan:
     """The plan of a check-in whose questions are asked: checklist, commitments, reviews."""
-    from trustcheck import commitments
-
     partner, cohort = _labels(partner, cohort)
     used = choose_checklist(checklist, role, folders)
-    chosen_role = role or used.role
+    chosen_role = role or role_of(used)
     promised = commitments.choose(used, commit)
     # Reviews are only worth asking when they will be kept.
     still_open = () if no_save else _open_commitments(history, chosen_role, partner)
@@ -122,8 +123,6 @@ def prepare_from_file(history: History, text: str, source: str, *, role: str | N
                       commit: Iterable[str], folders: Folders) -> Plan:
     """The plan of a check-in answered in a file: the file's role, checklist and answers must
     agree with the command's; its follow-through answers review the open commitments."""
-    from trustcheck import answers, commitments
-
     partner, cohort = _labels(partner, cohort)
     answers_file = answers.read(text, source=source)
     file_role = answers_file.role
@@ -136,7 +135,7 @@ def prepare_from_file(history: History, text: str, source: str, *, role: str | N
         raise InputError(f"{source} says role '{answers_file.data['role']}'; please write "
                          "mentor or mentee there, or add --role.")
     used = _checklist_for(answers_file, checklist, chosen_role, folders)
-    chosen_role = chosen_role or used.role
+    chosen_role = chosen_role or role_of(used)
     promised = commitments.choose(used, commit)
     still_open = _open_commitments(history, chosen_role, partner or answers_file.partner)
     given = answers.check(
@@ -150,32 +149,12 @@ def prepare_from_file(history: History, text: str, source: str, *, role: str | N
     return Plan(used, chosen_role, partner, cohort, promised, still_open, given, tuple(notes))
 
 
-def choose_checklist(reference: str | None, role: str | None, folders: Folders) -> Checklist:
-    """The checklist to use: the one named, or the standard one for the role; roles must agree."""
-    from trustcheck import checklist
-
-    if reference is None:
-        if role is None:
-            raise InputError("Please say whose view this is with --role mentor or --role mentee.")
-        reference = role
-    found = checklist.find(reference, list(folders))
-    if found.role is None:
-        raise InputError(f"The checklist '{found.id}' is a shared part without a role; "
-                         "please choose a checklist made for mentors or mentees.")
-    if role is not None and found.role != role:
-        raise InputError(f"The checklist '{found.id}' is for {found.role}s, but you chose "
-                         f"--role {role}; please pick a {role} checklist or change --role.")
-    return found
-
-
 # --- after the questions ----------------------------------------------------------------------
 
 
 def answered(plan: Plan, values: Mapping[str, Answer],
              statuses: Mapping[str, str]) -> Answers:
     """The questionnaire's answers, if there are enough of them to score."""
-    from trustcheck import answers
-
     not_enough = answers.check_enough(plan.checklist, values)
     if not_enough is not None:
         raise InputError(f"Nothing was saved: {not_enough.message}")
@@ -184,8 +163,6 @@ def answered(plan: Plan, values: Mapping[str, Answer],
 
 def score(history: History, plan: Plan, given: Answers, *, now: datetime, id: str) -> Scored:
     """The result, with its commitments and reviews, and how it changed since the last one."""
-    from trustcheck import focus
-
     result = _build(plan, given, plan.commitments, now=now, id=id)
     notes = []
     if given.missing:
@@ -194,16 +171,12 @@ def score(history: History, plan: Plan, given: Answers, *, now: datetime, id: st
     previous = None
     store = history.existing()
     if store is not None:
-        from trustcheck.records import Relationship
-
         previous = store.previous(Relationship(result.role, result.partner), before=result)
     return Scored(result, focus.progress(result, previous), tuple(notes), given)
 
 
 def recommit(plan: Plan, scored: Scored, chosen: Iterable[str]) -> Scored:
     """The same result with the commitments the person picked at the end instead."""
-    from trustcheck import commitments
-
     assert scored.given is not None
     result = _build(plan, scored.given, commitments.choose(plan.checklist, chosen),
                     now=scored.result.created_at, id=scored.result.id)
@@ -220,8 +193,6 @@ def save(history: History, result: Assessment) -> Saved:
 
 
 def _labels(partner: str | None, cohort: str | None) -> tuple[str | None, str | None]:
-    from trustcheck.answers import clean_label
-
     problems: list[Problem] = []
     partner = clean_label(partner, "--partner", problems, "the command line")
     cohort = clean_label(cohort, "--cohort", problems, "the command line")
@@ -232,8 +203,6 @@ def _labels(partner: str | None, cohort: str | None) -> tuple[str | None, str | 
 
 def _build(plan: Plan, given: Answers, chosen: tuple[Commitment, ...], *, now: datetime,
            id: str) -> Assessment:
-    from trustcheck import assessment, commitments
-
     reviews = commitments.review(plan.open_commitments, dict(given.follow_through))
     return assessment.build(
         plan.checklist, given.values, role=plan.role,
@@ -244,8 +213,6 @@ def _build(plan: Plan, given: Answers, chosen: tuple[Commitment, ...], *, now: d
 def _open_commitments(history: History, role: str,
                       partner: str | None) -> tuple[OpenCommitment, ...]:
     """Commitments of this role and partner not reviewed yet (none without a history)."""
-    from trustcheck.records import Relationship
-
     store = history.existing()
     return () if store is None else tuple(store.open_commitments(Relationship(role, partner)))
 
@@ -257,8 +224,6 @@ def _checklist_for(answers_file: AnswersFile, reference: str | None, role: str |
     A file from `trustcheck template --checklist ID` names its checklist, so a workshop's own
     checklist needs no --checklist on every run.
     """
-    from trustcheck.checklist import NotFound, find_by_id
-
     named = answers_file.checklist
     if reference is not None or named is None:
         return choose_checklist(reference, role, folders)

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from trustcheck import yamlfile
 from trustcheck.errors import InputError, Problem
+from trustcheck.paths import builtin_folder
 
 ROLES = ("mentor", "mentee")
 DEFAULT_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
@@ -214,6 +215,29 @@ class _Reader:
             seen[value] = line
         return value
 
+    def entry(self, value: Any, line: int | None, known: set[str], kind: str, unnamed: str,
+              seen: dict[str, int | None]) -> tuple[dict, str, str] | None:
+        """A strategy, item, action or obstacle: its keys, its id, and how messages name it
+        (`unnamed` until it has an id); None when it is not a mapping at all."""
+        raw = self.mapping(value, unnamed, line, known)
+        if raw is None:
+            return None
+        entry_id = self.identifier(raw, kind, seen)
+        return raw, entry_id, f"the {kind} '{entry_id}'" if entry_id else unnamed
+
+    def entries(self, parent: dict, key: str, what: str, known: set[str], kind: str,
+                seen: dict[str, int | None], *,
+                required: bool) -> Iterator[tuple[dict, int | None, str, str]]:
+        """Each mapping in the list under `key` of `what` (the items or actions of a strategy),
+        with its line, its id and how messages name it."""
+        listed = self.sequence(parent, key, what, required=required)
+        for index, value in enumerate(listed):
+            line = yamlfile.line_of(listed, index)
+            found = self.entry(value, line, known, kind, f"an {kind} of {what}", seen)
+            if found is not None:
+                raw, entry_id, name = found
+                yield raw, line, entry_id, name
+
     def sequence(self, parent: dict, key: str, what: str, *, required: bool) -> list:
         value = parent.get(key)
         line = yamlfile.line_of(parent, key)
@@ -355,23 +379,16 @@ def _read_scale(reader: _Reader, top: dict) -> Scale | None:
 
 def _read_strategy(reader: _Reader, entry: Any, line: int | None, *, group: str,
                    ids: dict[str, dict[str, int | None]]) -> Strategy | None:
-    raw = reader.mapping(entry, "a strategy", line, _STRATEGY_KEYS)
-    if raw is None:
+    found = reader.entry(entry, line, _STRATEGY_KEYS, "strategy", "a strategy", ids["strategy"])
+    if found is None:
         return None
-    strategy_id = reader.identifier(raw, "strategy", ids["strategy"])
-    what = f"the strategy '{strategy_id}'" if strategy_id else "a strategy"
+    raw, strategy_id, what = found
     title = reader.text(raw, "title", what)
     why = reader.text(raw, "why", what, required=False)
 
     items = []
-    item_list = reader.sequence(raw, "items", what, required=True)
-    for index, item_entry in enumerate(item_list):
-        item_line = yamlfile.line_of(item_list, index)
-        item_raw = reader.mapping(item_entry, f"an item of {what}", item_line, _ITEM_KEYS)
-        if item_raw is None:
-            continue
-        item_id = reader.identifier(item_raw, "item", ids["item"])
-        item_what = f"the item '{item_id}'" if item_id else f"an item of {what}"
+    for item_raw, item_line, item_id, item_what in reader.entries(
+            raw, "items", what, _ITEM_KEYS, "item", ids["item"], required=True):
         text = reader.text(item_raw, "text", item_what)
         reverse = item_raw.get("reverse", False)
         if not isinstance(reverse, bool):
@@ -380,27 +397,18 @@ def _read_strategy(reader: _Reader, entry: Any, line: int | None, *, group: str,
             reverse = False
         items.append(Item(item_id, text, strategy_id, reverse))
 
-    actions = []
-    action_list = reader.sequence(raw, "actions", what, required=False)
-    for index, action_entry in enumerate(action_list):
-        action_line = yamlfile.line_of(action_list, index)
-        action_raw = reader.mapping(action_entry, f"an action of {what}", action_line,
-                                    _ACTION_KEYS)
-        if action_raw is None:
-            continue
-        action_id = reader.identifier(action_raw, "action", ids["action"])
-        action_what = f"the action '{action_id}'" if action_id else f"an action of {what}"
-        actions.append(Action(action_id, reader.text(action_raw, "text", action_what)))
+    actions = [Action(action_id, reader.text(action_raw, "text", action_what))
+               for action_raw, _, action_id, action_what in reader.entries(
+                   raw, "actions", what, _ACTION_KEYS, "action", ids["action"], required=False)]
     return Strategy(strategy_id, title, why, group, tuple(items), tuple(actions))
 
 
 def _read_obstacle(reader: _Reader, entry: Any, line: int | None,
                    ids: dict[str, dict[str, int | None]]) -> Obstacle | None:
-    raw = reader.mapping(entry, "an obstacle", line, _OBSTACLE_KEYS)
-    if raw is None:
+    found = reader.entry(entry, line, _OBSTACLE_KEYS, "obstacle", "an obstacle", ids["obstacle"])
+    if found is None:
         return None
-    obstacle_id = reader.identifier(raw, "obstacle", ids["obstacle"])
-    what = f"the obstacle '{obstacle_id}'" if obstacle_id else "an obstacle"
+    raw, obstacle_id, what = found
     title = reader.text(raw, "title", what)
     remedy = reader.text(raw, "remedy", what)
     description = reader.text(raw, "description", what, required=False)
@@ -474,8 +482,6 @@ def _include_path(path: Path, name: str) -> tuple[Path | None, str]:
     checklists folder: a checklist from someone else must not make trustcheck read, and quote
     in its messages, a file elsewhere on this computer. A refused file is never opened.
     """
-    from trustcheck.paths import builtin_folder
-
     if "\0" in name:
         return None, f"the included file '{name}' was not found next to this file."
     if Path(name).is_absolute() or name.startswith("~") or ".." in Path(name).parts:
@@ -601,6 +607,29 @@ def find(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
     if looks_like_path(reference):
         return load(Path(reference).expanduser())
     return _by_id(reference, folders)
+
+
+def choose_checklist(reference: str | None, role: str | None,
+                     folders: Iterable[tuple[Path, bool]]) -> Checklist:
+    """The checklist to use: the one named, or the standard one for the role; roles must agree."""
+    if reference is None:
+        if role is None:
+            raise InputError("Please say whose view this is with --role mentor or --role mentee.")
+        reference = role
+    found = find(reference, list(folders))
+    found_role = role_of(found)
+    if role is not None and found_role != role:
+        raise InputError(f"The checklist '{found.id}' is for {found_role}s, but you chose "
+                         f"--role {role}; please pick a {role} checklist or change --role.")
+    return found
+
+
+def role_of(checklist: Checklist) -> str:
+    """Whose view a checklist asks for; a shared part (no role) cannot be answered alone."""
+    if checklist.role is None:
+        raise InputError(f"The checklist '{checklist.id}' is a shared part without a role; "
+                         "please choose a checklist made for mentors or mentees.")
+    return checklist.role
 
 
 def find_by_id(checklist_id: str, folders: list[tuple[Path, bool]]) -> Checklist:

@@ -33,7 +33,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from trustcheck.checklist import ROLES, Action, Checklist, Obstacle
+from trustcheck.checklist import ROLES, Action, Checklist, Obstacle, Scale
 from trustcheck.dates import iso
 from trustcheck.errors import InputError
 from trustcheck.focus import FOCUS_BELOW, MAX_FOCUS, OBSTACLE_BELOW
@@ -238,7 +238,8 @@ def _pick(column: Sequence[Any], rows: list[int]) -> Sequence[Any]:
         return ()
     if len(rows) == 1:
         return (column[rows[0]],)
-    return itemgetter(*rows)(column)
+    picked: tuple[Any, ...] = itemgetter(*rows)(column)  # a tuple when given two rows or more
+    return picked
 
 
 # --- building the report -----------------------------------------------------------------------
@@ -446,8 +447,8 @@ class _Section:
 
     def _item_level(self, parts: list[tuple[Bucket, int]], *,
                     suppressed: bool) -> dict[str, Any]:
-        nothing = {"favourable": None, "favourable_n": None, "alpha": None, "alpha_n": None,
-                   "alpha_flag": False, "alpha_note": None}
+        nothing: dict[str, Any] = {"favourable": None, "favourable_n": None, "alpha": None,
+                                   "alpha_n": None, "alpha_flag": False, "alpha_note": None}
         if suppressed:
             return nothing
         missing = [b for b, _ in parts if not b.layout.available]
@@ -642,8 +643,6 @@ def _scored_counts(columns: Iterable[array]) -> Counter[float]:
 
 def _item_plan(bucket: Bucket, index: int) -> list[tuple[int, list[float]]]:
     """For each statement of a strategy: its answer position and points per raw value."""
-    from trustcheck.checklist import Scale
-
     layout = bucket.layout
     low, high = layout.scale
     scale = Scale(low, high, tuple(str(v) for v in range(low, high + 1)))

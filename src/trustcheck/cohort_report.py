@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
+from trustcheck import cohort
+from trustcheck.cohort import Scope, check_min_group
 from trustcheck.errors import InputError, Problem
-
-if TYPE_CHECKING:
-    from trustcheck.cohort import Scope
-    from trustcheck.reportlog import ReportLog, Shown
-    from trustcheck.sources import Collected
+from trustcheck.records import Filters
+from trustcheck.reportlog import LOG_NAME, ReportLog, Shown
+from trustcheck.sources import Collected, Library, collect, collect_history
 
 SHOWN_PROBLEMS = 50
 
@@ -57,9 +57,6 @@ def gather(sources: Sequence[str] | None, scope: Scope, *,
     Raise InputError when there is nothing to report, or when --strict meets a row it cannot use,
     and before reading anything when `min_group` is below the privacy floor.
     """
-    from trustcheck.cohort import check_min_group
-    from trustcheck.sources import Library, collect, collect_history
-
     check_min_group(min_group)
     library = Library(checklist_folders)
     if sources:
@@ -68,7 +65,8 @@ def gather(sources: Sequence[str] | None, scope: Scope, *,
         if not database.exists():
             raise InputError("There are no saved assessments to report on; name result files "
                              "or CSV files of responses, e.g. `trustcheck report answers.csv`.")
-        from trustcheck.records import Filters
+        # Here, not at the top: a report on files never opens the history (sqlite3 and the
+        # store cost about 12 ms to import).
         from trustcheck.store import Store
 
         with Store.open_for_reading(database) as store:
@@ -119,9 +117,6 @@ def make(gathered: Gathered, *, min_group: int, log_folder: Path,
     `log_folder`, where this report will be recorded, and against any older logs still kept
     elsewhere, so a report made before the log moved is not forgotten).
     """
-    from trustcheck import cohort
-    from trustcheck.reportlog import LOG_NAME, ReportLog
-
     collected = gathered.collected
     if not collected.used:
         raise InputError(_nothing_message(gathered))

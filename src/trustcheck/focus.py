@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from trustcheck.checklist import Action, Checklist
-from trustcheck.scoring import Scores
+from trustcheck.dates import iso
+from trustcheck.scoring import Scores, scored
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -58,11 +59,12 @@ def points(score: float) -> str:
 def choose(checklist: Checklist, scores: Scores) -> Focus:
     """Pick up to three focus areas, every signalled obstacle and one strength to keep."""
     order = {s.id: index for index, s in enumerate(checklist.strategies)}
-    scored = sorted(scores.scored(), key=lambda s: (s.score, order[s.id]))
-    low = [s for s in scored if s.score < FOCUS_BELOW][:MAX_FOCUS]
+    by_id = {s.id: s for s in checklist.strategies}
+    ranked = sorted(scores.scored(), key=lambda s: (s.score, order[s.id]))
+    low = [s for s in ranked if s.score < FOCUS_BELOW][:MAX_FOCUS]
     areas = []
     for rank, result in enumerate(low):
-        strategy = checklist.strategy(result.id)
+        strategy = by_id[result.id]
         position = "your lowest score" if rank == 0 else f"number {rank + 1} from the bottom"
         areas.append(FocusArea(
             strategy=result.id,
@@ -75,8 +77,7 @@ def choose(checklist: Checklist, scores: Scores) -> Focus:
 
     obstacles = []
     for obstacle in checklist.obstacles:
-        signal_scores = [scores.get(s) for s in obstacle.signals]
-        known = [s for s in signal_scores if s is not None and s.score is not None]
+        known = scored(found for found in map(scores.get, obstacle.signals) if found is not None)
         if not known:
             continue
         mean = sum(s.score for s in known) / len(known)
@@ -89,7 +90,7 @@ def choose(checklist: Checklist, scores: Scores) -> Focus:
 
     chosen = {a.strategy for a in areas}
     strength = None
-    best = sorted((s for s in scored if s.score >= STRENGTH_FROM and s.id not in chosen),
+    best = sorted((s for s in ranked if s.score >= STRENGTH_FROM and s.id not in chosen),
                   key=lambda s: (-s.score, order[s.id]))
     if best:
         top = best[0]
@@ -109,6 +110,10 @@ class Progress(NamedTuple):
     strategies: Mapping[str, float | None]  # every strategy of the newer check-in, in order
 
 
+@overload
+def change(now: float, before: float) -> float: ...
+@overload
+def change(now: float | None, before: float | None) -> float | None: ...
 def change(now: float | None, before: float | None) -> float | None:
     """Points gained (positive) or lost since before, to one decimal; None if either is missing."""
     if now is None or before is None:
@@ -131,8 +136,6 @@ def progress(latest: Assessment, previous: Assessment | None) -> Progress | None
 
 def progress_to_dict(found: Progress | None) -> dict[str, Any] | None:
     """The documented `compared_to` object of `assess --format json` (docs/json.md)."""
-    from trustcheck.dates import iso
-
     if found is None:
         return None
     return {"id": found.id, "created_at": iso(found.created_at),

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from trustcheck.checklist import Checklist, Item, Strategy
+from trustcheck import yamlfile
+from trustcheck.checklist import Checklist, Item, Strategy, load
 from trustcheck.errors import InputError, Problem
 
 SCHEMA = "trustcheck/lint/v1"
@@ -73,10 +74,8 @@ class Report(NamedTuple):
 
 def lint_file(path: Path) -> Report:
     """Load a checklist file and lint it; a file that does not load reports why instead."""
-    from trustcheck import checklist as checklists
-
     try:
-        checklist = checklists.load(path)
+        checklist = load(path)
     except InputError as exc:
         return Report(str(path), None, (), exc.problems or (Problem(exc.message, str(path)),))
     return Report(str(path), checklist, lint(checklist, statement_lines(path)))
@@ -119,8 +118,6 @@ def statement_lines(path: Path) -> Lines:
     Call it only after `checklist.load(path)` succeeded: that already refused includes that
     leave the folder, so they can be read here as written.
     """
-    from trustcheck import yamlfile
-
     statements: dict[str, Place] = {}
     strategies: dict[str, Place] = {}
 

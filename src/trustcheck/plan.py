@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trustcheck.checklist import Action, Checklist
 from trustcheck.commitments import STATUSES, follow_through_rate
+from trustcheck.dates import iso
 from trustcheck.focus import STRENGTH_FROM, ObstacleFlag, change, points
 from trustcheck.records import OpenCommitment, Review
-from trustcheck.scoring import band
+from trustcheck.scoring import band, scored
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -64,9 +65,9 @@ def _signed(points: float) -> str:
 
 
 def _trend_sentence(now: float | None, before: float | None) -> str:
-    moved = change(now, before)
-    if moved is None:
+    if now is None or before is None:
         return ""
+    moved = change(now, before)
     if moved > 0:
         return f" Up {_signed(moved)} since your previous check-in ({points(before)} then)."
     if moved < 0:
@@ -118,28 +119,30 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
 
     order = {s.id: index for index, s in enumerate(latest.strategies)}
     drops = []
-    for strategy in latest.strategies:
-        moved = change(strategy.score, before.get(strategy.id))
-        if moved is not None and moved <= -SLIPPED_BY and strategy.id not in taken:
-            drops.append((moved, order[strategy.id], strategy))
+    for strategy in scored(latest.strategies):
+        earlier = before.get(strategy.id)
+        moved = change(strategy.score, earlier)
+        if earlier is not None and moved is not None and moved <= -SLIPPED_BY \
+                and strategy.id not in taken:
+            drops.append((moved, order[strategy.id], strategy, earlier))
     slipped = []
-    for moved, _, strategy in sorted(drops, key=lambda d: (d[0], d[1])):
+    for moved, _, strategy, earlier in sorted(drops, key=lambda d: (d[0], d[1])):
         found = checklist.strategy(strategy.id) if checklist is not None else None
         why = f" {found.why}" if found is not None and found.why else ""
         actions = found.actions if found is not None else ()
         slipped.append(PlanItem(
-            strategy.id, strategy.title, strategy.score, before[strategy.id], moved,
+            strategy.id, strategy.title, strategy.score, earlier, moved,
             f"Down {_signed(moved)} since your previous check-in, from "
-            f"{points(before[strategy.id])} to {points(strategy.score)} of 100 "
+            f"{points(earlier)} to {points(strategy.score)} of 100 "
             f"({strategy.band}).{why}",
             actions,
             "" if actions else _no_actions_note(checklist, latest.checklist.id, strategy.id)))
     taken |= {item.strategy for item in slipped}
 
-    best = sorted((s for s in latest.strategies
-                   if s.score is not None and s.score >= STRENGTH_FROM and s.id not in taken),
+    best = sorted((s for s in scored(latest.strategies)
+                   if s.score >= STRENGTH_FROM and s.id not in taken),
                   key=lambda s: (-s.score, order[s.id]))[:MAX_STRENGTHS]
-    scores = [s.score for s in latest.strategies if s.score is not None]
+    scores = [s.score for s in scored(latest.strategies)]
 
     def standing(score: float) -> str:
         # Ranked among all strategies: the very highest may have slipped and be listed above.
@@ -160,8 +163,6 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
 
 def plan_to_dict(found: Plan) -> dict[str, Any]:
     """The documented `trustcheck/focus/v1` object of `focus --format json` (docs/json.md)."""
-    from trustcheck.dates import iso
-
     def check_in(a: Assessment | None) -> dict[str, Any] | None:
         if a is None:
             return None

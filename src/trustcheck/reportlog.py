@@ -33,6 +33,8 @@ from typing import NamedTuple
 from trustcheck.cohort import Figure
 from trustcheck.dates import iso
 from trustcheck.errors import InputError, StorageError
+from trustcheck.files import write_private
+from trustcheck.paths import make_private_folder
 
 LOG_NAME = "report-log.json"
 LOCK_SUFFIX = ".lock"  # next to the log: held while a report is recorded
@@ -197,8 +199,6 @@ class ReportLog:
         report's figures are checked against any report recorded since `open`, and the log is
         replaced all at once, so no report's entry is lost.
         """
-        from trustcheck.paths import make_private_folder
-
         make_private_folder(self.path.parent)
         try:
             # The config folder may have been made by hand or by an older trustcheck; the
@@ -228,8 +228,6 @@ class ReportLog:
             log._save(shown, min_group, now)
 
     def _save(self, shown: list[Shown], min_group: int, now: datetime) -> None:
-        from trustcheck.files import write_private
-
         figures = []
         for figure in shown:
             for digest, _ in figure.parts:

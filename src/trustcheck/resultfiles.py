@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -9,11 +10,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from trustcheck import checklist as checklists
+from trustcheck import assessment
 from trustcheck.assessment import ID_PATTERN, READABLE_SCHEMAS
-from trustcheck.checklist import ROLES, Checklist
+from trustcheck.checklist import ROLES, Checklist, find_by_id, is_id, scan
 from trustcheck.errors import InputError
 from trustcheck.scoring import item_points, needed
+from trustcheck.text import quoted_name
 
 STDIN = "standard input"
 CHUNK = 1 << 20
@@ -43,7 +45,7 @@ class Library:
         """Every checklist with a role, the user's own first (broken files are passed over)."""
         if self._all is None:
             found = list(self._extra)
-            found += [listing.checklist for listing in checklists.scan(self._folders)
+            found += [listing.checklist for listing in scan(self._folders)
                       if listing.checklist is not None and listing.checklist.role is not None]
             self._all = found
         return self._all
@@ -54,7 +56,7 @@ class Library:
             found = next((c for c in self._extra if c.sha256 == sha256), None)
             if found is None and self._all is None:
                 try:  # usually the file is named after the id: try it before reading them all
-                    candidate = checklists.find_by_id(checklist_id, self._folders)
+                    candidate = find_by_id(checklist_id, self._folders)
                 except InputError:
                     candidate = None
                 if candidate is not None and candidate.sha256 == sha256:
@@ -173,7 +175,7 @@ def validate(data: Any, library: Library) -> Verdict:
     scores, overall = library.scorer(used).score(values)
     for strategy, score in zip(used.strategies, scores, strict=True):
         if not _same(given[strategy.id], score):
-            return Verdict(f"the score it states for the strategy '{_short(strategy.id)}' "
+            return Verdict(f"the score it states for the strategy '{quoted_name(strategy.id)}' "
                            "is not what its answers give; it may have been edited by hand.")
     if not _same(data.get("overall"), overall):
         return Verdict("the overall index it states is not what its answers give; it may "
@@ -210,7 +212,7 @@ def _shape(data: Any) -> str | None:
     if (not isinstance(checklist_id, str) or not isinstance(sha, str)
             or not isinstance(version, (str, int)) or isinstance(version, bool)):
         return "it does not say which checklist was answered (id, version and sha256)."
-    if not checklists.is_id(checklist_id):
+    if not is_id(checklist_id):
         return ("the checklist it names has an id that is not a checklist id; it may have "
                 "been edited by hand.")
     strategies = data.get("strategies")
@@ -259,8 +261,6 @@ def _answers(raw: dict, used: Checklist | None) -> tuple[list[int] | None, str]:
 
 def _deep(data: dict) -> str | None:
     """Every other field, as the history needs it: dates, labels, focus, commitments."""
-    from trustcheck import assessment
-
     if _has_lone_surrogate(data):
         return ("some of its text is not valid Unicode (a lone surrogate); it may have been "
                 "edited by hand.")
@@ -295,7 +295,8 @@ def _has_lone_surrogate(data: Any) -> bool:
 def _same(stated: Any, computed: float | None) -> bool:
     if stated is None or computed is None:
         return stated is None and computed is None
-    return abs(stated - computed) <= 0.05 + 1e-9  # stated scores are rounded to one decimal
+    difference: float = abs(stated - computed)
+    return difference <= 0.05 + 1e-9  # stated scores are rounded to one decimal
 
 
 def _is_points(value: Any, *, allow_none: bool = False) -> bool:
@@ -303,12 +304,6 @@ def _is_points(value: Any, *, allow_none: bool = False) -> bool:
         return allow_none
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
             and 0 <= value <= 100)  # NaN fails both comparisons
-
-
-def _short(text: str) -> str:
-    from trustcheck.text import one_line
-
-    return one_line(text)[:60]
 
 
 # --- the streaming reader ---------------------------------------------------------------------
@@ -531,8 +526,6 @@ def kind_of(path: Path) -> str | None:
 
 
 def text_stream(stream: IO[bytes]) -> IO[str]:
-    import io
-
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
 
 

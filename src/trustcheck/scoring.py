@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from trustcheck.checklist import Checklist, Scale, Strategy
@@ -35,6 +35,21 @@ class StrategyScore(NamedTuple):
         return band(self.score)
 
 
+class ScoredStrategy(NamedTuple):
+    """A strategy with enough answers to have a score (so its score is never None)."""
+
+    id: str
+    title: str
+    group: str
+    score: float
+    answered: int
+    total: int
+
+    @property
+    def band(self) -> str:
+        return band(self.score)
+
+
 class Scores(NamedTuple):
     """Every strategy's score and the overall trust index (mean of the scored strategies)."""
 
@@ -45,11 +60,17 @@ class Scores(NamedTuple):
     def band(self) -> str:
         return band(self.overall)
 
-    def scored(self) -> list[StrategyScore]:
-        return [s for s in self.strategies if s.score is not None]
+    def scored(self) -> list[ScoredStrategy]:
+        return scored(self.strategies)
 
     def get(self, strategy_id: str) -> StrategyScore | None:
         return next((s for s in self.strategies if s.id == strategy_id), None)
+
+
+def scored(strategies: Iterable[StrategyScore]) -> list[ScoredStrategy]:
+    """The strategies that have a score, in their order."""
+    return [ScoredStrategy(s.id, s.title, s.group, s.score, s.answered, s.total)
+            for s in strategies if s.score is not None]
 
 
 def band(score: float | None) -> str:
@@ -75,11 +96,8 @@ def needed(total: int) -> int:
 
 def score_strategy(strategy: Strategy, answers: Mapping[str, Answer],
                    scale: Scale) -> StrategyScore:
-    points = [
-        item_points(answers[item.id], scale, item.reverse)
-        for item in strategy.items
-        if answers.get(item.id) is not None
-    ]
+    given = ((answers.get(item.id), item.reverse) for item in strategy.items)
+    points = [item_points(value, scale, reverse) for value, reverse in given if value is not None]
     total = len(strategy.items)
     score = sum(points) / len(points) if points and len(points) >= needed(total) else None
     return StrategyScore(strategy.id, strategy.title, strategy.group,

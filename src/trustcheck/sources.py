@@ -10,6 +10,7 @@ projector.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import json
 from array import array
@@ -36,6 +37,7 @@ from trustcheck.resultfiles import (
     validate,
     values,
 )
+from trustcheck.text import quoted_name
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 HISTORY = "your history"
@@ -174,7 +176,7 @@ class Collector:
 
     # CSV rows ----------------------------------------------------------------------------
 
-    def csv_rows(self, handle: IO[str], source: str, first_line: int = 1) -> None:
+    def csv_rows(self, handle: IO[str] | Rest, source: str, first_line: int = 1) -> None:
         """Rows of a CSV file whose header is at `first_line` (blank lines before it skipped)."""
         header_line = handle.readline()
         if not header_line.strip():
@@ -297,7 +299,7 @@ class Collector:
         seen: set[str] = set()
         for name in header:
             if name in seen:
-                problems.append(f"the column '{_clean(name)}' appears twice in the header.")
+                problems.append(f"the column '{quoted_name(name)}' appears twice in the header.")
             seen.add(name)
         if "role" not in header:
             problems.append("the header has no 'role' column; start it with role,partner,cohort "
@@ -312,7 +314,7 @@ class Collector:
             if name not in known:
                 hint = _closest(name, known)
                 problems.append(
-                    f"the column '{_clean(name)}' is not a statement of the "
+                    f"the column '{quoted_name(name)}' is not a statement of the "
                     f"{_and(sorted({c.id for c in chosen.values()})) or 'known'} checklist"
                     f"{'s' if len(chosen) > 1 else ''}.{hint} Rename or remove the column.")
         for used in chosen.values():
@@ -340,13 +342,14 @@ class Collector:
         A header written by `trustcheck template --format csv` matches one checklist exactly;
         a form for both roles may hold both checklists' columns (shared statements once).
         """
-        candidates = [(index, c) for index, c in enumerate(self.library.all())]
+        candidates = [(index, c.role, c) for index, c in enumerate(self.library.all())
+                      if c.role is not None]
         chosen: dict[str, Checklist] = {}
         unexplained = set(columns)
         while unexplained:
             best = None
-            for index, candidate in candidates:
-                if candidate.role in chosen:
+            for index, role, candidate in candidates:
+                if role in chosen:
                     continue
                 ids = {item.id for item in candidate.items}
                 overlap = len(ids & unexplained)
@@ -355,11 +358,12 @@ class Collector:
                 rank = (len(ids & columns), -len(ids - columns), candidate.id == candidate.role,
                         -index)
                 if best is None or rank > best[0]:
-                    best = (rank, candidate)
+                    best = (rank, role, candidate)
             if best is None:
                 break
-            chosen[best[1].role] = best[1]
-            unexplained -= {item.id for item in best[1].items}
+            _, role, candidate = best
+            chosen[role] = candidate
+            unexplained -= {item.id for item in candidate.items}
         return chosen
 
 
@@ -436,21 +440,13 @@ def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) and value else fallback
 
 
-def _clean(text: str) -> str:
-    from trustcheck.text import one_line
-
-    return one_line(text)[:60]
-
-
 def _closest(name: str, known: set[str]) -> str:
-    import difflib
-
     hint = difflib.get_close_matches(name, sorted(known), n=1)
     return f" Did you mean '{hint[0]}'?" if hint else ""
 
 
 def _and(names: Sequence[str]) -> str:
-    return join_and([f"'{_clean(n)}'" for n in names])
+    return join_and([f"'{quoted_name(n)}'" for n in names])
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -478,28 +474,28 @@ def collect(sources: Sequence[str], scope: Scope, library: Library, *,
         else:
             raise InputError(f"There is no file or folder at {path}; please check the path.")
     read: set[Path] = set()
-    for path in files:
-        if path is not None:
-            real = path.resolve()
+    for file in files:
+        if file is not None:
+            real = file.resolve()
             if real in read:
                 continue  # named twice (or a file and its folder): read it once
             read.add(real)
         collector.files += 1
-        if path is None:
+        if file is None:
             if stdin is None:
                 raise InputError("Standard input is not available here; please name a file.")
             _read_stream(text_stream(stdin), STDIN, collector, kind=None)
             continue
         try:
-            handle = path.open("r", encoding="utf-8-sig", newline="")
+            handle = file.open("r", encoding="utf-8-sig", newline="")
         except PermissionError:
-            raise InputError(f"trustcheck may not read {path}; please check its "
+            raise InputError(f"trustcheck may not read {file}; please check its "
                              "permissions.") from None
         except OSError as exc:
-            raise InputError(f"trustcheck could not read {path} ({exc.strerror}); please check "
+            raise InputError(f"trustcheck could not read {file} ({exc.strerror}); please check "
                              "the file.") from None
         with handle:
-            _read_stream(handle, str(path), collector, kind=kind_of(path))
+            _read_stream(handle, str(file), collector, kind=kind_of(file))
     return collector.collected()
 
 

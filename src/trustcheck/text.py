@@ -28,6 +28,11 @@ def one_line(text: object) -> str:
     return " ".join(str(text).translate(_TO_SPACE).split())
 
 
+def quoted_name(text: object) -> str:
+    """A name from someone's file, short and on one line, fit to quote in a message."""
+    return one_line(text)[:60]
+
+
 def escape_c1(json_text: str) -> str:
     """json.dumps escapes C0 but leaves DEL, C1 and bidi controls raw; escape them too."""
     return json_text.translate(_JSON_ESCAPES)

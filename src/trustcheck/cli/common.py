@@ -1,17 +1,15 @@
-"""Small pieces several commands share: finding a checklist for a role, consoles, terminals."""
+"""Small pieces several commands share: filters, the history, consoles, terminals."""
 
 from __future__ import annotations
 
 import sys
 from typing import TYPE_CHECKING
 
-from trustcheck.errors import InputError
 from trustcheck.paths import Places
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from trustcheck.checklist import Checklist
     from trustcheck.records import Filters
     from trustcheck.store import Store
 
@@ -27,24 +25,6 @@ def stdout_console() -> Console:
     from trustcheck.render.text import make_console
 
     return make_console(sys.stdout)
-
-
-def load_checklist(reference: str | None, role: str | None, places: Places) -> Checklist:
-    """The checklist to use: the one named, or the standard one for the role; roles must agree."""
-    from trustcheck import checklist as checklists
-
-    if reference is None:
-        if role is None:
-            raise InputError("Please say whose view this is with --role mentor or --role mentee.")
-        reference = role
-    found = checklists.find(reference, places.checklist_folders())
-    if found.role is None:
-        raise InputError(f"The checklist '{found.id}' is a shared part without a role; "
-                         "please choose a checklist made for mentors or mentees.")
-    if role is not None and found.role != role:
-        raise InputError(f"The checklist '{found.id}' is for {found.role}s, but you chose "
-                         f"--role {role}; please pick a {role} checklist or change --role.")
-    return found
 
 
 def filters(role: str | None = None, partner: str | None = None, cohort: str | None = None,

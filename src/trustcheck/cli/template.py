@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from trustcheck.checklist import choose_checklist
 from trustcheck.cli.app import session
-from trustcheck.cli.common import load_checklist
 from trustcheck.cli.options import ChecklistOption, RoleOption, TemplateFormat
 
 
@@ -22,7 +22,8 @@ def template(
     ] = TemplateFormat.yaml,
 ) -> None:
     """Print an answers file to fill in, for `trustcheck assess --answers FILE`."""
-    used = load_checklist(checklist, role.value if role else None, session(ctx).places)
+    used = choose_checklist(checklist, role.value if role else None,
+                            session(ctx).places.checklist_folders())
     if format is TemplateFormat.json:
         from trustcheck.render.json import template as render
     elif format is TemplateFormat.csv:
