@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from trustcheck.cli.app import say, session
+from trustcheck.cli.app import outcome, say, session
 from trustcheck.cli.common import open_history, plural, stdin_is_terminal
 from trustcheck.cli.options import Role
 from trustcheck.errors import InputError, Problem
@@ -88,7 +88,11 @@ def delete(
                             "This cannot be undone. [y/N] "):
                 say("Nothing was deleted.")
                 return
-        deleted = store.delete([row.id for row in chosen])
+        # Only the delete itself holds Ctrl-C back (never the question above), so a stop after
+        # the commit says how many went instead of "nothing was changed".
+        with outcome.committing():
+            deleted = store.delete([row.id for row in chosen])
+            outcome.keep(f"{plural(deleted, 'check-in')} had already been deleted")
     say(f"Deleted {plural(deleted, 'assessment')}.")
 
 
