@@ -181,7 +181,7 @@ def test_ctrl_c_right_after_the_save_names_the_saved_check_in(tmp_path, trustche
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(assess, "_show", interrupt)  # the moment after the commit returned
+    monkeypatch.setattr(assess, "emit", interrupt)  # the moment after the commit returned
     done = run("assess", "--answers", str(answers_file(tmp_path)), "--format", "json")
     saved = saved_ids(trustcheck_home / "history.db")
     assert len(saved) == 1

@@ -31,13 +31,13 @@ def stdout_console() -> Console:
 
 def load_checklist(reference: str | None, role: str | None, places: Places) -> Checklist:
     """The checklist to use: the one named, or the standard one for the role; roles must agree."""
-    from trustcheck import checklist as checklists
+    from trustcheck.checklist import find
 
     if reference is None:
         if role is None:
             raise InputError("Please say whose view this is with --role mentor or --role mentee.")
         reference = role
-    found = checklists.find(reference, places.checklist_folders())
+    found = find(reference, places.checklist_folders())
     if found.role is None:
         raise InputError(f"The checklist '{found.id}' is a shared part without a role; "
                          "please choose a checklist made for mentors or mentees.")
@@ -63,7 +63,8 @@ def filters(role: str | None = None, partner: str | None = None, cohort: str | N
         return None if text is None else " ".join(text.split())
 
     now = datetime.now(timezone.utc)
-    start, stop = parse_range(since, until, now=now, local=now.astimezone().tzinfo)
+    # astimezone() always gives an aware time; `or timezone.utc` only spells that out for mypy.
+    start, stop = parse_range(since, until, now=now, local=now.astimezone().tzinfo or timezone.utc)
     return Filters(role, label(partner), label(cohort), start, stop)
 
 

@@ -103,8 +103,9 @@ def _cutoff(before: str) -> datetime:
     from trustcheck.dates import parse_bound
 
     now = datetime.now(timezone.utc)
-    moment = parse_bound(before, now=now, local=now.astimezone().tzinfo, end=False,
-                         option="--before")
+    # astimezone() always gives an aware time; `or timezone.utc` only spells that out for mypy.
+    moment = parse_bound(before, now=now, local=now.astimezone().tzinfo or timezone.utc,
+                         end=False, option="--before")
     # At the first moment there is, nothing is before it: keep it (stored times have seconds).
     return moment - timedelta(microseconds=1) if moment > datetime.min.replace(
         tzinfo=timezone.utc) else moment
