@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from trustcheck.lint import Report
 from trustcheck.text import one_line
+
+if TYPE_CHECKING:
+    from trustcheck.lint import Report
 
 
 def _count(n: int, noun: str) -> str:
