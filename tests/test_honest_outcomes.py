@@ -181,7 +181,7 @@ def test_ctrl_c_right_after_the_save_names_the_saved_check_in(tmp_path, trustche
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(assess, "_show", interrupt)  # the moment after the commit returned
+    monkeypatch.setattr(assess, "emit", interrupt)  # the moment after the commit returned
     done = run("assess", "--answers", str(answers_file(tmp_path)), "--format", "json")
     saved = saved_ids(trustcheck_home / "history.db")
     assert len(saved) == 1
@@ -241,3 +241,63 @@ def test_an_interrupt_during_the_commit_waits_until_the_outcome_is_recorded():
     assert outcome.kept == "the thing was kept"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert json.dumps(outcome.told("Stopped", "nothing")) == '"Stopped, but the thing was kept."'
+
+
+def close_then_interrupt(monkeypatch) -> None:
+    """Ctrl-C in the moment after the store committed: the commit stands, the run stops."""
+    from trustcheck.store import Store
+
+    closing = Store.close
+
+    def interrupt(self: Store) -> None:
+        closing(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "close", interrupt)
+
+
+def test_a_delete_interrupted_after_its_commit_says_how_many_went(tmp_path, trustcheck_home,
+                                                                  monkeypatch):
+    answers = answers_file(tmp_path)
+    for _ in range(3):
+        assert run("assess", "--answers", str(answers)).exit_code == 0
+    close_then_interrupt(monkeypatch)
+    done = run("history", "delete", "--all", "--yes")
+    assert done.exit_code == EXIT_INTERRUPTED
+    assert done.stderr.strip().splitlines()[-1] == (
+        "Stopped before the end, but 3 check-ins had already been deleted.")
+    assert "nothing was saved" not in done.stderr
+    assert saved_ids(trustcheck_home / "history.db") == []
+
+
+def test_a_backup_interrupted_after_it_was_placed_says_it_is_complete_and_kept(
+        tmp_path, trustcheck_home, monkeypatch):
+    assert run("assess", "--answers", str(answers_file(tmp_path))).exit_code == 0
+    target = tmp_path / "copy.db"
+    close_then_interrupt(monkeypatch)
+    done = run("history", "backup", str(target))
+    assert done.exit_code == EXIT_INTERRUPTED
+    assert done.stderr.strip() == (
+        f"Stopped before the end, but the backup at {target} is complete and kept.")
+    assert len(saved_ids(target)) == 1  # the copy really is whole
+
+
+def test_a_backup_interrupted_while_copying_leaves_no_file_and_says_so(
+        tmp_path, trustcheck_home, monkeypatch):
+    from trustcheck.store import Store
+
+    assert run("assess", "--answers", str(answers_file(tmp_path))).exit_code == 0
+    copying = Store.backup
+
+    def copy_then_interrupt(self: Store, destination: Path) -> None:
+        copying(self, destination)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "backup", copy_then_interrupt)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    done = run("history", "backup", str(folder / "copy.db"))
+    assert done.exit_code == EXIT_INTERRUPTED
+    assert done.stderr.strip() == ("Stopped before the end; the unfinished backup was removed, "
+                                   "so nothing was saved or changed.")
+    assert list(folder.iterdir()) == []

@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from trustcheck import focus
-from trustcheck import scoring
+from trustcheck import focus, scoring
 from trustcheck.answers import MAX_LABEL
 from trustcheck.checklist import ROLES, Action, Checklist, is_id
 from trustcheck.commitments import STATUSES

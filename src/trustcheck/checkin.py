@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trustcheck import answers, assessment, commitments, focus
 from trustcheck.answers import Answers, AnswersFile, clean_label
@@ -240,3 +240,11 @@ def _checklist_for(answers_file: AnswersFile, reference: str | None, role: str |
             f"{answers_file.source} is for the checklist '{named}', which is for {found.role}s, "
             f"not {role}s; please make the role and the checklist match.")
     return found
+
+
+def to_dict(scored: Scored) -> dict[str, Any]:
+    """`assess --format json`: the result object, and the change since the previous check-in."""
+    from trustcheck import assessment, focus
+
+    return {**assessment.to_dict(scored.result),
+            "compared_to": focus.progress_to_dict(scored.change)}

@@ -672,3 +672,48 @@ def _by_id(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
         f"There is no checklist called '{reference}' (available: {names}); "
         "run `trustcheck checklists list` to see them all."
     )
+
+
+# --- JSON forms (docs/json.md) -----------------------------------------------------------------
+
+
+def summary_to_dict(checklist: Checklist) -> dict[str, Any]:
+    """A checklist's identity and scale, as templates and `checklists list` show it."""
+    return {
+        "id": checklist.id,
+        "version": checklist.version,
+        "title": checklist.title,
+        "role": checklist.role,
+        "sha256": checklist.sha256,
+        "scale": {
+            "low": checklist.scale.low,
+            "high": checklist.scale.high,
+            "labels": list(checklist.scale.labels),
+            "skip": checklist.scale.skip_label,
+        },
+    }
+
+
+def to_dict(checklist: Checklist) -> dict[str, Any]:
+    """`checklists show --format json`: everything in the checklist, and its fingerprint."""
+    return {**checklist.content(), "sha256": checklist.sha256}
+
+
+def listing_to_dict(listing: Listing) -> dict[str, Any]:
+    """One usable checklist in `checklists list --format json`."""
+    assert listing.checklist is not None  # only checklists that load are listed
+    return {**summary_to_dict(listing.checklist), "statements": len(listing.checklist.items),
+            "builtin": listing.builtin, "path": str(listing.path)}
+
+
+def template_to_dict(checklist: Checklist) -> dict[str, Any]:
+    """The JSON answers template: the checklist's identity and every item to answer."""
+    groups = {strategy.id: strategy.group for strategy in checklist.strategies}
+    return {
+        "checklist": summary_to_dict(checklist),
+        "items": [
+            {"id": item.id, "strategy": item.strategy, "group": groups[item.strategy],
+             "text": item.text, "reverse": item.reverse}
+            for item in checklist.items
+        ],
+    }

@@ -179,3 +179,8 @@ def _nothing_message(gathered: Gathered) -> str:
         return (f"No saved assessment matches {' and '.join(filters)}; run `trustcheck history` "
                 "to see the cohort labels you used.")
     return "There are no saved assessments to report on yet."
+
+
+def to_dict(report: CohortReport) -> dict[str, Any]:
+    """`report --format json`: the report document, which already is plain data (docs/json.md)."""
+    return report.document

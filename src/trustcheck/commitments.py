@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trustcheck.errors import InputError, Problem
 from trustcheck.records import (
@@ -86,3 +86,35 @@ def by_relationship(records: Iterable[CommitmentRecord]
         found = sorted(found, key=lambda r: r.status is not None)
         groups.append((relationship, found, follow_through_rate(reviews), len(reviews)))
     return groups
+
+
+def record_to_dict(record: CommitmentRecord) -> dict[str, Any]:
+    """One commitment of `commitments --format json`, with how it went."""
+    from trustcheck.dates import iso
+
+    return {
+        "role": record.relationship.role,
+        "partner": record.relationship.partner,
+        "action": record.commitment.action,
+        "text": record.commitment.text,
+        "strategy": record.commitment.strategy,
+        "made_in": record.made_in,
+        "made_at": iso(record.made_at),
+        "status": record.status or "open",
+        "reviewed_in": record.reviewed_in,
+        "reviewed_at": iso(record.reviewed_at) if record.reviewed_at else None,
+    }
+
+
+def to_dict(groups: Iterable[tuple[Relationship, Iterable[CommitmentRecord], float | None, int]]
+            ) -> dict[str, Any]:
+    """`commitments --format json`: the documented trustcheck/commitments/v1 object, from the
+    groups `by_relationship` makes."""
+    return {
+        "schema": SCHEMA,
+        "relationships": [
+            {"role": relationship.role, "partner": relationship.partner,
+             "follow_through": {"rate": rate, "reviewed": reviewed},
+             "commitments": [record_to_dict(r) for r in found]}
+            for relationship, found, rate, reviewed in groups],
+    }

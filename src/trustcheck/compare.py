@@ -184,3 +184,42 @@ def _actions(strategy_id: str, checklists: Sequence[Checklist], a: Assessment,
              else f"Neither the checklist {names[0]} nor {names[1]} is")
     return (), (f"{which} on this computer, so trustcheck cannot suggest actions; ask each "
                 "other what would help.")
+
+
+def to_dict(found: Comparison) -> dict[str, Any]:
+    """`trustcheck compare --format json`: the documented trustcheck/comparison/v1 object."""
+    from trustcheck.dates import iso
+
+    def side(result: Assessment, stated: str | None) -> dict[str, Any]:
+        return {
+            "id": result.id,
+            "role": result.role,
+            "partner": result.partner,
+            "cohort": result.cohort,
+            "created_at": iso(result.created_at),
+            "checklist": {"id": result.checklist.id, "version": result.checklist.version,
+                          "sha256": result.checklist.sha256, "title": result.checklist.title},
+            "overall": result.overall,
+            "band": result.band,
+            "scores_only": not result.answers,
+            "taken_as_stated": stated,
+        }
+
+    return {
+        "schema": SCHEMA,
+        "threshold": found.threshold,
+        "a": side(found.a, found.stated[0]),
+        "b": side(found.b, found.stated[1]),
+        "shared": [
+            {"strategy": g.strategy, "title": g.title, "a": g.a, "b": g.b, "gap": g.gap,
+             "flagged": g.flagged, "actions": [{"id": x.id, "text": x.text} for x in g.actions],
+             "note": g.note or None}
+            for g in found.shared
+        ],
+        "overall": {"a": found.a.overall, "b": found.b.overall, "gap": found.overall_gap},
+        "own": {
+            side_name: [{"id": s.id, "title": s.title, "group": s.group, "score": s.score,
+                         "answered": s.answered, "total": s.total, "band": s.band} for s in own]
+            for side_name, own in (("a", found.own_a), ("b", found.own_b))
+        },
+    }

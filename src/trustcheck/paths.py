@@ -116,3 +116,21 @@ def make_private_folder(path: Path) -> None:
     except OSError as exc:
         raise StorageError(f"trustcheck could not create its data folder {path} "
                            f"({exc.strerror}); please choose another --data-dir.") from None
+
+
+PATHS_SCHEMA = "trustcheck/paths/v1"
+
+
+def to_dict(described: list[dict[str, Any]]) -> dict[str, Any]:
+    """`trustcheck paths --format json`: the documented trustcheck/paths/v1 object, from
+    `Places.described()` (the data folder, the database, the config folder, then checklists)."""
+    def entry(place: dict[str, Any]) -> dict[str, Any]:
+        return {key: place[key] for key in ("path", "chosen_by", "exists")}
+
+    return {
+        "schema": PATHS_SCHEMA,
+        "data": entry(described[0]),
+        "database": entry(described[1]),
+        "config": entry(described[2]),
+        "checklists": [{**entry(p), "builtin": p["builtin"]} for p in described[3:]],
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import chain
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from trustcheck.commitments import follow_through_rate
 from trustcheck.errors import InputError
@@ -314,3 +314,32 @@ def trends(rows: Sequence[ScoreRow], made: Iterable[CommitmentRecord],
         found.append(relationship_trend(group, titles(latest.id), strategy=strategy,
                                         follow_through=rate, reviewed=reviewed))
     return found
+
+
+def to_dict(trend: Trend) -> dict[str, Any]:
+    """One trustcheck/trends/v1 block of `history trends --format json` (docs/json.md)."""
+    from trustcheck.dates import iso
+
+    return {
+        "schema": SCHEMA,
+        "role": trend.role,
+        "partner": trend.partner,
+        "assessments": trend.assessments,
+        "from": iso(trend.start),
+        "until": iso(trend.end),
+        "checklist_changes": [
+            {"at": iso(c.at), "assessment": c.assessment,
+             "from_checklist": c.from_checklist, "from_version": c.from_version,
+             "checklist": c.checklist, "to_version": c.to_version}
+            for c in trend.changes
+        ],
+        "follow_through": {"rate": trend.follow_through, "reviewed": trend.reviewed},
+        "rows": [
+            {"strategy": r.strategy, "title": r.title, "latest": r.latest,
+             "change_previous": r.change_previous, "change_first": r.change_first,
+             "slope_per_30_days": r.slope_per_30_days, "direction": r.direction,
+             "series": [{"date": iso(p.at), "score": p.score,
+                         "assessment": p.assessment} for p in r.series]}
+            for r in trend.rows
+        ],
+    }

@@ -79,8 +79,8 @@ class Outcome:
         try:
             yield
         finally:
-            for number, handler in previous.items():
-                signal.signal(number, handler)
+            for restored, handler in previous.items():
+                signal.signal(restored, handler)
         if held:
             handler = previous.get(held[0])
             if callable(handler):

@@ -6,7 +6,7 @@ import sys
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -20,10 +20,8 @@ from trustcheck.cli.options import (
     ResultFormatOption,
     RoleOption,
 )
+from trustcheck.cli.output import emit
 from trustcheck.errors import InputError
-
-if TYPE_CHECKING:
-    from trustcheck import assessment, focus
 
 AnswersOption = Annotated[Optional[str], typer.Option(
     "--answers", "-a", metavar="FILE|-",
@@ -79,6 +77,7 @@ def assess(
             raise typer.Exit(0) from None
         given = checkin.answered(plan, asked.values, asked.statuses)
     else:
+        assert answers is not None  # not interactive means --answers was given
         text, source = _read_answers(answers)
         plan = checkin.prepare_from_file(history, text, source, role=chosen_role,
                                          partner=partner, cohort=cohort, checklist=checklist,
@@ -96,8 +95,9 @@ def assess(
     # At the end of an interactive check-in, the person may pick what to try before the next.
     picking = interactive and not no_save and not commit and any(
         area.actions for area in scored.result.focus)
+    # Picking is a step of the text check-in only: JSON output stays one result object.
     if picking and format is ResultFormat.text:
-        _show(scored.result, scored.change, format)
+        emit(scored, format)
     if picking:
         from trustcheck.cli import questionnaire
 
@@ -115,32 +115,18 @@ def assess(
             outcome.keep(f"the check-in was saved in your history as {saved.short_id}; see it "
                          f"with `trustcheck history show {saved.short_id}` rather than running "
                          "it again")
-    if picking and format is ResultFormat.text:
+    if picking and format is ResultFormat.text:  # the result is shown already, above the pick
         if result.commitments:
-            from trustcheck.render import text as render_text
+            from trustcheck.render.text import commitments_made
 
-            render_text.commitments_made(stdout_console(), result)
+            commitments_made(stdout_console(), result)
     else:
-        _show(result, scored.change, format)
+        emit(scored, format)
     if no_save:
         say("Not saved (--no-save).")
     else:
         say(f"Saved in your history as {saved.short_id} (in {saved.database}, on this computer "
             f"only); see it again with `trustcheck history show {saved.short_id}`.")
-
-
-def _show(result: assessment.Assessment, change: focus.Progress | None,
-          format: ResultFormat) -> None:
-    if format is ResultFormat.json:
-        from trustcheck import assessment, focus
-        from trustcheck.render import json
-
-        sys.stdout.write(json.dumps(
-            {**assessment.to_dict(result), "compared_to": focus.progress_to_dict(change)}))
-    else:
-        from trustcheck.render import text
-
-        text.assessment(stdout_console(), result, compared=change)
 
 
 def _read_answers(reference: str) -> tuple[str, str]:

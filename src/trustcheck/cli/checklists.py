@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from trustcheck.cli.app import say, session
-from trustcheck.cli.common import stdout_console
 from trustcheck.cli.options import ResultFormat, ResultFormatOption
+from trustcheck.cli.output import emit
 from trustcheck.errors import EXIT_BAD_INPUT
+from trustcheck.listings import Checklists, LintReports
 
 app = typer.Typer(help="See the checklists you can use, and check your own.",
                   no_args_is_help=True)
@@ -20,21 +20,11 @@ app = typer.Typer(help="See the checklists you can use, and check your own.",
 @app.command("list")
 def list_(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) -> None:
     """List the checklists you can use with --checklist."""
-    from trustcheck import checklist as checklists
+    from trustcheck import checklist
 
     places = session(ctx).places
-    listings = list(checklists.scan(places.checklist_folders()))
-    usable = [x for x in listings if x.checklist is not None]
-    if format is ResultFormat.json:
-        from trustcheck.render.json import checklist_summary, dumps
-
-        sys.stdout.write(dumps([
-            {**checklist_summary(x.checklist), "statements": len(x.checklist.items),
-             "builtin": x.builtin, "path": str(x.path)} for x in usable]))
-    else:
-        from trustcheck.render.text import checklist_listing
-
-        checklist_listing(stdout_console(), usable)
+    listings = list(checklist.scan(places.checklist_folders()))
+    emit(Checklists([x for x in listings if x.checklist is not None]), format)
     for broken in (x for x in listings if x.checklist is None):
         say(f"{broken.path} has problems and is left out; run "
             f"`trustcheck checklists validate {broken.path}` to see them.")
@@ -47,28 +37,20 @@ def show(ctx: typer.Context, checklist: Annotated[str, typer.Argument(
             help="A checklist id (e.g. mentor) or a YAML file.")],
          format: ResultFormatOption = ResultFormat.text) -> None:
     """Show every strategy, statement and action of a checklist."""
-    from trustcheck import checklist as checklists
+    from trustcheck.checklist import find
 
-    found = checklists.find(checklist, session(ctx).places.checklist_folders())
-    if format is ResultFormat.json:
-        from trustcheck.render.json import dumps
-
-        sys.stdout.write(dumps({**found.content(), "sha256": found.sha256}))
-    else:
-        from trustcheck.render.text import checklist as render
-
-        render(stdout_console(), found)
+    emit(find(checklist, session(ctx).places.checklist_folders()), format)
 
 
 @app.command("validate")
 def validate(paths: Annotated[list[Path], typer.Argument(
         help="Checklist YAML files to check.", dir_okay=False)]) -> None:
     """Check checklist files and list every problem found (exit 2 if there are any)."""
-    from trustcheck import checklist as checklists
+    from trustcheck.checklist import check
 
     failed = False
     for path in paths:
-        problems = checklists.check(path)
+        problems = check(path)
         if problems:
             failed = True
             say(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}.",
@@ -95,12 +77,7 @@ def lint_checklists(paths: Annotated[list[Path], typer.Argument(
     from trustcheck import lint
 
     reports = [lint.lint_file(path) for path in paths]
-    if format is ResultFormat.json:
-        from trustcheck.render.json import dumps
-
-        sys.stdout.write(dumps(lint.to_dict(reports)))
-    else:
-        sys.stdout.write(_lint_text(reports))
+    emit(LintReports(reports), format)
     invalid = [r for r in reports if r.checklist is None]
     for report in invalid:
         if len(report.problems) == 1 and report.problems[0].line is None:
@@ -120,33 +97,3 @@ def lint_checklists(paths: Annotated[list[Path], typer.Argument(
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _lint_text(reports: list) -> str:
-    """One line per problem, `FILE:LINE: statement ID: reason`, grouped per checklist file."""
-    from trustcheck.text import one_line
-
-    lines = []
-    for report in reports:
-        if report.checklist is None:
-            lines += [f"{report.path}: not a valid checklist (see below).", ""]
-            continue
-        lines.append(f"{report.path}: {_count(len(report.findings), 'problem')}"
-                     f" (checklist {report.checklist.id}, version {report.checklist.version}).")
-        for finding in report.findings:
-            where = finding.place.file or report.path
-            if finding.place.line is not None:
-                where += f":{finding.place.line}"
-            lines.append(f"{where}: {finding.kind} {finding.id}: {finding.reason}")
-        lines.append("")
-    found = sum(len(r.findings) for r in reports)
-    linted = [r for r in reports if r.checklist is not None]
-    with_problems = sum(1 for r in linted if r.findings)
-    if not linted:
-        lines.append("No checklist could be linted.")
-    elif found:
-        lines.append(f"{_count(found, 'problem')} in {with_problems} of "
-                     f"{_count(len(linted), 'checklist')}.")
-    else:
-        lines.append(f"No problems in {_count(len(linted), 'checklist')}.")
-    return "".join(one_line(line) + "\n" for line in lines)

@@ -43,7 +43,8 @@ def filters(role: str | None = None, partner: str | None = None, cohort: str | N
         return None if text is None else " ".join(text.split())
 
     now = datetime.now(timezone.utc)
-    start, stop = parse_range(since, until, now=now, local=now.astimezone().tzinfo)
+    # astimezone() always gives an aware time; `or timezone.utc` only spells that out for mypy.
+    start, stop = parse_range(since, until, now=now, local=now.astimezone().tzinfo or timezone.utc)
     return Filters(role, label(partner), label(cohort), start, stop)
 
 

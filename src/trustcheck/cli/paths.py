@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from trustcheck.cli.app import session
 from trustcheck.cli.options import ResultFormat, ResultFormatOption
+from trustcheck.cli.output import emit
+from trustcheck.listings import Paths
 
 
 def paths(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) -> None:
@@ -16,12 +16,4 @@ def paths(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) ->
     --data-dir moves only the data folder; TRUSTCHECK_HOME moves both the data and the config
     folder.
     """
-    found = session(ctx).places.described()
-    if format is ResultFormat.json:
-        from trustcheck.render.json import paths as render_json
-
-        sys.stdout.write(render_json(found))
-    else:
-        from trustcheck.render.listing import paths as render_text
-
-        render_text(found, sys.stdout)
+    emit(Paths(session(ctx).places.described()), format)

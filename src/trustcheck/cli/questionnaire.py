@@ -156,8 +156,10 @@ class Questionnaire:
             item = self.items[index]
             if item.strategy != shown_strategy:
                 strategy = self.checklist.strategy(item.strategy)
+                # A valid checklist names only its own strategies; the id is a safe fallback.
+                title = strategy.title if strategy is not None else item.strategy
                 self.console.print()
-                self.console.print(Text(one_line(strategy.title), style="bold underline"))
+                self.console.print(Text(one_line(title), style="bold underline"))
                 shown_strategy = item.strategy
             previous = self.answers.get(item.id, "unanswered")
             current = "" if previous == "unanswered" else (
@@ -311,21 +313,21 @@ def pick(offered: Sequence[tuple[str, Sequence[Action]]]) -> list[str]:
                 break
             if key == "q":
                 raise Quit
-            action = keys_for.get(key)
-            if action is None:
+            pressed = keys_for.get(key)
+            if pressed is None:
                 c.print(Text(f"  Please press 1 to {last}, Enter when done, or q.",
                              style="yellow"))
-            elif action in picked:
-                picked.remove(action)
-                c.print(Text.assemble(f"  - dropped {key}: ", Text(one_line(action.text)),
+            elif pressed in picked:
+                picked.remove(pressed)
+                c.print(Text.assemble(f"  - dropped {key}: ", Text(one_line(pressed.text)),
                                       style="dim"))
             elif len(picked) >= MAX_PER_CHECK_IN:
                 c.print(Text(f"  You have picked {MAX_PER_CHECK_IN} already; press one of "
                              "their numbers again to drop it, or Enter to keep them.",
                              style="yellow"))
             else:
-                picked.append(action)
-                c.print(Text.assemble(f"  + picked {key}: ", Text(one_line(action.text)),
+                picked.append(pressed)
+                c.print(Text.assemble(f"  + picked {key}: ", Text(one_line(pressed.text)),
                                       style="green"))
                 if len(picked) == MAX_PER_CHECK_IN:
                     c.print(Text.assemble("  Press ", ("Enter", "bold"),

@@ -11,6 +11,7 @@ import typer
 
 from trustcheck.cli.app import say, session
 from trustcheck.cli.options import CohortOption, ForceOption, OutputOption, RoleOption
+from trustcheck.cli.output import chunks, emit
 from trustcheck.errors import InputError, Problem
 
 
@@ -67,7 +68,6 @@ def report(
         check_target(output, force=force,
                      exists=f"{output} already exists; add --force to replace it, or choose "
                             "another name.")
-    render_html = _html_renderer() if format is ReportFormat.html else None
     if sources and "-" in sources:
         from trustcheck.cli.common import stdin_is_terminal
 
@@ -85,43 +85,17 @@ def report(
                               older_log_folders=[places.data.path],
                               now=datetime.now(timezone.utc))
 
-    document = made.document
-    content = _render(document, format, render_html, to_file=output is not None)
-    cohort_report.record(made)
     if output is None:
-        if content is None:
-            from trustcheck.render.report import text
-
-            text(document, sys.stdout)
-        else:
-            sys.stdout.write(content)
+        # Remembered before it is printed: a report cut short may still have been seen, and
+        # the log only ever makes the next report more careful.
+        cohort_report.record(made)
+        emit(made, format)
         return
     from trustcheck.files import write_private
 
-    write_private(output, content if content is not None else "", force=force,
-                  what="the report",
+    content = "".join(chunks(made, format))
+    cohort_report.record(made)
+    write_private(output, content, force=force, what="the report",
                   exists=f"{output} already exists; add --force to replace it, or choose "
                          "another name.")
     say(f"Report written to {output}.")
-
-
-def _render(document: dict, format: ReportFormat, render_html, *, to_file: bool) -> str | None:
-    """The report as text to write; None means 'print the text view to the terminal'."""
-    from trustcheck.render import report as views
-
-    if format is ReportFormat.json:
-        return views.json_text(document)
-    if format is ReportFormat.markdown:
-        return views.markdown(document)
-    if format is ReportFormat.html:
-        return render_html(document)
-    return views.text_string(document) if to_file else None
-
-
-def _html_renderer():
-    try:
-        from trustcheck.render.html import render_html
-    except ImportError:
-        raise InputError("HTML reports are not available yet; use --format markdown or "
-                         "--format text for now.") from None
-    return render_html

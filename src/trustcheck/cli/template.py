@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -10,6 +9,8 @@ import typer
 from trustcheck.checklist import choose_checklist
 from trustcheck.cli.app import session
 from trustcheck.cli.options import ChecklistOption, RoleOption, TemplateFormat
+from trustcheck.cli.output import emit
+from trustcheck.listings import AnswersTemplate
 
 
 def template(
@@ -24,10 +25,4 @@ def template(
     """Print an answers file to fill in, for `trustcheck assess --answers FILE`."""
     used = choose_checklist(checklist, role.value if role else None,
                             session(ctx).places.checklist_folders())
-    if format is TemplateFormat.json:
-        from trustcheck.render.json import template as render
-    elif format is TemplateFormat.csv:
-        from trustcheck.render.csv import template as render
-    else:
-        from trustcheck.render.yaml import template as render
-    sys.stdout.write(render(used))
+    emit(AnswersTemplate(used), format)

@@ -34,7 +34,7 @@ def history(results: Sequence[Assessment], stream: IO[str]) -> None:
     columns = [Column("Date"), Column("Id"), Column("Role"), Column("Partner", flexible=True),
                Column("Cohort", flexible=True), Column("Overall", align="right"),
                Column("Band"), Column("Lowest strategy", flexible=True)]
-    rows = []
+    rows: list[list[str | Styled]] = []
     for result in results:
         lowest = result.lowest
         rows.append([
@@ -78,7 +78,7 @@ def trends(found: Sequence[Trend], stream: IO[str]) -> None:
         if trend.end != trend.start:
             span += f" to {local_time(trend.end)}"
         lines = [paint(f"{who}: {count}, {span}", "bold", colour)]
-        rows = []
+        rows: list[list[str | Styled]] = []
         for row in trend.rows:
             overall = row.strategy == OVERALL
             rows.append([

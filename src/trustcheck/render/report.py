@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from trustcheck.render.table import signed
 from trustcheck.text import one_line
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 SUPPRESSED = "suppressed"
 BAR_WIDTH = 10
@@ -196,7 +199,7 @@ def text_string(document: dict[str, Any], width: int = 100) -> str:
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
-def short_bar(score: float | None, style: str = ""):
+def short_bar(score: float | None, style: str = "") -> Text:
     from rich.text import Text
 
     if score is None:
@@ -230,7 +233,8 @@ def _signals(obstacle: dict[str, Any]) -> str:
 
 
 def _overall_row(comparison: dict[str, Any]) -> dict[str, Any]:
-    return {"title": "Overall trust index"} | comparison["overall"]
+    overall: dict[str, Any] = comparison["overall"]
+    return {"title": "Overall trust index", **overall}
 
 
 # --- Markdown ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from trustcheck.text import one_line
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
+    from trustcheck.checkin import Scored
     from trustcheck.checklist import Checklist, Listing
     from trustcheck.compare import Comparison
     from trustcheck.focus import ObstacleFlag, Progress
@@ -74,8 +75,9 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False,
         table.add_column(f"Since {local_date(compared.created_at)}", justify="right")
     for strategy in result.strategies:
         style = BAND_STYLES.get(strategy.band, "")
-        row = [user(strategy.title), user(strategy.group), score_text(strategy.score),
-               bar(strategy.score, style), Text(strategy.band, style=style)]
+        row: list[str | Text] = [user(strategy.title), user(strategy.group),
+                                 score_text(strategy.score), bar(strategy.score, style),
+                                 Text(strategy.band, style=style)]
         if compared is not None:
             row.append(change_text(compared.strategies.get(strategy.id)))
         table.add_row(*row)
@@ -247,6 +249,7 @@ def comparison(console: Console, result: Comparison) -> None:
     if flagged:
         console.print(Text("Worth talking about together", style="bold"))
         for number, gap in enumerate(flagged, start=1):
+            assert gap.gap is not None  # compare flags only gaps it could measure
             console.print(Text.assemble(f"{number}. ", gap_sentence(gap.title, gap.gap, other)))
             if gap.actions:
                 console.print(indented(Text("Things you could try together:"), 3))
@@ -439,3 +442,13 @@ def commitment_list(console: Console,
                           status_text(record.status),
                           local_date(record.reviewed_at) if record.reviewed_at else "")
         console.print(table)
+
+
+def check_in(console: Console, result: Assessment) -> None:
+    """`trustcheck history show`: one saved check-in in full, with every answer."""
+    assessment(console, result, answers=True)
+
+
+def scored(console: Console, found: Scored) -> None:
+    """`trustcheck assess`: the result, beside the previous check-in when there is one."""
+    assessment(console, found.result, compared=found.change)

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from trustcheck.cli.app import say, session
+from trustcheck.cli.app import outcome, say, session
 from trustcheck.cli.common import open_history, plural
+from trustcheck.errors import EXIT_INTERRUPTED
 
 BACKUP_PREFIX = "history-backup-"
 
@@ -44,7 +45,18 @@ def backup(
     assert store is not None
     with store:
         count = store.count()
-        files.place_private(target, store.backup, what="the backup")
+        # A stop while copying removes the unfinished copy (place_private does); a Ctrl-C is
+        # held back until the copy is whole and in place, so it is then kept and said to be.
+        try:
+            with outcome.committing():
+                files.place_private(target, store.backup, what="the backup")
+                outcome.keep(f"the backup at {target} is complete and kept")
+        except KeyboardInterrupt:
+            if outcome.kept is not None:
+                raise
+            say("Stopped before the end; the unfinished backup was removed, so nothing was "
+                "saved or changed.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
     say(f"Backed up {plural(count, 'assessment')} to {target}.")
 
 

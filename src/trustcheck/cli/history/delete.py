@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from trustcheck.cli.app import say, session
+from trustcheck.cli.app import outcome, say, session
 from trustcheck.cli.common import open_history, plural, stdin_is_terminal
 from trustcheck.cli.options import Role
 from trustcheck.errors import InputError, Problem
@@ -88,7 +88,11 @@ def delete(
                             "This cannot be undone. [y/N] "):
                 say("Nothing was deleted.")
                 return
-        deleted = store.delete([row.id for row in chosen])
+        # Only the delete itself holds Ctrl-C back (never the question above), so a stop after
+        # the commit says how many went instead of "nothing was changed".
+        with outcome.committing():
+            deleted = store.delete([row.id for row in chosen])
+            outcome.keep(f"{plural(deleted, 'check-in')} had already been deleted")
     say(f"Deleted {plural(deleted, 'assessment')}.")
 
 
@@ -99,8 +103,9 @@ def _cutoff(before: str) -> datetime:
     from trustcheck.dates import parse_bound
 
     now = datetime.now(timezone.utc)
-    moment = parse_bound(before, now=now, local=now.astimezone().tzinfo, end=False,
-                         option="--before")
+    # astimezone() always gives an aware time; `or timezone.utc` only spells that out for mypy.
+    moment = parse_bound(before, now=now, local=now.astimezone().tzinfo or timezone.utc,
+                         end=False, option="--before")
     # At the first moment there is, nothing is before it: keep it (stored times have seconds).
     return moment - timedelta(microseconds=1) if moment > datetime.min.replace(
         tzinfo=timezone.utc) else moment

@@ -21,7 +21,9 @@ from trustcheck.cli.options import (
     SinceOption,
     UntilOption,
 )
+from trustcheck.cli.output import chunks
 from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, StorageError
+from trustcheck.listings import CheckIns
 
 if TYPE_CHECKING:
 
@@ -92,14 +94,14 @@ def export(
     counted = [0]  # assessments written, counted as they stream past
     started = [False]  # whether anything reached standard output
 
-    def deliver(chunks: Iterable[str]) -> None:
+    def deliver(pieces: Iterable[str]) -> None:
         if target is None:
-            for chunk in chunks:
+            for chunk in pieces:
                 started[0] = True
                 sys.stdout.write(chunk)
             sys.stdout.flush()
         else:
-            files.write_private(target, chunks, force=force, what="the export", exists=exists)
+            files.write_private(target, pieces, force=force, what="the export", exists=exists)
 
     if rescued is not None:
         deliver(_rescued_chunks(rescued, format, scores_only, counted))
@@ -145,18 +147,7 @@ def _rescued_chunks(rescued: Rescued, format: ExportFormat, scores_only: bool,
     enough to have been read whole)."""
     found = _scores_only(rescued.assessments) if scores_only else rescued.assessments
     counted[0] = len(found)
-    if format is ExportFormat.jsonl:
-        from trustcheck.render.json import result_lines
-
-        yield from result_lines(found)
-    elif format is ExportFormat.csv:
-        from trustcheck.render.csv import results
-
-        yield results(found)
-    else:
-        from trustcheck.render.json import result_list
-
-        yield result_list(found)
+    yield from chunks(CheckIns(found), format)
 
 
 def _export_chunks(store: Store | None, scope: Filters, format: ExportFormat,
@@ -171,18 +162,7 @@ def _export_chunks(store: Store | None, scope: Filters, format: ExportFormat,
         counted[0] = 1
         if scores_only:
             found = _scores_only(found)
-        if format is ExportFormat.jsonl:
-            from trustcheck.render.json import result_lines
-
-            yield from result_lines(found)
-        elif format is ExportFormat.csv:
-            from trustcheck.render.csv import results
-
-            yield results(found)
-        else:
-            from trustcheck.render.json import result_list
-
-            yield result_list(found)
+        yield from chunks(CheckIns(found), format)
         return
 
     def each(items: Iterable[Any]) -> Iterator[Any]:
@@ -190,6 +170,9 @@ def _export_chunks(store: Store | None, scope: Filters, format: ExportFormat,
             counted[0] += 1
             yield item
 
+    # The whole history is streamed from the store in the form each format needs (score rows
+    # for CSV, saved texts for JSON Lines), so the format decides what is read, not only how
+    # it is printed: these branches stay here rather than in the output table.
     if format is ExportFormat.csv:
         from trustcheck.render.csv import score_rows
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
 from trustcheck.cli.app import say, session
-from trustcheck.cli.common import filters, narrowed, open_history, stdout_console
+from trustcheck.cli.common import filters, narrowed, open_history
 from trustcheck.cli.options import (
     CohortOption,
     LimitOption,
@@ -21,7 +20,9 @@ from trustcheck.cli.options import (
     SinceOption,
     UntilOption,
 )
+from trustcheck.cli.output import emit
 from trustcheck.errors import NO_ASSESSMENTS_YET, InputError
+from trustcheck.listings import CheckIns
 
 
 def history(
@@ -53,23 +54,15 @@ def history(
     if store is not None:
         with store:
             found = store.check_ins(scope, limit=limit or None)
-    if format is ListFormat.json:
-        from trustcheck.render.json import result_list
-
-        sys.stdout.write(result_list(found))
-    elif format is ListFormat.csv:
-        from trustcheck.render.csv import results
-
-        sys.stdout.write(results(found))
-    elif not found and narrowed(role, partner, cohort, since, until):
-        say("No assessments match those filters; run `trustcheck history` to see them all.")
-    elif not found:
-        say("No assessments found yet; run `trustcheck assess --role mentor` (or mentee) to "
-            "take one.")
-    else:
-        from trustcheck.render.listing import history as render
-
-        render(found, sys.stdout)
+    # An empty table says nothing, so a person is told why instead; tools get an empty list.
+    if not found and format is ListFormat.text:
+        if narrowed(role, partner, cohort, since, until):
+            say("No assessments match those filters; run `trustcheck history` to see them all.")
+        else:
+            say("No assessments found yet; run `trustcheck assess --role mentor` (or mentee) "
+                "to take one.")
+        return
+    emit(CheckIns(found), format)
 
 
 def show(
@@ -85,11 +78,4 @@ def show(
         raise InputError(NO_ASSESSMENTS_YET)
     with store:
         found = store.check_in(assessment_id)
-    if format is ResultFormat.json:
-        from trustcheck.render.json import result
-
-        sys.stdout.write(result(found))
-    else:
-        from trustcheck.render.text import assessment
-
-        assessment(stdout_console(), found, answers=True)
+    emit(found, format)

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Optional
 
 import typer
 
 from trustcheck.cli.app import say, session
-from trustcheck.cli.common import filters, narrowed, open_history
+from trustcheck.cli.common import filters, narrowed
 from trustcheck.cli.options import (
     CohortOption,
     PartnerOption,
     ResultFormat,
     ResultFormatOption,
-    Role,
     RoleOption,
     SinceOption,
     UntilOption,
 )
+from trustcheck.cli.output import emit
+from trustcheck.listings import Trends
 
 StrategyOption = Annotated[Optional[str], typer.Option(
     "--strategy", "-s", metavar="ID",
@@ -43,32 +43,17 @@ def trends(
 
     A direction needs scores from 3 assessments. Each block also shows commitment follow-through.
     """
-    from trustcheck import trends as core
+    from trustcheck.history_trends import for_history
 
     scope = filters(role.value if role else None, partner, cohort, since, until)
-    store = open_history(session(ctx).places)
-    found: list[core.Trend] = []
-    if store is not None:
-        with store, store.snapshot():  # one moment: a check-in saved meanwhile is all or nothing
-            scopes = core.scopes(scope, [r.value for r in Role])
-            rows = [row for part in scopes for row in store.score_rows(part)]
-            # By the relationship each commitment was made in, counted when reviewed in scope
-            # (store.reviews could not keep apart the relationship without a partner).
-            made = [record for part in scopes if rows for record in store.commitments(
-                part._replace(since=None, until=None))]
-            found = core.trends(rows, made, store.strategy_titles, strategy=strategy,
-                                since=scope.since, until=scope.until)
-    if format is ResultFormat.json:
-        from trustcheck.render.json import trends as render_json
-
-        sys.stdout.write(render_json(found))
-    elif not found and (narrowed(role, partner, cohort, since, until) or strategy):
-        say("No assessments match those filters; run `trustcheck history trends` to see them "
-            "all.")
-    elif not found:
-        say("No assessments found yet; trends need a few check-ins, so run `trustcheck assess "
-            "--role mentor` (or mentee) every few weeks.")
-    else:
-        from trustcheck.render.listing import trends as render
-
-        render(found, sys.stdout)
+    found = for_history(session(ctx).places.database, scope, strategy=strategy)
+    # An empty table says nothing, so a person is told why instead; tools get an empty list.
+    if not found and format is ResultFormat.text:
+        if narrowed(role, partner, cohort, since, until) or strategy:
+            say("No assessments match those filters; run `trustcheck history trends` to see "
+                "them all.")
+        else:
+            say("No assessments found yet; trends need a few check-ins, so run `trustcheck "
+                "assess --role mentor` (or mentee) every few weeks.")
+        return
+    emit(Trends(found), format)

@@ -1,0 +1,33 @@
+"""The trends use case: how each strategy moved over time in every relationship in scope,
+read from the history at one moment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trustcheck.records import Filters
+    from trustcheck.trends import Trend
+
+
+def for_history(database: Path, scope: Filters, *, strategy: str | None = None) -> list[Trend]:
+    """One Trend per relationship in scope (only `strategy` and the overall index, if given),
+    the most recently active first; none when nothing was ever saved."""
+    from trustcheck import trends
+    from trustcheck.checklist import ROLES
+    from trustcheck.store import Store
+
+    if not database.exists():
+        return []
+    # Only to read: it never writes, so it works on a full disk and never migrates.
+    with Store.open_for_reading(database) as store, store.snapshot():
+        # One moment: a check-in saved meanwhile is all or nothing.
+        scopes = trends.scopes(scope, ROLES)
+        rows = [row for part in scopes for row in store.score_rows(part)]
+        # By the relationship each commitment was made in, counted when reviewed in scope
+        # (store.reviews could not keep apart the relationship without a partner).
+        made = [record for part in scopes if rows for record in store.commitments(
+            part._replace(since=None, until=None))]
+        return trends.trends(rows, made, store.strategy_titles, strategy=strategy,
+                             since=scope.since, until=scope.until)
