@@ -612,7 +612,7 @@ def golden_outputs() -> dict[str, str]:
             return True
 
     with Store.open(Path(os.environ["TRUSTCHECK_HOME"]) / "history.db") as history:
-        found = trends.trends(history.score_rows(Filters()), history.commitments(Filters()),
+        found = trends.trends(history.score_rows(Filters()), history.review_counts(Filters()),
                               history.strategy_titles)
     terminal = Terminal()
     render(found, terminal)
@@ -642,3 +642,45 @@ def test_trends_print_exactly_what_they_printed_before_they_were_made_fast(
     assert sorted(expected) == sorted([*GOLDEN_CASES, "terminal"])
     for name, text in golden_outputs().items():
         assert text == expected[name], name
+
+
+def test_follow_through_from_counts_is_the_rate_of_the_reviews_themselves():
+    from trustcheck.commitments import follow_through_rate
+
+    for done, partly, not_done in [(0, 0, 1), (1, 1, 1), (2, 1, 0), (7, 3, 5), (1, 0, 2)]:
+        reviews = [Review("a", "A", "m", at(0), status) for status, count in
+                   (("done", done), ("partly", partly), ("not_done", not_done))
+                   for _ in range(count)]
+        counts = {"done": done, "partly": partly, "not_done": not_done}
+        assert trends.follow_through_of(counts) == (follow_through_rate(reviews), len(reviews))
+    assert trends.follow_through_of({}) == (None, 0)
+
+
+def test_stored_review_counts_follow_where_a_commitment_was_made_and_when_it_was_reviewed(
+        trustcheck_home):
+    from trustcheck.records import Filters
+    from trustcheck.store import Store
+
+    first, second = (s.actions[0] for s in builtin("mentor").strategies[:2])
+    made = make("m" * 32, days=0, commit=(first.id, second.id))
+    told = make("t" * 32, days=14, reviewed=(
+        Review(first.id, first.text, made.id, made.created_at, "done"),
+        Review(second.id, second.text, made.id, made.created_at, "partly")))
+    alone = make("n" * 32, days=1, partner=None, commit=(first.id,))
+    told_alone = make("o" * 32, days=15, partner=None, reviewed=(
+        Review(first.id, first.text, alone.id, alone.created_at, "not_done"),))
+    save(trustcheck_home, made, told, alone, told_alone)
+    with Store.open(trustcheck_home / "history.db") as history:
+        assert history.review_counts(Filters()) == {
+            ("mentor", "Sam"): {"done": 1, "partly": 1}, ("mentor", None): {"not_done": 1}}
+        assert history.review_counts(Filters(partner="")) == {("mentor", None): {"not_done": 1}}
+        # Bounds are on when a commitment was reviewed (inclusive), to the second.
+        review_time = at(14)
+        assert history.review_counts(Filters(since=review_time, until=review_time)) == {
+            ("mentor", "Sam"): {"done": 1, "partly": 1}}
+        assert history.review_counts(
+            Filters(since=review_time + timedelta(microseconds=1))) == {
+            ("mentor", None): {"not_done": 1}}
+        assert history.review_counts(
+            Filters(until=review_time - timedelta(microseconds=1))) == {}
+        assert history.review_counts(Filters(role="mentee")) == {}

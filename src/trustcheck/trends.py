@@ -11,7 +11,7 @@ from datetime import datetime
 from itertools import chain, compress
 from typing import NamedTuple, overload
 
-from trustcheck.commitments import follow_through_rate
+from trustcheck.commitments import STATUS_POINTS, follow_through_rate
 from trustcheck.errors import InputError
 from trustcheck.records import CommitmentRecord, Filters, Review, ScoreRow
 
@@ -387,27 +387,40 @@ def scopes(scope: Filters, roles: Sequence[str]) -> list[Filters]:
     return [scope._replace(role=role) for role in roles]
 
 
-def trends(rows: Sequence[ScoreRow], made: Iterable[CommitmentRecord],
-           titles: Callable[[str], Mapping[str, str]], *, strategy: str | None = None,
-           since: datetime | None = None, until: datetime | None = None) -> list[Trend]:
+def follow_through_of(statuses: Mapping[str, int]) -> tuple[float | None, int]:
+    """(follow-through rate, reviewed commitments) from how many were reviewed with each status.
+
+    The same figure as `commitments.follow_through_rate` over those reviews: each status is
+    worth 1, 0.5 or 0, so the sum is exact in any order.
+    """
+    reviewed = sum(statuses.values())
+    if not reviewed:
+        return None, 0
+    points = sum(STATUS_POINTS[status] * count for status, count in statuses.items())
+    return round(points / reviewed * 100, 1), reviewed
+
+
+def trends(rows: Sequence[ScoreRow],
+           reviewed: Mapping[tuple[str, str | None], Mapping[str, int]],
+           titles: Callable[[str], Mapping[str, str]], *,
+           strategy: str | None = None) -> list[Trend]:
     """One Trend per relationship in `rows` (oldest first), the most recently active first.
 
-    `made` holds the commitments made in those relationships (whenever made): each counts
-    once reviewed between `since` and `until`. `titles` gives the strategy titles of one
-    assessment by id (the latest of each relationship names them). With `strategy`, only that
-    strategy and the overall index; a strategy no row has is refused.
+    `reviewed` holds, per relationship (role, partner), how many of the commitments made in it
+    were reviewed in scope with each status (the store's `review_counts`). `titles` gives the
+    strategy titles of one assessment by id (the latest of each relationship names them). With
+    `strategy`, only that strategy and the overall index; a strategy no row has is refused.
     """
     known = strategy_ids(rows) + [OVERALL]
     if strategy is not None and rows and strategy not in known:
         raise InputError(f"No assessment in scope has a strategy '{strategy}'; please "
                          f"use one of: {', '.join(known)}.")
-    followed = follow_through_by_relationship(made, since=since, until=until)
     found = []
     for group in by_relationship(rows):
         latest = group[-1]
         if strategy not in (None, OVERALL) and strategy not in strategy_ids(group):
             continue  # e.g. a mentor strategy asked for: the mentee side is left out
-        rate, reviewed = followed.get((latest.role, latest.partner), (None, 0))
+        rate, count = follow_through_of(reviewed.get((latest.role, latest.partner), {}))
         found.append(relationship_trend(group, titles(latest.id), strategy=strategy,
-                                        follow_through=rate, reviewed=reviewed))
+                                        follow_through=rate, reviewed=count))
     return found

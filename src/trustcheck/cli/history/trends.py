@@ -54,10 +54,9 @@ def trends(
             rows = [row for part in scopes for row in store.score_rows(part)]
             # By the relationship each commitment was made in, counted when reviewed in scope
             # (store.reviews could not keep apart the relationship without a partner).
-            made = [record for part in scopes if rows for record in store.commitments(
-                part._replace(since=None, until=None))]
-            found = core.trends(rows, made, store.strategy_titles, strategy=strategy,
-                                since=scope.since, until=scope.until)
+            reviewed = {key: counts for part in scopes if rows
+                        for key, counts in store.review_counts(part).items()}
+            found = core.trends(rows, reviewed, store.strategy_titles, strategy=strategy)
     if format is ResultFormat.json:
         from trustcheck.render.json import trends as render_json
 
