@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta, timezone
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -553,8 +555,11 @@ class Store:
                 f"JOIN assessments a ON a.id = s.assessment_id {where}", params) if where \
                 else self._db.execute(
                     "SELECT assessment_id, strategy_id, score FROM strategy_scores")
-            for assessment_id, strategy_id, score in found:
-                scores[assessment_id][strategy_id] = score
+            # Rows come grouped by assessment (the table's key order), so each assessment's
+            # scores go into its dict in one call; update() stays right if they ever did not.
+            by_strategy = itemgetter(1, 2)
+            for assessment_id, group in groupby(found, itemgetter(0)):
+                scores[assessment_id].update(map(by_strategy, group))
         return [ScoreRow(row[0], _utc(row[1]), row[2], row[3], row[4], row[5], row[6],
                          scores[row[0]]) for row in heads]
 

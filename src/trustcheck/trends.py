@@ -224,8 +224,9 @@ def downsample(values: Sequence[float | None], limit: int = MAX_POINTS) -> list[
     out: list[float | None] = [values[0]]
     for b in range(buckets):
         run = inner[b * len(inner) // buckets:(b + 1) * len(inner) // buckets]
-        scored = [v for v in run if v is not None]
-        out.append(sum(scored) / len(scored) if scored else None)
+        if None in run:
+            run = [v for v in run if v is not None]
+        out.append(sum(run) / len(run) if run else None)  # type: ignore[arg-type]
     out.append(values[-1])
     return out
 
