@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import chain, compress
-from typing import NamedTuple, overload
+from typing import NamedTuple, cast, overload
 
 from trustcheck.commitments import STATUS_POINTS, follow_through_rate
 from trustcheck.errors import InputError
@@ -99,8 +99,6 @@ class Series(Sequence[Point]):
             return tuple(self) == tuple(other)
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]  # equal to tuples, so not hashable like them
-
     def __repr__(self) -> str:
         return f"Series({list(self)!r})"
 
@@ -178,14 +176,17 @@ def _slope_per_30_days(seconds: Sequence[float], scores: Sequence[float | None])
     """`slope_per_30_days` from each point's seconds since the epoch and its score."""
     # Whole seconds since the epoch are exact in a float, so their differences equal
     # (at - start).total_seconds() to the bit, and cost a tenth as much.
+    values: Sequence[float]
     if None in scores:
         scored = [score is not None for score in scores]
         seconds = list(compress(seconds, scored))
-        scores = list(compress(scores, scored))
-    if not scores:
+        values = cast("list[float]", list(compress(scores, scored)))
+    else:
+        values = cast("Sequence[float]", scores)
+    if not values:
         return None
     start = seconds[0]
-    slope = _slope([(at - start) / 86400 for at in seconds], scores)  # type: ignore[arg-type]
+    slope = _slope([(at - start) / 86400 for at in seconds], values)
     return None if slope is None else _tidy(slope * SLOPE_DAYS)
 
 
@@ -224,9 +225,8 @@ def downsample(values: Sequence[float | None], limit: int = MAX_POINTS) -> list[
     out: list[float | None] = [values[0]]
     for b in range(buckets):
         run = inner[b * len(inner) // buckets:(b + 1) * len(inner) // buckets]
-        if None in run:
-            run = [v for v in run if v is not None]
-        out.append(sum(run) / len(run) if run else None)  # type: ignore[arg-type]
+        scored = [v for v in run if v is not None] if None in run else cast("list[float]", run)
+        out.append(sum(scored) / len(scored) if scored else None)
     out.append(values[-1])
     return out
 
@@ -335,18 +335,19 @@ def relationship_trend(rows: Sequence[ScoreRow], titles: Mapping[str, str], *,
     absent = object()
     out = []
     for strategy_id in order:
-        scores = [r.scores.get(strategy_id, absent) for r in rows]
-        if absent in scores:  # not asked every time: keep only the assessments that asked it
-            asked = [score is not absent for score in scores]
-            series = Series(tuple(compress(dates, asked)), tuple(compress(scores, asked)),
-                            tuple(compress(ids, asked)))  # type: ignore[arg-type]
+        found = [r.scores.get(strategy_id, absent) for r in rows]
+        if absent in found:  # not asked every time: keep only the assessments that asked it
+            asked = [score is not absent for score in found]
+            scores = cast("tuple[float | None, ...]", tuple(compress(found, asked)))
+            series = Series(tuple(compress(dates, asked)), scores, tuple(compress(ids, asked)))
             row = _trend_row(strategy_id, titles.get(strategy_id, strategy_id), series,
                              list(compress(seconds, asked)),
                              still_asked=strategy_id in latest.scores)
         else:
+            scores = cast("tuple[float | None, ...]", tuple(found))
             row = _trend_row(strategy_id, titles.get(strategy_id, strategy_id),
-                             Series(dates, tuple(scores), ids),  # type: ignore[arg-type]
-                             seconds, still_asked=strategy_id in latest.scores)
+                             Series(dates, scores, ids), seconds,
+                             still_asked=strategy_id in latest.scores)
         out.append(row)
     out.append(_trend_row(OVERALL, OVERALL_TITLE,
                           Series(dates, tuple(r.overall for r in rows), ids), seconds,
