@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from conftest import START, builtin, run, save
 
 from trustcheck import assessment, trends
@@ -684,3 +686,14 @@ def test_stored_review_counts_follow_where_a_commitment_was_made_and_when_it_was
         assert history.review_counts(
             Filters(until=review_time - timedelta(microseconds=1))) == {}
         assert history.review_counts(Filters(role="mentee")) == {}
+
+
+@given(st.text())
+def test_a_table_cell_prints_as_its_text_on_one_line(text):
+    # The table writer skips cleaning text that is already on one line: that must never show
+    # anything else than cleaning it would.
+    from trustcheck.render.table import Column, render
+    from trustcheck.text import one_line
+
+    assert render([Column("Cell"), Column("Next")], [[text, "x"]]) == \
+        render([Column("Cell"), Column("Next")], [[one_line(text), "x"]])

@@ -413,8 +413,8 @@ def trends(rows: Sequence[ScoreRow],
     strategy titles of one assessment by id (the latest of each relationship names them). With
     `strategy`, only that strategy and the overall index; a strategy no row has is refused.
     """
-    known = strategy_ids(rows) + [OVERALL]
-    if strategy is not None and rows and strategy not in known:
+    if strategy is not None and rows and strategy != OVERALL and \
+            strategy not in (known := strategy_ids(rows) + [OVERALL]):
         raise InputError(f"No assessment in scope has a strategy '{strategy}'; please "
                          f"use one of: {', '.join(known)}.")
     found = []

@@ -162,5 +162,8 @@ def render(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
 
 
 def _measured(text: str, style: str) -> tuple[str, int, str]:
-    cleaned = one_line(text)
-    return cleaned, width_of(cleaned), style
+    # Most cells are figures and sparklines already on one line: printable text has no control
+    # character and no whitespace but the plain space, so one_line would give it back as it is.
+    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        text = one_line(text)
+    return text, width_of(text), style
