@@ -12,6 +12,8 @@ from pathlib import Path
 import pexpect
 import pytest
 from conftest import START, builtin, run, save
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trustcheck import assessment, trends
 from trustcheck import checklist as checklists
@@ -527,3 +529,171 @@ def test_partner_names_are_printed_literally_without_control_characters(trustche
     assert [b["partner"] for b in json.loads(raw)] == ["Al\x1b[31mex\x07", "[bold]x[/]"]
     only = run("history", "trends", "--partner", "[bold]x[/]")
     assert list(blocks_of(only.stdout))[0].startswith("You as mentor with [bold]x[/]:")
+
+
+# --- the same output, byte for byte, however trends are computed -----------------------------
+
+GOLDEN = Path(__file__).parent / "data" / "trends-golden.json"
+# A fixed local time zone (+05:30, no daylight saving), so local times print the same anywhere.
+GOLDEN_TZ = "XST-5:30"
+GOLDEN_CASES = {
+    "all": [],
+    "all-json": ["--format", "json"],
+    "strategy": ["--strategy", "transparency"],
+    "strategy-json": ["--strategy", "empathy", "--format", "json"],
+    "overall": ["--strategy", "overall"],
+    "since-until": ["--since", "2026-06-01", "--until", "2026-12-15"],
+    "since-until-json": ["--since", "2026-06-01", "--until", "2026-12-15", "--format", "json"],
+    "mentee": ["--role", "mentee"],
+    "partner-strategy-since": ["--partner", "Sam", "--strategy", "empathy", "--since",
+                               "2026-09-01", "--format", "json"],
+    "no-partner": ["--partner", ""],
+}
+
+
+def varied_history() -> list[assessment.Assessment]:
+    """Five relationships, the same on every run: a long one (more than 24 points, a checklist
+    version change, commitments made and reviewed), one with skipped strategies, one without a
+    partner, one assessment alone, and one whose checklist was renamed."""
+    import random
+
+    from trustcheck.commitments import STATUSES
+
+    rng = random.Random(20261202)
+    mentor, mentee = builtin("mentor"), builtin("mentee")
+    newer = mentor._replace(version="2")
+    renamed = mentor._replace(id="our-mentor", strategies=tuple(
+        s._replace(title="Be open about it") if s.id == "transparency" else s
+        for s in mentor.strategies))
+    results: list[assessment.Assessment] = []
+
+    def levels(used: checklists.Checklist, skip: float = 0.0) -> dict[str, int | None]:
+        return {s.id: None if rng.random() < skip else rng.randint(1, 5)
+                for s in used.strategies}
+
+    previous: assessment.Assessment | None = None
+    for i in range(40):
+        used = newer if i >= 26 else mentor
+        chosen = tuple(a.id for a in rng.sample(
+            [a for s in used.strategies for a in s.actions], 2)) if i % 3 == 0 else ()
+        reviewed = tuple(
+            Review(c.action, c.text, previous.id, previous.created_at, rng.choice(STATUSES))
+            for c in previous.commitments) if previous is not None else ()
+        previous = make(f"s{i:031d}", days=i * 9 + rng.random() * 3, partner="Sam",
+                        levels=levels(used), used=used, commit=chosen, reviewed=reviewed)
+        results.append(previous)
+    for i in range(12):
+        results.append(make(f"a{i:031d}", days=5 + i * 20, role="mentee", partner="Ada",
+                            levels=levels(mentee, skip=0.2), used=mentee))
+    for i in range(3):
+        results.append(make(f"n{i:031d}", days=100 + i * 30, partner=None,
+                            levels=levels(mentor)))
+    results.append(make("k" * 32, days=200, role="mentee", partner="Kim", level=3))
+    results.append(make("b" * 32, days=50, partner="Bo", levels=levels(mentor)))
+    results.append(make("c" * 32, days=300, partner="Bo", levels=levels(mentor), used=renamed))
+    return results
+
+
+def golden_outputs() -> dict[str, str]:
+    """What `history trends` prints for each golden case (the history must be saved), and the
+    table as a narrow colour terminal shows it (shortened titles, escape codes)."""
+    import io
+
+    from trustcheck.records import Filters
+    from trustcheck.render.listing import trends as render
+    from trustcheck.store import Store
+
+    out = {}
+    for name, args in GOLDEN_CASES.items():
+        result = run("history", "trends", *args)
+        assert result.exit_code == 0, result.stderr
+        out[name] = result.stdout
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    with Store.open(Path(os.environ["TRUSTCHECK_HOME"]) / "history.db") as history:
+        found = trends.trends(history.score_rows(Filters()), history.review_counts(Filters()),
+                              history.strategy_titles)
+    terminal = Terminal()
+    render(found, terminal)
+    out["terminal"] = terminal.getvalue()
+    return out
+
+
+@pytest.fixture
+def golden_time_zone(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", GOLDEN_TZ)
+    time.tzset()
+    yield
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+def test_trends_print_exactly_what_they_printed_before_they_were_made_fast(
+        trustcheck_home, golden_time_zone, monkeypatch):
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("COLUMNS", "72")
+    # tests/data/trends-golden.json holds what the code of main (before trends were sped up)
+    # printed for this history: text and JSON must not change by one byte.
+    save(trustcheck_home, *varied_history())
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert sorted(expected) == sorted([*GOLDEN_CASES, "terminal"])
+    for name, text in golden_outputs().items():
+        assert text == expected[name], name
+
+
+def test_follow_through_from_counts_is_the_rate_of_the_reviews_themselves():
+    from trustcheck.commitments import follow_through_rate
+
+    for done, partly, not_done in [(0, 0, 1), (1, 1, 1), (2, 1, 0), (7, 3, 5), (1, 0, 2)]:
+        reviews = [Review("a", "A", "m", at(0), status) for status, count in
+                   (("done", done), ("partly", partly), ("not_done", not_done))
+                   for _ in range(count)]
+        counts = {"done": done, "partly": partly, "not_done": not_done}
+        assert trends.follow_through_of(counts) == (follow_through_rate(reviews), len(reviews))
+    assert trends.follow_through_of({}) == (None, 0)
+
+
+def test_stored_review_counts_follow_where_a_commitment_was_made_and_when_it_was_reviewed(
+        trustcheck_home):
+    from trustcheck.records import Filters
+    from trustcheck.store import Store
+
+    first, second = (s.actions[0] for s in builtin("mentor").strategies[:2])
+    made = make("m" * 32, days=0, commit=(first.id, second.id))
+    told = make("t" * 32, days=14, reviewed=(
+        Review(first.id, first.text, made.id, made.created_at, "done"),
+        Review(second.id, second.text, made.id, made.created_at, "partly")))
+    alone = make("n" * 32, days=1, partner=None, commit=(first.id,))
+    told_alone = make("o" * 32, days=15, partner=None, reviewed=(
+        Review(first.id, first.text, alone.id, alone.created_at, "not_done"),))
+    save(trustcheck_home, made, told, alone, told_alone)
+    with Store.open(trustcheck_home / "history.db") as history:
+        assert history.review_counts(Filters()) == {
+            ("mentor", "Sam"): {"done": 1, "partly": 1}, ("mentor", None): {"not_done": 1}}
+        assert history.review_counts(Filters(partner="")) == {("mentor", None): {"not_done": 1}}
+        # Bounds are on when a commitment was reviewed (inclusive), to the second.
+        review_time = at(14)
+        assert history.review_counts(Filters(since=review_time, until=review_time)) == {
+            ("mentor", "Sam"): {"done": 1, "partly": 1}}
+        assert history.review_counts(
+            Filters(since=review_time + timedelta(microseconds=1))) == {
+            ("mentor", None): {"not_done": 1}}
+        assert history.review_counts(
+            Filters(until=review_time - timedelta(microseconds=1))) == {}
+        assert history.review_counts(Filters(role="mentee")) == {}
+
+
+@given(st.text())
+def test_a_table_cell_prints_as_its_text_on_one_line(text):
+    # The table writer skips cleaning text that is already on one line: that must never show
+    # anything else than cleaning it would.
+    from trustcheck.render.table import Column, render
+    from trustcheck.text import one_line
+
+    assert render([Column("Cell"), Column("Next")], [[text, "x"]]) == \
+        render([Column("Cell"), Column("Next")], [[one_line(text), "x"]])

@@ -25,9 +25,8 @@ def for_history(database: Path, scope: Filters, *, strategy: str | None = None) 
         # One moment: a check-in saved meanwhile is all or nothing.
         scopes = trends.scopes(scope, ROLES)
         rows = [row for part in scopes for row in store.score_rows(part)]
-        # By the relationship each commitment was made in, counted when reviewed in scope
-        # (store.reviews could not keep apart the relationship without a partner).
-        made = [record for part in scopes if rows for record in store.commitments(
-            part._replace(since=None, until=None))]
-        return trends.trends(rows, made, store.strategy_titles, strategy=strategy,
-                             since=scope.since, until=scope.until)
+        # Follow-through by the relationship each commitment was made in, counted when it
+        # was reviewed in scope (SQLite counts them: no record per commitment).
+        reviewed = {key: counts for part in scopes if rows
+                    for key, counts in store.review_counts(part).items()}
+        return trends.trends(rows, reviewed, store.strategy_titles, strategy=strategy)

@@ -8,7 +8,9 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -551,8 +553,11 @@ class Store:
                 f"JOIN assessments a ON a.id = s.assessment_id {where}", params) if where \
                 else self._db.execute(
                     "SELECT assessment_id, strategy_id, score FROM strategy_scores")
-            for assessment_id, strategy_id, score in found:
-                scores[assessment_id][strategy_id] = score
+            # Rows come grouped by assessment (the table's key order), so each assessment's
+            # scores go into its dict in one call; update() stays right if they ever did not.
+            by_strategy = itemgetter(1, 2)
+            for assessment_id, group in groupby(found, itemgetter(0)):
+                scores[assessment_id].update(map(by_strategy, group))
         return [ScoreRow(row[0], _utc(row[1]), row[2], row[3], row[4], row[5], row[6],
                          scores[row[0]]) for row in heads]
 
@@ -683,6 +688,40 @@ class Store:
         return [CommitmentRecord(row[0], _utc(row[1]), Relationship(row[2], row[3]),
                                  Commitment(row[4], row[5], row[6]), row[7], row[8],
                                  _utc(row[9]) if row[9] else None) for row in rows]
+
+    def review_counts(self, filters: Filters = Filters()
+                      ) -> dict[tuple[str, str | None], dict[str, int]]:
+        """How many commitments made in scope were reviewed with each status, per relationship.
+
+        Role, partner and cohort choose the check-ins the commitments were made in; `since` and
+        `until` bound when they were reviewed (inclusive). Keyed by the relationship (role,
+        partner) they were made in; relationships without reviews are left out. For trends:
+        counted here, not read as one record per commitment.
+        """
+        where, params = _where(filters._replace(since=None, until=None), table="a")
+        told = []
+        if filters.since is not None:
+            # Stored times are whole seconds: "at or after 10:00:00.5" means from 10:00:01.
+            since = filters.since
+            if since.microsecond:
+                since = since.replace(microsecond=0) + timedelta(seconds=1)
+            told.append("ra.created_at >= ?")
+            params.append(iso(since))
+        if filters.until is not None:
+            told.append("ra.created_at <= ?")
+            params.append(iso(filters.until))  # to the second, rounded down
+        if told:
+            where = (f"{where} AND " if where else "WHERE ") + " AND ".join(told)
+        found: dict[tuple[str, str | None], dict[str, int]] = {}
+        with _storage_errors(self.path):
+            for role, partner, status, count in self._db.execute(
+                    "SELECT a.role, a.partner, r.status, count(*) "
+                    "FROM commitments c JOIN assessments a ON a.id = c.assessment_id "
+                    "JOIN reviews r ON r.made_in = c.assessment_id AND r.action_id = c.action_id "
+                    f"JOIN assessments ra ON ra.id = r.assessment_id {where} "
+                    "GROUP BY a.role, a.partner, r.status", params):
+                found.setdefault((role, partner), {})[status] = count
+        return found
 
     def reviews(self, filters: Filters = Filters()) -> list[Review]:
         """Every commitment review told at a check-in in scope, oldest first."""

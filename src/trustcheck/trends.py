@@ -6,12 +6,12 @@ clock, the environment or any checklist.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from itertools import chain
-from typing import Any, NamedTuple
+from itertools import chain, compress
+from typing import Any, NamedTuple, cast, overload
 
-from trustcheck.commitments import follow_through_rate
+from trustcheck.commitments import STATUS_POINTS, follow_through_rate
 from trustcheck.errors import InputError
 from trustcheck.records import CommitmentRecord, Filters, Review, ScoreRow
 
@@ -51,12 +51,64 @@ class Point(NamedTuple):
     assessment: str
 
 
+class Series(Sequence[Point]):
+    """One strategy's points, oldest first, kept as three columns (dates, scores, assessments).
+
+    A long history has over a hundred thousand points and the table shows none of them one by
+    one (only a sparkline), so a Point is made only when someone reads one, as JSON does.
+    """
+
+    __slots__ = ("dates", "scores", "assessments")
+
+    def __init__(self, dates: Sequence[datetime], scores: Sequence[float | None],
+                 assessments: Sequence[str]) -> None:
+        self.dates = dates
+        self.scores = scores
+        self.assessments = assessments
+
+    @classmethod
+    def of(cls, points: Iterable[Point]) -> Series:
+        found = tuple(points)
+        return cls(tuple(p.at for p in found), tuple(p.score for p in found),
+                   tuple(p.assessment for p in found))
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    @overload
+    def __getitem__(self, index: int) -> Point: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Series: ...
+
+    def __getitem__(self, index: int | slice) -> Point | Series:
+        if isinstance(index, slice):
+            return Series(self.dates[index], self.scores[index], self.assessments[index])
+        return Point(self.dates[index], self.scores[index], self.assessments[index])
+
+    def __iter__(self) -> Iterator[Point]:
+        new_point = tuple.__new__  # made without Point's own checks: there can be thousands
+        for point in zip(self.dates, self.scores, self.assessments, strict=True):
+            yield new_point(Point, point)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Series):
+            return (self.dates, self.scores, self.assessments) == \
+                (other.dates, other.scores, other.assessments)
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Series({list(self)!r})"
+
+
 class Row(NamedTuple):
     """One strategy's (or the overall index's) trend over one relationship."""
 
     strategy: str
     title: str
-    series: tuple[Point, ...]
+    series: Series
     latest: float | None
     change_previous: float | None
     change_first: float | None
@@ -65,7 +117,7 @@ class Row(NamedTuple):
 
     @property
     def sparkline(self) -> str:
-        return sparkline([p.score for p in self.series])
+        return sparkline(self.series.scores)
 
 
 class ChecklistChange(NamedTuple):
@@ -98,12 +150,15 @@ class Trend(NamedTuple):
 
 def least_squares_slope(points: Sequence[tuple[float, float]]) -> float | None:
     """The slope of the least-squares line through (x, y) points; None when every x is equal."""
-    if len(points) < 2:
+    return _slope([x for x, _ in points], [y for _, y in points])
+
+
+def _slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """`least_squares_slope` of the points (xs[i], ys[i])."""
+    if len(xs) < 2:
         return None
-    xs = [x for x, _ in points]
-    ys = [y for _, y in points]
-    mean_x = sum(xs) / len(points)
-    mean_y = sum(ys) / len(points)
+    mean_x = sum(xs) / len(xs)
+    mean_y = sum(ys) / len(xs)
     # The same sums in the same order as written out by hand, so the same figures to the bit.
     dx = [x - mean_x for x in xs]
     spread = sum([d ** 2 for d in dx])
@@ -114,14 +169,24 @@ def least_squares_slope(points: Sequence[tuple[float, float]]) -> float | None:
 
 def slope_per_30_days(series: Sequence[Point]) -> float | None:
     """Points gained (or lost) per 30 days, fitted on the real dates of the scored points."""
-    scored = [(p.at, p.score) for p in series if p.score is not None]
-    if not scored:
-        return None
+    return _slope_per_30_days([p.at.timestamp() for p in series], [p.score for p in series])
+
+
+def _slope_per_30_days(seconds: Sequence[float], scores: Sequence[float | None]) -> float | None:
+    """`slope_per_30_days` from each point's seconds since the epoch and its score."""
     # Whole seconds since the epoch are exact in a float, so their differences equal
     # (at - start).total_seconds() to the bit, and cost a tenth as much.
-    start = scored[0][0].timestamp()
-    slope = least_squares_slope(
-        [((at.timestamp() - start) / 86400, score) for at, score in scored])
+    values: Sequence[float]
+    if None in scores:
+        scored = [score is not None for score in scores]
+        seconds = list(compress(seconds, scored))
+        values = cast("list[float]", list(compress(scores, scored)))
+    else:
+        values = cast("Sequence[float]", scores)
+    if not values:
+        return None
+    start = seconds[0]
+    slope = _slope([(at - start) / 86400 for at in seconds], values)
     return None if slope is None else _tidy(slope * SLOPE_DAYS)
 
 
@@ -160,7 +225,7 @@ def downsample(values: Sequence[float | None], limit: int = MAX_POINTS) -> list[
     out: list[float | None] = [values[0]]
     for b in range(buckets):
         run = inner[b * len(inner) // buckets:(b + 1) * len(inner) // buckets]
-        scored = [v for v in run if v is not None]
+        scored = [v for v in run if v is not None] if None in run else cast("list[float]", run)
         out.append(sum(scored) / len(scored) if scored else None)
     out.append(values[-1])
     return out
@@ -174,8 +239,19 @@ def spark(score: float | None) -> str:
     return SPARKS[level]
 
 
+# Scores repeat a lot (answers are whole numbers), so each one's character is worked out once.
+_SPARK_OF: dict[float | None, str] = {}
+
+
 def sparkline(scores: Sequence[float | None], limit: int = MAX_POINTS) -> str:
-    return "".join(spark(s) for s in downsample(scores, limit))
+    known = _SPARK_OF
+    out = []
+    for score in downsample(scores, limit):
+        found = known.get(score)
+        if found is None:
+            found = known[score] = spark(score)
+        out.append(found)
+    return "".join(out)
 
 
 # --- rows and relationships ------------------------------------------------------------------
@@ -188,15 +264,23 @@ def trend_row(strategy: str, title: str, series: Sequence[Point], *,
     `latest` and the changes come from the last assessment of the series; "vs previous" compares
     it with the assessment just before it, "vs first" with the first score in the series.
     """
-    series = tuple(series)
-    scored = [p for p in series if p.score is not None]
-    slope = slope_per_30_days(series)
+    found = series if isinstance(series, Series) else Series.of(series)
+    return _trend_row(strategy, title, found, [at.timestamp() for at in found.dates],
+                      still_asked=still_asked)
+
+
+def _trend_row(strategy: str, title: str, series: Series, seconds: Sequence[float], *,
+               still_asked: bool) -> Row:
+    """`trend_row`, given each point's seconds since the epoch."""
+    scores = series.scores
+    slope = _slope_per_30_days(seconds, scores)
     if not still_asked:
         return Row(strategy, title, series, None, None, None, slope, NO_LONGER_ASKED)
-    latest = series[-1].score if series else None
-    previous = series[-2].score if len(series) >= 2 else None
-    first = scored[0].score if len(scored) >= 2 else None
-    found = NOT_ENOUGH if latest is None else direction(slope, len(scored))
+    scored = len(scores) - scores.count(None) if None in scores else len(scores)
+    latest = scores[-1] if scores else None
+    previous = scores[-2] if len(scores) >= 2 else None
+    first = next(s for s in scores if s is not None) if scored >= 2 else None
+    found = NOT_ENOUGH if latest is None else direction(slope, scored)
     return Row(strategy, title, series, latest, _change(latest, previous),
                _change(latest, first), slope, found)
 
@@ -239,20 +323,35 @@ def relationship_trend(rows: Sequence[ScoreRow], titles: Mapping[str, str], *,
     """
     if not rows:
         raise ValueError("a trend needs at least one assessment")
-    new_point = tuple.__new__  # thousands of Points per trend: made without Point's own checks
     latest = rows[-1]
     met = strategy_ids(rows)
     order = [s for s in titles if s in met] + [s for s in met if s not in titles]
     if strategy is not None:
         order = [s for s in order if s == strategy]
+    # Dates, ids and seconds once per relationship, shared by every strategy asked each time.
+    dates = tuple(r.created_at for r in rows)
+    ids = tuple(r.id for r in rows)
+    seconds = [at.timestamp() for at in dates]
+    absent = object()
     out = []
     for strategy_id in order:
-        series = [new_point(Point, (r.created_at, r.scores[strategy_id], r.id)) for r in rows
-                  if strategy_id in r.scores]
-        out.append(trend_row(strategy_id, titles.get(strategy_id, strategy_id), series,
-                             still_asked=strategy_id in latest.scores))
-    overall = [new_point(Point, (r.created_at, r.overall, r.id)) for r in rows]
-    out.append(trend_row(OVERALL, OVERALL_TITLE, overall))
+        found = [r.scores.get(strategy_id, absent) for r in rows]
+        if absent in found:  # not asked every time: keep only the assessments that asked it
+            asked = [score is not absent for score in found]
+            scores = cast("tuple[float | None, ...]", tuple(compress(found, asked)))
+            series = Series(tuple(compress(dates, asked)), scores, tuple(compress(ids, asked)))
+            row = _trend_row(strategy_id, titles.get(strategy_id, strategy_id), series,
+                             list(compress(seconds, asked)),
+                             still_asked=strategy_id in latest.scores)
+        else:
+            scores = cast("tuple[float | None, ...]", tuple(found))
+            row = _trend_row(strategy_id, titles.get(strategy_id, strategy_id),
+                             Series(dates, scores, ids), seconds,
+                             still_asked=strategy_id in latest.scores)
+        out.append(row)
+    out.append(_trend_row(OVERALL, OVERALL_TITLE,
+                          Series(dates, tuple(r.overall for r in rows), ids), seconds,
+                          still_asked=True))
     return Trend(latest.role, latest.partner, len(rows), rows[0].created_at, latest.created_at,
                  checklist_changes(rows), tuple(out), follow_through, reviewed)
 
@@ -290,29 +389,42 @@ def scopes(scope: Filters, roles: Sequence[str]) -> list[Filters]:
     return [scope._replace(role=role) for role in roles]
 
 
-def trends(rows: Sequence[ScoreRow], made: Iterable[CommitmentRecord],
-           titles: Callable[[str], Mapping[str, str]], *, strategy: str | None = None,
-           since: datetime | None = None, until: datetime | None = None) -> list[Trend]:
+def follow_through_of(statuses: Mapping[str, int]) -> tuple[float | None, int]:
+    """(follow-through rate, reviewed commitments) from how many were reviewed with each status.
+
+    The same figure as `commitments.follow_through_rate` over those reviews: each status is
+    worth 1, 0.5 or 0, so the sum is exact in any order.
+    """
+    reviewed = sum(statuses.values())
+    if not reviewed:
+        return None, 0
+    points = sum(STATUS_POINTS[status] * count for status, count in statuses.items())
+    return round(points / reviewed * 100, 1), reviewed
+
+
+def trends(rows: Sequence[ScoreRow],
+           reviewed: Mapping[tuple[str, str | None], Mapping[str, int]],
+           titles: Callable[[str], Mapping[str, str]], *,
+           strategy: str | None = None) -> list[Trend]:
     """One Trend per relationship in `rows` (oldest first), the most recently active first.
 
-    `made` holds the commitments made in those relationships (whenever made): each counts
-    once reviewed between `since` and `until`. `titles` gives the strategy titles of one
-    assessment by id (the latest of each relationship names them). With `strategy`, only that
-    strategy and the overall index; a strategy no row has is refused.
+    `reviewed` holds, per relationship (role, partner), how many of the commitments made in it
+    were reviewed in scope with each status (the store's `review_counts`). `titles` gives the
+    strategy titles of one assessment by id (the latest of each relationship names them). With
+    `strategy`, only that strategy and the overall index; a strategy no row has is refused.
     """
-    known = strategy_ids(rows) + [OVERALL]
-    if strategy is not None and rows and strategy not in known:
+    if strategy is not None and rows and strategy != OVERALL and \
+            strategy not in (known := strategy_ids(rows) + [OVERALL]):
         raise InputError(f"No assessment in scope has a strategy '{strategy}'; please "
                          f"use one of: {', '.join(known)}.")
-    followed = follow_through_by_relationship(made, since=since, until=until)
     found = []
     for group in by_relationship(rows):
         latest = group[-1]
         if strategy not in (None, OVERALL) and strategy not in strategy_ids(group):
             continue  # e.g. a mentor strategy asked for: the mentee side is left out
-        rate, reviewed = followed.get((latest.role, latest.partner), (None, 0))
+        rate, count = follow_through_of(reviewed.get((latest.role, latest.partner), {}))
         found.append(relationship_trend(group, titles(latest.id), strategy=strategy,
-                                        follow_through=rate, reviewed=reviewed))
+                                        follow_through=rate, reviewed=count))
     return found
 
 

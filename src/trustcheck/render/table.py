@@ -77,8 +77,22 @@ def terminal_width(stream: IO[str]) -> int | None:
     return shutil.get_terminal_size((100, 24)).columns
 
 
+# Columns each character takes, looked up once per character: a long listing has the same
+# few hundred characters (sparkline bars, digits) hundreds of thousands of times.
+_WIDTH_OF: dict[str, int] = {}
+
+
 def width_of(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    known = _WIDTH_OF
+    total = 0
+    for ch in text:
+        found = known.get(ch)
+        if found is None:
+            found = known[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        total += found
+    return total
 
 
 def shorten(text: str, width: int) -> str:
@@ -104,9 +118,10 @@ def paint(text: str, style: str, colour: bool) -> str:
 def render(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
            width: int | None = None, colour: bool = False, gap: int = 2) -> str:
     """The table as text, header first; user text is cleaned of control characters."""
-    cells = [[c if isinstance(c, Styled) else Styled(c) for c in row] for row in rows]
-    cells = [[Styled(one_line(c.text), c.style) for c in row] for row in cells]
-    widths = [max([width_of(col.title)] + [width_of(row[i].text) for row in cells])
+    # Each cell as (text, its width, style), cleaned and measured once.
+    cells = [[_measured(c.text, c.style) if isinstance(c, Styled) else _measured(c, "")
+              for c in row] for row in rows]
+    widths = [max([width_of(col.title)] + [row[i][1] for row in cells])
               for i, col in enumerate(columns)]
     if width is not None:
         excess = sum(widths) + gap * (len(columns) - 1) - width
@@ -121,18 +136,34 @@ def render(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
             excess -= cut
     spacer = " " * gap
 
-    def line(values: Sequence[Styled], header: bool = False) -> str:
+    last = len(columns) - 1
+    right = [col.align == "right" for col in columns]
+
+    def line(values: Sequence[tuple[str, int, str]], header: bool = False) -> str:
         parts = []
-        for i, (col, value) in enumerate(zip(columns, values, strict=True)):
-            text = shorten(value.text, widths[i])
-            pad = " " * (widths[i] - width_of(text))
-            if i == len(columns) - 1 and col.align == "left":
+        for i, (text, used, style) in enumerate(values):
+            if used > widths[i]:
+                text = shorten(text, widths[i])
+                used = width_of(text)
+            pad = " " * (widths[i] - used)
+            if i == last and not right[i]:
                 pad = ""  # no trailing spaces
-            padded = pad + text if col.align == "right" else text + pad
-            parts.append(paint(padded, "bold" if header else value.style, colour))
+            padded = pad + text if right[i] else text + pad
+            parts.append(paint(padded, "bold" if header else style, colour))
         return spacer.join(parts).rstrip()
 
-    out = [line([Styled(col.title) for col in columns], header=True)]
+    for row in cells:
+        if len(row) != len(columns):
+            raise ValueError(f"a row has {len(row)} cells for {len(columns)} columns")
+    out = [line([(col.title, width_of(col.title), "") for col in columns], header=True)]
     out.append(spacer.join("─" * w for w in widths))
     out.extend(line(row) for row in cells)
     return "\n".join(out) + "\n"
+
+
+def _measured(text: str, style: str) -> tuple[str, int, str]:
+    # Most cells are figures and sparklines already on one line: printable text has no control
+    # character and no whitespace but the plain space, so one_line would give it back as it is.
+    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        text = one_line(text)
+    return text, width_of(text), style
