@@ -13,6 +13,7 @@ from trustcheck import yamlfile
 from trustcheck.checklist import Checklist, is_id
 from trustcheck.errors import InputError, Problem
 from trustcheck.scoring import Answer, needed
+from trustcheck.text import is_utf8
 
 SKIP_WORDS = {"skip", "s", "n/a", "na", "not applicable"}
 MAX_LABEL = 200
@@ -63,16 +64,6 @@ def clean_label(value: Any, what: str, problems: list[Problem], source: str,
         problems.append(Problem(f"'{what}' is longer than {MAX_LABEL} characters.", source, line))
         return None
     return text
-
-
-def is_utf8(text: str) -> bool:
-    """False for text holding lone surrogates: undecodable bytes from the command line, or
-    `\\ud800` in a JSON or YAML file. SQLite, JSON output and terminals cannot take them."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def fold_label(value: Any) -> str | None:

@@ -43,3 +43,13 @@ def spreadsheet_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def is_utf8(text: str) -> bool:
+    """False for text holding lone surrogates: undecodable bytes from the command line, or
+    `\\ud800` in a JSON or YAML file. SQLite, JSON output and terminals cannot take them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
