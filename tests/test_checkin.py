@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from conftest import START, answers_file, builtin, rows_of
 
-from trustcheck import checkin
 from trustcheck.errors import InputError
 from trustcheck.paths import builtin_folder
+from trustcheck.usecases import checkin
 
 FOLDERS = [(builtin_folder(), True)]
 

@@ -10,10 +10,11 @@ import pytest
 from conftest import run
 from test_report import form
 
-from trustcheck import cohort, cohort_report
+from trustcheck import cohort
 from trustcheck.cohort import Intake, Scope
 from trustcheck.errors import InputError
 from trustcheck.paths import builtin_folder
+from trustcheck.usecases import cohort_report
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 FOLDERS = [(builtin_folder(), True)]

@@ -194,7 +194,7 @@ def test_ctrl_c_right_after_the_save_names_the_saved_check_in(tmp_path, trustche
 
 def test_ctrl_c_before_anything_was_saved_still_says_nothing_was(tmp_path, trustcheck_home,
                                                                  monkeypatch):
-    from trustcheck import checkin
+    from trustcheck.usecases import checkin
 
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt

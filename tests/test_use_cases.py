@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from conftest import answers_file, run
 
-from trustcheck import compare_results, focusplan, history_trends
 from trustcheck.errors import InputError
 from trustcheck.paths import builtin_folder
 from trustcheck.records import Filters
+from trustcheck.usecases import compare_results, focusplan, history_trends
 
 FOLDERS = [(builtin_folder(), True)]
 

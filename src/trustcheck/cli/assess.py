@@ -47,7 +47,7 @@ def assess(
 ) -> None:
     """Answer the trust checklist for your role and see where you stand."""
     # The core is imported here, not at the top, so other commands start without it.
-    from trustcheck import checkin
+    from trustcheck.usecases import checkin
 
     places = session(ctx).places
     history = checkin.History(places.database)

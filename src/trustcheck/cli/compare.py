@@ -25,8 +25,8 @@ def compare(
     One must be a mentor's result and the other a mentee's, about the same relationship.
     Shared strategies that differ by 15 points or more are worth talking about together.
     """
-    from trustcheck.compare_results import compare_references
     from trustcheck.resultfiles import SCORES_ONLY, UNKNOWN_CHECKLIST
+    from trustcheck.usecases.compare_results import compare_references
 
     places = session(ctx).places
     found = compare_references(first, second, database=places.database,

@@ -33,7 +33,7 @@ def focus(
 
     Use --partner "" for check-ins saved without a partner name.
     """
-    from trustcheck import focusplan
+    from trustcheck.usecases import focusplan
 
     places = session(ctx).places
     given, wanted = _wanted_partner(partner)
@@ -61,7 +61,7 @@ def commitments_list(
 
     Use --partner "" for check-ins saved without a partner name.
     """
-    from trustcheck import focusplan
+    from trustcheck.usecases import focusplan
 
     given, wanted = _wanted_partner(partner)
     listing = focusplan.commitments(session(ctx).places.database,

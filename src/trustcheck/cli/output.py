@@ -41,9 +41,9 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "text": Way("rich", "trustcheck.render.text:check_in"),
         "json": _JSON_RESULT,
     },
-    "trustcheck.checkin.Scored": {  # `assess`: the result and the change since the last one
+    "trustcheck.usecases.checkin.Scored": {  # `assess`: result and change since last time
         "text": Way("rich", "trustcheck.render.text:scored"),
-        "json": Way("data", "trustcheck.checkin:to_dict"),
+        "json": Way("data", "trustcheck.usecases.checkin:to_dict"),
     },
     "trustcheck.listings.CheckIns": {  # `history`, and `history export --id`
         "text": Way("stream", "trustcheck.render.listing:history", part="check_ins"),
@@ -92,12 +92,12 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "text": Way("stream", "trustcheck.render.listing:paths", part="described"),
         "json": Way("data", "trustcheck.listings:paths_to_dict"),
     },
-    "trustcheck.cohort_report.CohortReport": {  # `report`
+    "trustcheck.usecases.cohort_report.CohortReport": {  # `report`
         "text": Way("stream", "trustcheck.render.report:text", part="document",
                     for_files="trustcheck.render.report:text_string"),
         "markdown": Way("text", "trustcheck.render.report:markdown", part="document"),
         "html": Way("text", "trustcheck.render.html:render_html", part="document"),
-        "json": Way("data", "trustcheck.cohort_report:to_dict"),
+        "json": Way("data", "trustcheck.usecases.cohort_report:to_dict"),
     },
 }
 

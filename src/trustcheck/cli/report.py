@@ -52,9 +52,9 @@ def report(
     """
     from datetime import datetime, timezone
 
-    from trustcheck import cohort_report
     from trustcheck.answers import clean_label
     from trustcheck.cohort import Scope
+    from trustcheck.usecases import cohort_report
 
     places = session(ctx).places
     output = None if output_name in (None, "-") else Path(output_name).expanduser()

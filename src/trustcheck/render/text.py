@@ -18,12 +18,12 @@ from trustcheck.text import one_line
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
-    from trustcheck.checkin import Scored
     from trustcheck.checklist import Checklist, Listing
     from trustcheck.compare import Comparison
     from trustcheck.focus import ObstacleFlag, Progress
     from trustcheck.plan import Plan, PlanItem
     from trustcheck.records import CommitmentRecord, Relationship
+    from trustcheck.usecases.checkin import Scored
 
 BAR_WIDTH = 20
 

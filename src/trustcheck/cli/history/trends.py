@@ -43,7 +43,7 @@ def trends(
 
     A direction needs scores from 3 assessments. Each block also shows commitment follow-through.
     """
-    from trustcheck.history_trends import for_history
+    from trustcheck.usecases.history_trends import for_history
 
     scope = filters(role.value if role else None, partner, cohort, since, until)
     found = for_history(session(ctx).places.database, scope, strategy=strategy)
