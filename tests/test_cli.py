@@ -496,3 +496,30 @@ def test_an_unexpected_error_in_a_real_process_hides_the_traceback_unless_debugg
     assert loud.returncode == 1
     assert "Traceback" in loud.stderr
     assert "RuntimeError: scoring exploded" in loud.stderr
+
+
+def test_history_loads_only_the_subcommand_it_runs(tmp_path):
+    """`history -n 20` is run often: it must not pay for the modules of export, import, delete
+    and backup (each history subcommand lives in its own module)."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TRUSTCHECK_HOME=str(tmp_path / "home"))
+
+    program = ("import atexit, sys\n"
+               "atexit.register(lambda: sys.stderr.write('\\nLOADED ' + ' '.join(sys.modules)))\n"
+               "sys.argv = ['trustcheck', *sys.argv[1:]]\n"
+               "from trustcheck.cli import main\n"
+               "main()\n")
+
+    def loaded(*args: str) -> set[str]:
+        done = subprocess.run([sys.executable, "-c", program, *args], capture_output=True,
+                              text=True, env=env, stdin=subprocess.DEVNULL)
+        return set(done.stderr.rsplit("LOADED ", 1)[1].split())
+
+    others = {f"trustcheck.cli.history.{name}" for name in ("export", "imports", "delete",
+                                                              "backup", "trends")}
+    assert not loaded("history", "-n", "20") & others
+    assert not loaded("history", "--partner", "export") & others  # a value, not a subcommand
+    assert "trustcheck.cli.history.export" in loaded("history", "export", "--format", "csv")
+    assert others <= loaded("history", "--help")

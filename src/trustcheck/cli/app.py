@@ -212,13 +212,14 @@ def _root(
     ctx.obj = Session(resolve(data_dir, os.environ))
 
 
-# name -> (module in trustcheck.cli, function or Typer group, is a group)
+# name -> (module in trustcheck.cli, function or Typer group, is a group); a group module may
+# instead offer `build(arguments)`, which makes the group with just what this run needs.
 _COMMANDS = {
     "assess": ("assess", "assess", False),
     "focus": ("focus", "focus", False),
     "commitments": ("focus", "commitments_list", False),
     "template": ("template", "template", False),
-    "history": ("history", "app", True),
+    "history": ("history", "build", True),
     "checklists": ("checklists", "app", True),
     "compare": ("compare", "compare", False),
     "report": ("report", "report", False),
@@ -227,12 +228,13 @@ _COMMANDS = {
 COMMANDS = tuple(_COMMANDS)
 
 
-def build(only: str | None = None) -> typer.Typer:
+def build(only: str | None = None, arguments: list[str] | None = None) -> typer.Typer:
     """The app with every command, or with just the one this run needs.
 
     Typer turns every registered command into Click objects on each run, and each command
-    module costs its import, so a run that names a known command loads only that one. Help and
-    unknown names get them all.
+    module costs its import, so a run that names a known command loads only that one (and a
+    group that can, only the subcommand named in `arguments`, what follows the command). Help
+    and unknown names get them all.
     """
     from importlib import import_module
 
@@ -242,7 +244,8 @@ def build(only: str | None = None) -> typer.Typer:
             continue
         found = getattr(import_module(f"trustcheck.cli.{module_name}"), attribute)
         if group:
-            application.add_typer(found, name=name)
+            made = found if isinstance(found, typer.Typer) else found(arguments)
+            application.add_typer(made, name=name)
         else:
             application.command(name)(found)
     return application
@@ -275,4 +278,9 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def run() -> None:
-    build(command_named(sys.argv[1:]))(prog_name="trustcheck")
+    arguments = sys.argv[1:]
+    name = command_named(arguments)
+    # What follows the command, for a group that loads only the subcommand it names (a folder
+    # given to --data-dir under the same name only makes it load them all).
+    rest = None if name is None else arguments[arguments.index(name) + 1:]
+    build(name, rest)(prog_name="trustcheck")
