@@ -301,3 +301,59 @@ def test_a_backup_interrupted_while_copying_leaves_no_file_and_says_so(
     assert done.stderr.strip() == ("Stopped before the end; the unfinished backup was removed, "
                                    "so nothing was saved or changed.")
     assert list(folder.iterdir()) == []
+
+
+def test_a_hangup_during_the_commit_is_held_back_like_ctrl_c():
+    """`trustcheck.cli.main` turns SIGHUP (a closed terminal) into an interrupt too: one that
+    arrives while a check-in commits must wait until the outcome is recorded."""
+    outcome = cli_app.Outcome()
+    previous = signal.signal(signal.SIGHUP, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt), outcome.committing():
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(0.05)  # the signal arrives here, and is held back
+            outcome.keep("the thing was kept")
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert outcome.kept == "the thing was kept"
+
+
+def test_a_check_in_whose_reader_went_away_still_names_what_was_saved(tmp_path):
+    """`assess ... | head -n 1`: the rest of the output is dropped (exit 0, as for any closed
+    pipe), but a script must learn that the check-in was saved, so it does not run it again."""
+    home = tmp_path / "home"
+    env = dict(os.environ, TRUSTCHECK_HOME=str(home), NO_COLOR="1")
+    env.pop("TRUSTCHECK_DEBUG", None)
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody reads: the first write fails with a broken pipe
+    try:
+        done = subprocess.run([str(TRUSTCHECK), "assess", "--answers",
+                               str(answers_file(tmp_path)), "--format", "json"],
+                              stdout=writer, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                              text=True, env=env, timeout=60)
+    finally:
+        os.close(writer)
+    saved = saved_ids(home / "history.db")
+    assert len(saved) == 1
+    assert done.returncode == 0
+    assert done.stderr.strip() == (
+        f"The output was cut short, but the check-in was saved in your history as "
+        f"{saved[0][:8]}; see it with `trustcheck history show {saved[0][:8]}` rather than "
+        "running it again.")
+
+
+def test_a_check_in_with_no_save_leaves_an_older_history_exactly_as_it_was(tmp_path):
+    import shutil
+
+    home = tmp_path / "home"
+    home.mkdir()
+    database = home / "history.db"
+    shutil.copy(Path(__file__).parent / "data" / "history-v1.db", database)
+    before = database.read_bytes()
+    env = dict(os.environ, TRUSTCHECK_HOME=str(home), NO_COLOR="1")
+    done = subprocess.run([str(TRUSTCHECK), "assess", "--answers", str(answers_file(tmp_path)),
+                           "--no-save", "--format", "json"], capture_output=True, text=True,
+                          env=env, stdin=subprocess.DEVNULL, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert database.read_bytes() == before  # not migrated, not written
+    assert sorted(p.name for p in home.iterdir()) == ["history.db"]  # no stamp left beside it

@@ -73,7 +73,10 @@ class Outcome:
 
         held: list[int] = []
         previous: dict[int, Any] = {}
-        for number in (signal.SIGINT, signal.SIGTERM):
+        # Every signal `trustcheck.cli.main` turns into an interrupt (SIGHUP only where the
+        # system has it).
+        stopping = (getattr(signal, name, None) for name in ("SIGINT", "SIGTERM", "SIGHUP"))
+        for number in (found for found in stopping if found is not None):
             with suppress(ValueError, OSError):  # not the main thread: nothing to hold back
                 previous[number] = signal.signal(number, lambda caught, frame: held.append(caught))
         try:
@@ -122,6 +125,8 @@ class _Group(TyperGroup):
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # e.g. `trustcheck history | head`: not an error
+                if outcome.kept is not None:  # but a script must not save it again
+                    say(f"The output was cut short, but {outcome.kept}.")
                 _silence_stdout()
                 raise typer.Exit(0) from None
             self._show_traceback()

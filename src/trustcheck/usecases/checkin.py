@@ -86,14 +86,19 @@ class History:
                 # --no-save) never pays for sqlite3 and the store (about 12 ms to import).
                 from trustcheck.store import Store
 
-                self._store = Store.open(self.database)
+                # Only to read (open commitments, the previous check-in): a check-in with
+                # --no-save must not migrate or stamp the history, and works on a full disk.
+                self._store = Store.open_for_reading(self.database)
         return self._store
 
     def for_saving(self) -> Store:
         store = self.existing()
-        if store is None:
+        if store is None or not store.writable:
             from trustcheck.store import Store
 
+            if store is not None:
+                store.close()
+            # The writing open checks the file whole before anything is written into it.
             store = self._store = Store.open(self.database)
         return store
 
