@@ -399,3 +399,18 @@ def test_any_csv_form_gives_exit_0_or_2_in_report(tmp_path, cells, separator, hu
         csv.writer(handle, delimiter=separator).writerows(
             [header.split(separator), *(["mentor", "", "", *row] for row in cells)])
     _fine(run("report", str(path), "--format", "json", home=home))
+
+
+def test_a_bad_field_is_named_but_its_value_never_shown(tmp_path):
+    """Problems may be read out on a projector: they say what is wrong, not what was typed."""
+    bad = result("mentor", 7)
+    bad["created_at"] = "Alice Example"
+    bad["follow_through"] = [{"action": "a", "text": "t", "made_in": "x",
+                              "made_at": "2026-01-01T00:00:00Z", "status": "Bob Example"}]
+    single = tmp_path / "bad.json"
+    single.write_text(json.dumps(bad), encoding="utf-8")
+    reported = run("report", str(single), "--strict")
+    assert reported.exit_code == 2
+    assert "is not a complete trustcheck result object" in reported.stderr
+    assert "a time that is not a date and time with a time zone" in reported.stderr
+    assert "Alice" not in reported.stderr and "Bob" not in reported.stderr

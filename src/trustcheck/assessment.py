@@ -194,23 +194,43 @@ def _read(data: Any, source: str) -> Assessment:
                 for r in data.get("follow_through") or ()),
         )
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        # OverflowError: a date that exists only in its own time zone (year 1 at +01:00)
+        # OverflowError: a date that exists only in its own time zone (year 1 at +01:00).
+        # Python's own messages quote the value ("Invalid isoformat string: 'Alice'"), and a
+        # report's problems may be read out on a projector: say what is wrong, never the value.
+        if isinstance(exc, KeyError):
+            detail = f"the field {_field_name(exc.args[0])} is missing"
+        elif isinstance(exc, _Malformed):
+            detail = str(exc)
+        else:
+            detail = "a field holds a value of the wrong kind"
         raise InputError(
             f"{source or 'The input'} is not a complete trustcheck result object.",
-            [Problem(f"missing or malformed field: {exc}", source)],
+            [Problem(f"missing or malformed field: {detail}", source)],
         ) from None
 
 
+class _Malformed(ValueError):
+    """A field we can name, with what is wrong in it and nothing of its value."""
+
+
+def _field_name(key: object) -> str:
+    return repr(key) if isinstance(key, str) and key.isidentifier() else "of a known name"
+
+
 def _moment(text: object) -> datetime:
-    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"time {text} has no time zone")
-    return moment.astimezone(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            raise ValueError
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        raise _Malformed("a time that is not a date and time with a time zone "
+                         "(e.g. 2026-09-01T18:30:00Z)") from None
 
 
 def _status(text: object) -> str:
     if text not in STATUSES:
-        raise ValueError(f"unknown commitment status {text!r}")
+        raise _Malformed("a commitment status that is not done, partly or not_done")
     return str(text)
 
 
