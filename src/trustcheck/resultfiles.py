@@ -41,7 +41,7 @@ class Library:
         self._by_print: dict[tuple[str, str], Checklist | None] = {}
         self._scorers: dict[str, Scorer] = {}
 
-    def all(self) -> list[Checklist]:
+    def checklists(self) -> list[Checklist]:
         """Every checklist with a role, the user's own first (broken files are passed over)."""
         if self._all is None:
             found = list(self._extra)
@@ -62,7 +62,7 @@ class Library:
                 if candidate is not None and candidate.sha256 == sha256:
                     found = candidate
             if found is None:
-                found = next((c for c in self.all() if c.sha256 == sha256), None)
+                found = next((c for c in self.checklists() if c.sha256 == sha256), None)
             self._by_print[key] = found
         return self._by_print[key]
 

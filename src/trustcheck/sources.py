@@ -342,7 +342,7 @@ class Collector:
         A header written by `trustcheck template --format csv` matches one checklist exactly;
         a form for both roles may hold both checklists' columns (shared statements once).
         """
-        candidates = [(index, c.role, c) for index, c in enumerate(self.library.all())
+        candidates = [(index, c.role, c) for index, c in enumerate(self.library.checklists())
                       if c.role is not None]
         chosen: dict[str, Checklist] = {}
         unexplained = set(columns)

@@ -23,7 +23,6 @@ from trustcheck.records import (
     Filters,
     OpenCommitment,
     Relationship,
-    Review,
     ScoreRow,
 )
 
@@ -723,17 +722,6 @@ class Store:
                 found.setdefault((role, partner), {})[status] = count
         return found
 
-    def reviews(self, filters: Filters = Filters()) -> list[Review]:
-        """Every commitment review told at a check-in in scope, oldest first."""
-        where, params = _where(filters, table="a")
-        with _storage_errors(self.path):
-            rows = self._db.execute(
-                "SELECT r.action_id, r.action_text, r.made_in, r.made_at, r.status "
-                f"FROM reviews r JOIN assessments a ON a.id = r.assessment_id {where} "
-                "ORDER BY a.created_at, r.action_id", params).fetchall()
-        return [Review(action, text, made_in, _utc(made_at), status)
-                for action, text, made_in, made_at, status in rows]
-
     def ids(self, filters: Filters = Filters()) -> list[str]:
         where, params = _where(filters)
         with _storage_errors(self.path):
@@ -755,7 +743,7 @@ class Store:
     def strategy_titles(self, assessment_id: str) -> dict[str, str]:
         """Strategy titles by id, as one stored result has them; {} if there is no such result.
 
-        For trends: quicker than `get`, which reads the whole result into an Assessment.
+        For trends: quicker than `check_in`, which reads the whole result into an Assessment.
         """
         with _storage_errors(self.path):
             row = self._db.execute("SELECT result FROM assessments WHERE id = ?",
@@ -765,10 +753,7 @@ class Store:
         try:
             return {s["id"]: s["title"] for s in json.loads(row[0])["strategies"]}
         except (ValueError, TypeError, KeyError):
-            raise StorageError(
-                f"The saved assessment {assessment_id} in {self.path} is damaged; remove it "
-                f"with `trustcheck history delete {assessment_id}` or restore the history from "
-                "a backup.") from None
+            raise self._damaged(assessment_id) from None
 
     def count(self) -> int:
         with _storage_errors(self.path):

@@ -94,6 +94,8 @@ def report(
     from trustcheck.files import write_private
 
     content = "".join(chunks(made, format))
+    # Remembered before the file is written, for the same reason: a report that may exist must
+    # count, and a write that fails only makes the next report more careful than it needed.
     cohort_report.record(made)
     write_private(output, content, force=force, what="the report",
                   exists=f"{output} already exists; add --force to replace it, or choose "

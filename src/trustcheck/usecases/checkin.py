@@ -249,7 +249,5 @@ def _checklist_for(answers_file: AnswersFile, reference: str | None, role: str |
 
 def to_dict(scored: Scored) -> dict[str, Any]:
     """`assess --format json`: the result object, and the change since the previous check-in."""
-    from trustcheck import assessment, focus
-
     return {**assessment.to_dict(scored.result),
             "compared_to": focus.progress_to_dict(scored.change)}

@@ -44,7 +44,6 @@ def backup(
     store = open_history(places)
     assert store is not None
     with store:
-        count = store.count()
         # A stop while copying removes the unfinished copy (place_private does); a Ctrl-C is
         # held back until the copy is whole and in place, so it is then kept and said to be.
         try:
@@ -57,6 +56,11 @@ def backup(
             say("Stopped before the end; the unfinished backup was removed, so nothing was "
                 "saved or changed.")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+    # Counted in the copy itself: a check-in saved elsewhere meanwhile may or may not be in it.
+    from trustcheck.store import Store
+
+    with Store.open_for_reading(target) as copy:
+        count = copy.count()
     say(f"Backed up {plural(count, 'assessment')} to {target}.")
 
 
