@@ -66,6 +66,17 @@ def clean_label(value: Any, what: str, problems: list[Problem], source: str,
     return text
 
 
+def option_labels(**options: str | None) -> tuple[str | None, ...]:
+    """Partner and cohort labels given as options, cleaned as labels in files are (in the
+    order given); InputError naming every one that is not text or too long."""
+    problems: list[Problem] = []
+    cleaned = tuple(clean_label(value, f"--{name}", problems, "the command line")
+                    for name, value in options.items())
+    if problems:
+        raise InputError("Please shorten the option and try again.", problems)
+    return cleaned
+
+
 def fold_label(value: Any) -> str | None:
     """A cohort or partner label the way answers files keep it: one line, runs of spaces folded."""
     if value is None:

@@ -7,19 +7,15 @@ import typer
 from trustcheck.cli.app import say, session
 from trustcheck.cli.options import PartnerOption, ResultFormat, ResultFormatOption, RoleOption
 from trustcheck.cli.output import emit
-from trustcheck.errors import InputError, Problem
 
 
 def _wanted_partner(partner: str | None) -> tuple[bool, str | None]:
     """(whether --partner was given, the partner it means); `--partner ""` means none named."""
     if partner is None:
         return False, None
-    from trustcheck.answers import clean_label
+    from trustcheck.answers import option_labels
 
-    problems: list[Problem] = []
-    cleaned = clean_label(partner, "--partner", problems, "the command line")
-    if problems:
-        raise InputError("Please shorten the option and try again.", problems)
+    (cleaned,) = option_labels(partner=partner)
     return True, cleaned
 
 

@@ -12,7 +12,6 @@ import typer
 from trustcheck.cli.app import say, session
 from trustcheck.cli.options import CohortOption, ForceOption, OutputOption, RoleOption
 from trustcheck.cli.output import chunks, emit
-from trustcheck.errors import InputError, Problem
 
 
 class ReportFormat(str, Enum):
@@ -52,16 +51,13 @@ def report(
     """
     from datetime import datetime, timezone
 
-    from trustcheck.answers import clean_label
+    from trustcheck.answers import option_labels
     from trustcheck.cohort import Scope
     from trustcheck.usecases import cohort_report
 
     places = session(ctx).places
     output = None if output_name in (None, "-") else Path(output_name).expanduser()
-    problems: list[Problem] = []
-    label = clean_label(cohort, "--cohort", problems, "the command line")
-    if problems:
-        raise InputError("Please shorten the option and try again.", problems)
+    (label,) = option_labels(cohort=cohort)
     if output is not None:
         from trustcheck.files import check_target
 

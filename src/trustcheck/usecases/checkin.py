@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trustcheck import answers, assessment, commitments, focus
-from trustcheck.answers import Answers, AnswersFile, clean_label
+from trustcheck.answers import Answers, AnswersFile
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import Checklist, NotFound, choose_checklist, find_by_id, role_of
-from trustcheck.errors import InputError, Problem
+from trustcheck.errors import InputError
 from trustcheck.focus import Progress
 from trustcheck.records import Commitment, OpenCommitment, Relationship
 from trustcheck.scoring import Answer
@@ -198,11 +198,7 @@ def save(history: History, result: Assessment) -> Saved:
 
 
 def _labels(partner: str | None, cohort: str | None) -> tuple[str | None, str | None]:
-    problems: list[Problem] = []
-    partner = clean_label(partner, "--partner", problems, "the command line")
-    cohort = clean_label(cohort, "--cohort", problems, "the command line")
-    if problems:
-        raise InputError("Please shorten the option and try again.", problems)
+    partner, cohort = answers.option_labels(partner=partner, cohort=cohort)
     return partner, cohort
 
 
