@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta, timezone
 from itertools import groupby
@@ -534,9 +534,15 @@ class Store:
             self._covering = "INDEXED BY assessments_in_full" if found else ""
         return self._covering
 
-    def score_rows(self, filters: Filters = Filters()) -> list[ScoreRow]:
-        """Scores of every assessment in scope, oldest first, without reading whole results."""
+    def score_rows(self, filters: Filters = Filters(), *,
+                   ids: Collection[str] | None = None) -> list[ScoreRow]:
+        """Scores of every assessment in scope (or with one of these `ids`), oldest first,
+        without reading whole results."""
         where, params = _where(filters, table="a")
+        if ids is not None:  # e.g. `history delete ID...`: only those, not the whole history
+            marks = ", ".join("?" * len(ids))
+            where = f"{where} AND a.id IN ({marks})" if where else f"WHERE a.id IN ({marks})"
+            params = [*params, *ids]
         # Two queries, one snapshot: a check-in saved between them must not be half-seen.
         with self.snapshot(), _storage_errors(self.path):
             # Everything in scope: the covering index, not a page of every stored result.

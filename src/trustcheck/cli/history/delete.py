@@ -113,7 +113,6 @@ def _cutoff(before: str) -> datetime:
 
 def _by_reference(store: Store, references: Sequence[str]) -> list[ScoreRow]:
     """The rows the ids name, oldest first; ids may be unique starts (any case) or 'last'."""
-    from trustcheck.records import Filters
 
     chosen: set[str] = set()
     problems = []
@@ -128,7 +127,7 @@ def _by_reference(store: Store, references: Sequence[str]) -> list[ScoreRow]:
             chosen.add(matches[0])
     if problems:
         raise InputError("Nothing was deleted; `trustcheck history` shows the ids.", problems)
-    return [row for row in store.score_rows(Filters()) if row.id in chosen]
+    return store.score_rows(ids=chosen)
 
 
 def _show_doomed(rows: Sequence[ScoreRow]) -> None:
