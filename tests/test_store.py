@@ -349,11 +349,11 @@ def test_check_in_ids_name_the_newest_a_whole_id_or_a_start_in_any_case(tmp_path
 def test_score_rows_of_named_ids_are_those_only_oldest_first(tmp_path):
     """`history delete ID...` shows what will go without reading the whole history."""
     path = saved_store(tmp_path, make("abc111", minutes=5), make("abc222", minutes=1),
-                       make("def333", minutes=3, partner="Sam"))
+                       make("def333", minutes=3, partner="Ada"))
     with Store.open_for_reading(path) as history:
         assert [r.id for r in history.score_rows(ids={"abc111", "def333"})] == [
             "def333", "abc111"]
-        assert [r.id for r in history.score_rows(Filters(partner="Sam"),
+        assert [r.id for r in history.score_rows(Filters(partner="Ada"),
                                                  ids={"abc111", "def333"})] == ["def333"]
         assert history.score_rows(ids=set()) == []
 
