@@ -97,7 +97,9 @@ def gather(sources: Sequence[str] | None, scope: Scope, *,
     if collected.duplicates:
         notices.append(Notice(
             f"{collected.duplicates} result{'s' if collected.duplicates != 1 else ''} appeared "
-            "more than once and counted once."))
+            "more than once and counted once (the same result id, or a CSV row exactly like "
+            "another, as when a file is given twice); if different people gave exactly the "
+            "same answers, tell their rows apart in the partner column."))
     stated = collected.stated_scores_only + collected.stated_unknown_checklist
     if stated:
         notices.append(Notice(
