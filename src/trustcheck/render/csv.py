@@ -72,12 +72,13 @@ def score_rows(strategy_ids: Sequence[str], rows: Iterable[ScoreRow]) -> Iterato
         scores = row.scores
         scored = [(score, strategy) for strategy, score in scores.items() if score is not None]
         lowest = min(scored, key=lambda pair: pair[0])[1] if scored else ""
-        cells: list[object] = [
-            row.id, iso(row.created_at), row.role, row.partner or "", row.cohort or "",
-            row.checklist_id, row.checklist_version, "" if row.overall is None else row.overall,
-            band(row.overall), lowest,
-            *("" if scores.get(s) is None else scores[s] for s in strategy_ids)]
-        writer.writerow([clean(cell) for cell in cells])
+        # Only the text cells need cleaning; scores are numbers (or empty), and there are
+        # many of them in every row.
+        text = [row.id, iso(row.created_at), row.role, row.partner or "", row.cohort or "",
+                row.checklist_id, row.checklist_version]
+        writer.writerow([*map(clean, text), "" if row.overall is None else row.overall,
+                         clean(band(row.overall)), clean(lowest),
+                         *["" if scores.get(s) is None else scores[s] for s in strategy_ids]])
         if len(cleaned) > CHUNK_ROWS * 4:  # ids never repeat: keep the memory flat
             cleaned.clear()
         if number % CHUNK_ROWS == 0:
