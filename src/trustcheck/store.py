@@ -606,12 +606,16 @@ class Store:
                 "SELECT s.assessment_id, s.strategy_id, s.score FROM assessments a "
                 f"{self._covering_index()} JOIN strategy_scores s ON s.assessment_id = a.id "
                 f"{where} ORDER BY a.created_at, a.rowid", params)
-            pending = next(scored, None)
+            # The scores come grouped by assessment, in the heads' order; each group becomes
+            # its dict in C (dict over an itemgetter map), not a Python loop per score.
+            by_strategy = itemgetter(1, 2)
+            groups = groupby(scored, itemgetter(0))
+            pending = next(groups, None)
             for head in heads:
                 scores: dict[str, float | None] = {}
-                while pending is not None and pending[0] == head[0]:
-                    scores[pending[1]] = pending[2]
-                    pending = next(scored, None)
+                if pending is not None and pending[0] == head[0]:
+                    scores = dict(map(by_strategy, pending[1]))
+                    pending = next(groups, None)
                 yield self._score_row(head, scores, orders)
 
     def _score_row(self, head: tuple[Any, ...], scores: dict[str, float | None],

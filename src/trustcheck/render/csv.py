@@ -70,8 +70,10 @@ def score_rows(strategy_ids: Sequence[str], rows: Iterable[ScoreRow]) -> Iterato
 
     for number, row in enumerate(rows, start=1):
         scores = row.scores
-        scored = [(score, strategy) for strategy, score in scores.items() if score is not None]
-        lowest = min(scored, key=lambda pair: pair[0])[1] if scored else ""
+        lowest, low = "", 101.0  # the first of the lowest scores, as min() would pick
+        for strategy, score in scores.items():
+            if score is not None and score < low:
+                lowest, low = strategy, score
         # Only the text cells need cleaning; scores are numbers (or empty), and there are
         # many of them in every row.
         text = [row.id, iso(row.created_at), row.role, row.partner or "", row.cohort or "",
