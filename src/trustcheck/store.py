@@ -727,7 +727,9 @@ class Store:
                     "SELECT a.role, a.partner, r.status, count(*) "
                     "FROM commitments c JOIN assessments a ON a.id = c.assessment_id "
                     "JOIN reviews r ON r.made_in = c.assessment_id AND r.action_id = c.action_id "
-                    f"JOIN assessments ra ON ra.id = r.assessment_id {where} "
+                    # The check-in a review was told at matters only for its date: a review
+                    # goes with its check-in (ON DELETE CASCADE), so without dates no lookup.
+                    f"{'JOIN assessments ra ON ra.id = r.assessment_id ' if told else ''}{where} "
                     "GROUP BY a.role, a.partner, r.status", params):
                 found.setdefault((role, partner), {})[status] = count
         return found
