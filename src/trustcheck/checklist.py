@@ -46,6 +46,9 @@ class Item(NamedTuple):
     text: str
     strategy: str
     reverse: bool = False
+    # True when the statement depends on an event (feedback given, a disagreement): the
+    # questionnaire then also offers "didn't come up".
+    conditional: bool = False
 
 
 class Action(NamedTuple):
@@ -64,6 +67,8 @@ class Strategy(NamedTuple):
     group: str
     items: tuple[Item, ...]
     actions: tuple[Action, ...] = ()
+    # The stated reliability (Cronbach's alpha) of the strategy's score; None: the default.
+    reliability: float | None = None
 
 
 class Obstacle(NamedTuple):
@@ -119,8 +124,11 @@ class Checklist(NamedTuple):
                     "title": s.title,
                     "why": s.why,
                     "group": s.group,
-                    "items": [{"id": i.id, "text": i.text, "reverse": i.reverse} for i in s.items],
+                    "items": [_item_content(i) for i in s.items],
                     "actions": [{"id": a.id, "text": a.text} for a in s.actions],
+                    # Keys added after version 1 appear only when set, so the fingerprint of
+                    # every version 1 checklist stays what its stored results name.
+                    **({} if s.reliability is None else {"reliability": s.reliability}),
                 }
                 for s in self.strategies
             ],
@@ -141,6 +149,13 @@ class Checklist(NamedTuple):
         """A fingerprint of the content, so a stored result names exactly what was answered."""
         canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _item_content(item: Item) -> dict[str, Any]:
+    content: dict[str, Any] = {"id": item.id, "text": item.text, "reverse": item.reverse}
+    if item.conditional:
+        content["conditional"] = True
+    return content
 
 
 # --- loading and validation -------------------------------------------------------------------
@@ -443,10 +458,10 @@ def _with_other(strategy: Strategy, role: str | None) -> Strategy:
     def fill(text: str) -> str:
         return text.replace(OTHER_PLACEHOLDER, other)
 
-    return Strategy(
-        strategy.id, fill(strategy.title), fill(strategy.why), strategy.group,
-        tuple(Item(i.id, fill(i.text), i.strategy, i.reverse) for i in strategy.items),
-        tuple(Action(a.id, fill(a.text)) for a in strategy.actions),
+    return strategy._replace(
+        title=fill(strategy.title), why=fill(strategy.why),
+        items=tuple(i._replace(text=fill(i.text)) for i in strategy.items),
+        actions=tuple(Action(a.id, fill(a.text)) for a in strategy.actions),
     )
 
 
