@@ -29,6 +29,10 @@ class StrategyScore(NamedTuple):
     score: float | None
     answered: int
     total: int
+    # How many statements "didn't come up" (neither answered nor skipped).
+    not_came_up: int = 0
+    # The standard error of measurement of `score`, in points (see reliability.py).
+    sem: float | None = None
 
     @property
     def band(self) -> str:
@@ -44,6 +48,8 @@ class ScoredStrategy(NamedTuple):
     score: float
     answered: int
     total: int
+    not_came_up: int = 0
+    sem: float | None = None
 
     @property
     def band(self) -> str:
@@ -55,6 +61,7 @@ class Scores(NamedTuple):
 
     strategies: tuple[StrategyScore, ...]
     overall: float | None
+    overall_sem: float | None = None
 
     @property
     def band(self) -> str:
@@ -69,7 +76,8 @@ class Scores(NamedTuple):
 
 def scored(strategies: Iterable[StrategyScore]) -> list[ScoredStrategy]:
     """The strategies that have a score, in their order."""
-    return [ScoredStrategy(s.id, s.title, s.group, s.score, s.answered, s.total)
+    return [ScoredStrategy(s.id, s.title, s.group, s.score, s.answered, s.total,
+                           s.not_came_up, s.sem)
             for s in strategies if s.score is not None]
 
 
