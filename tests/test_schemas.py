@@ -106,7 +106,7 @@ def test_a_schema_is_strict_an_unknown_field_or_a_wrong_role_is_refused(tmp_path
 def test_with_nothing_saved_every_listing_is_an_empty_shape_that_matches():
     assert_matches("result-list-v2", printed("history", "--format", "json"))
     assert_matches("result-list-v2", printed("history", "export"))
-    assert_matches("trends-v1", printed("history", "trends", "--format", "json"))
+    assert_matches("trends-v2", printed("history", "trends", "--format", "json"))
     commitments = printed("commitments", "--format", "json")
     assert commitments == {"schema": "trustcheck/commitments/v1", "relationships": []}
     assert_matches("commitments-v1", commitments)
@@ -134,7 +134,7 @@ def test_one_check_in_matches_in_every_view(tmp_path):
     lines = run("history", "export", "--format", "jsonl").stdout.splitlines()
     assert len(lines) == 1
     assert_matches("result-v2", json.loads(lines[0]))
-    assert_matches("trends-v1", printed("history", "trends", "--format", "json"))
+    assert_matches("trends-v2", printed("history", "trends", "--format", "json"))
 
     focus = printed("focus", "--format", "json")
     assert focus["previous"] is None and focus["open_commitments"]
@@ -183,8 +183,8 @@ def test_several_relationships_with_commitments_and_reviews_match(tmp_path):
         assert_matches("result-v2", json.loads(line))
     trends = printed("history", "trends", "--format", "json")
     assert len(trends) == 4
-    assert_matches("trends-v1", trends)
-    assert_matches("trends-v1", printed("history", "trends", "--format", "json",
+    assert_matches("trends-v2", trends)
+    assert_matches("trends-v2", printed("history", "trends", "--format", "json",
                                         "--strategy", "overall"))
 
     focus = printed("focus", "--role", "mentor", "--partner", "Sam", "--format", "json")
@@ -221,7 +221,7 @@ def test_trends_across_a_checklist_version_change_match(trustcheck_home):
         for days, used in ((0, mentor), (14, mentor), (28, newer))))
     [block] = printed("history", "trends", "--format", "json")
     assert block["checklist_changes"][0]["to_version"] == "2"
-    assert_matches("trends-v1", [block])
+    assert_matches("trends-v2", [block])
 
 
 # --- compare ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from conftest import START, builtin, run, save
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trustcheck import assessment, trends
+from trustcheck import assessment, reliability, trends
 from trustcheck import checklist as checklists
 from trustcheck.records import Commitment, CommitmentRecord, Relationship, Review, ScoreRow
 
@@ -134,31 +134,72 @@ def test_there_is_no_slope_when_every_assessment_has_the_same_date():
     assert row.direction == "too early to tell"
 
 
-@pytest.mark.parametrize(("slope", "expected"), [
-    (3.0, "improving"), (2.9, "steady"), (0.0, "steady"), (-2.9, "steady"),
-    (-3.0, "slipping"), (25.0, "improving"), (-25.0, "slipping"), (None, "too early to tell"),
+NOISE = 30.4  # the reliable-change threshold of two scores with the default reliability
+
+
+@pytest.mark.parametrize(("per_day", "scored", "span", "expected"), [
+    (0.6, 3, 60, "improving"),        # 36 points along the line: more than the noise
+    (-0.6, 3, 60, "slipping"),
+    (0.5, 3, 60, "about the same"),   # 30 points: within the noise of 30.4
+    (-0.5, 3, 60, "about the same"),
+    (0.0, 9, 365, "about the same"),
+    (30.0, 3, 20.9, "too early to tell"),  # fewer than 21 days, however steep
+    (30.0, 2, 60, "too early to tell"),    # fewer than 3 scores
 ])
-def test_direction_thresholds_at_the_boundaries(slope, expected):
-    assert trends.direction(slope, 3) == expected
+def test_a_direction_needs_3_scores_over_21_days_and_a_change_beyond_the_noise(
+        per_day, scored, span, expected):
+    assert trends.direction(trends.Fit(per_day, span, scored), NOISE) == expected
+    assert trends.direction(None, NOISE) == "too early to tell"
+
+
+def test_scores_that_jump_about_get_no_direction_from_a_line_that_happens_to_tilt():
+    # The line falls over 80 days, but the scores swing by 100 around it.
+    jumpy = trends.trend_row("x", "X", points((0, 100), (20, 0), (40, 100), (60, 0), (80, 25)))
+    assert jumpy.noise > NOISE
+    assert jumpy.direction == "about the same"
+    # A fall of 40 with the scores close to the line is a direction.
+    steady = trends.trend_row("x", "X", points((0, 75), (20, 70), (40, 55), (60, 45), (80, 35)))
+    assert steady.noise == NOISE
+    assert steady.direction == "slipping"
+
+
+def test_the_noise_is_the_reliable_change_threshold_of_the_strategy():
+    row = trends.trend_row("x", "X", points((0, 50), (30, 70), (60, 90)))
+    assert row.sem == reliability.sem(None)
+    assert row.noise == round(reliability.threshold(row.sem, row.sem), 1) == NOISE
+    # A strategy measured more reliably has less noise: the same scores become a direction.
+    steady = trends.trend_row("x", "X", points((0, 50), (30, 62.5), (60, 75)))
+    assert steady.direction == "about the same"
+    assert trends.trend_row("x", "X", points((0, 50), (30, 62.5), (60, 75)),
+                            sem=5.0).direction == "improving"
 
 
 def test_below_three_scored_assessments_it_is_too_early_to_tell():
-    assert trends.direction(40.0, 2) == "too early to tell"
     # Three assessments, but the middle one gave this strategy no score: still only two.
     row = trends.trend_row("empathy", "Show empathy", points((0, 20), (30, None), (60, 90)))
-    assert row.direction == "too early to tell"
+    assert (row.direction, row.slope_per_30_days) == ("too early to tell", None)
     assert row.latest == 90.0
     assert row.change_first == 70.0
     assert row.change_previous is None  # the assessment just before had no score
 
 
-def test_exactly_three_points_per_30_days_counts_as_improving_and_minus_three_as_slipping():
-    rising = trends.trend_row("x", "X", points((0, 50), (30, 53), (60, 56)))
-    falling = trends.trend_row("x", "X", points((0, 56), (30, 53), (60, 50)))
-    nearly = trends.trend_row("x", "X", points((0, 50), (30, 52.9), (60, 55.8)))
-    assert (rising.slope_per_30_days, rising.direction) == (3.0, "improving")
-    assert (falling.slope_per_30_days, falling.direction) == (-3.0, "slipping")
-    assert (nearly.slope_per_30_days, nearly.direction) == (2.9, "steady")
+def test_check_ins_minutes_apart_are_too_early_to_tell_and_show_no_slope():
+    minutes = [trends.Point(START + timedelta(minutes=m), score, f"a{m}")
+               for m, score in ((0, 20.0), (5, 90.0), (10, 40.0))]
+    row = trends.trend_row("x", "X", minutes)
+    assert (row.direction, row.slope_per_30_days) == ("too early to tell", None)
+    seconds = [trends.Point(START + timedelta(seconds=s), score, f"a{s}")
+               for s, score in ((0, 80.0), (2, 20.0))]
+    assert trends.trend_row("x", "X", seconds).slope_per_30_days is None
+
+
+def test_a_slope_is_shown_once_a_direction_can_be_told():
+    rising = trends.trend_row("x", "X", points((0, 50), (30, 70), (60, 90)))
+    falling = trends.trend_row("x", "X", points((0, 90), (30, 70), (60, 50)))
+    within = trends.trend_row("x", "X", points((0, 50), (30, 62), (60, 74)))
+    assert (rising.slope_per_30_days, rising.direction) == (20.0, "improving")
+    assert (falling.slope_per_30_days, falling.direction) == (-20.0, "slipping")
+    assert (within.slope_per_30_days, within.direction) == (12.0, "about the same")
 
 
 def test_a_row_gives_the_latest_score_and_the_change_since_the_previous_and_the_first():
@@ -214,14 +255,14 @@ def test_rows_are_split_per_relationship_with_the_most_recently_active_first():
 
 
 def test_a_relationship_trend_follows_the_titles_order_and_ends_with_overall():
-    rows = [score_row("a", 0, {"b_second": 40.0, "a_first": 50.0}, overall=45.0),
-            score_row("b", 30, {"b_second": 46.0, "a_first": 44.0}, overall=45.0),
-            score_row("c", 60, {"b_second": 52.0, "a_first": 38.0}, overall=45.0)]
+    rows = [score_row("a", 0, {"b_second": 40.0, "a_first": 80.0}, overall=60.0),
+            score_row("b", 30, {"b_second": 60.0, "a_first": 60.0}, overall=60.0),
+            score_row("c", 60, {"b_second": 80.0, "a_first": 40.0}, overall=60.0)]
     found = trends.relationship_trend(rows, {"b_second": "Second", "a_first": "First"},
                                       follow_through=75.0, reviewed=2)
     assert [(r.strategy, r.title, r.direction) for r in found.rows] == [
         ("b_second", "Second", "improving"), ("a_first", "First", "slipping"),
-        ("overall", "Overall trust index", "steady")]
+        ("overall", "Overall trust index", "about the same")]
     assert (found.role, found.partner, found.assessments) == ("mentor", "Sam", 3)
     assert (found.start, found.end) == (at(0), at(60))
     assert (found.follow_through, found.reviewed) == (75.0, 2)
@@ -265,9 +306,9 @@ def test_several_partners_get_separate_blocks_never_a_blend(trustcheck_home):
     sam = block_for(result.stdout, "You as mentor with Sam:")
     kim = block_for(result.stdout, "You as mentor with Kim:")
     assert "4 assessments" in sam[0] and "4 assessments" in kim[0]
-    assert row_of(sam, "Overall trust index")[1:] == ["▃▅▆█", "100.0", "+25.0", "+75.0",
+    assert row_of(sam, "Overall trust index")[1:] == ["▃▅▆█", "100.0 ±3", "+25.0", "+75.0",
                                                       "+53.6", "improving"]
-    assert row_of(kim, "Overall trust index")[1:] == ["█▆▅▃", "25.0", "-25.0", "-75.0",
+    assert row_of(kim, "Overall trust index")[1:] == ["█▆▅▃", "25.0 ±3", "-25.0", "-75.0",
                                                       "-53.6", "slipping"]
     assert row_of(sam, "Be transparent")[-1] == "improving"
     # Kim checked in last, so Kim's block comes first.
@@ -294,7 +335,7 @@ def test_partner_option_shows_only_that_relationship(trustcheck_home):
         "You as mentor with Kim: 3 assessments, "
         f"{assessment_local(0)} to {assessment_local(28)}"]
     assert row_of(block_for(result.stdout, "You as mentor with Kim"),
-                  "Overall trust index")[-1] == "steady"
+                  "Overall trust index")[-1] == "about the same"
 
 
 def assessment_local(days: float) -> str:
@@ -368,7 +409,7 @@ def test_json_gives_each_relationship_with_its_dated_series(trustcheck_home):
     [block] = trends_json()
     assert set(block) == {"schema", "role", "partner", "assessments", "from", "until",
                           "checklist_changes", "follow_through", "rows"}
-    assert block["schema"] == "trustcheck/trends/v1"
+    assert block["schema"] == "trustcheck/trends/v2"
     assert (block["role"], block["partner"], block["assessments"]) == ("mentor", "Sam", 4)
     assert block["checklist_changes"] == []
     assert block["follow_through"] == {"rate": None, "reviewed": 0}
@@ -378,7 +419,8 @@ def test_json_gives_each_relationship_with_its_dated_series(trustcheck_home):
     assert overall == {
         "strategy": "overall", "title": "Overall trust index", "latest": 100.0,
         "change_previous": 25.0, "change_first": 75.0, "slope_per_30_days": 53.6,
-        "direction": "improving",
+        "direction": "improving", "sem": reliability.overall_sem([reliability.sem(None)] * 11),
+        "noise": 9.2,
         "series": [{"date": assessment.iso(r.created_at), "score": POINTS[level],
                     "assessment": r.id} for r, level in zip(results, [2, 3, 4, 5], strict=True)],
     }
@@ -411,18 +453,18 @@ def test_titles_come_from_the_latest_assessment_without_any_checklist_file(trust
     result = run("history", "trends")
     assert result.exit_code == 0, result.stderr
     block = block_for(result.stdout, "You as mentor with Sam")
-    assert row_of(block, "Be open about it")[1:] == ["▆▆", "75.0", "0.0", "0.0", "0.0",
+    assert row_of(block, "Be open about it")[1:] == ["▆▆", "75.0 ±11", "0.0", "0.0", "—",
                                                      "too early to tell"]
     assert "Checklist changed from mentor v1 to our-mentor v1" in result.stdout
 
 
 def test_a_strategy_without_a_score_in_the_latest_assessment_says_not_enough_answers(
         trustcheck_home):
-    save(trustcheck_home, *series("Sam", [3, 3]),
-         make("z" * 32, days=30, level=4, levels={"empathy": None}))
+    save(trustcheck_home, *series("Sam", [2, 3]),
+         make("z" * 32, days=28, level=4, levels={"empathy": None}))
     result = run("history", "trends")
     row = row_of(block_for(result.stdout, "You as mentor with Sam"), "Show empathy")
-    assert row[1:] == ["▅▅·", "—", "—", "—", "0.0", "not enough answers"]
+    assert row[1:] == ["▃▅·", "—", "—", "—", "—", "not enough answers"]
     assert row_of(block_for(result.stdout, "You as mentor with Sam"),
                   "Be transparent")[-1] == "improving"
 
@@ -451,10 +493,13 @@ def test_one_assessment_shows_its_scores_and_says_it_is_too_early(trustcheck_hom
     assert result.exit_code == 0, result.stderr
     block = block_for(result.stdout, "You as mentor with Sam")
     assert block[0] == f"You as mentor with Sam: 1 assessment, {assessment_local(0)}"
-    assert row_of(block, "Overall trust index")[1:] == ["▅", "50.0", "—", "—", "—",
+    assert row_of(block, "Overall trust index")[1:] == ["▅", "50.0 ±3", "—", "—", "—",
                                                         "too early to tell"]
-    assert ("+3.0 or more points per 30 days is improving, -3.0 or less is slipping, anything "
-            "between is steady; it needs scores from at least 3 assessments.") in result.stdout
+    assert ("it is improving or slipping only when the change along that line is larger than "
+            "the noise of two scores (95 %) or than the scores' scatter around the line, if "
+            "larger; otherwise it is about the same. It needs scores from at least 3 check-ins "
+            "over at least 21 days; until then it is too early to tell."
+            ) in " ".join(result.stdout.split())
 
 
 def test_no_history_gives_a_plain_message_and_exit_0(trustcheck_home):
@@ -615,7 +660,7 @@ def golden_outputs() -> dict[str, str]:
 
     with Store.open(Path(os.environ["TRUSTCHECK_HOME"]) / "history.db") as history:
         found = trends.trends(history.score_rows(Filters()), history.review_counts(Filters()),
-                              history.strategy_titles)
+                              history.outline)
     terminal = Terminal()
     render(found, terminal)
     out["terminal"] = terminal.getvalue()
@@ -637,8 +682,9 @@ def test_trends_print_exactly_what_they_printed_before_they_were_made_fast(
         trustcheck_home, golden_time_zone, monkeypatch):
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setenv("COLUMNS", "72")
-    # tests/data/trends-golden.json holds what the code of main (before trends were sped up)
-    # printed for this history: text and JSON must not change by one byte.
+    # tests/data/trends-golden.json holds what trends printed for this history when their
+    # rules last changed (the reliable-change rule): text and JSON must not change by one
+    # byte when trends are made faster.
     save(trustcheck_home, *varied_history())
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert sorted(expected) == sorted([*GOLDEN_CASES, "terminal"])

@@ -40,6 +40,16 @@ class ScoreRow(NamedTuple):
     cohort: str | None = None  # filled in for exports; trends do not need it
 
 
+class ResultOutline(NamedTuple):
+    """What trends need of one stored result besides its scores: each strategy's title (in
+    the result's order) and standard error of measurement, and the overall index's. A result
+    saved before scores carried their error has no SEMs (empty, None)."""
+
+    titles: dict[str, str]
+    sems: dict[str, float]
+    overall_sem: float | None = None
+
+
 class Commitment(NamedTuple):
     """An action someone chose to try before their next check-in."""
 

@@ -23,6 +23,7 @@ from trustcheck.records import (
     Filters,
     OpenCommitment,
     Relationship,
+    ResultOutline,
     ScoreRow,
 )
 
@@ -752,8 +753,9 @@ class Store:
             for (text,) in cursor:
                 yield text
 
-    def strategy_titles(self, assessment_id: str) -> dict[str, str]:
-        """Strategy titles by id, as one stored result has them; {} if there is no such result.
+    def outline(self, assessment_id: str) -> ResultOutline:
+        """Strategy titles (in order) and standard errors, as one stored result has them;
+        empty if there is no such result.
 
         For trends: quicker than `check_in`, which reads the whole result into an Assessment.
         """
@@ -761,10 +763,16 @@ class Store:
             row = self._db.execute("SELECT result FROM assessments WHERE id = ?",
                                    (assessment_id,)).fetchone()
         if row is None:
-            return {}
+            return ResultOutline({}, {})
         try:
-            return {s["id"]: s["title"] for s in json.loads(row[0])["strategies"]}
-        except (ValueError, TypeError, KeyError):
+            result = json.loads(row[0])
+            strategies = result["strategies"]
+            overall_sem = result.get("overall_sem")
+            return ResultOutline(
+                {s["id"]: s["title"] for s in strategies},
+                {s["id"]: float(s["sem"]) for s in strategies if s.get("sem") is not None},
+                None if overall_sem is None else float(overall_sem))
+        except (ValueError, TypeError, KeyError, AttributeError):
             raise self._damaged(assessment_id) from None
 
     def count(self) -> int:

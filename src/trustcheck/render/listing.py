@@ -50,7 +50,7 @@ def history(results: Sequence[Assessment], stream: IO[str]) -> None:
 DIRECTION_STYLES = {
     "improving": "green",
     "slipping": "red",
-    "steady": "",
+    "about the same": "",
     "too early to tell": "dim",
     "not enough answers": "dim",
     "no longer asked": "dim",
@@ -61,7 +61,7 @@ def trends(found: Sequence[Trend], stream: IO[str]) -> None:
     """One block per relationship: a heading, a row per strategy and overall, then notes."""
     from trustcheck.render.table import paint
     from trustcheck.text import one_line
-    from trustcheck.trends import IMPROVING_FROM, MIN_ASSESSMENTS, OVERALL, SLIPPING_FROM
+    from trustcheck.trends import MIN_ASSESSMENTS, MIN_SPAN_DAYS, OVERALL
 
     colour = colour_wanted(stream)
     width = terminal_width(stream)
@@ -83,7 +83,8 @@ def trends(found: Sequence[Trend], stream: IO[str]) -> None:
             overall = row.strategy == OVERALL
             rows.append([
                 Styled(row.title, "bold" if overall else ""), row.sparkline,
-                "—" if row.latest is None else f"{row.latest:.1f}",
+                "—" if row.latest is None else
+                f"{row.latest:.1f}" + ("" if row.sem is None else f" ±{row.sem:.0f}"),
                 signed(row.change_previous), signed(row.change_first),
                 signed(row.slope_per_30_days),
                 Styled(row.direction, DIRECTION_STYLES.get(row.direction, "")),
@@ -104,11 +105,13 @@ def trends(found: Sequence[Trend], stream: IO[str]) -> None:
                          f"{trend.reviewed} reviewed (partly done counts half).")
         blocks.append("\n".join(lines))
     legend = paint(
-        "Direction: the slope of a straight line fitted through the scores over their dates: "
-        f"{signed(IMPROVING_FROM)} or more points per 30 days is improving, "
-        f"{signed(SLIPPING_FROM)} or less is slipping, anything between is steady; it needs "
-        "scores from at least "
-        f"{MIN_ASSESSMENTS} assessments.", "dim", colour)
+        "± is each latest score's measurement noise (one standard error). Direction: a "
+        "straight line is fitted through the scores over their dates; it is improving or "
+        "slipping only when the change along that line is larger than the noise of two "
+        "scores (95 %) or than the scores' scatter around the line, if larger; otherwise it "
+        "is about the same. It needs scores from at least "
+        f"{MIN_ASSESSMENTS} check-ins over at least {MIN_SPAN_DAYS} days; until then it is too "
+        "early to tell.", "dim", colour)
     stream.write("\n\n".join(blocks) + "\n\n" + legend + "\n")
 
 

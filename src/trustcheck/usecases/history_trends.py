@@ -29,4 +29,4 @@ def for_history(database: Path, scope: Filters, *, strategy: str | None = None) 
         # was reviewed in scope (SQLite counts them: no record per commitment).
         reviewed = {key: counts for part in scopes if rows
                     for key, counts in store.review_counts(part).items()}
-        return trends.trends(rows, reviewed, store.strategy_titles, strategy=strategy)
+        return trends.trends(rows, reviewed, store.outline, strategy=strategy)

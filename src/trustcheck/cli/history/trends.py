@@ -39,9 +39,11 @@ def trends(
 
     Per strategy and overall: a sparkline, the latest score, changes, the slope per 30 days.
 
-    Direction: +3 points per 30 days or more is improving, -3 or less slipping, else steady.
+    Direction: improving or slipping only when the change along a line fitted through the
+    scores is larger than their measurement noise; otherwise about the same.
 
-    A direction needs scores from 3 assessments. Each block also shows commitment follow-through.
+    A direction needs scores from 3 check-ins over at least 21 days. Each block also shows
+    commitment follow-through.
     """
     from trustcheck.usecases.history_trends import for_history
 
