@@ -38,6 +38,7 @@ class ScoreRow(NamedTuple):
     overall: float | None
     scores: dict[str, float | None]
     cohort: str | None = None  # filled in for exports; trends do not need it
+    stamp: str = ""  # created_at as the history stores it (UTC, ISO 8601), for exports
 
 
 class ResultOutline(NamedTuple):

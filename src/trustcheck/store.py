@@ -628,7 +628,7 @@ class Store:
         ordered = {strategy: scores[strategy] for strategy in orders[key] if strategy in scores}
         ordered.update(scores)  # any the result did not list keep their place at the end
         return ScoreRow(row_id, _utc(created_at), role, partner, checklist_id, version, overall,
-                        ordered, cohort)
+                        ordered, cohort, created_at)
 
     def _strategy_order(self, assessment_id: str) -> list[str]:
         """The strategy ids of one stored result, in its order."""

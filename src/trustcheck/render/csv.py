@@ -58,11 +58,12 @@ def score_rows(strategy_ids: Sequence[str], rows: Iterable[ScoreRow]) -> Iterato
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*FIXED_COLUMNS, *strategy_ids])
-    cleaned: dict[str, object] = {}  # names, labels and ids repeat row after row: clean once
+    # Names, labels and ids repeat row after row: each is cleaned once. The five that name a
+    # relationship and its checklist are looked up together, in one step per row.
+    cleaned: dict[str, object] = {}
+    named: dict[tuple[str, str | None, str | None, str, str], list[object]] = {}
 
-    def clean(cell: object) -> object:
-        if not isinstance(cell, str):
-            return cell
+    def clean(cell: str) -> object:
         found = cleaned.get(cell)
         if found is None:
             found = cleaned[cell] = spreadsheet_cell(one_line(cell))
@@ -74,20 +75,30 @@ def score_rows(strategy_ids: Sequence[str], rows: Iterable[ScoreRow]) -> Iterato
         for strategy, score in scores.items():
             if score is not None and score < low:
                 lowest, low = strategy, score
-        # Only the text cells need cleaning; scores are numbers (or empty), and there are
-        # many of them in every row.
-        text = [row.id, iso(row.created_at), row.role, row.partner or "", row.cohort or "",
-                row.checklist_id, row.checklist_version]
-        writer.writerow([*map(clean, text), "" if row.overall is None else row.overall,
-                         clean(band(row.overall)), clean(lowest),
-                         *["" if scores.get(s) is None else scores[s] for s in strategy_ids]])
-        if len(cleaned) > CHUNK_ROWS * 4:  # ids never repeat: keep the memory flat
+        key = (row.role, row.partner, row.cohort, row.checklist_id, row.checklist_version)
+        names = named.get(key)
+        if names is None:
+            names = named[key] = [clean(cell or "") for cell in key]
+        # Scores are numbers, never text to clean; the csv module writes None as an empty cell.
+        writer.writerow([spreadsheet_cell(one_line(row.id)), _stamp(row), *names, row.overall,
+                         clean(band(row.overall)), clean(lowest), *map(scores.get, strategy_ids)])
+        if len(cleaned) + len(named) > CHUNK_ROWS * 4:  # keep the memory flat
             cleaned.clear()
+            named.clear()
         if number % CHUNK_ROWS == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def _stamp(row: ScoreRow) -> str:
+    """When the assessment was taken, as `iso` writes it: the history's own text when it is in
+    that form (trustcheck always stores it so), which saves reading and writing a date."""
+    stamp = row.stamp
+    if len(stamp) == 20 and stamp[:4].isdigit() and stamp[19] == "Z" and stamp.isprintable():
+        return stamp
+    return iso(row.created_at)
 
 
 def template(checklist: Checklist) -> str:
