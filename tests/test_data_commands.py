@@ -37,7 +37,7 @@ def first_actions(role: str = "mentor", count: int = 2) -> tuple[str, ...]:
 
 def saved_ids(home: Path) -> list[str]:
     with Store.open(home / "history.db") as history:
-        return history.ids()
+        return [r.id for r in reversed(history.check_ins(limit=None))]  # oldest first
 
 
 def integrity(path: Path) -> str:

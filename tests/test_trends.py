@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from trustcheck import assessment, reliability, trends
 from trustcheck import checklist as checklists
-from trustcheck.records import Commitment, CommitmentRecord, Relationship, Review, ScoreRow
+from trustcheck.records import Review, ScoreRow
 
 # Answers as points: level 1 scores 0, 2 scores 25, 3 scores 50, 4 scores 75, 5 scores 100.
 POINTS = {1: 0.0, 2: 25.0, 3: 50.0, 4: 75.0, 5: 100.0}
@@ -279,21 +279,6 @@ def test_a_strategy_the_latest_checklist_no_longer_has_is_marked_so():
     old = next(r for r in found.rows if r.strategy == "old")
     assert (old.latest, old.direction) == (None, "no longer asked")
     assert [r.strategy for r in found.rows] == ["kept", "old", "overall"]
-
-
-def test_follow_through_is_counted_per_relationship_when_reviewed_in_scope():
-    def record(partner, status, reviewed_days):
-        return CommitmentRecord("m", at(0), Relationship("mentor", partner),
-                                Commitment("empathy.ask", "Ask", "empathy"), status,
-                                None if status is None else "r",
-                                None if status is None else at(reviewed_days))
-
-    records = [record("Sam", "done", 10), record("Sam", "partly", 20),
-               record("Sam", "not_done", 40), record(None, "done", 20), record("Sam", None, 0)]
-    everything = trends.follow_through_by_relationship(records)
-    assert everything == {("mentor", "Sam"): (50.0, 3), ("mentor", None): (100.0, 1)}
-    bounded = trends.follow_through_by_relationship(records, since=at(10), until=at(20))
-    assert bounded == {("mentor", "Sam"): (75.0, 2), ("mentor", None): (100.0, 1)}
 
 
 # --- the command --------------------------------------------------------------------------------

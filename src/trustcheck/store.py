@@ -735,12 +735,6 @@ class Store:
                 found.setdefault((role, partner), {})[status] = count
         return found
 
-    def ids(self, filters: Filters = Filters()) -> list[str]:
-        where, params = _where(filters)
-        with _storage_errors(self.path):
-            return [row[0] for row in self._db.execute(
-                f"SELECT id FROM assessments {where} ORDER BY created_at, rowid", params)]
-
     def result_texts(self, filters: Filters = Filters()) -> Iterator[str]:
         """Every result object in scope as its stored JSON text, oldest first, one at a time.
 

@@ -13,9 +13,9 @@ from itertools import chain, compress
 from typing import Any, NamedTuple, cast, overload
 
 from trustcheck import reliability
-from trustcheck.commitments import STATUS_POINTS, follow_through_rate
+from trustcheck.commitments import STATUS_POINTS
 from trustcheck.errors import InputError
-from trustcheck.records import CommitmentRecord, Filters, ResultOutline, Review, ScoreRow
+from trustcheck.records import Filters, ResultOutline, ScoreRow
 
 SCHEMA = "trustcheck/trends/v2"
 OVERALL = "overall"
@@ -465,28 +465,6 @@ def _columns(rows: Sequence[ScoreRow]) -> dict[str, tuple[float | None, ...]] | 
         return {}
     return dict(zip(keys, zip(*[row.scores.values() for row in rows], strict=True),
                     strict=True))
-
-
-def follow_through_by_relationship(
-        records: Iterable[CommitmentRecord], *, since: datetime | None = None,
-        until: datetime | None = None) -> dict[tuple[str, str | None], tuple[float | None, int]]:
-    """(follow-through rate, reviewed commitments) per relationship (role, partner).
-
-    A commitment counts for the relationship it was made in, once reviewed at a check-in
-    between `since` and `until` (inclusive). Relationships without reviews are left out.
-    """
-    reviewed: dict[tuple[str, str | None], list[Review]] = {}
-    for record in records:
-        told = record.reviewed_at
-        if record.status is None or told is None or (since is not None and told < since) \
-                or (until is not None and told > until):
-            continue
-        key = (record.relationship.role, record.relationship.partner)
-        reviewed.setdefault(key, []).append(Review(
-            record.commitment.action, record.commitment.text, record.made_in, record.made_at,
-            record.status))
-    return {key: (follow_through_rate(reviews), len(reviews))
-            for key, reviews in reviewed.items()}
 
 
 def scopes(scope: Filters, roles: Sequence[str]) -> list[Filters]:
