@@ -156,6 +156,29 @@ def test_a_scores_only_export_matches_and_holds_nothing_personal(tmp_path):
                                                      "json"))
 
 
+def test_a_check_in_where_statements_didnt_come_up_matches_result_v3(tmp_path, trustcheck_home):
+    folder = trustcheck_home / "checklists"
+    folder.mkdir(parents=True)
+    (folder / "conditional.yaml").write_bytes((DATA / "conditional.yaml").read_bytes())
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("checklist: conditional\nrole: mentor\nanswers:\n"
+                       "  feedback.1: didn't come up\n  feedback.2: didn't come up\n"
+                       "  feedback.3: 2\n  listen.1: 4\n  listen.2: 2\n  follow_up.1: 4\n"
+                       "  follow_up.2: didn't come up\n", encoding="utf-8")
+
+    made = printed("assess", "--answers", str(answers), "--format", "json")
+
+    assert made["answers"]["feedback.1"] == "didn't come up"
+    assert made["strategies"][0]["band"] == "didn't come up this time"
+    assert_matches("result-v3", made)
+    assert_matches("result-list-v3", printed("history", "export"))
+    assert_matches("scores-only-result-list-v3",
+                   printed("history", "export", "--id", "last", "--scores-only"))
+    # Version 2 has no place for them: a v3 result is not a v2 one.
+    assert problems("result-v2", made | {"schema": "trustcheck/result/v2"})
+    assert problems("result-v3", made | {"answers": {"listen.1": "did not come up"}})
+
+
 def test_a_result_as_version_2_wrote_it_still_matches_its_schema():
     written = json.loads((DATA / "result-v2.json").read_text(encoding="utf-8"))
     assert written[0]["schema"] == "trustcheck/result/v2"
