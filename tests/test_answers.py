@@ -453,3 +453,12 @@ def test_nothing_is_saved_even_when_earlier_assessments_exist(tmp_path: Path,
     result = assess("--answers", str(bad))
     assert result.exit_code == 2
     assert saved_count(trustcheck_home) == 1
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("didn't come up", True), ("Didn't Come Up", True), ("didnt come up", True),
+    ("did not come up", True), ("didn\u2019t come up", True), ("  did  not   come up ", True),
+    ("didn't come", False), ("not come up", False), ("skip", False), ("come up", False),
+])
+def test_didnt_come_up_is_recognised_as_people_write_it(written, meant):
+    assert answer_files.is_not_came_up(written) is meant

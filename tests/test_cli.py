@@ -224,7 +224,7 @@ def test_workshop_path_from_template_to_history(tmp_path, trustcheck_home):
 
     listed = history_json()
     assert len(listed) == 1
-    assert listed[0]["schema"] == "trustcheck/result/v2"
+    assert listed[0]["schema"] == "trustcheck/result/v3"
     assert listed[0]["id"].startswith(short_id)
     assert listed[0]["partner"] == "Sam" and listed[0]["cohort"] == "spring"
     assert listed[0]["answers"]["transparency.1"] is None
@@ -250,7 +250,7 @@ def test_assess_json_has_the_documented_shape_and_messages_go_to_stderr(tmp_path
     assert str(trustcheck_home / "history.db") in result.stderr  # where it was saved
     assert "Saved" not in result.stdout
 
-    assert data["schema"] == "trustcheck/result/v2"
+    assert data["schema"] == "trustcheck/result/v3"
     assert re.fullmatch(r"[0-9a-f]{32}", data["id"])
     assert ISO_UTC.match(data["created_at"])
     assert (data["role"], data["partner"], data["cohort"]) == ("mentor", "Sam", "spring")

@@ -449,7 +449,7 @@ def test_import_reads_results_from_before_commitments_existed(tmp_path, trustche
 
     assert result.exit_code == 0, result.stderr
     shown = json.loads(run("history", "show", "a1", "--format", "json").stdout)
-    assert shown["schema"] == "trustcheck/result/v2"
+    assert shown["schema"] == "trustcheck/result/v3"
     assert shown["commitments"] == [] and shown["strategies"] == old["strategies"]
 
 

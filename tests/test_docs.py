@@ -116,7 +116,7 @@ def test_the_doc_and_the_schema_list_the_same_fields(name):
 
 def test_a_missing_field_would_be_caught():
     fields, _ = documented()
-    assert "strategies[].score" in fields["result-v2"]
+    assert "strategies[].score" in fields["result-v3"]
     assert "sections[].comparison.overall.mentee.sd" in fields["report-v1"]
     assert schema_fields({"type": "object", "properties": {
         "a": {"type": "array", "items": {"properties": {"b": {}}}}}}) == {"a", "a[].b"}

@@ -553,8 +553,13 @@ def test_a_release_1_history_reads_back_exactly_as_before_and_the_first_write_mi
     for old, new in zip(released, now, strict=True):
         assert old["schema"] == assessment.SCHEMA_V1
         assert new["schema"] == assessment.SCHEMA
-        assert {key: new[key] for key in old if key != "schema"} == \
-            {key: value for key, value in old.items() if key != "schema"}
+        assert {key: new[key] for key in old if key not in ("schema", "strategies")} == \
+            {key: value for key, value in old.items() if key not in ("schema", "strategies")}
+        # Result v3 gives each strategy how many statements didn't come up (none, then) and
+        # its SEM; every field the release had keeps its value.
+        assert [{key: s[key] for key in old_s} for s, old_s in
+                zip(new["strategies"], old["strategies"], strict=True)] == old["strategies"]
+        assert all(s["not_came_up"] == 0 for s in new["strategies"])
         assert new["commitments"] == [] and new["follow_through"] == []
         shown = run("history", "show", old["id"][:8], "--format", "json")
         assert shown.exit_code == 0, shown.stderr

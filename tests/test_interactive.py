@@ -563,3 +563,89 @@ def test_a_signal_mid_questionnaire_gives_the_terminal_back_under_dash(tmp_path,
     assert "icanon" in settings and "-icanon" not in settings
     assert "Traceback" not in seen
     assert not (tmp_path / "home" / "history.db").exists()
+
+
+# --- "didn't come up" (a small checklist of our own: statements 1, 2 and 7 are conditional) -----
+
+CONDITIONAL = Path(__file__).resolve().parent / "data" / "conditional.yaml"
+
+
+def at_one_of_seven(child: pexpect.spawn, number: int) -> str:
+    """Wait until statement NUMBER of 7 and its key line are on screen; what they say."""
+    child.expect(rf"(?<![0-9]){number}/7")
+    child.expect_exact("quit")
+    return " ".join(ANSI.sub("", child.before).split())
+
+
+def test_didnt_come_up_has_a_key_of_its_own_on_statements_about_events_only(
+        trustcheck_home: Path) -> None:
+    child = spawn("--checklist", str(CONDITIONAL), "--role", "mentor", "--partner", "Sam",
+                  home=trustcheck_home)
+    start(child)
+    first = at_one_of_seven(child, 1)
+    child.send("d")
+    child.expect_exact("-> didn't come up")
+    assert at_one_of_seven(child, 2).count("didn't come up") == 1  # the key line only
+    child.send("d")
+    third = at_one_of_seven(child, 3)
+    child.send("d")  # not about an event: a short hint, and the statement stays
+    child.expect_exact("is only for statements about something that may not have happened")
+    child.send("2")
+    at_one_of_seven(child, 4)
+    child.send("b")
+    child.expect_exact("(your answer: 2)")
+    child.send("b")
+    child.expect_exact("(your answer: didn't come up)")
+    child.send("4")  # it did come up after all
+    child.expect_exact("(your answer: 2)")
+    child.send("2")
+    for key in "24s":  # statements 4, 5 and 6
+        child.expect_exact("quit")
+        child.send(key)
+    seventh = at_one_of_seven(child, 7)
+    child.send("d")
+    child.expect_exact("All done: 4 answered, 1 skipped, 2 didn't come up.")
+    child.send("\r")
+    pick_none(child)
+    assert finish(child) == 0
+
+    assert "d didn't come up" in first and "d didn't come up" in seventh
+    assert "didn't come up" not in third and "Please press" not in third
+    [saved] = stored(trustcheck_home)
+    assert saved["answers"] == {"feedback.1": "didn't come up", "feedback.2": 4,
+                                "feedback.3": 2, "listen.1": 2, "listen.2": 4,
+                                "follow_up.1": None, "follow_up.2": "didn't come up"}
+    seen = " ".join(screen(child).split())
+    assert "2 statements didn't come up this time" in seen
+
+
+def test_a_strategy_that_mostly_didnt_come_up_is_shown_so_on_the_results_screen(
+        trustcheck_home: Path) -> None:
+    child = spawn("--checklist", str(CONDITIONAL), "--role", "mentor", home=trustcheck_home)
+    start(child)
+    for number, key in enumerate("dd14444", start=1):
+        at_one_of_seven(child, number)
+        child.send(key)
+    child.expect_exact("All done: 5 answered, 0 skipped, 2 didn't come up.")
+    child.send("\r")
+    pick_none(child)
+    assert finish(child) == 0
+
+    rows_seen = [line for line in screen(child).split("\n")
+                 if line.startswith("Give feedback well")]
+    assert rows_seen and "didn't come up this time" in rows_seen[-1]
+
+
+def test_enough_answers_counts_only_statements_that_came_up_in_the_questionnaire(
+        trustcheck_home: Path) -> None:
+    child = spawn("--checklist", str(CONDITIONAL), "--role", "mentor", "--no-save",
+                  home=trustcheck_home)
+    start(child)
+    for number, key in enumerate("ddss4sd", start=1):
+        at_one_of_seven(child, number)
+        child.send(key)
+    # 4 came up, 1 answered: at least 2 are needed.
+    child.expect_exact("All done: 1 answered, 3 skipped, 3 didn't come up.")
+    child.expect_exact("A result needs at least 2 answers to the statements that came up.")
+    child.send("q")
+    assert finish(child) == 0

@@ -25,6 +25,7 @@ from trustcheck import assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "docs" / "schemas"
+DATA = ROOT / "tests" / "data"
 SOURCE = ROOT / "src" / "trustcheck"
 ID_PREFIX = "urn:trustcheck:schemas:"
 # A versioned shape name as the code writes it, e.g. "trustcheck/result/v2".
@@ -93,19 +94,19 @@ def test_every_versioned_shape_named_in_the_code_has_a_schema_file():
 def test_a_schema_is_strict_an_unknown_field_or_a_wrong_role_is_refused(tmp_path):
     result = printed("assess", "--answers", str(answers_file(tmp_path)), "--format", "json",
                      "--no-save")
-    assert_matches("result-v2", result)
-    assert problems("result-v2", result | {"surprise": 1})
-    assert problems("result-v2", result | {"role": "boss"})
-    assert problems("result-v2", result | {"overall": "58"})
-    assert problems("result-v2", {k: v for k, v in result.items() if k != "strategies"})
+    assert_matches("result-v3", result)
+    assert problems("result-v3", result | {"surprise": 1})
+    assert problems("result-v3", result | {"role": "boss"})
+    assert problems("result-v3", result | {"overall": "58"})
+    assert problems("result-v3", {k: v for k, v in result.items() if k != "strategies"})
 
 
 # --- history: nothing saved yet -----------------------------------------------------------------
 
 
 def test_with_nothing_saved_every_listing_is_an_empty_shape_that_matches():
-    assert_matches("result-list-v2", printed("history", "--format", "json"))
-    assert_matches("result-list-v2", printed("history", "export"))
+    assert_matches("result-list-v3", printed("history", "--format", "json"))
+    assert_matches("result-list-v3", printed("history", "export"))
     assert_matches("trends-v2", printed("history", "trends", "--format", "json"))
     commitments = printed("commitments", "--format", "json")
     assert commitments == {"schema": "trustcheck/commitments/v1", "relationships": []}
@@ -124,16 +125,16 @@ def test_one_check_in_matches_in_every_view(tmp_path):
     made = printed("assess", "--answers", str(answers), "--partner", "Sam", "--format", "json",
                    "--commit", LISTEN)
     assert made["compared_to"] is None and made["commitments"][0]["action"] == LISTEN
-    assert_matches("result-v2", made)
+    assert_matches("result-v3", made)
 
     shown = printed("history", "show", "last", "--format", "json")
     assert "compared_to" not in shown
-    assert_matches("result-v2", shown)
-    assert_matches("result-list-v2", printed("history", "--format", "json"))
-    assert_matches("result-list-v2", printed("history", "export"))
+    assert_matches("result-v3", shown)
+    assert_matches("result-list-v3", printed("history", "--format", "json"))
+    assert_matches("result-list-v3", printed("history", "export"))
     lines = run("history", "export", "--format", "jsonl").stdout.splitlines()
     assert len(lines) == 1
-    assert_matches("result-v2", json.loads(lines[0]))
+    assert_matches("result-v3", json.loads(lines[0]))
     assert_matches("trends-v2", printed("history", "trends", "--format", "json"))
 
     focus = printed("focus", "--format", "json")
@@ -147,12 +148,41 @@ def test_a_scores_only_export_matches_and_holds_nothing_personal(tmp_path):
             "--cohort", "spring", "--format", "json", "--commit", LISTEN)
     exported = printed("history", "export", "--id", "last", "--scores-only")
     assert exported[0]["answers"] == {} and exported[0]["partner"] is None
-    assert_matches("scores-only-result-list-v2", exported)
+    assert_matches("scores-only-result-list-v3", exported)
     line = run("history", "export", "--scores-only", "--format", "jsonl").stdout
-    assert_matches("scores-only-result-v2", json.loads(line))
+    assert_matches("scores-only-result-v3", json.loads(line))
     # The full result is not a scores-only one: the schema tells them apart.
-    assert problems("scores-only-result-v2", printed("history", "show", "last", "--format",
+    assert problems("scores-only-result-v3", printed("history", "show", "last", "--format",
                                                      "json"))
+
+
+def test_a_check_in_where_statements_didnt_come_up_matches_result_v3(tmp_path, trustcheck_home):
+    folder = trustcheck_home / "checklists"
+    folder.mkdir(parents=True)
+    (folder / "conditional.yaml").write_bytes((DATA / "conditional.yaml").read_bytes())
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("checklist: conditional\nrole: mentor\nanswers:\n"
+                       "  feedback.1: didn't come up\n  feedback.2: didn't come up\n"
+                       "  feedback.3: 2\n  listen.1: 4\n  listen.2: 2\n  follow_up.1: 4\n"
+                       "  follow_up.2: didn't come up\n", encoding="utf-8")
+
+    made = printed("assess", "--answers", str(answers), "--format", "json")
+
+    assert made["answers"]["feedback.1"] == "didn't come up"
+    assert made["strategies"][0]["band"] == "didn't come up this time"
+    assert_matches("result-v3", made)
+    assert_matches("result-list-v3", printed("history", "export"))
+    assert_matches("scores-only-result-list-v3",
+                   printed("history", "export", "--id", "last", "--scores-only"))
+    # Version 2 has no place for them: a v3 result is not a v2 one.
+    assert problems("result-v2", made | {"schema": "trustcheck/result/v2"})
+    assert problems("result-v3", made | {"answers": {"listen.1": "did not come up"}})
+
+
+def test_a_result_as_version_2_wrote_it_still_matches_its_schema():
+    written = json.loads((DATA / "result-v2.json").read_text(encoding="utf-8"))
+    assert written[0]["schema"] == "trustcheck/result/v2"
+    assert_matches("result-list-v2", written)
 
 
 # --- several relationships with commitments -----------------------------------------------------
@@ -172,15 +202,15 @@ def test_several_relationships_with_commitments_and_reviews_match(tmp_path):
                       commitments=f"commitments:\n  {LISTEN}: done\n  {REASONS}: partly\n")
     assert second["compared_to"]["overall_change"] < 0
     assert {r["status"] for r in second["follow_through"]} == {"done", "partly"}
-    assert_matches("result-v2", second)
+    assert_matches("result-v3", second)
     check_in(tmp_path, "--partner", "Kim", "--commit", REASONS, value=3)
     check_in(tmp_path, value=3)  # no partner
     check_in(tmp_path, "--partner", "Ana", role="mentee", value=4)
 
-    assert_matches("result-list-v2", printed("history", "--format", "json"))
-    assert_matches("result-list-v2", printed("history", "export"))
+    assert_matches("result-list-v3", printed("history", "--format", "json"))
+    assert_matches("result-list-v3", printed("history", "export"))
     for line in run("history", "export", "--format", "jsonl").stdout.splitlines():
-        assert_matches("result-v2", json.loads(line))
+        assert_matches("result-v3", json.loads(line))
     trends = printed("history", "trends", "--format", "json")
     assert len(trends) == 4
     assert_matches("trends-v2", trends)

@@ -278,3 +278,51 @@ def test_a_more_favourable_answer_never_lowers_its_strategy_score(
     assert (before.score is None) == (after.score is None)
     if before.score is not None:
         assert after.score >= before.score
+
+
+# --- "didn't come up" -----------------------------------------------------------------------
+
+
+def conditional_strategy(size: int) -> Checklist:
+    """One strategy of SIZE statements, every one about an event (so each may not come up);
+    the first is reverse-keyed."""
+    items = tuple(Item(f"events.{n}", f"Event {n}.", "events", reverse=n == 1, conditional=True)
+                  for n in range(1, size + 1))
+    return Checklist(id="events", version="1", title="Events", role="mentor",
+                     strategies=(Strategy("events", "Events", "", "mentor", items),))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 6).flatmap(lambda size: st.lists(
+    st.one_of(st.none(), st.integers(1, 5), st.just(scoring.NOT_CAME_UP)),
+    min_size=size, max_size=size)))
+def test_didnt_come_up_scores_as_if_the_statement_were_not_there(values):
+    size = len(values)
+    full = conditional_strategy(size)
+    answers = {item.id: value for item, value in zip(full.items, values, strict=True)}
+    came_up = [item for item in full.items if answers[item.id] != scoring.NOT_CAME_UP]
+    not_came_up = size - len(came_up)
+    # The same strategy without the statements that didn't come up, answered the same.
+    fewer = full._replace(strategies=(full.strategies[0]._replace(items=tuple(came_up)),))
+
+    found = scoring.score(full, answers).strategies[0]
+
+    assert found.not_came_up == not_came_up
+    if not_came_up * 2 > size:  # mostly didn't come up: no score, whatever was answered
+        assert found.score is None and found.band == scoring.DIDNT_COME_UP
+    elif came_up:
+        expected = scoring.score(fewer, answers).strategies[0]
+        assert (found.score, found.answered) == (expected.score, expected.answered)
+        assert found.band == expected.band != scoring.DIDNT_COME_UP
+
+
+def test_a_strategy_with_exactly_half_not_come_up_is_still_scored():
+    used = conditional_strategy(4)
+    answers = {"events.1": 2, "events.2": None, "events.3": scoring.NOT_CAME_UP,
+               "events.4": scoring.NOT_CAME_UP}
+
+    found = scoring.score(used, answers).strategies[0]
+
+    # 2 of 4 didn't come up (not more than half); 1 of the 2 that came up is answered.
+    assert (found.score, found.answered, found.not_came_up, found.band) == \
+        (75.0, 1, 2, "solid")

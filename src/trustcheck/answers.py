@@ -10,12 +10,14 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from trustcheck import yamlfile
-from trustcheck.checklist import Checklist, is_id
+from trustcheck.checklist import Checklist, Item, is_id
 from trustcheck.errors import InputError, Problem
-from trustcheck.scoring import Answer, needed
+from trustcheck.scoring import NOT_CAME_UP, Answer, needed
 from trustcheck.text import is_utf8
 
 SKIP_WORDS = {"skip", "s", "n/a", "na", "not applicable"}
+# How people write "didn't come up" (after folding case, spaces and a curly apostrophe).
+NOT_CAME_UP_WORDS = {NOT_CAME_UP, "didnt come up", "did not come up"}
 MAX_LABEL = 200
 _TOP_KEYS = {"answers", "role", "partner", "cohort", "checklist", "version", "commitments"}
 # How an earlier commitment went, as written in an answers file's `commitments:` mapping.
@@ -36,15 +38,29 @@ class Answers(NamedTuple):
 
 
 def check_enough(checklist: Checklist, values: Mapping[str, Answer]) -> Problem | None:
-    """A questionnaire with most statements skipped says too little to score honestly."""
-    total = len(checklist.items)
-    answered = sum(1 for item in checklist.items if values.get(item.id) is not None)
-    if answered < needed(total):
+    """A questionnaire with most statements skipped says too little to score honestly.
+
+    Only statements that came up count: "didn't come up" is neither an answer nor a skip.
+    """
+    came_up = [item for item in checklist.items if values.get(item.id) != NOT_CAME_UP]
+    total = len(came_up)
+    answered = sum(1 for item in came_up if values.get(item.id) is not None)
+    if answered < needed(total) or not answered:
         return Problem(
-            f"only {answered} of {total} statements have an answer; please answer at least "
-            f"{needed(total)} so the result means something."
+            f"only {answered} of {total} statements {_that_came_up(checklist, total)}have an "
+            f"answer; please answer at least {max(1, needed(total))} so the result means "
+            "something."
         )
     return None
+
+
+def _that_came_up(checklist: Checklist, total: int) -> str:
+    return "that came up " if total < len(checklist.items) else ""
+
+
+def is_not_came_up(text: str) -> bool:
+    """Whether a person wrote "didn't come up" (any case, `didnt`, `did not`, a curly ’)."""
+    return " ".join(text.replace("\u2019", "'").lower().split()) in NOT_CAME_UP_WORDS
 
 
 def clean_label(value: Any, what: str, problems: list[Problem], source: str,
@@ -179,7 +195,8 @@ def check(answers_file: AnswersFile, checklist: Checklist, *,
             "there is no 'answers:' section with one 'item id: value' line per statement.",
             source, yamlfile.line_of(data, "answers")))
         raw = {}
-    known = {item.id for item in checklist.items}
+    by_id = {item.id: item for item in checklist.items}
+    known = by_id.keys()
     scale = checklist.scale
     for key, value in raw.items():
         line = yamlfile.line_of(raw, key)
@@ -191,7 +208,7 @@ def check(answers_file: AnswersFile, checklist: Checklist, *,
                 f"'{item_id}' is not a statement in the checklist '{checklist.id}'.{suggestion}",
                 source, line))
             continue
-        answer, message = _value(value, scale.low, scale.high)
+        answer, message = _value(value, scale.low, scale.high, by_id[item_id])
         if message:
             problems.append(Problem(f"the answer to '{item_id}' {message}", source, line))
             continue
@@ -260,25 +277,35 @@ def _statuses(data: Mapping[str, Any], open_actions: Collection[str] | None,
     return statuses
 
 
-def _value(value: Any, low: int, high: int) -> tuple[Answer, str]:
+def _value(value: Any, low: int, high: int, item: Item) -> tuple[Answer, str]:
     if value is None:
         return None, ""
+    # A statement about an event may also have "didn't come up"; say so where it may.
+    others = "skip, or didn't come up" if item.conditional else "or skip"
     if isinstance(value, str):
         word = value.strip().lower()
         if word in SKIP_WORDS or word == "":
             return None, ""
+        if is_not_came_up(word):
+            if item.conditional:
+                return NOT_CAME_UP, ""
+            # Only an event can fail to happen; a habit is always there to rate, so a person
+            # who wrote it here most likely meant to skip.
+            return None, (f"is '{value}', but this statement is not about something that may "
+                          f"not have happened; use a whole number from {low} to {high}, or "
+                          "skip.")
         try:
             value = int(word)  # not str.isdigit(): it accepts '²', which int() refuses
         except ValueError:
-            return None, f"is '{value}'; use a whole number from {low} to {high}, or skip."
+            return None, f"is '{value}'; use a whole number from {low} to {high}, {others}."
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None, f"is '{value}'; use a whole number from {low} to {high}, or skip."
+        return None, f"is '{value}'; use a whole number from {low} to {high}, {others}."
     if isinstance(value, float):
         if not value.is_integer():
-            return None, f"is {value:g}; use a whole number from {low} to {high}, or skip."
+            return None, f"is {value:g}; use a whole number from {low} to {high}, {others}."
         value = int(value)
     if not low <= value <= high:
-        return None, f"is {value}, outside the scale; use {low} to {high}, or skip."
+        return None, f"is {value}, outside the scale; use {low} to {high}, {others}."
     return value, ""
 
 

@@ -18,9 +18,10 @@ from trustcheck.focus import FocusArea, ObstacleFlag, Strength
 from trustcheck.records import Commitment, Review
 from trustcheck.scoring import Answer, StrategyScore
 
-SCHEMA = "trustcheck/result/v2"
+SCHEMA = "trustcheck/result/v3"
+SCHEMA_V2 = "trustcheck/result/v2"  # before "didn't come up" and SEMs; still read, never written
 SCHEMA_V1 = "trustcheck/result/v1"  # before commitments; still read, never written
-READABLE_SCHEMAS = (SCHEMA, SCHEMA_V1)
+READABLE_SCHEMAS = (SCHEMA, SCHEMA_V2, SCHEMA_V1)
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the one id rule for every result
 _ID = ID_PATTERN
 
@@ -49,10 +50,18 @@ class Assessment(NamedTuple):
     strength: Strength | None
     commitments: tuple[Commitment, ...] = ()
     follow_through: tuple[Review, ...] = ()
+    # The standard error of measurement of `overall`, in points (None: not worked out).
+    overall_sem: float | None = None
 
     @property
     def band(self) -> str:
         return scoring.band(self.overall)
+
+    @property
+    def not_came_up(self) -> int:
+        """How many statements didn't come up this time."""
+        # From the strategies, which scores-only results keep too.
+        return sum(s.not_came_up for s in self.strategies)
 
     @property
     def lowest(self) -> scoring.ScoredStrategy | None:
@@ -83,11 +92,12 @@ def build(checklist: Checklist, answers: Mapping[str, Answer], *, role: str,
         strength=chosen.strength,
         commitments=commitments,
         follow_through=follow_through,
+        overall_sem=scores.overall_sem,
     )
 
 
 def to_dict(assessment: Assessment) -> dict[str, Any]:
-    """The documented JSON result object (docs/json.md), schema trustcheck/result/v2."""
+    """The documented JSON result object (docs/json.md), schema trustcheck/result/v3."""
     a = assessment
     return {
         "schema": SCHEMA,
@@ -100,11 +110,13 @@ def to_dict(assessment: Assessment) -> dict[str, Any]:
                       "sha256": a.checklist.sha256, "title": a.checklist.title},
         "answers": dict(a.answers),
         "strategies": [
-            {"id": s.id, "title": s.title, "group": s.group, "score": s.score,
-             "answered": s.answered, "total": s.total, "band": s.band}
+            {"id": s.id, "title": s.title, "group": s.group, "score": s.score, "sem": s.sem,
+             "answered": s.answered, "total": s.total, "not_came_up": s.not_came_up,
+             "band": s.band}
             for s in a.strategies
         ],
         "overall": a.overall,
+        "overall_sem": a.overall_sem,
         "band": a.band,
         "focus": [
             {"strategy": f.strategy, "title": f.title, "score": f.score, "reason": f.reason,
@@ -158,7 +170,7 @@ def _read(data: Any, source: str) -> Assessment:
         checklist = data["checklist"]
         strategies = tuple(
             StrategyScore(s["id"], s["title"], s["group"], s["score"], int(s["answered"]),
-                          int(s["total"]))
+                          int(s["total"]), _count(s.get("not_came_up", 0)), s.get("sem"))
             for s in data["strategies"]
         )
         areas = tuple(
@@ -192,6 +204,7 @@ def _read(data: Any, source: str) -> Assessment:
                 Review(r["action"], r["text"], r["made_in"], _moment(r["made_at"]),
                        _status(r["status"]))
                 for r in data.get("follow_through") or ()),
+            overall_sem=data.get("overall_sem"),
         )
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         # OverflowError: a date that exists only in its own time zone (year 1 at +01:00).
@@ -228,6 +241,13 @@ def _moment(text: object) -> datetime:
                          "(e.g. 2026-09-01T18:30:00Z)") from None
 
 
+def _count(value: object) -> int:
+    # int() would take 2.7 or "3"; a count written by trustcheck is always a whole number.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Malformed("a count of statements that didn't come up that is not a whole number")
+    return value
+
+
 def _status(text: object) -> str:
     if text not in STATUSES:
         raise _Malformed("a commitment status that is not done, partly or not_done")
@@ -236,6 +256,16 @@ def _status(text: object) -> str:
 
 def _text(value: object, limit: int = 10_000) -> bool:
     return isinstance(value, str) and len(value) <= limit
+
+
+def _sem(value: object) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                             and math.isfinite(value) and 0 <= value <= 100)
+
+
+def _answer(value: object) -> bool:
+    return value is None or value == scoring.NOT_CAME_UP or (
+        isinstance(value, int) and not isinstance(value, bool))
 
 
 def _score(value: object) -> bool:
@@ -261,12 +291,11 @@ def _wrong_fields(a: Assessment) -> list[str]:
         wrong.append("a checklist id that is not one (checklist ids use only lower-case "
                      "letters, digits, '.', '_' and '-')")
     if not isinstance(a.answers, Mapping) or any(
-            not _text(key, 1000) or not (value is None or (
-                isinstance(value, int) and not isinstance(value, bool)))
-            for key, value in a.answers.items()):
-        wrong.append("answers that are not whole numbers or null")
+            not _text(key, 1000) or not _answer(value) for key, value in a.answers.items()):
+        wrong.append(f"answers that are not whole numbers, \"{scoring.NOT_CAME_UP}\" or null")
     if not all(_text(s.id, 1000) and _text(s.title) and _text(s.group, 1000)
                and _score(s.score) and s.answered >= 0 and s.total >= 0
+               and 0 <= s.not_came_up <= s.total and _sem(s.sem)
                for s in a.strategies):
         wrong.append("a strategy score that is not a number from 0 to 100 (or its id, title "
                      "or group is not text)")
@@ -274,6 +303,8 @@ def _wrong_fields(a: Assessment) -> list[str]:
         wrong.append("the same strategy twice")
     if not _score(a.overall):
         wrong.append("an overall score that is not a number from 0 to 100")
+    if not _sem(a.overall_sem):
+        wrong.append("an overall standard error that is not a number from 0 to 100")
     texts = [x for f in a.focus for x in (f.strategy, f.title, f.reason)]
     texts += [x for f in a.focus for action in f.actions for x in (action.id, action.text)]
     texts += [x for o in a.obstacles for x in (o.id, o.title, o.remedy, o.reason)]

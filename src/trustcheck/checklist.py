@@ -164,7 +164,7 @@ _TOP_KEYS = {"id", "version", "title", "role", "description", "include", "scale"
              "obstacles"}
 _SCALE_KEYS = {"low", "high", "labels", "skip"}
 _STRATEGY_KEYS = {"id", "title", "why", "items", "actions"}
-_ITEM_KEYS = {"id", "text", "reverse"}
+_ITEM_KEYS = {"id", "text", "reverse", "conditional"}
 _ACTION_KEYS = {"id", "text"}
 _OBSTACLE_KEYS = {"id", "title", "description", "signals", "remedy"}
 
@@ -410,7 +410,9 @@ def _read_strategy(reader: _Reader, entry: Any, line: int | None, *, group: str,
             reader.problem(f"'reverse' of {item_what} should be true or false, not '{reverse}'.",
                            yamlfile.line_of(item_raw, "reverse", item_line))
             reverse = False
-        items.append(Item(item_id, text, strategy_id, reverse))
+        # Stand-in until the v2-checklists branch reads and checks `conditional` fully.
+        items.append(Item(item_id, text, strategy_id, reverse,
+                          item_raw.get("conditional") is True))
 
     actions = [Action(action_id, reader.text(action_raw, "text", action_what))
                for action_raw, _, action_id, action_what in reader.entries(

@@ -14,13 +14,16 @@ from trustcheck import assessment
 from trustcheck.assessment import ID_PATTERN, READABLE_SCHEMAS
 from trustcheck.checklist import ROLES, Checklist, find_by_id, is_id, scan
 from trustcheck.errors import InputError
-from trustcheck.scoring import item_points, needed
+from trustcheck.scoring import NOT_CAME_UP, enough, item_points, mostly_not_came_up, needed
 from trustcheck.text import quoted_name
 
 STDIN = "standard input"
 CHUNK = 1 << 20
 MAX_VALUE = 16 << 20  # a single JSON value this large is not a result: stop looking for its end
 SKIPPED = -1  # an answer left out (the same marker cohort.Bucket uses)
+# A statement that "didn't come up", in a list of answers; cohort.Bucket never sees it (rows
+# are handed to it with SKIPPED in its place), since it is no answer to count or correlate.
+DIDNT_COME_UP = -2
 SCORES_ONLY = "scores-only"
 UNKNOWN_CHECKLIST = "checklist not here"
 _SPACE = re.compile(r"[ \t\r\n]*")
@@ -84,7 +87,7 @@ class Scorer:
         scale = used.scale
         self.low, self.high = scale.low, scale.high
         self.item_ids = [item.id for item in used.items]
-        self.need = needed(len(used.items))
+        self.conditional = [item.conditional for item in used.items]
         self.points = []
         for item in used.items:
             table = [0.0] * (scale.high + 1)
@@ -95,21 +98,31 @@ class Scorer:
         self.strategies = []
         for strategy in used.strategies:
             positions = [index[item.id] for item in strategy.items]
-            self.strategies.append((picker(positions), positions, needed(len(positions))))
+            self.strategies.append((picker(positions), positions, len(positions)))
         self.cache: list[dict[tuple[int, ...], float | None]] = [{} for _ in self.strategies]
+
+    def enough(self, values: list[int]) -> tuple[int, int]:
+        """How many statements are answered, and how many need to be: half of those that came
+        up (the rule of `answers.check_enough`)."""
+        not_came_up = values.count(DIDNT_COME_UP)
+        answered = len(values) - values.count(SKIPPED) - not_came_up
+        return answered, needed(len(values) - not_came_up)
 
     def score(self, values: list[int]) -> tuple[list[float | None], float | None]:
         """Per strategy score and the overall index, for answers in checklist order."""
         scores: list[float | None] = []
         points = self.points
-        for (pick, positions, need), cache in zip(self.strategies, self.cache, strict=True):
+        for (pick, positions, total), cache in zip(self.strategies, self.cache, strict=True):
             pattern = pick(values)
             score = cache.get(pattern, _UNKNOWN)
             if score is _UNKNOWN:
                 found = [points[j][v] for j, v in zip(positions, pattern, strict=True)
-                         if v != SKIPPED]
-                score = cache[pattern] = (round(sum(found) / len(found), 1)
-                                          if found and len(found) >= need else None)
+                         if v >= 0]
+                not_came_up = pattern.count(DIDNT_COME_UP)
+                score = cache[pattern] = (
+                    round(sum(found) / len(found), 1)
+                    if not mostly_not_came_up(not_came_up, total)
+                    and enough(len(found), not_came_up, total) else None)
             scores.append(score)
         scored = [s for s in scores if s is not None]
         overall = round(sum(scored) / len(scored), 1) if scored else None
@@ -137,7 +150,8 @@ class Verdict(NamedTuple):
     problem: str | None = None
     stated: str | None = None
     checklist: Checklist | None = None
-    values: list[int] | None = None  # its answers in checklist order (SKIPPED: none)
+    # its answers in checklist order (SKIPPED: none, DIDNT_COME_UP: didn't come up)
+    values: list[int] | None = None
 
 
 def validate(data: Any, library: Library) -> Verdict:
@@ -241,11 +255,17 @@ def _shape(data: Any) -> str | None:
 def _answers(raw: dict, used: Checklist | None) -> tuple[list[int] | None, str]:
     if used is not None:
         low, high = used.scale.low, used.scale.high
-        known = set(item.id for item in used.items)
+        conditional = {item.id: item.conditional for item in used.items}
         for key, value in raw.items():
-            if key not in known:
+            if key not in conditional:
                 return None, ("it answers a statement that the checklist it names does not "
                               "have; it may have been edited by hand.")
+            if value == NOT_CAME_UP:
+                # trustcheck offers it only where the event may not have happened.
+                if not conditional[key]:
+                    return None, ("it says a statement didn't come up that is not about an "
+                                  "event that may not happen; it may have been edited by hand.")
+                continue
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)
                                       or not low <= value <= high):
                 return None, f"an answer is not a whole number from {low} to {high}."
@@ -253,10 +273,20 @@ def _answers(raw: dict, used: Checklist | None) -> tuple[list[int] | None, str]:
     else:
         found = list(raw.values())
         for value in found:
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                      or not 0 <= value <= 9):
+            if value is not None and value != NOT_CAME_UP and (
+                    not isinstance(value, int) or isinstance(value, bool)
+                    or not 0 <= value <= 9):
                 return None, "an answer is not a whole number on the checklist's scale."
-    return [SKIPPED if value is None else value for value in found], ""
+    return [_mark(value) for value in found], ""
+
+
+def _mark(value: Any) -> int:
+    """One stored answer as a number in a list of answers."""
+    if value is None:
+        return SKIPPED
+    if value == NOT_CAME_UP:
+        return DIDNT_COME_UP
+    return int(value)
 
 
 def _deep(data: dict) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from trustcheck.checklist import Checklist, Scale, Strategy
 
@@ -16,12 +16,21 @@ BANDS: tuple[tuple[float, str], ...] = (
     (0.0, "needs attention"),
 )
 NOT_ENOUGH = "not enough answers"
+# The answer to a statement about an event that did not happen (a disagreement, feedback), as
+# stored and as written in answers files: it is neither an answer nor a skip.
+NotCameUp = Literal["didn't come up"]
+NOT_CAME_UP: NotCameUp = "didn't come up"
+# The status of a strategy most of whose statements didn't come up: no score, and never a focus
+# area, an obstacle signal or a drop.
+DIDNT_COME_UP = "didn't come up this time"
 
-Answer = int | None  # None means skipped / not applicable
+# None means skipped / not applicable; NOT_CAME_UP that the event did not happen.
+Answer = int | NotCameUp | None
 
 
 class StrategyScore(NamedTuple):
-    """How one strategy came out: score is None when fewer than half its items were answered."""
+    """How one strategy came out: score is None when more than half its statements didn't come
+    up, or fewer than half of those that came up were answered."""
 
     id: str
     title: str
@@ -36,6 +45,8 @@ class StrategyScore(NamedTuple):
 
     @property
     def band(self) -> str:
+        if self.score is None and mostly_not_came_up(self.not_came_up, self.total):
+            return DIDNT_COME_UP
         return band(self.score)
 
 
@@ -102,14 +113,30 @@ def needed(total: int) -> int:
     return math.ceil(total / 2)
 
 
+def mostly_not_came_up(not_came_up: int, total: int) -> bool:
+    """More than half of a strategy's statements didn't come up: too little happened to say
+    anything about it this time, so it gets no score."""
+    return not_came_up * 2 > total
+
+
+def enough(answered: int, not_came_up: int, total: int) -> bool:
+    """Whether answers are enough for a score: at least half of the statements that came up
+    ("didn't come up" is neither an answer nor a skip), and at least one."""
+    return answered > 0 and answered >= needed(total - not_came_up)
+
+
 def score_strategy(strategy: Strategy, answers: Mapping[str, Answer],
                    scale: Scale) -> StrategyScore:
-    given = ((answers.get(item.id), item.reverse) for item in strategy.items)
-    points = [item_points(value, scale, reverse) for value, reverse in given if value is not None]
+    given = [(answers.get(item.id), item.reverse) for item in strategy.items]
+    points = [item_points(value, scale, reverse) for value, reverse in given
+              if isinstance(value, int)]
+    not_came_up = sum(1 for value, _ in given if value == NOT_CAME_UP)
     total = len(strategy.items)
-    score = sum(points) / len(points) if points and len(points) >= needed(total) else None
+    score = (sum(points) / len(points)
+             if not mostly_not_came_up(not_came_up, total)
+             and enough(len(points), not_came_up, total) else None)
     return StrategyScore(strategy.id, strategy.title, strategy.group,
-                         _round(score), len(points), total)
+                         _round(score), len(points), total, not_came_up)
 
 
 def score(checklist: Checklist, answers: Mapping[str, Answer]) -> Scores:

@@ -19,11 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from trustcheck.answers import MAX_LABEL, SKIP_WORDS, fold_label
+from trustcheck.answers import (
+    MAX_LABEL,
+    NOT_CAME_UP_WORDS,
+    SKIP_WORDS,
+    fold_label,
+    is_not_came_up,
+)
 from trustcheck.checklist import ROLES, Action, Checklist
 from trustcheck.cohort import SKIPPED, Bucket, Layout, Scope, StrategyLayout, join_and
 from trustcheck.errors import InputError, Problem
 from trustcheck.resultfiles import (
+    DIDNT_COME_UP,
     SCORES_ONLY,
     STDIN,
     UNKNOWN_CHECKLIST,
@@ -70,7 +77,7 @@ class _CsvPlan:
     bucket: Bucket
     cells: Any  # picks the item cells of a row, in checklist order
     foreign: list[int]  # item columns of another checklist: must be empty for this role
-    values: dict[str, int]  # cell text to raw value (SKIPPED for a skip)
+    values: dict[str, int]  # cell text to raw value (SKIPPED for a skip, or DIDNT_COME_UP)
     scorer: Scorer
 
 
@@ -135,7 +142,8 @@ class Collector:
             self.duplicates += 1
             return None
         self._seen.add(result_id)
-        bucket.add("r:" + result_id, [given[s.id] for s in layout.strategies], overall, values)
+        bucket.add("r:" + result_id, [given[s.id] for s in layout.strategies], overall,
+                   _as_answers(values))
         if verdict.stated == SCORES_ONLY:
             self.stated_scores_only += 1
         elif verdict.stated == UNKNOWN_CHECKLIST:
@@ -260,10 +268,12 @@ class Collector:
                 self.bad(source, line, f"this row answers statements that are not in the "
                                        f"{role} checklist; leave those cells empty for {role}s.")
                 continue
-            answered = len(values) - values.count(SKIPPED)
-            if answered < plan.scorer.need:
-                self.bad(source, line, f"only {answered} of {len(values)} statements have an "
-                                       f"answer; at least {plan.scorer.need} are needed.")
+            answered, need = plan.scorer.enough(values)
+            if answered < need or not answered:
+                came_up = len(values) - values.count(DIDNT_COME_UP)
+                that_came_up = " that came up" if came_up < len(values) else ""
+                self.bad(source, line, f"only {answered} of {came_up} statements{that_came_up} "
+                                       f"have an answer; at least {max(1, need)} are needed.")
                 continue
             if self.scope.role is not None and role != self.scope.role:
                 self.out_of_scope += 1
@@ -277,7 +287,7 @@ class Collector:
                 continue
             self._rows.add(key)
             scores, overall = plan.scorer.score(values)
-            plan.bucket.add(key, scores, overall, values)
+            plan.bucket.add(key, scores, overall, _as_answers(values))
             self.used += 1
 
     def _row_key(self, plan: _CsvPlan, role: str, partner: str | None, cohort: str | None,
@@ -371,6 +381,7 @@ def _plan(bucket: Bucket, used: Checklist, scorer: Scorer, columns: list[int],
           foreign: list[int]) -> _CsvPlan:
     values = {str(v): v for v in used.scale.points}
     values.update(dict.fromkeys(SKIP_WORDS | {""}, SKIPPED))
+    values.update(dict.fromkeys(NOT_CAME_UP_WORDS, DIDNT_COME_UP))
     return _CsvPlan(bucket, picker(columns), foreign, values, scorer)
 
 
@@ -379,12 +390,14 @@ def _csv_values(record: list[str], plan: _CsvPlan) -> tuple[list[int], str]:
     cells = plan.cells(record)
     values = [lookup.get(cell, _UNKNOWN) for cell in cells]
     if _UNKNOWN not in values:
-        return values, ""
+        return values, _not_came_up_problem(values, plan)
     for position, cell in enumerate(cells):
         if values[position] is not _UNKNOWN:
             continue
         word = cell.strip().lower()
         value = lookup.get(word, _UNKNOWN)
+        if value is _UNKNOWN and is_not_came_up(word):
+            value = DIDNT_COME_UP
         if value is _UNKNOWN:
             try:
                 number = float(word)
@@ -396,7 +409,26 @@ def _csv_values(record: list[str], plan: _CsvPlan) -> tuple[list[int], str]:
                                 f"number from {low} to {high}; leave the cell empty to skip it.")
             value = int(number)
         values[position] = value
-    return values, ""
+    return values, _not_came_up_problem(values, plan)
+
+
+def _not_came_up_problem(values: list[int], plan: _CsvPlan) -> str:
+    """Why a row cannot say "didn't come up" where it does, or "" when it can."""
+    if DIDNT_COME_UP not in values:
+        return ""
+    for position, value in enumerate(values):
+        if value == DIDNT_COME_UP and not plan.scorer.conditional[position]:
+            return (f"the answer to '{plan.scorer.item_ids[position]}' is \"didn't come up\", "
+                    "but that statement is not about something that may not have happened; "
+                    "give a number or leave the cell empty to skip it.")
+    return ""
+
+
+def _as_answers(values: list[int] | None) -> list[int] | None:
+    """Answers as a cohort bucket keeps them: "didn't come up" is no answer to count there."""
+    if values is None or DIDNT_COME_UP not in values:
+        return values
+    return [SKIPPED if value == DIDNT_COME_UP else value for value in values]
 
 
 def _count_rows(reader: Any) -> int:

@@ -13,10 +13,10 @@ from typing import IO, NamedTuple
 from rich.console import Console
 from rich.text import Text
 
-from trustcheck.checklist import Action, Checklist
+from trustcheck.checklist import Action, Checklist, Item
 from trustcheck.commitments import MAX_PER_CHECK_IN, STATUS_LABELS
 from trustcheck.records import OpenCommitment
-from trustcheck.scoring import Answer, needed
+from trustcheck.scoring import NOT_CAME_UP, Answer, needed
 from trustcheck.text import one_line
 
 SECONDS_PER_STATEMENT = 10
@@ -101,13 +101,16 @@ class Questionnaire:
     def key(self) -> str:
         return read_key(self.keys)
 
-    def scale_line(self) -> Text:
+    def scale_line(self, item: Item | None = None) -> Text:
+        """The keys for one statement; `d` only where the event may not have happened."""
         scale = self.checklist.scale
         parts: list[tuple[str, str] | str] = []
         for value in scale.points:
             parts += [(str(value), "bold"), f" {one_line(scale.label(value))}   "]
-        parts += [("s", "bold"), " skip   ", ("b", "bold"), " back   ", ("?", "bold"),
-                  " help   ", ("q", "bold"), " quit"]
+        parts += [("s", "bold"), " skip   "]
+        if item is not None and item.conditional:
+            parts += [("d", "bold"), f" {NOT_CAME_UP}   "]
+        parts += [("b", "bold"), " back   ", ("?", "bold"), " help   ", ("q", "bold"), " quit"]
         return Text.assemble(*parts, style="")
 
     def intro(self, *, role: str, saving_to: str | None, reviews: int = 0) -> None:
@@ -141,6 +144,9 @@ class Questionnaire:
         for value in scale.points:
             c.print(Text(f"  {value}  {one_line(scale.label(value))}"))
         c.print(Text(f"  s  {one_line(scale.skip_label)}: when the statement does not apply."))
+        if any(item.conditional for item in self.items):
+            c.print(f"  d  {NOT_CAME_UP}: for a statement about something that did not happen "
+                    "this time; it counts neither for nor against you.")
         c.print("  b  go back to the previous statement to change its answer.")
         c.print("  q  quit without saving anything.")
         c.print("Some statements describe things that get in the way of trust; answer them as "
@@ -164,10 +170,11 @@ class Questionnaire:
             previous = self.answers.get(item.id, "unanswered")
             current = "" if previous == "unanswered" else (
                 "  (your answer: skip)" if previous is None else f"  (your answer: {previous})")
+            keys = f"{scale.low} to {scale.high}, s, {'d, ' if item.conditional else ''}b, ? or q"
             self.console.print()
             self.console.print(Text.assemble((f"{index + 1}/{total}", "dim"), "  ",
                                              Text(one_line(item.text)), (current, "dim")))
-            self.console.print(self.scale_line())
+            self.console.print(self.scale_line(item))
             while True:
                 key = self.key()
                 if key in valid:
@@ -181,6 +188,17 @@ class Questionnaire:
                     self.console.print(Text("  -> skipped", style="dim"))
                     index += 1
                     break
+                if key == "d" and item.conditional:
+                    self.answers[item.id] = NOT_CAME_UP
+                    self.console.print(Text(f"  -> {NOT_CAME_UP}", style="dim"))
+                    index += 1
+                    break
+                if key == "d":
+                    self.console.print(Text(
+                        f"  \"{NOT_CAME_UP}\" is only for statements about something that may "
+                        f"not have happened; please press {scale.low} to {scale.high}, or s to "
+                        "skip.", style="yellow"))
+                    continue
                 if key == "b":
                     if index == 0:
                         self.console.print("  This is the first statement; there is nothing "
@@ -192,28 +210,32 @@ class Questionnaire:
                     break
                 if key == "?":
                     self.explain()
-                    self.console.print(self.scale_line())
+                    self.console.print(self.scale_line(item))
                     continue
                 if key == "q":
                     raise Quit
-                self.console.print(Text(
-                    f"  Please press {scale.low} to {scale.high}, s, b, ? or q.", style="yellow"))
+                self.console.print(Text(f"  Please press {keys}.", style="yellow"))
         return self.answers
 
     def confirm(self) -> bool:
         """A short summary and one key: save (Enter/y), go back to the last statement (b), quit."""
-        answered = sum(1 for value in self.answers.values() if value is not None)
-        skipped = len(self.items) - answered
-        enough = answered >= needed(len(self.items))
+        answered = sum(1 for value in self.answers.values() if isinstance(value, int))
+        not_came_up = sum(1 for value in self.answers.values() if value == NOT_CAME_UP)
+        skipped = len(self.items) - answered - not_came_up
+        # The rule of answers.check_enough: half of the statements that came up, at least one.
+        need = max(1, needed(len(self.items) - not_came_up))
+        enough = answered >= need
         self.console.print()
-        self.console.print(f"All done: {answered} answered, {skipped} skipped.")
+        self.console.print(f"All done: {answered} answered, {skipped} skipped"
+                           + (f", {not_came_up} {NOT_CAME_UP}." if not_came_up else "."))
         if enough:
             self.console.print(Text.assemble(
                 "Press ", ("Enter", "bold"), " to see your results, ", ("b", "bold"),
                 " to change your last answer, or ", ("q", "bold"), " to quit without saving."))
         else:
             self.console.print(Text.assemble(
-                f"A result needs at least {needed(len(self.items))} answers. Press ",
+                f"A result needs at least {need} answers"
+                + (" to the statements that came up" if not_came_up else "") + ". Press ",
                 ("b", "bold"), " to go back and answer more, or ", ("q", "bold"),
                 " to quit without saving."))
         while True:

@@ -18,6 +18,7 @@ BAND_STYLES = {
     "developing": "yellow",
     "needs attention": "red",
     "not enough answers": "dim",
+    "didn't come up this time": "dim",
 }
 
 

@@ -91,6 +91,11 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False,
         overall.append_text(change_text(compared.overall_change))
         overall.append(f" since {local_date(compared.created_at)})")
     console.print(overall)
+    not_came_up = result.not_came_up
+    if not_came_up:
+        console.print(Text(
+            f"{not_came_up} statement{'s' if not_came_up != 1 else ''} didn't come up this "
+            "time; they count neither for nor against a score.", style="dim"))
     follow_through_told(console, result)
     focus(console, result)
     commitments_made(console, result)
@@ -119,7 +124,9 @@ def focus(console: Console, result: Assessment) -> None:
                                                      (f"[{one_line(action.id)}]", "dim")), 3))
     elif result.overall is not None:
         console.print()
-        console.print("Every strategy is strong. Keep doing what you are doing.")
+        every = ("Every strategy with a score" if any(s.score is None for s in result.strategies)
+                 else "Every strategy")
+        console.print(f"{every} is strong. Keep doing what you are doing.")
     if result.obstacles:
         _obstacles(console, result.obstacles)
     if result.strength is not None:

@@ -32,6 +32,9 @@ def template(checklist: Checklist) -> str:
         "# computer. When you are done, run:",
         f"#   trustcheck assess --role {role} --answers THIS-FILE.yaml",
     ]
+    if any(item.conditional for item in checklist.items):
+        lines[4:4] = ["# A statement marked (or: didn't come up) is about something that may not",
+                      "# have happened this time; if it did not, write didn't come up."]
     example = next((a.id for s in checklist.strategies for a in s.actions), None)
     if example is not None:
         lines += [
@@ -54,5 +57,6 @@ def template(checklist: Checklist) -> str:
     for strategy in checklist.strategies:
         lines.append(f"  # {one_line(strategy.title)}")
         for item in strategy.items:
-            lines.append(f"  {_scalar(item.id)}:    # {one_line(item.text)}")
+            mark = "  (or: didn't come up)" if item.conditional else ""
+            lines.append(f"  {_scalar(item.id)}:    # {one_line(item.text)}{mark}")
     return "\n".join(lines) + "\n"
