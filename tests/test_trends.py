@@ -454,6 +454,30 @@ def test_a_strategy_without_a_score_in_the_latest_assessment_says_not_enough_ans
                   "Be transparent")[-1] == "improving"
 
 
+def test_a_strategy_that_did_not_come_up_in_the_latest_check_in_says_so(trustcheck_home):
+    from trustcheck.checklist import load
+
+    used = load(Path(__file__).parent / "data" / "conditional.yaml")
+    conditional = [i for i in used.items if i.conditional]
+    assert conditional
+    quiet = conditional[0].strategy
+    earlier = [make(f"q{i:031d}", days=i * 14, used=used, role=used.role or "mentor")
+               for i in range(3)]
+    latest = assessment.build(
+        used, {**answers_at(used, 4), **{i.id: "didn't come up" for i in used.items
+                                        if i.strategy == quiet and i.conditional}},
+        role=used.role or "mentor", partner="Sam", cohort="spring",
+        now=START + timedelta(days=42),
+        id="q" * 32)
+    assert latest.strategies[[s.id for s in latest.strategies].index(quiet)].score is None
+    save(trustcheck_home, *earlier, latest)
+    [block] = trends_json()
+    assert row_json(block, quiet)["direction"] == "didn't come up this time"
+    title = next(s.title for s in used.strategies if s.id == quiet)
+    text = run("history", "trends").stdout
+    assert row_of(block_for(text, "You as"), title)[-1] == "didn't come up this time"
+
+
 def test_follow_through_rate_and_how_many_were_reviewed_are_shown(trustcheck_home):
     first, second = (s.actions[0] for s in builtin("mentor").strategies[:2])
     made = make("m" * 32, days=0, commit=(first.id, second.id))

@@ -26,6 +26,11 @@ class Relationship(NamedTuple):
     partner: str | None
 
 
+# The status of a strategy most of whose statements didn't come up: no score, and never a focus
+# area, an obstacle signal or a drop (the band of such a strategy in a stored result).
+DIDNT_COME_UP = "didn't come up this time"
+
+
 class ScoreRow(NamedTuple):
     """One assessment's scores, as trends need them."""
 
@@ -43,12 +48,14 @@ class ScoreRow(NamedTuple):
 
 class ResultOutline(NamedTuple):
     """What trends need of one stored result besides its scores: each strategy's title (in
-    the result's order) and standard error of measurement, and the overall index's. A result
-    saved before scores carried their error has no SEMs (empty, None)."""
+    the result's order) and standard error of measurement, the overall index's, and which
+    strategies didn't come up. A result saved before scores carried their error has no SEMs
+    (empty, None)."""
 
     titles: dict[str, str]
     sems: dict[str, float]
     overall_sem: float | None = None
+    not_came_up: frozenset[str] = frozenset()  # strategies that didn't come up this time
 
 
 class Commitment(NamedTuple):

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Literal, NamedTuple
 
 from trustcheck.checklist import Checklist, Scale, Strategy
+from trustcheck.records import DIDNT_COME_UP
 
 # Lower bound of each band, highest first. A score of exactly 40 is "developing".
 BANDS: tuple[tuple[float, str], ...] = (
@@ -20,9 +21,6 @@ NOT_ENOUGH = "not enough answers"
 # stored and as written in answers files: it is neither an answer nor a skip.
 NotCameUp = Literal["didn't come up"]
 NOT_CAME_UP: NotCameUp = "didn't come up"
-# The status of a strategy most of whose statements didn't come up: no score, and never a focus
-# area, an obstacle signal or a drop.
-DIDNT_COME_UP = "didn't come up this time"
 
 # None means skipped / not applicable; NOT_CAME_UP that the event did not happen.
 Answer = int | NotCameUp | None

@@ -18,6 +18,7 @@ from trustcheck.dates import iso
 from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, StorageError, disk_full
 from trustcheck.paths import make_private_folder
 from trustcheck.records import (
+    DIDNT_COME_UP,
     Commitment,
     CommitmentRecord,
     Filters,
@@ -765,7 +766,8 @@ class Store:
             return ResultOutline(
                 {s["id"]: s["title"] for s in strategies},
                 {s["id"]: float(s["sem"]) for s in strategies if s.get("sem") is not None},
-                None if overall_sem is None else float(overall_sem))
+                None if overall_sem is None else float(overall_sem),
+                frozenset(s["id"] for s in strategies if s.get("band") == DIDNT_COME_UP))
         except (ValueError, TypeError, KeyError, AttributeError):
             raise self._damaged(assessment_id) from None
 

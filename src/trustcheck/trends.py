@@ -7,7 +7,7 @@ clock, the environment or any checklist.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import chain, compress
 from typing import Any, NamedTuple, cast, overload
@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, cast, overload
 from trustcheck import reliability
 from trustcheck.commitments import STATUS_POINTS
 from trustcheck.errors import InputError
-from trustcheck.records import Filters, ResultOutline, ScoreRow
+from trustcheck.records import DIDNT_COME_UP, Filters, ResultOutline, ScoreRow
 
 SCHEMA = "trustcheck/trends/v2"
 OVERALL = "overall"
@@ -33,7 +33,8 @@ ABOUT_THE_SAME = "about the same"  # a fitted change within the noise
 TOO_EARLY = "too early to tell"
 NOT_ENOUGH = "not enough answers"  # the latest assessment gives this strategy no score
 NO_LONGER_ASKED = "no longer asked"  # the latest assessment's checklist has no such strategy
-DIRECTIONS = (IMPROVING, SLIPPING, ABOUT_THE_SAME, TOO_EARLY, NOT_ENOUGH, NO_LONGER_ASKED)
+DIRECTIONS = (IMPROVING, SLIPPING, ABOUT_THE_SAME, TOO_EARLY, NOT_ENOUGH, DIDNT_COME_UP,
+              NO_LONGER_ASKED)
 
 SPARKS = "▁▂▃▄▅▆▇█"  # 0 .. 100
 NO_SCORE_SPARK = "·"
@@ -399,7 +400,8 @@ def strategy_ids(rows: Iterable[ScoreRow]) -> list[str]:
 def relationship_trend(rows: Sequence[ScoreRow], titles: Mapping[str, str], *,
                        strategy: str | None = None, follow_through: float | None = None,
                        reviewed: int = 0, sems: Mapping[str, float] | None = None,
-                       overall_sem: float | None = None) -> Trend:
+                       overall_sem: float | None = None,
+                       not_came_up: Collection[str] = ()) -> Trend:
     """The trend of one relationship from its rows (oldest first, at least one).
 
     `titles` gives each strategy's title, in the order to show them (the latest assessment's
@@ -407,7 +409,8 @@ def relationship_trend(rows: Sequence[ScoreRow], titles: Mapping[str, str], *,
     With `strategy`, only that strategy's row (if rated at all) and the overall row are kept.
     `sems` gives each strategy's standard error of measurement and `overall_sem` the overall
     index's, as the latest assessment states them; where it does not, the default
-    reliability's are used.
+    reliability's are used. `not_came_up` names the strategies that didn't come up in the
+    latest assessment: their direction says so, rather than "not enough answers".
     """
     if not rows:
         raise ValueError("a trend needs at least one assessment")
@@ -444,6 +447,8 @@ def relationship_trend(rows: Sequence[ScoreRow], titles: Mapping[str, str], *,
                              Series(dates, scores, ids), seconds,
                              still_asked=strategy_id in latest.scores,
                              sem=sems.get(strategy_id, default_sem), dates=every)
+        if row.direction == NOT_ENOUGH and strategy_id in not_came_up:
+            row = row._replace(direction=DIDNT_COME_UP)
         out.append(row)
     if overall_sem is None:
         overall_sem = reliability.overall_sem(
@@ -517,7 +522,8 @@ def trends(rows: Sequence[ScoreRow],
         found.append(relationship_trend(group, described.titles, strategy=strategy,
                                         follow_through=rate, reviewed=count,
                                         sems=described.sems,
-                                        overall_sem=described.overall_sem))
+                                        overall_sem=described.overall_sem,
+                                        not_came_up=described.not_came_up))
     return found
 
 

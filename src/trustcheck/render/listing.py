@@ -54,6 +54,7 @@ DIRECTION_STYLES = {
     "about the same": "",
     "too early to tell": "dim",
     "not enough answers": "dim",
+    "didn't come up this time": "dim",
     "no longer asked": "dim",
 }
 
