@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
+from trustcheck import reliability
 from trustcheck.checklist import Checklist, Scale, Strategy
 
 # Lower bound of each band, highest first. A score of exactly 40 is "developing".
@@ -109,7 +110,8 @@ def score_strategy(strategy: Strategy, answers: Mapping[str, Answer],
     total = len(strategy.items)
     score = sum(points) / len(points) if points and len(points) >= needed(total) else None
     return StrategyScore(strategy.id, strategy.title, strategy.group,
-                         _round(score), len(points), total)
+                         _round(score), len(points), total,
+                         sem=None if score is None else _sem(strategy.reliability))
 
 
 def score(checklist: Checklist, answers: Mapping[str, Answer]) -> Scores:
@@ -117,7 +119,12 @@ def score(checklist: Checklist, answers: Mapping[str, Answer]) -> Scores:
     strategies = tuple(score_strategy(s, answers, checklist.scale) for s in checklist.strategies)
     scored = [s.score for s in strategies if s.score is not None]
     overall = _round(sum(scored) / len(scored)) if scored else None
-    return Scores(strategies, overall)
+    sems = [s.sem for s in strategies if s.sem is not None]
+    return Scores(strategies, overall, _round(reliability.overall_sem(sems)))
+
+
+def _sem(stated: float | None) -> float | None:
+    return _round(reliability.sem(stated))
 
 
 def _round(value: float | None) -> float | None:
