@@ -33,6 +33,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from trustcheck import reliability
 from trustcheck.checklist import ROLES, Action, Checklist, Obstacle, Scale
 from trustcheck.dates import iso
 from trustcheck.errors import InputError
@@ -58,6 +59,7 @@ class StrategyLayout(NamedTuple):
     group: str
     items: tuple[str, ...]  # item ids; () when unknown (checklist not on this computer)
     actions: tuple[Action, ...] = ()
+    reliability: float | None = None  # as the checklist states it; None: the default
 
 
 class Layout(NamedTuple):
@@ -93,7 +95,8 @@ class Layout(NamedTuple):
             sha256=checklist.sha256,
             title=checklist.title,
             strategies=tuple(
-                StrategyLayout(s.id, s.title, s.group, tuple(i.id for i in s.items), s.actions)
+                StrategyLayout(s.id, s.title, s.group, tuple(i.id for i in s.items), s.actions,
+                               s.reliability)
                 for s in checklist.strategies),
             items=tuple(i.id for i in checklist.items),
             reverse=tuple(i.reverse for i in checklist.items),
@@ -441,6 +444,7 @@ class _Section:
         entry = {"id": row.id, "title": row.title, "group": row.group,
                  "roles": [b.layout.role for b, _ in parts]} | cell
         entry |= self._item_level(parts, suppressed=cell["suppressed"])
+        entry |= _measurement(parts, entry)
         if entry["favourable"] is not None:
             self.figures.append(Figure("favourable:" + row.id, tuple(parts), answered_only=True))
         return entry
@@ -538,9 +542,10 @@ class _Section:
         if all(side["n"] >= self.n for side in sides.values()):
             return {"mentor": sides["mentor"], "mentee": sides["mentee"],
                     "gap": _one(sides["mentor"]["mean"] - sides["mentee"]["mean"]),
+                    **_gap_judged(sides["mentor"], sides["mentee"]),
                     "suppressed": False, "note": None}
-        return {"mentor": None, "mentee": None, "gap": None, "suppressed": True,
-                "note": suppressed_text(self.n)}
+        return {"mentor": None, "mentee": None, "gap": None, "threshold": None,
+                "direction": None, "suppressed": True, "note": suppressed_text(self.n)}
 
     def focus(self, rows: list[_Row], strategies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         shown = [(entry["mean"], position, row, entry)
@@ -590,6 +595,7 @@ class _Section:
             "with_answers": with_answers,
             "alpha_min_responses": max(ALPHA_MIN_RESPONSES, self.n),
             "alpha_flag_below": ALPHA_FLAG_BELOW,
+            "reliability_min_responses": max(reliability.MIN_RESPONSES_FOR_ALPHA, self.n),
             "item_level_note": ("favourable shares and alpha not available for "
                                 + _unavailable(missing)) if missing else None,
         }
@@ -629,6 +635,44 @@ class _Section:
             "comparison": self.comparison(rows),
             "quality": self.quality(),
         }
+
+
+def _measurement(parts: list[tuple[Bucket, int]], entry: dict[str, Any]) -> dict[str, Any]:
+    """The reliability behind a strategy's SEM, where it came from, and the SEM of one
+    person's score in points: this cohort's own alpha and spread once enough complete responses
+    give them (reliability.MIN_RESPONSES_FOR_ALPHA), else what the checklist states, else the
+    default."""
+    if entry["suppressed"]:
+        return {"reliability": None, "reliability_source": None, "spread": None, "sem": None}
+    if entry["alpha"] is not None and entry["sd"] is not None \
+            and (entry["alpha_n"] or 0) >= reliability.MIN_RESPONSES_FOR_ALPHA:
+        used, source, spread = entry["alpha"], "cohort", entry["sd"]
+    else:
+        stated = [bucket.layout.strategies[index].reliability for bucket, index in parts
+                  if bucket.layout.available]
+        known = [value for value in stated if value is not None]
+        # Two checklists may state different values for one strategy: take the lower, so the
+        # SEM shown is never smaller than either checklist would claim.
+        used, source = (min(known), "checklist") if known \
+            else (reliability.DEFAULT_RELIABILITY, "default")
+        spread = reliability.SPREAD
+    return {"reliability": used, "reliability_source": source, "spread": spread,
+            "sem": _one(reliability.sem(used, spread))}
+
+
+def _gap_judged(mentors: dict[str, Any], mentees: dict[str, Any]) -> dict[str, Any]:
+    """Whether the mentors' and mentees' means differ by more than chance: the same rule as for
+    two people's scores, with each mean's standard error (spread / sqrt(n)) in place of the SEM.
+    """
+    if mentors["sd"] is None or mentees["sd"] is None:
+        return {"threshold": None, "direction": None}
+    found = reliability.difference(
+        mentees["mean"], mentors["mean"],
+        reliability.standard_error(mentees["sd"], mentees["n"]),
+        reliability.standard_error(mentors["sd"], mentors["n"]))
+    return {"threshold": found.threshold,
+            "direction": {"higher": "mentors higher", "lower": "mentees higher"}.get(
+                found.direction, found.direction)}
 
 
 def _scored_counts(columns: Iterable[array]) -> Counter[float]:

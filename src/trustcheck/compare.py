@@ -241,7 +241,8 @@ def to_dict(found: Comparison) -> dict[str, Any]:
         "shared": [
             {"strategy": g.strategy, "title": g.title, "a": g.a, "b": g.b, "gap": g.gap,
              "sem_a": g.sem_a, "sem_b": g.sem_b, "threshold": g.threshold,
-             "direction": _direction(g), "flagged": g.flagged, "actions": [{"id": x.id, "text": x.text} for x in g.actions],
+             "direction": _direction(g), "flagged": g.flagged,
+             "actions": [{"id": x.id, "text": x.text} for x in g.actions],
              "note": g.note or None}
             for g in found.shared
         ],

@@ -156,7 +156,9 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
         # A drop within the noise of the two scores is not called a slip (issue 10).
         if found_change is not None and found_change.direction == "lower" \
                 and strategy.id not in taken:
-            drops.append((found_change, order[strategy.id], strategy, before[strategy.id]))
+            earlier = before[strategy.id]
+            assert earlier is not None  # a change is judged only between two scores
+            drops.append((found_change, order[strategy.id], strategy, earlier))
     slipped = []
     for found_change, _, strategy, earlier in sorted(drops, key=lambda d: (d[0].points, d[1])):
         found = checklist.strategy(strategy.id) if checklist is not None else None
