@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -382,6 +383,7 @@ def test_from_30_complete_responses_the_cohorts_own_alpha_and_spread_give_the_se
     entry = strategy(report(bucket_of("mentor", 30, answer)).document["sections"][0], first.id)
     assert entry["alpha_n"] == 30 and 0 < entry["alpha"] < 1
     assert entry["reliability_source"] == "cohort"
+    # Every response is complete, so the spread is the standard deviation of all the scores.
     assert (entry["reliability"], entry["spread"]) == (entry["alpha"], entry["sd"])
     assert entry["sem"] == round(entry["sd"] * math.sqrt(1 - entry["alpha"]), 1)
     section = report(bucket_of("mentor", 30, answer)).document["sections"][0]
@@ -411,3 +413,21 @@ def test_a_mentor_mentee_gap_is_flagged_only_beyond_chance_for_two_means():
 
     alike = shared_row(high, high)
     assert alike["gap"] == 0.0 and alike["direction"] == "about the same"
+
+
+def test_the_cohorts_spread_comes_from_the_same_complete_responses_as_its_alpha():
+    used = builtin("mentor")
+    first = used.strategies[0]
+    skipped = first.items[0].id
+
+    def answer(person: int, item: str) -> int | None:
+        if person >= 30 and item == skipped:
+            return None  # ten more people leave one statement out: scored, but not complete
+        return answer_of(person, item)
+
+    entry = strategy(report(bucket_of("mentor", 40, answer)).document["sections"][0], first.id)
+    assert entry["n"] == 40 and entry["alpha_n"] == 30
+    complete = [statistics.fmean(scoring.item_points(answer_of(p, i.id), used.scale, i.reverse)
+                                 for i in first.items) for p in range(30)]
+    assert entry["reliability_source"] == "cohort"
+    assert entry["spread"] == round(statistics.stdev(complete), 1)

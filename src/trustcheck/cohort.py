@@ -49,6 +49,8 @@ FAVOURABLE_FROM = 75.0  # item points after reverse-keying: 4 or 5 on the usual 
 SKIPPED = -1  # an unanswered statement in a bucket's answers column
 NAN = float("nan")
 PLURAL = {"mentor": "mentors", "mentee": "mentees"}
+# Passed from the item-level figures to the SEM, never shown: the key cannot be a field name.
+_COMPLETE_SPREAD = " complete spread"
 
 
 # --- what a checklist version looks like ------------------------------------------------------
@@ -443,8 +445,10 @@ class _Section:
             self._shown("strategy:" + row.id, parts)
         entry = {"id": row.id, "title": row.title, "group": row.group,
                  "roles": [b.layout.role for b, _ in parts]} | cell
-        entry |= self._item_level(parts, suppressed=cell["suppressed"])
-        entry |= _measurement(parts, entry)
+        item_level = self._item_level(parts, suppressed=cell["suppressed"])
+        complete_spread = item_level.pop(_COMPLETE_SPREAD, None)
+        entry |= item_level
+        entry |= _measurement(parts, entry, complete_spread)
         if entry["favourable"] is not None:
             self.figures.append(Figure("favourable:" + row.id, tuple(parts), answered_only=True))
         return entry
@@ -485,6 +489,12 @@ class _Section:
             result["favourable"] = _one(favourable / answered * 100)
             result["favourable_n"] = people
         complete = sum(patterns.values())
+        # The spread of the strategy's scores among the same complete responses alpha uses.
+        complete_scores: Counter[float] = Counter()
+        for pattern, count in patterns.items():
+            complete_scores[sum(pattern) / len(pattern)] += count
+        result[_COMPLETE_SPREAD] = (math.sqrt(_variance(complete_scores)) if complete > 1
+                                    else None)
         needed_here = max(ALPHA_MIN_RESPONSES, self.n)
         if complete >= needed_here:
             alpha = alpha_of_patterns(patterns)
@@ -637,16 +647,17 @@ class _Section:
         }
 
 
-def _measurement(parts: list[tuple[Bucket, int]], entry: dict[str, Any]) -> dict[str, Any]:
+def _measurement(parts: list[tuple[Bucket, int]], entry: dict[str, Any],
+                 complete_spread: float | None) -> dict[str, Any]:
     """The reliability behind a strategy's SEM, where it came from, and the SEM of one
     person's score in points: this cohort's own alpha and spread once enough complete responses
     give them (reliability.MIN_RESPONSES_FOR_ALPHA), else what the checklist states, else the
     default."""
     if entry["suppressed"]:
         return {"reliability": None, "reliability_source": None, "spread": None, "sem": None}
-    if entry["alpha"] is not None and entry["sd"] is not None \
+    if entry["alpha"] is not None and complete_spread is not None \
             and (entry["alpha_n"] or 0) >= reliability.MIN_RESPONSES_FOR_ALPHA:
-        used, source, spread = entry["alpha"], "cohort", entry["sd"]
+        used, source, spread = entry["alpha"], "cohort", round(complete_spread, 1)
     else:
         stated = [bucket.layout.strategies[index].reliability for bucket, index in parts
                   if bucket.layout.available]
