@@ -303,8 +303,8 @@ def test_json_output_has_the_documented_comparison_shape(work: Path) -> None:
     assert found["overall"] == {"a": mentor["overall"], "b": mentee["overall"], "gap": gap,
                                 "threshold": 9.1,
                                 "direction": "a higher" if gap > 9.19 else "about the same"}
-    assert set(found["own"]["a"][0]) == {"id", "title", "group", "score", "answered", "total",
-                                         "band"}
+    assert set(found["own"]["a"][0]) == {"id", "title", "group", "score", "sem", "answered",
+                                         "total", "band"}
 
 
 def test_partner_names_are_printed_literally_without_control_characters(work: Path) -> None:

@@ -252,7 +252,8 @@ def to_dict(found: Comparison) -> dict[str, Any]:
                     "direction": _overall_direction(found.overall_difference)},
         "own": {
             side_name: [{"id": s.id, "title": s.title, "group": s.group, "score": s.score,
-                         "answered": s.answered, "total": s.total, "band": s.band} for s in own]
+                         "sem": _shown_sem(s), "answered": s.answered, "total": s.total,
+                         "band": s.band} for s in own]
             for side_name, own in (("a", found.own_a), ("b", found.own_b))
         },
     }

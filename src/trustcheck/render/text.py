@@ -303,7 +303,7 @@ def comparison(console: Console, result: Comparison) -> None:
         own_table.add_column("Band")
         for strategy in own:
             style = BAND_STYLES.get(strategy.band, "")
-            own_table.add_row(user(strategy.title), score_text(strategy.score),
+            own_table.add_row(user(strategy.title), with_sem(strategy.score, strategy.sem),
                               Text(strategy.band, style=style))
         console.print(own_table)
 
