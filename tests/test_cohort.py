@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -349,3 +350,84 @@ def test_min_group_constants_are_as_documented():
     assert cohort.DEFAULT_MIN_GROUP == 5 and cohort.SMALLEST_MIN_GROUP == 3
     assert cohort.ALPHA_MIN_RESPONSES == 10 and cohort.ALPHA_FLAG_BELOW == 0.6
     assert math.isclose(cohort.FAVOURABLE_FROM, 75.0)
+
+
+# --- the SEM each strategy shows, and which reliability it comes from --------------------------
+
+
+def test_with_fewer_than_30_complete_responses_the_sem_comes_from_the_checklists_reliability():
+    used = builtin("mentor")
+    first = used.strategies[0]
+    entry = strategy(report(bucket_of("mentor", 29, answer_of)).document["sections"][0],
+                     first.id)
+    assert entry["alpha_n"] == 29 and entry["alpha"] is not None  # shown, not yet used
+    stated = first.reliability
+    assert entry["reliability_source"] == ("default" if stated is None else "checklist")
+    assert entry["reliability"] == (0.70 if stated is None else stated)
+    assert entry["spread"] == 20.0
+    assert entry["sem"] == round(20.0 * math.sqrt(1 - entry["reliability"]), 1)
+
+
+def test_from_30_complete_responses_the_cohorts_own_alpha_and_spread_give_the_sem():
+    used = builtin("mentor")
+    first = used.strategies[0]
+
+    def answer(person: int, item: str) -> int:
+        # People differ, each fairly consistent within a strategy, with a little noise.
+        level = 1 + person % 5
+        reverse = next(i for i in used.items if i.id == item).reverse
+        wobble = 1 if (person * 3 + sum(map(ord, item))) % 7 == 0 else 0
+        value = min(5, level + wobble)
+        return 6 - value if reverse else value
+
+    entry = strategy(report(bucket_of("mentor", 30, answer)).document["sections"][0], first.id)
+    assert entry["alpha_n"] == 30 and 0 < entry["alpha"] < 1
+    assert entry["reliability_source"] == "cohort"
+    # Every response is complete, so the spread is the standard deviation of all the scores.
+    assert (entry["reliability"], entry["spread"]) == (entry["alpha"], entry["sd"])
+    assert entry["sem"] == round(entry["sd"] * math.sqrt(1 - entry["alpha"]), 1)
+    section = report(bucket_of("mentor", 30, answer)).document["sections"][0]
+    assert section["quality"]["reliability_min_responses"] == 30
+
+
+def test_a_mentor_mentee_gap_is_flagged_only_beyond_chance_for_two_means():
+    def high(person: int, item: str) -> int:
+        return 4 + person % 2
+
+    def low(person: int, item: str) -> int:
+        return 1 + person % 2
+
+    def shared_row(mentors: Answers, mentees: Answers) -> dict:
+        section = report(bucket_of("mentor", 8, mentors),
+                         bucket_of("mentee", 8, mentees)).document["sections"][0]
+        shared = builtin("mentor").strategies[-1].id  # the shared part comes last
+        return next(s for s in section["comparison"]["strategies"] if s["id"] == shared)
+
+    apart = shared_row(high, low)
+    mentors, mentees = apart["mentor"], apart["mentee"]
+    standard_errors = [side["sd"] / math.sqrt(side["n"]) for side in (mentors, mentees)]
+    expected = 1.96 * math.sqrt(sum(se * se for se in standard_errors))
+    assert apart["threshold"] == math.floor(expected * 10) / 10
+    assert abs(apart["gap"]) > apart["threshold"]
+    assert apart["direction"] == ("mentors higher" if apart["gap"] > 0 else "mentees higher")
+
+    alike = shared_row(high, high)
+    assert alike["gap"] == 0.0 and alike["direction"] == "about the same"
+
+
+def test_the_cohorts_spread_comes_from_the_same_complete_responses_as_its_alpha():
+    used = builtin("mentor")
+    first = used.strategies[0]
+    skipped = first.items[0].id
+
+    def answer(person: int, item: str) -> int | None:
+        if person >= 30 and item == skipped:
+            return None  # ten more people leave one statement out: scored, but not complete
+        return answer_of(person, item)
+
+    entry = strategy(report(bucket_of("mentor", 40, answer)).document["sections"][0], first.id)
+    assert entry["n"] == 40 and entry["alpha_n"] == 30
+    complete = [statistics.fmean(scoring.item_points(answer_of(p, i.id), used.scale, i.reverse)
+                                 for i in first.items) for p in range(30)]
+    assert entry["reliability_source"] == "cohort"
+    assert entry["spread"] == round(statistics.stdev(complete), 1)

@@ -94,3 +94,23 @@ def test_a_log_in_a_data_folder_from_before_is_still_honoured(tmp_path, monkeypa
                str(form(tmp_path / "second.csv", "mentor", 19)))
     assert done.exit_code == 2
     assert "by only 1 person" in done.stderr
+
+
+def test_every_format_shows_each_strategys_sem_and_says_which_reliability_it_comes_from(
+        tmp_path):
+    mentors = form(tmp_path / "m.csv", "mentor", 12)
+    mentees = form(tmp_path / "e.csv", "mentee", range(100, 112))
+    text = run("report", str(mentors), str(mentees), "--min-group", "5")
+    assert text.exit_code == 0, text.stderr
+    flat = " ".join(text.stdout.split())
+    assert "SEM" in text.stdout and "± " in text.stdout
+    # 12 responses are too few for the cohort's own alpha (30): the checklist's or the default.
+    assert "± is one standard error of measurement" in flat
+    assert "this cohort's own alpha" not in flat
+    assert ("the reliability the checklist states" in flat
+            or "the default reliability of 0.70 for every strategy" in flat)
+    assert "differs when it is larger than 1.96" in flat.replace('"', "")
+    markdown = run("report", str(mentors), str(mentees), "--format", "markdown")
+    assert "| SEM |" in markdown.stdout and "More than chance?" in markdown.stdout
+    page = run("report", str(mentors), str(mentees), "--format", "html")
+    assert "<th class=\"num\">SEM</th>" in page.stdout and "± " in page.stdout

@@ -177,20 +177,23 @@ def test_no_gap_worth_flagging_says_you_see_it_the_same_way(work: Path) -> None:
     result = run("compare", str(a), str(b))
 
     assert result.exit_code == 0
-    assert "within 15 points of each other" in " ".join(result.stdout.split())
+    assert ("Your views of every shared strategy are about the same: each gap is within what "
+            "two check-ins can differ by with nothing changed") in " ".join(result.stdout.split())
     assert "worth talking about together." not in result.stdout
 
 
 # --- what is shown -----------------------------------------------------------------------------
 
 
+# Scores-only results carry no SEM of their own, so each score gets the default one (11.0):
+# the reliable-change threshold is 1.96 x sqrt(11² + 11²) = 30.49 points.
 @pytest.mark.parametrize(("mine", "theirs", "flagged"), [
-    (65.1, 50.1, True),   # exactly 15 points apart
-    (65.0, 50.1, False),  # 14.9 points apart
-    (50.1, 65.1, True),   # 15 the other way
-    (50.1, 65.0, False),
+    (80.6, 50.1, True),   # 30.5 points apart: more than the noise
+    (80.5, 50.1, False),  # 30.4 points apart: about the same
+    (50.1, 80.6, True),   # 30.5 the other way
+    (50.1, 80.5, False),
 ])
-def test_a_gap_of_15_points_is_flagged_and_14_point_9_is_not(
+def test_a_gap_beyond_the_reliable_change_threshold_is_flagged_and_one_within_it_is_not(
         work: Path, mine: float, theirs: float, flagged: bool) -> None:
     a = write(work, "a.json", with_scores(scores_only(assess(work, "mentor", save=False)),
                                           {"empathy": mine}))
@@ -202,27 +205,33 @@ def test_a_gap_of_15_points_is_flagged_and_14_point_9_is_not(
 
     empathy = next(g for g in found["shared"] if g["strategy"] == "empathy")
     assert empathy["flagged"] is flagged
-    assert abs(empathy["gap"]) == (15.0 if flagged else 14.9)
-    assert ('"Show empathy" 15 points higher' in text) is flagged
+    assert abs(empathy["gap"]) == (30.5 if flagged else 30.4)
+    assert (empathy["sem_a"], empathy["sem_b"], empathy["threshold"]) == (11.0, 11.0, 30.4)
+    assert empathy["direction"] == ("about the same" if not flagged
+                                    else "a higher" if mine > theirs else "b higher")
+    assert ('"Show empathy" 30.5 points higher' in text) is flagged
     assert ("worth talking about together." in text) is flagged
+    row = next(line for line in run("compare", str(a), str(b)).stdout.splitlines()
+               if line.startswith("Show empathy"))
+    assert ("about the same" in row) is not flagged and ("± 11" in row)
 
 
 def test_shared_strategies_come_largest_gap_first_and_flagged_ones_are_numbered_that_way(
         work: Path) -> None:
     a = write(work, "a.json", with_scores(scores_only(assess(work, "mentor", save=False)), {
-        "consistency": 60.0, "accountability": 90.0, "empathy": 80.0, "recognition": 40.0}))
+        "consistency": 60.0, "accountability": 90.0, "empathy": 95.0, "recognition": 30.0}))
     b = write(work, "b.json", with_scores(scores_only(assess(work, "mentee", save=False)), {
-        "consistency": 62.0, "accountability": 50.0, "empathy": 55.0, "recognition": 70.0}))
+        "consistency": 62.0, "accountability": 45.0, "empathy": 60.0, "recognition": 70.0}))
 
     found = compare_json(a, b)
     text = " ".join(run("compare", str(a), str(b)).stdout.split())
 
     order = [g["strategy"] for g in found["shared"]]
     assert order[:4] == ["accountability", "recognition", "empathy", "consistency"]
-    assert [g["gap"] for g in found["shared"][:4]] == [40.0, -30.0, 25.0, -2.0]
-    assert text.index('1. You see "Be accountable" 40 points') \
-        < text.index('2. Your mentee sees "Recognise progress" 30 points') \
-        < text.index('3. You see "Show empathy" 25 points')
+    assert [g["gap"] for g in found["shared"][:4]] == [45.0, -40.0, 35.0, -2.0]
+    assert text.index('1. You see "Be accountable" 45 points') \
+        < text.index('2. Your mentee sees "Recognise progress" 40 points') \
+        < text.index('3. You see "Show empathy" 35 points')
     assert "4." not in text.split("Worth talking about together")[1].split("Only you")[0]
 
 
@@ -269,9 +278,8 @@ def test_json_output_has_the_documented_comparison_shape(work: Path) -> None:
 
     found = compare_json(a, b)
 
-    assert found["schema"] == "trustcheck/comparison/v1"
-    assert found["threshold"] == 15
-    assert set(found) == {"schema", "threshold", "a", "b", "shared", "overall", "own"}
+    assert found["schema"] == "trustcheck/comparison/v2"
+    assert set(found) == {"schema", "a", "b", "shared", "overall", "own"}
     assert found["a"] == {
         "id": mentor["id"], "role": "mentor", "partner": "Sam", "cohort": None,
         "created_at": mentor["created_at"], "checklist": mentor["checklist"],
@@ -280,17 +288,23 @@ def test_json_output_has_the_documented_comparison_shape(work: Path) -> None:
     assert found["b"]["scores_only"] is True
     assert found["b"]["partner"] is None  # a scores-only export leaves the name out
     empathy = found["shared"][0]
-    assert set(empathy) == {"strategy", "title", "a", "b", "gap", "flagged", "actions", "note"}
+    assert set(empathy) == {"strategy", "title", "a", "b", "gap", "sem_a", "sem_b",
+                            "threshold", "direction", "flagged", "actions", "note"}
+    assert empathy["direction"] == "a higher"
     assert (empathy["strategy"], empathy["a"], empathy["b"], empathy["gap"]) == \
         ("empathy", 100.0, 25.0, 75.0)
     assert empathy["flagged"] is True and empathy["note"] is None
     assert empathy["actions"][0] == {"id": "empathy.check-in-first",
                                      "text": empathy["actions"][0]["text"]}
     assert all(g["actions"] == [] for g in found["shared"][1:])
-    assert found["overall"] == {"a": mentor["overall"], "b": mentee["overall"],
-                                "gap": round(mentor["overall"] - mentee["overall"], 1)}
-    assert set(found["own"]["a"][0]) == {"id", "title", "group", "score", "answered", "total",
-                                         "band"}
+    # Each overall index averages 11 strategies with an SEM of 11: 11 / sqrt(11) = 3.3 each,
+    # so the threshold is 1.96 x sqrt(2) x 3.32 = 9.19, shown rounded down.
+    gap = round(mentor["overall"] - mentee["overall"], 1)
+    assert found["overall"] == {"a": mentor["overall"], "b": mentee["overall"], "gap": gap,
+                                "threshold": 9.1,
+                                "direction": "a higher" if gap > 9.19 else "about the same"}
+    assert set(found["own"]["a"][0]) == {"id", "title", "group", "score", "sem", "answered",
+                                         "total", "band"}
 
 
 def test_partner_names_are_printed_literally_without_control_characters(work: Path) -> None:

@@ -140,11 +140,12 @@ def pilot_checklist(home: Path, first: str = "open") -> Checklist:
     return load(path)
 
 
-# A relationship whose last check-in went badly: three strategies low, one slipped but not low.
+# A relationship whose last check-in went badly: three strategies low, one slipped (by more
+# than the noise of two check-ins) but not among the three lowest.
 def slipping_story() -> tuple[Assessment, Assessment]:
     before = saved(values(default=100), days_ago=30, commit=(LISTEN, REASONS))
     latest = saved(values(default=100, transparency=0, active_listening=25,
-                          realistic_expectations=50, confidentiality=75),
+                          realistic_expectations=25, confidentiality=50),
                    days_ago=2, commit=(NEXT_STEP,),
                    reviews=reviewed(before, **{LISTEN: "done", REASONS: "not_done"}))
     return before, latest
@@ -199,15 +200,20 @@ def test_the_lowest_strategies_are_the_stored_focus_areas_with_their_change() ->
     assert first.reason.endswith("Down 100 points since your previous check-in (100 then).")
 
 
-def test_a_strategy_that_dropped_10_points_is_slipped_and_9_9_is_not() -> None:
+def test_a_strategy_that_dropped_more_than_the_noise_is_slipped_and_one_within_it_is_not(
+        ) -> None:
+    # Both scores carry an SEM of 11 (the default reliability), so the reliable-change
+    # threshold is 1.96 x sqrt(11² + 11²) = 30.49: a drop of 30.5 is more, 30.4 is not.
     before = made(values(default=100), days_ago=30)
     latest = with_scores(made(values(default=100), days_ago=1),
-                         empathy=90.0, consistency=90.1, shared_goals=85.0)
+                         empathy=69.5, consistency=69.6, shared_goals=60.0)
     found = planning.plan(latest, before, [], checklist=MENTOR)
     assert [i.strategy for i in found.slipped] == ["shared_goals", "empathy"]
-    assert found.slipped[1].change == -10.0
+    assert found.slipped[1].change == -30.5
+    assert (found.slipped[1].threshold, found.slipped[1].direction) == (30.4, "lower")
     assert found.slipped[0].reason.startswith(
-        "Down 15 points since your previous check-in, from 100 to 85 of 100 (strong).")
+        "Down 40 points since your previous check-in, from 100 to 60 of 100 (solid), more "
+        "than the 30.4 points answers can wobble by.")
     assert found.slipped[0].actions == MENTOR.strategy("shared_goals").actions
     assert found.slipped[0].note == ""
 
@@ -222,7 +228,7 @@ def test_a_low_strategy_that_also_slipped_is_listed_once_among_the_lowest() -> N
 
 def test_slipped_strategies_say_why_they_have_no_actions_when_the_checklist_is_gone() -> None:
     before = made(values(default=100), days_ago=30)
-    latest = with_scores(made(values(default=100), days_ago=1), empathy=80.0)
+    latest = with_scores(made(values(default=100), days_ago=1), empathy=60.0)
     [gone] = planning.plan(latest, before, [], checklist=None).slipped
     assert gone.actions == ()
     assert "The checklist 'mentor' is not on this computer any more" in gone.note
@@ -285,7 +291,9 @@ def test_follow_through_counts_each_status_and_the_rate() -> None:
 def test_assess_shows_each_change_since_the_previous_check_in_of_the_same_relationship() -> None:
     before = saved(values(default=50), days_ago=30)
     saved(values(default=0), days_ago=5, partner="Alex")  # another relationship: not compared
-    now = values(default=50, transparency=100, empathy=25)
+    now = values(default=50, transparency=100, empathy=0, active_listening=100,
+                 realistic_expectations=100, constructive_feedback=100, confidentiality=100,
+                 recognition=75)
     shown = run("assess", "--answers", "-", input=answers_json(now))
     assert shown.exit_code == 0, shown.stderr
 
@@ -296,7 +304,10 @@ def test_assess_shows_each_change_since_the_previous_check_in_of_the_same_relati
     transparency = next(line for line in lines if line.startswith("Be transparent"))
     assert transparency.rstrip().endswith("+50.0")
     empathy = next(line for line in lines if line.startswith("Show empathy"))
-    assert empathy.rstrip().endswith("-25.0")
+    assert empathy.rstrip().endswith("-50.0")
+    # 25 points is within what two check-ins can differ by with nothing changed (30.4 here).
+    recognition = next(line for line in lines if line.startswith("Recognise progress"))
+    assert recognition.rstrip().endswith("+25.0 about the same")
     consistency = next(line for line in lines if line.startswith("Be consistent"))
     assert consistency.rstrip().endswith("0.0")
     assert f"(+{overall:.1f} since {day(before.created_at)})" in shown.stdout
@@ -341,11 +352,12 @@ def test_focus_shows_what_to_work_on_and_why_in_numbers() -> None:
     out = shown.stdout
     assert out.startswith("What to work on next: mentor with Sam")
     since = f"since {day(before.created_at)}"
-    assert f"1. Be transparent: 0 of 100 (-100.0 {since})" in out
-    assert f"2. Listen actively: 25 of 100 (-75.0 {since})" in out
-    assert "Slipped 10 points or more since your previous check-in" in out
-    assert f"4. Respect confidentiality: 75 of 100 (-25.0 {since})" in out
-    assert "Down 25 points since your previous check-in, from 100 to 75 of 100 (solid)." \
+    assert f"1. Be transparent: 0 ± 11 of 100 (-100.0 {since})" in out
+    assert f"2. Listen actively: 25 ± 11 of 100 (-75.0 {since})" in out
+    assert "Slipped since your previous check-in (more than the noise)" in out
+    assert f"4. Respect confidentiality: 50 ± 11 of 100 (-50.0 {since})" in out
+    assert ("Down 50 points since your previous check-in, from 100 to 50 of 100 "
+            "(developing), more than the 30.4 points answers can wobble by.") \
         in " ".join(out.split())
     for action in MENTOR.strategy("confidentiality").actions:
         assert f"[{action.id}]" in out
@@ -364,7 +376,7 @@ def test_focus_shows_what_to_work_on_and_why_in_numbers() -> None:
 def test_focus_json_has_the_documented_shape() -> None:
     before, latest = slipping_story()
     data = focus_json()
-    assert data["schema"] == "trustcheck/focus/v1"
+    assert data["schema"] == "trustcheck/focus/v2"
     assert (data["role"], data["partner"]) == ("mentor", "Sam")
     assert data["latest"]["id"] == latest.id and data["previous"]["id"] == before.id
     assert data["overall_change"] == round(latest.overall - before.overall, 1)
@@ -372,7 +384,8 @@ def test_focus_json_has_the_documented_shape() -> None:
                                                        "realistic_expectations"]
     [slipped] = data["slipped"]
     assert (slipped["strategy"], slipped["score"], slipped["previous_score"],
-            slipped["change"]) == ("confidentiality", 75.0, 100.0, -25.0)
+            slipped["change"]) == ("confidentiality", 50.0, 100.0, -50.0)
+    assert (slipped["sem"], slipped["threshold"], slipped["direction"]) == (11.0, 30.4, "lower")
     assert [a["id"] for a in slipped["actions"]] == \
         [a.id for a in MENTOR.strategy("confidentiality").actions]
     assert slipped["note"] is None
@@ -458,7 +471,7 @@ def test_slipped_actions_come_from_the_checklist_while_it_is_on_this_computer(
         trustcheck_home: Path) -> None:
     pilot = pilot_checklist(trustcheck_home)
     saved({"open.1": 5, "listen.1": 5, "plan.1": 5, "care.1": 5}, days_ago=30, checklist=pilot)
-    saved({"open.1": 1, "listen.1": 2, "plan.1": 3, "care.1": 4}, days_ago=1, checklist=pilot)
+    saved({"open.1": 1, "listen.1": 1, "plan.1": 2, "care.1": 3}, days_ago=1, checklist=pilot)
     [slipped] = focus_json()["slipped"]
     assert slipped["strategy"] == "care"
     assert slipped["actions"] == [{"id": "care.ask", "text": "Ask how their week went."}]
@@ -477,7 +490,7 @@ def test_a_slipped_strategy_the_checklist_no_longer_has_is_explained(
         trustcheck_home: Path) -> None:
     pilot = pilot_checklist(trustcheck_home)
     saved({"open.1": 5, "listen.1": 5, "plan.1": 5, "care.1": 5}, days_ago=30, checklist=pilot)
-    saved({"open.1": 4, "listen.1": 1, "plan.1": 2, "care.1": 3}, days_ago=1, checklist=pilot)
+    saved({"open.1": 3, "listen.1": 1, "plan.1": 1, "care.1": 2}, days_ago=1, checklist=pilot)
     pilot_checklist(trustcheck_home, first="candid")  # "open" renamed since
     [slipped] = focus_json()["slipped"]
     assert slipped["strategy"] == "open"
@@ -496,8 +509,10 @@ def test_a_strength_is_not_called_your_highest_when_a_slipped_strategy_is_higher
     answers = values(default=50, recognition=75, empathy=75)
     plain_item = next(i for i in MENTOR.strategy("empathy").items if not i.reverse)
     answers[plain_item.id] = 3  # empathy: 75, 75 and 50 -> 66.7
-    found = planning.plan(made(answers, days_ago=1), before, [], checklist=MENTOR)
-    assert [i.strategy for i in found.slipped] == ["recognition"]  # 100 -> 75, still the top
+    # recognition 100 -> 69: a reliable drop (more than 30.4), yet still the top score
+    latest = with_scores(made(answers, days_ago=1), recognition=69.0)
+    found = planning.plan(latest, before, [], checklist=MENTOR)
+    assert [i.strategy for i in found.slipped] == ["recognition"]
     [strength] = found.strengths
     assert strength.strategy == "empathy"
     assert strength.reason.startswith("Scored 66.7 of 100 (solid), your second highest.")

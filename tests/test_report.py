@@ -107,12 +107,14 @@ def test_the_json_report_has_the_documented_shape(workshop):
     entry = strategy(section, "consistency")
     assert set(entry) == {"id", "title", "group", "roles", "n", "mean", "median", "q1", "q3",
                           "sd", "band", "suppressed", "note", "favourable", "favourable_n",
-                          "alpha", "alpha_n", "alpha_flag", "alpha_note"}
+                          "alpha", "alpha_n", "alpha_flag", "alpha_note", "reliability",
+                          "reliability_source", "spread", "sem"}
     assert entry["roles"] == ["mentor", "mentee"] and entry["n"] == 12
     assert entry["q1"] <= entry["median"] <= entry["q3"]
     side = next(s for s in section["comparison"]["strategies"] if s["id"] == "consistency")
     assert side["mentor"]["n"] == 6 and side["mentee"]["n"] == 6
     assert side["gap"] == pytest.approx(side["mentor"]["mean"] - side["mentee"]["mean"], abs=0.11)
+    assert {"threshold", "direction"} <= set(side)
     assert document["privacy"]["min_group"] == 5 and document["privacy"]["rules"]
 
 

@@ -112,7 +112,7 @@ def test_with_nothing_saved_every_listing_is_an_empty_shape_that_matches():
     assert commitments == {"schema": "trustcheck/commitments/v1", "relationships": []}
     assert_matches("commitments-v1", commitments)
     assert printed("focus", "--format", "json") is None
-    assert_matches("focus-v1", None)
+    assert_matches("focus-v2", None)
     assert run("history", "export", "--format", "jsonl").stdout == ""
     assert_matches("paths-v1", printed("paths", "--format", "json"))
 
@@ -139,7 +139,7 @@ def test_one_check_in_matches_in_every_view(tmp_path):
 
     focus = printed("focus", "--format", "json")
     assert focus["previous"] is None and focus["open_commitments"]
-    assert_matches("focus-v1", focus)
+    assert_matches("focus-v2", focus)
     assert_matches("commitments-v1", printed("commitments", "--format", "json"))
 
 
@@ -219,8 +219,8 @@ def test_several_relationships_with_commitments_and_reviews_match(tmp_path):
 
     focus = printed("focus", "--role", "mentor", "--partner", "Sam", "--format", "json")
     assert focus["previous"] is not None and focus["follow_through"]["reviewed"] == 2
-    assert_matches("focus-v1", focus)
-    assert_matches("focus-v1", printed("focus", "--role", "mentor", "--partner", "",
+    assert_matches("focus-v2", focus)
+    assert_matches("focus-v2", printed("focus", "--role", "mentor", "--partner", "",
                                        "--format", "json"))
     listed = printed("commitments", "--format", "json")
     statuses = {c["status"] for r in listed["relationships"] for c in r["commitments"]}
@@ -238,7 +238,7 @@ def test_lowest_slipped_and_strengths_all_listed_match(tmp_path):
     focus = printed("focus", "--format", "json")
     assert len(focus["lowest"]) == 3 and len(focus["slipped"]) == 1
     assert focus["strengths"] and focus["overall_change"] < 0
-    assert_matches("focus-v1", focus)
+    assert_matches("focus-v2", focus)
 
 
 def test_trends_across_a_checklist_version_change_match(trustcheck_home):
@@ -259,11 +259,11 @@ def test_trends_across_a_checklist_version_change_match(trustcheck_home):
 
 def test_a_comparison_with_flagged_gaps_matches(tmp_path):
     mine = check_in(tmp_path, "--partner", "Sam", value=5)
-    theirs = check_in(tmp_path, "--partner", "Sam", role="mentee", value=2)
+    theirs = check_in(tmp_path, "--partner", "Sam", role="mentee", value=1)
     found = printed("compare", mine["id"], theirs["id"], "--format", "json")
     assert any(gap["flagged"] for gap in found["shared"])
     assert found["own"]["a"] and found["own"]["b"]
-    assert_matches("comparison-v1", found)
+    assert_matches("comparison-v2", found)
 
 
 def test_a_comparison_with_a_partners_scores_only_file_matches(tmp_path):
@@ -274,7 +274,7 @@ def test_a_comparison_with_a_partners_scores_only_file_matches(tmp_path):
     mine = check_in(tmp_path, "--partner", "Sam", value=4)
     found = printed("compare", mine["id"], str(shared), "--format", "json")
     assert found["b"]["scores_only"] is True
-    assert_matches("comparison-v1", found)
+    assert_matches("comparison-v2", found)
 
 
 # --- the cohort report --------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from trustcheck import reliability
 from trustcheck.checklist import ROLES, Action, Checklist, Obstacle, Scale
 from trustcheck.dates import iso
 from trustcheck.errors import InputError
@@ -48,6 +49,8 @@ FAVOURABLE_FROM = 75.0  # item points after reverse-keying: 4 or 5 on the usual 
 SKIPPED = -1  # an unanswered statement in a bucket's answers column
 NAN = float("nan")
 PLURAL = {"mentor": "mentors", "mentee": "mentees"}
+# Passed from the item-level figures to the SEM, never shown: the key cannot be a field name.
+_COMPLETE_SPREAD = " complete spread"
 
 
 # --- what a checklist version looks like ------------------------------------------------------
@@ -58,6 +61,7 @@ class StrategyLayout(NamedTuple):
     group: str
     items: tuple[str, ...]  # item ids; () when unknown (checklist not on this computer)
     actions: tuple[Action, ...] = ()
+    reliability: float | None = None  # as the checklist states it; None: the default
 
 
 class Layout(NamedTuple):
@@ -93,7 +97,8 @@ class Layout(NamedTuple):
             sha256=checklist.sha256,
             title=checklist.title,
             strategies=tuple(
-                StrategyLayout(s.id, s.title, s.group, tuple(i.id for i in s.items), s.actions)
+                StrategyLayout(s.id, s.title, s.group, tuple(i.id for i in s.items), s.actions,
+                               s.reliability)
                 for s in checklist.strategies),
             items=tuple(i.id for i in checklist.items),
             reverse=tuple(i.reverse for i in checklist.items),
@@ -440,7 +445,10 @@ class _Section:
             self._shown("strategy:" + row.id, parts)
         entry = {"id": row.id, "title": row.title, "group": row.group,
                  "roles": [b.layout.role for b, _ in parts]} | cell
-        entry |= self._item_level(parts, suppressed=cell["suppressed"])
+        item_level = self._item_level(parts, suppressed=cell["suppressed"])
+        complete_spread = item_level.pop(_COMPLETE_SPREAD, None)
+        entry |= item_level
+        entry |= _measurement(parts, entry, complete_spread)
         if entry["favourable"] is not None:
             self.figures.append(Figure("favourable:" + row.id, tuple(parts), answered_only=True))
         return entry
@@ -481,6 +489,12 @@ class _Section:
             result["favourable"] = _one(favourable / answered * 100)
             result["favourable_n"] = people
         complete = sum(patterns.values())
+        # The spread of the strategy's scores among the same complete responses alpha uses.
+        complete_scores: Counter[float] = Counter()
+        for pattern, count in patterns.items():
+            complete_scores[sum(pattern) / len(pattern)] += count
+        result[_COMPLETE_SPREAD] = (math.sqrt(_variance(complete_scores)) if complete > 1
+                                    else None)
         needed_here = max(ALPHA_MIN_RESPONSES, self.n)
         if complete >= needed_here:
             alpha = alpha_of_patterns(patterns)
@@ -538,9 +552,10 @@ class _Section:
         if all(side["n"] >= self.n for side in sides.values()):
             return {"mentor": sides["mentor"], "mentee": sides["mentee"],
                     "gap": _one(sides["mentor"]["mean"] - sides["mentee"]["mean"]),
+                    **_gap_judged(sides["mentor"], sides["mentee"]),
                     "suppressed": False, "note": None}
-        return {"mentor": None, "mentee": None, "gap": None, "suppressed": True,
-                "note": suppressed_text(self.n)}
+        return {"mentor": None, "mentee": None, "gap": None, "threshold": None,
+                "direction": None, "suppressed": True, "note": suppressed_text(self.n)}
 
     def focus(self, rows: list[_Row], strategies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         shown = [(entry["mean"], position, row, entry)
@@ -590,6 +605,7 @@ class _Section:
             "with_answers": with_answers,
             "alpha_min_responses": max(ALPHA_MIN_RESPONSES, self.n),
             "alpha_flag_below": ALPHA_FLAG_BELOW,
+            "reliability_min_responses": max(reliability.MIN_RESPONSES_FOR_ALPHA, self.n),
             "item_level_note": ("favourable shares and alpha not available for "
                                 + _unavailable(missing)) if missing else None,
         }
@@ -629,6 +645,45 @@ class _Section:
             "comparison": self.comparison(rows),
             "quality": self.quality(),
         }
+
+
+def _measurement(parts: list[tuple[Bucket, int]], entry: dict[str, Any],
+                 complete_spread: float | None) -> dict[str, Any]:
+    """The reliability behind a strategy's SEM, where it came from, and the SEM of one
+    person's score in points: this cohort's own alpha and spread once enough complete responses
+    give them (reliability.MIN_RESPONSES_FOR_ALPHA), else what the checklist states, else the
+    default."""
+    if entry["suppressed"]:
+        return {"reliability": None, "reliability_source": None, "spread": None, "sem": None}
+    if entry["alpha"] is not None and complete_spread is not None \
+            and (entry["alpha_n"] or 0) >= reliability.MIN_RESPONSES_FOR_ALPHA:
+        used, source, spread = entry["alpha"], "cohort", round(complete_spread, 1)
+    else:
+        stated = [bucket.layout.strategies[index].reliability for bucket, index in parts
+                  if bucket.layout.available]
+        known = [value for value in stated if value is not None]
+        # Two checklists may state different values for one strategy: take the lower, so the
+        # SEM shown is never smaller than either checklist would claim.
+        used, source = (min(known), "checklist") if known \
+            else (reliability.DEFAULT_RELIABILITY, "default")
+        spread = reliability.SPREAD
+    return {"reliability": used, "reliability_source": source, "spread": spread,
+            "sem": _one(reliability.sem(used, spread))}
+
+
+def _gap_judged(mentors: dict[str, Any], mentees: dict[str, Any]) -> dict[str, Any]:
+    """Whether the mentors' and mentees' means differ by more than chance: the same rule as for
+    two people's scores, with each mean's standard error (spread / sqrt(n)) in place of the SEM.
+    """
+    if mentors["sd"] is None or mentees["sd"] is None:
+        return {"threshold": None, "direction": None}
+    found = reliability.difference(
+        mentees["mean"], mentors["mean"],
+        reliability.standard_error(mentees["sd"], mentees["n"]),
+        reliability.standard_error(mentors["sd"], mentors["n"]))
+    return {"threshold": found.threshold,
+            "direction": {"higher": "mentors higher", "lower": "mentees higher"}.get(
+                found.direction, found.direction)}
 
 
 def _scored_counts(columns: Iterable[array]) -> Counter[float]:

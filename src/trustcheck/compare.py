@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from trustcheck import reliability
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import ROLES, Action, Checklist
 from trustcheck.errors import InputError, Problem
 from trustcheck.scoring import StrategyScore
 
-SCHEMA = "trustcheck/comparison/v1"
+# v2: a gap is flagged when it is larger than the reliable-change threshold of its two scores
+# (a fixed 15 points in v1), so `threshold` moved from the top level to each gap.
+SCHEMA = "trustcheck/comparison/v2"
 SHARED = "shared"
-THRESHOLD = 15.0  # a gap of this many points or more is worth talking about together
 
 # What a scores-only result keeps: scores and what follows from them, never answers, names,
 # free text or commitments. A whitelist, so a field added to results later stays private.
@@ -22,7 +24,11 @@ _SCORES_ONLY_KEEP = ("schema", "id", "created_at", "role", "checklist", "strateg
 
 
 class Gap(NamedTuple):
-    """One shared strategy seen from both sides; gap is a minus b, None when one has no score."""
+    """One shared strategy seen from both sides; gap is a minus b, None when one has no score.
+
+    flagged: the gap is larger than `threshold`, the reliable-change threshold for the two
+    scores (each with its own SEM), so it is more than the noise of two questionnaires.
+    """
 
     strategy: str
     title: str
@@ -32,6 +38,9 @@ class Gap(NamedTuple):
     flagged: bool
     actions: tuple[Action, ...] = ()
     note: str = ""  # why a flagged strategy has no actions to suggest
+    sem_a: float | None = None
+    sem_b: float | None = None
+    threshold: float | None = None  # None when one side has no score
 
 
 class Comparison(NamedTuple):
@@ -41,10 +50,11 @@ class Comparison(NamedTuple):
     overall_gap: float | None
     own_a: tuple[StrategyScore, ...]  # strategies only a's side answered
     own_b: tuple[StrategyScore, ...]
-    threshold: float = THRESHOLD
     # Per side, why its stated scores were used as they are (resultfiles.SCORES_ONLY or
     # UNKNOWN_CHECKLIST), or None when they were worked out from its answers here.
     stated: tuple[str | None, str | None] = (None, None)
+    # The two overall indexes judged by the reliable-change rule; None when one has none.
+    overall_difference: reliability.Difference | None = None
 
     @property
     def flagged(self) -> tuple[Gap, ...]:
@@ -59,8 +69,8 @@ def scores_only(result: Mapping[str, Any]) -> dict[str, Any]:
     return reduced
 
 
-def compare(a: Assessment, b: Assessment, *, checklists: Sequence[Checklist] = (),
-            threshold: float = THRESHOLD) -> Comparison:
+def compare(a: Assessment, b: Assessment, *,
+            checklists: Sequence[Checklist] = ()) -> Comparison:
     """Compare a (the person asking: "you") with b (their partner), strategy by strategy.
 
     `checklists` are the checklists available on this computer for either result, a's first:
@@ -87,23 +97,42 @@ def compare(a: Assessment, b: Assessment, *, checklists: Sequence[Checklist] = (
             "with checklists that include the same shared part.")
     _check_same_statements(a, b, common, shared_a, shared_b, checklists)
 
+    from trustcheck.focus import overall_sem
+
     order = {strategy_id: index for index, strategy_id in enumerate(common)}
     gaps = []
     for strategy_id in common:
         mine, theirs = shared_a[strategy_id], shared_b[strategy_id]
-        gap = _difference(mine.score, theirs.score)
-        flagged = gap is not None and abs(gap) >= threshold
+        found = gap_between(mine, theirs)
+        flagged = found is not None and found.direction != "about the same"
         actions, note = _actions(strategy_id, checklists, a, b) if flagged else ((), "")
-        gaps.append(Gap(strategy_id, mine.title, mine.score, theirs.score, gap, flagged,
-                        actions, note))
+        gaps.append(Gap(strategy_id, mine.title, mine.score, theirs.score,
+                        None if found is None else found.points, flagged, actions, note,
+                        _shown_sem(mine), _shown_sem(theirs),
+                        None if found is None else found.threshold))
     gaps.sort(key=lambda g: (g.gap is None, -abs(g.gap or 0.0), order[g.strategy]))
     return Comparison(
         a=a, b=b, shared=tuple(gaps),
         overall_gap=_difference(a.overall, b.overall),
+        overall_difference=None if a.overall is None or b.overall is None else
+        reliability.difference(b.overall, a.overall, overall_sem(b.strategies),
+                               overall_sem(a.strategies)),
         own_a=tuple(s for s in a.strategies if s.id not in order),
         own_b=tuple(s for s in b.strategies if s.id not in order),
-        threshold=threshold,
     )
+
+
+def gap_between(mine: StrategyScore, theirs: StrategyScore) -> reliability.Difference | None:
+    """Your score minus your partner's, judged by the reliable-change rule (each score with its
+    own SEM): "higher"/"lower" is a gap worth talking about, "about the same" is within the
+    noise. None when either side has no score."""
+    if mine.score is None or theirs.score is None:
+        return None
+    return reliability.difference(theirs.score, mine.score, theirs.sem, mine.sem)
+
+
+def _shown_sem(strategy: StrategyScore) -> float | None:
+    return None if strategy.score is None else round(reliability.sem_or_default(strategy.sem), 1)
 
 
 def _difference(first: float | None, second: float | None) -> float | None:
@@ -187,7 +216,7 @@ def _actions(strategy_id: str, checklists: Sequence[Checklist], a: Assessment,
 
 
 def to_dict(found: Comparison) -> dict[str, Any]:
-    """`trustcheck compare --format json`: the documented trustcheck/comparison/v1 object."""
+    """`trustcheck compare --format json`: the documented trustcheck/comparison/v2 object."""
     from trustcheck.dates import iso
 
     def side(result: Assessment, stated: str | None) -> dict[str, Any]:
@@ -207,19 +236,39 @@ def to_dict(found: Comparison) -> dict[str, Any]:
 
     return {
         "schema": SCHEMA,
-        "threshold": found.threshold,
         "a": side(found.a, found.stated[0]),
         "b": side(found.b, found.stated[1]),
         "shared": [
             {"strategy": g.strategy, "title": g.title, "a": g.a, "b": g.b, "gap": g.gap,
-             "flagged": g.flagged, "actions": [{"id": x.id, "text": x.text} for x in g.actions],
+             "sem_a": g.sem_a, "sem_b": g.sem_b, "threshold": g.threshold,
+             "direction": _direction(g), "flagged": g.flagged,
+             "actions": [{"id": x.id, "text": x.text} for x in g.actions],
              "note": g.note or None}
             for g in found.shared
         ],
-        "overall": {"a": found.a.overall, "b": found.b.overall, "gap": found.overall_gap},
+        "overall": {"a": found.a.overall, "b": found.b.overall, "gap": found.overall_gap,
+                    "threshold": None if found.overall_difference is None
+                    else found.overall_difference.threshold,
+                    "direction": _overall_direction(found.overall_difference)},
         "own": {
             side_name: [{"id": s.id, "title": s.title, "group": s.group, "score": s.score,
-                         "answered": s.answered, "total": s.total, "band": s.band} for s in own]
+                         "sem": _shown_sem(s), "answered": s.answered, "total": s.total,
+                         "band": s.band} for s in own]
             for side_name, own in (("a", found.own_a), ("b", found.own_b))
         },
     }
+
+
+def _direction(gap: Gap) -> str | None:
+    """"a higher", "b higher" or "about the same"; None when one side has no score."""
+    if gap.gap is None:
+        return None
+    if not gap.flagged:
+        return "about the same"
+    return "a higher" if gap.gap > 0 else "b higher"
+
+
+def _overall_direction(found: reliability.Difference | None) -> str | None:
+    if found is None:
+        return None
+    return {"higher": "a higher", "lower": "b higher"}.get(found.direction, found.direction)

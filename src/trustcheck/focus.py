@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
+from trustcheck import reliability
 from trustcheck.checklist import Action, Checklist
 from trustcheck.dates import iso
-from trustcheck.scoring import Scores, scored
+from trustcheck.scoring import ScoredStrategy, Scores, StrategyScore, scored
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -108,6 +109,10 @@ class Progress(NamedTuple):
     created_at: datetime
     overall_change: float | None
     strategies: Mapping[str, float | None]  # every strategy of the newer check-in, in order
+    # Per strategy (and overall): "higher", "lower" or "about the same" by the reliable-change
+    # rule (reliability.py), None where there is no change to judge.
+    directions: Mapping[str, reliability.Direction | None] = {}
+    overall_direction: reliability.Direction | None = None
 
 
 @overload
@@ -121,16 +126,46 @@ def change(now: float | None, before: float | None) -> float | None:
     return round(now - before, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+def moved(now: StrategyScore | ScoredStrategy,
+          before: StrategyScore | ScoredStrategy | None) -> reliability.Difference | None:
+    """How a strategy's score changed since an earlier check-in, judged by the reliable-change
+    rule with each score's own SEM; None when either has no score."""
+    if before is None or now.score is None or before.score is None:
+        return None
+    return reliability.difference(before.score, now.score, before.sem, now.sem)
+
+
+def overall_sem(strategies: tuple[StrategyScore, ...]) -> float | None:
+    """The SEM of a check-in's overall index, from its scored strategies' SEMs (the default
+    one for a strategy saved without)."""
+    return reliability.overall_sem([reliability.sem_or_default(s.sem) for s in scored(strategies)])
+
+
+def overall_moved(latest: Assessment, previous: Assessment) -> reliability.Difference | None:
+    """How the overall index changed, judged by the reliable-change rule."""
+    if latest.overall is None or previous.overall is None:
+        return None
+    return reliability.difference(previous.overall, latest.overall,
+                                  overall_sem(previous.strategies),
+                                  overall_sem(latest.strategies))
+
+
 def progress(latest: Assessment, previous: Assessment | None) -> Progress | None:
     """The change of the overall index and of every strategy since the previous check-in."""
     if previous is None:
         return None
-    before = {s.id: s.score for s in previous.strategies}
+    before = {s.id: s for s in previous.strategies}
+    judged = {s.id: moved(s, before.get(s.id)) for s in latest.strategies}
+    overall = overall_moved(latest, previous)
     return Progress(
         id=previous.id,
         created_at=previous.created_at,
         overall_change=change(latest.overall, previous.overall),
-        strategies={s.id: change(s.score, before.get(s.id)) for s in latest.strategies},
+        strategies={s.id: change(s.score, getattr(before.get(s.id), "score", None))
+                    for s in latest.strategies},
+        directions={key: None if found is None else found.direction
+                    for key, found in judged.items()},
+        overall_direction=None if overall is None else overall.direction,
     )
 
 
@@ -139,4 +174,6 @@ def progress_to_dict(found: Progress | None) -> dict[str, Any] | None:
     if found is None:
         return None
     return {"id": found.id, "created_at": iso(found.created_at),
-            "overall_change": found.overall_change, "strategies": dict(found.strategies)}
+            "overall_change": found.overall_change, "strategies": dict(found.strategies),
+            "overall_direction": found.overall_direction,
+            "directions": {key: found.directions.get(key) for key in found.strategies}}

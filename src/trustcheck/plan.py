@@ -12,15 +12,18 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from trustcheck.checklist import Action, Checklist
 from trustcheck.commitments import STATUSES, follow_through_rate
 from trustcheck.dates import iso
-from trustcheck.focus import STRENGTH_FROM, ObstacleFlag, change, points
+from trustcheck.focus import STRENGTH_FROM, ObstacleFlag, change, moved, overall_moved, \
+    overall_sem, points
+from trustcheck.reliability import Difference, sem_or_default
 from trustcheck.records import OpenCommitment, Review
-from trustcheck.scoring import band, scored
+from trustcheck.scoring import ScoredStrategy, StrategyScore, band, scored
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
 
-FOCUS_SCHEMA = "trustcheck/focus/v1"
-SLIPPED_BY = 10.0  # a strategy that dropped this many points or more since last time slipped
+# v2: a strategy slipped when it dropped by more than the reliable-change threshold for its two
+# scores (it was 10 points or more in v1); items and check-ins carry their SEMs.
+FOCUS_SCHEMA = "trustcheck/focus/v2"
 MAX_STRENGTHS = 2
 
 
@@ -35,6 +38,11 @@ class PlanItem(NamedTuple):
     reason: str
     actions: tuple[Action, ...] = ()
     note: str = ""  # why there are no actions, when a slipped strategy has none to show
+    sem: float | None = None  # of `score`, in points
+    # The reliable-change threshold for `score` against `previous_score` and the verdict:
+    # "higher", "lower" or "about the same"; None without a previous score.
+    threshold: float | None = None
+    direction: str | None = None
 
 
 class FollowThrough(NamedTuple):
@@ -58,21 +66,35 @@ class Plan(NamedTuple):
     open_commitments: tuple[OpenCommitment, ...] = ()
     # Latest overall minus the previous check-in's; None without a previous one.
     overall_change: float | None = None
+    overall_direction: str | None = None  # by the reliable-change rule, as PlanItem.direction
 
 
 def _signed(points: float) -> str:
     return f"{abs(points):g} point" + ("" if abs(points) == 1 else "s")
 
 
-def _trend_sentence(now: float | None, before: float | None) -> str:
-    if now is None or before is None:
+def _trend_sentence(found: Difference | None, before: float | None) -> str:
+    if found is None or before is None:
         return ""
-    moved = change(now, before)
-    if moved > 0:
-        return f" Up {_signed(moved)} since your previous check-in ({points(before)} then)."
-    if moved < 0:
-        return f" Down {_signed(moved)} since your previous check-in ({points(before)} then)."
-    return f" The same as at your previous check-in ({points(before)})."
+    if found.points == 0:
+        return f" The same as at your previous check-in ({points(before)})."
+    way = "Up" if found.points > 0 else "Down"
+    if found.direction == "about the same":
+        # Say the number, but not as a change: it is within what answers wobble by anyway.
+        return (f" About the same as at your previous check-in ({points(before)} then; "
+                f"{way.lower()} {_signed(found.points)}, within the {points(found.threshold)} "
+                "points answers can wobble by).")
+    return f" {way} {_signed(found.points)} since your previous check-in ({points(before)} then)."
+
+
+def _sem(strategy: StrategyScore | ScoredStrategy) -> float | None:
+    """The SEM a score is judged with (the default one for a result saved without)."""
+    return None if strategy.score is None else sem_or_default(strategy.sem)
+
+
+def _judged(found: Difference | None) -> dict[str, Any]:
+    return {"threshold": None if found is None else found.threshold,
+            "direction": None if found is None else found.direction}
 
 
 def follow_through(reviews: Iterable[Review]) -> FollowThrough:
@@ -100,19 +122,29 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
 
     - lowest: the focus areas stored with the latest check-in (up to three strategies below 80,
       lowest first), with their actions and the change since the previous check-in;
-    - slipped: other strategies that dropped SLIPPED_BY points or more since the previous
-      check-in, biggest drop first, with the actions of `checklist` (the latest check-in's
+    - slipped: other strategies that dropped by more than the reliable-change threshold for
+      their two scores (reliability.py) since the previous check-in, biggest drop first, with
+      the actions of `checklist` (the latest check-in's
       checklist as found on this computer now, or None when it is gone);
     - obstacles: those stored with the latest check-in (signal strategies averaging below 60);
     - strengths: up to MAX_STRENGTHS of the highest other strategies scoring 60 or more;
     - follow-through: from the reviews of this relationship's commitments.
     """
-    before = {} if previous is None else {s.id: s.score for s in previous.strategies}
+    earlier_scores = {} if previous is None else {s.id: s for s in previous.strategies}
+    before = {key: s.score for key, s in earlier_scores.items()}
+    now = {s.id: s for s in latest.strategies}
+    judged = {s.id: moved(s, earlier_scores.get(s.id)) for s in latest.strategies}
+
+    def sem(strategy_id: str) -> float | None:
+        found = now.get(strategy_id)
+        return None if found is None else _sem(found)
+
     lowest = tuple(
         PlanItem(area.strategy, area.title, area.score, before.get(area.strategy),
                  change(area.score, before.get(area.strategy)),
-                 area.reason + _trend_sentence(area.score, before.get(area.strategy)),
-                 area.actions)
+                 area.reason + _trend_sentence(judged.get(area.strategy),
+                                               before.get(area.strategy)),
+                 area.actions, "", sem(area.strategy), **_judged(judged.get(area.strategy)))
         for area in latest.focus
     )
     taken = {item.strategy for item in lowest}
@@ -120,23 +152,27 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
     order = {s.id: index for index, s in enumerate(latest.strategies)}
     drops = []
     for strategy in scored(latest.strategies):
-        earlier = before.get(strategy.id)
-        moved = change(strategy.score, earlier)
-        if earlier is not None and moved is not None and moved <= -SLIPPED_BY \
+        found_change = judged[strategy.id]
+        # A drop within the noise of the two scores is not called a slip (issue 10).
+        if found_change is not None and found_change.direction == "lower" \
                 and strategy.id not in taken:
-            drops.append((moved, order[strategy.id], strategy, earlier))
+            earlier = before[strategy.id]
+            assert earlier is not None  # a change is judged only between two scores
+            drops.append((found_change, order[strategy.id], strategy, earlier))
     slipped = []
-    for moved, _, strategy, earlier in sorted(drops, key=lambda d: (d[0], d[1])):
+    for found_change, _, strategy, earlier in sorted(drops, key=lambda d: (d[0].points, d[1])):
         found = checklist.strategy(strategy.id) if checklist is not None else None
         why = f" {found.why}" if found is not None and found.why else ""
         actions = found.actions if found is not None else ()
         slipped.append(PlanItem(
-            strategy.id, strategy.title, strategy.score, earlier, moved,
-            f"Down {_signed(moved)} since your previous check-in, from "
+            strategy.id, strategy.title, strategy.score, earlier, found_change.points,
+            f"Down {_signed(found_change.points)} since your previous check-in, from "
             f"{points(earlier)} to {points(strategy.score)} of 100 "
-            f"({strategy.band}).{why}",
+            f"({strategy.band}), more than the {points(found_change.threshold)} points answers "
+            f"can wobble by.{why}",
             actions,
-            "" if actions else _no_actions_note(checklist, latest.checklist.id, strategy.id)))
+            "" if actions else _no_actions_note(checklist, latest.checklist.id, strategy.id),
+            _sem(strategy), **_judged(found_change)))
     taken |= {item.strategy for item in slipped}
 
     best = sorted((s for s in scored(latest.strategies)
@@ -153,26 +189,32 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
     strengths = tuple(
         PlanItem(s.id, s.title, s.score, before.get(s.id), change(s.score, before.get(s.id)),
                  f"Scored {points(s.score)} of 100 ({band(s.score)}), {standing(s.score)}."
-                 + _trend_sentence(s.score, before.get(s.id)))
+                 + _trend_sentence(judged.get(s.id), before.get(s.id)),
+                 (), "", _sem(s), **_judged(judged.get(s.id)))
         for s in best
     )
+    overall = None if previous is None else overall_moved(latest, previous)
     return Plan(latest, previous, lowest, tuple(slipped), latest.obstacles, strengths,
                 follow_through(reviews), tuple(open_commitments),
-                change(latest.overall, None if previous is None else previous.overall))
+                change(latest.overall, None if previous is None else previous.overall),
+                None if overall is None else overall.direction)
 
 
 def plan_to_dict(found: Plan) -> dict[str, Any]:
-    """The documented `trustcheck/focus/v1` object of `focus --format json` (docs/json.md)."""
+    """The documented `trustcheck/focus/v2` object of `focus --format json` (docs/json.md)."""
     def check_in(a: Assessment | None) -> dict[str, Any] | None:
         if a is None:
             return None
+        sem = overall_sem(a.strategies)
         return {"id": a.id, "created_at": iso(a.created_at), "overall": a.overall,
+                "overall_sem": None if sem is None else round(sem, 1),
                 "band": a.band, "checklist": {"id": a.checklist.id,
                                               "version": a.checklist.version}}
 
     def item(i: PlanItem) -> dict[str, Any]:
-        return {"strategy": i.strategy, "title": i.title, "score": i.score,
-                "previous_score": i.previous_score, "change": i.change, "reason": i.reason,
+        return {"strategy": i.strategy, "title": i.title, "score": i.score, "sem": i.sem,
+                "previous_score": i.previous_score, "change": i.change,
+                "threshold": i.threshold, "direction": i.direction, "reason": i.reason,
                 "actions": [{"id": a.id, "text": a.text} for a in i.actions],
                 "note": i.note or None}
 
@@ -184,6 +226,7 @@ def plan_to_dict(found: Plan) -> dict[str, Any]:
         "latest": check_in(latest),
         "previous": check_in(found.previous),
         "overall_change": found.overall_change,
+        "overall_direction": found.overall_direction,
         "lowest": [item(i) for i in found.lowest],
         "slipped": [item(i) for i in found.slipped],
         "obstacles": [{"id": o.id, "title": o.title, "reason": o.reason, "remedy": o.remedy}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # Cronbach's alpha assumed for a strategy whose checklist states none: the usual floor for a
 # short self-report scale of three or four statements that is fit to be used at all.
@@ -62,6 +62,40 @@ def direction(before: float, after: float, sem_before: float, sem_after: float) 
     if abs(difference) <= threshold(sem_before, sem_after):
         return "about the same"
     return "higher" if difference > 0 else "lower"
+
+
+class Difference(NamedTuple):
+    """Two scores set side by side: how far apart they are and whether that is more than noise."""
+
+    points: float  # after minus before (or a minus b), to one decimal
+    threshold: float  # the reliable-change threshold for these two scores, to one decimal
+    direction: Direction  # "higher", "lower" or "about the same"
+
+
+def difference(before: float, after: float, sem_before: float | None,
+               sem_after: float | None) -> Difference:
+    """How `after` differs from `before`, judged by the reliable-change rule; a score without
+    an SEM of its own (a result saved before SEMs were kept) gets the default one."""
+    sem_a, sem_b = sem_or_default(sem_before), sem_or_default(sem_after)
+    # Shown rounded down: scores have one decimal, so "more than 30.4" is then exactly the
+    # differences `direction` calls a change (30.5 and up against 30.49).
+    shown = math.floor(threshold(sem_a, sem_b) * 10) / 10
+    # + 0.0 turns -0.0 into 0.0
+    return Difference(round(after - before, 1) + 0.0, shown,
+                      direction(before, after, sem_a, sem_b))
+
+
+def sem_or_default(value: float | None) -> float:
+    """A score's SEM, or the default reliability's when the score came without one (to one
+    decimal, as scoring stores it, so a result saved without SEMs is judged alike)."""
+    return round(sem(None), 1) if value is None else value
+
+
+def standard_error(spread: float, n: int) -> float:
+    """The standard error of a mean of n scores with this spread: how much a group's average
+    would wobble with other people from the same group. A cohort's mentor/mentee gap is judged
+    with it, through `threshold`, as one person's change is judged with the SEM."""
+    return spread / math.sqrt(n)
 
 
 def cronbach_alpha(responses: Sequence[Sequence[float]]) -> float | None:

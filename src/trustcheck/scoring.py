@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Literal, NamedTuple
 
+from trustcheck import reliability
 from trustcheck.checklist import Checklist, Scale, Strategy
 from trustcheck.records import DIDNT_COME_UP
 
@@ -134,7 +135,8 @@ def score_strategy(strategy: Strategy, answers: Mapping[str, Answer],
              if not mostly_not_came_up(not_came_up, total)
              and enough(len(points), not_came_up, total) else None)
     return StrategyScore(strategy.id, strategy.title, strategy.group,
-                         _round(score), len(points), total, not_came_up)
+                         _round(score), len(points), total, not_came_up,
+                         None if score is None else _sem(strategy.reliability))
 
 
 def score(checklist: Checklist, answers: Mapping[str, Answer]) -> Scores:
@@ -142,7 +144,12 @@ def score(checklist: Checklist, answers: Mapping[str, Answer]) -> Scores:
     strategies = tuple(score_strategy(s, answers, checklist.scale) for s in checklist.strategies)
     scored = [s.score for s in strategies if s.score is not None]
     overall = _round(sum(scored) / len(scored)) if scored else None
-    return Scores(strategies, overall)
+    sems = [s.sem for s in strategies if s.sem is not None]
+    return Scores(strategies, overall, _round(reliability.overall_sem(sems)))
+
+
+def _sem(stated: float | None) -> float | None:
+    return _round(reliability.sem(stated))
 
 
 def _round(value: float | None) -> float | None:

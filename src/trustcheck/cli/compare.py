@@ -23,7 +23,8 @@ def compare(
     """Compare your result with your mentoring partner's: where do your views differ?
 
     One must be a mentor's result and the other a mentee's, about the same relationship.
-    Shared strategies that differ by 15 points or more are worth talking about together.
+    Shared strategies that differ by more than the noise of your two scores are worth
+    talking about together; smaller gaps show as about the same.
     """
     from trustcheck.resultfiles import SCORES_ONLY, UNKNOWN_CHECKLIST
     from trustcheck.usecases.compare_results import compare_references

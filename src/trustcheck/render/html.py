@@ -22,8 +22,11 @@ from trustcheck.render.report import (
     _intake_line,
     _overall_line,
     _overall_row,
+    _gap_line,
     _signals,
+    gap_verdict,
     number,
+    sem_text,
     spread,
     title_of,
 )
@@ -240,15 +243,15 @@ def _overall_line_plain(overall: dict[str, Any] | None) -> str:
 def _strategy_table(strategies: list[dict[str, Any]]) -> list[str]:
     out = ["<table>", "<thead><tr><th>Strategy</th>"
            + "".join(f'<th class="num">{name}</th>' for name in (
-               "n", "Mean", "Median", "Middle half (Q1–Q3)", "Favourable", "Alpha"))
+               "n", "Mean", "Median", "Middle half (Q1–Q3)", "Favourable", "Alpha", "SEM"))
            + "</tr></thead>", "<tbody>"]
     group = None
     for s in strategies:
         if s["group"] != group:
             group = s["group"]
-            out.append(f'<tr class="group"><th colspan="7">{e(_group_title(group))}</th></tr>')
+            out.append(f'<tr class="group"><th colspan="8">{e(_group_title(group))}</th></tr>')
         if s["suppressed"]:
-            out.append(f'<tr><td>{e(s["title"])}</td><td class="suppressed" colspan="6">'
+            out.append(f'<tr><td>{e(s["title"])}</td><td class="suppressed" colspan="7">'
                        f'{e(s["note"])}</td></tr>')
             continue
         if s.get("alpha") is None:
@@ -260,7 +263,7 @@ def _strategy_table(strategies: list[dict[str, Any]]) -> list[str]:
                  number(s["favourable"], " %")]
         out.append(f"<tr><td>{e(s['title'])}</td>"
                    + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells)
-                   + f'<td class="num">{alpha}</td></tr>')
+                   + f'<td class="num">{alpha}</td><td class="num">{e(sem_text(s))}</td></tr>')
     out += ["</tbody>", "</table>"]
     return out
 
@@ -312,18 +315,19 @@ def _comparison(comparison: dict[str, Any] | None, chart_id: str) -> list[str]:
     out.append(_pairs_chart(rows, chart_id))
     out += ["<table>", "<thead><tr><th>Strategy</th>"
             + "".join(f'<th class="num">{name}</th>' for name in ("Mentors", "Mentees", "Gap"))
-            + "</tr></thead>", "<tbody>"]
+            + "<th>More than chance?</th></tr></thead>", "<tbody>"]
     for position, row in enumerate(rows):
         total = ' class="total"' if position == len(rows) - 1 else ""
         if row["suppressed"]:
             out.append(f"<tr{total}><td>{e(row['title'])}</td>"
-                       f'<td class="suppressed" colspan="3">{e(row["note"])}</td></tr>')
+                       f'<td class="suppressed" colspan="4">{e(row["note"])}</td></tr>')
             continue
         cells = [number(row["mentor"]["mean"]), number(row["mentee"]["mean"]),
                  signed(row["gap"])]
         out.append(f"<tr{total}><td>{e(row['title'])}</td>"
-                   + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells) + "</tr>")
-    out += ["</tbody>", "</table>", "<p>Gap: the mentors' mean minus the mentees'.</p>"]
+                   + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells)
+                   + f"<td>{e(gap_verdict(row))}</td></tr>")
+    out += ["</tbody>", "</table>", f"<p>{e(_gap_line(comparison))}</p>"]
     return out
 
 

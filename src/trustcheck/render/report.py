@@ -38,6 +38,17 @@ def alpha_text(strategy: dict[str, Any]) -> str:
     return f"{strategy['alpha']:.2f}" + (" low" if strategy["alpha_flag"] else "")
 
 
+def sem_text(strategy: dict[str, Any]) -> str:
+    """The SEM of one person's score on a strategy, "± 7.6" (see `_reliability_line`)."""
+    return "—" if strategy.get("sem") is None else f"± {strategy['sem']:.1f}"
+
+
+def gap_verdict(row: dict[str, Any]) -> str:
+    """Whether mentors and mentees differ by more than chance on a row of the comparison."""
+    return {"about the same": "about the same", "mentors higher": "differs",
+            "mentees higher": "differs"}.get(row.get("direction") or "", "")
+
+
 def title_of(document: dict[str, Any]) -> str:
     scope = document["scope"]
     parts = ["Cohort report"]
@@ -65,9 +76,42 @@ def _overall_line(overall: dict[str, Any] | None) -> str:
             "responses")
 
 
+def _reliability_line(section: dict[str, Any]) -> str | None:
+    """Which reliability each strategy's SEM (±) was worked out from, in one sentence."""
+    shown = [s for s in section["strategies"] if s.get("sem") is not None]
+    if not shown:
+        return None
+    by_source: dict[str, list[str]] = {}
+    for s in shown:
+        by_source.setdefault(s["reliability_source"], []).append(one_line(s["title"]))
+    labels = (("cohort", "this cohort's own alpha and spread"),
+              ("checklist", "the reliability the checklist states"),
+              ("default", "the default reliability of 0.70"))
+    present = [(source, label) for source, label in labels if source in by_source]
+    parts = []
+    for position, (source, label) in enumerate(present):
+        if position < len(present) - 1:
+            parts.append(f"{label} for {', '.join(by_source[source])}")
+        else:
+            parts.append(f"{label} for {'the others' if parts else 'every strategy'}")
+    minimum = section["quality"]["reliability_min_responses"]
+    return ("± is one standard error of measurement: how far one person's score on a strategy "
+            "can wobble with nothing changed. It comes from " + "; ".join(parts)
+            + f" (a cohort's own alpha is used once it has {minimum} complete responses).")
+
+
+def _gap_line(comparison: dict[str, Any]) -> str:
+    return ("Gap: the mentors' mean minus the mentees'. \"differs\" when it is larger than "
+            "1.96 × √(SE of one mean² + SE of the other²), each SE the spread ÷ √n; "
+            "otherwise about the same.")
+
+
 def _alpha_lines(section: dict[str, Any]) -> list[str]:
     quality = section["quality"]
     lines = []
+    reliability_line = _reliability_line(section)
+    if reliability_line:
+        lines.append(reliability_line)
     shown = [s for s in section["strategies"] if s.get("alpha") is not None]
     minimum = quality["alpha_min_responses"]
     if shown:
@@ -117,20 +161,21 @@ def text(document: dict[str, Any], stream: IO[str], *, width: int | None = None)
             continue
         table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1))
         table.add_column("Strategy", min_width=16, ratio=1)
-        for name in ("n", "Mean", "", "Median", "Q1–Q3", "Fav.", "Alpha"):
+        for name in ("n", "Mean", "", "Median", "Q1–Q3", "Fav.", "Alpha", "SEM"):
             table.add_column(name, justify="left" if name == "" else "right", no_wrap=True)
         group = None
         for s in section["strategies"]:
             if s["group"] != group:
                 group = s["group"]
-                table.add_row(user(_group_title(group), "bold italic"), *[""] * 7)
+                table.add_row(user(_group_title(group), "bold italic"), *[""] * 8)
             if s["suppressed"]:
-                table.add_row(user(s["title"]), "", Text(s["note"], "dim"), "", "", "", "", "")
+                table.add_row(user(s["title"]), "", Text(s["note"], "dim"), "", "", "", "", "",
+                              "")
                 continue
             style = BAND_STYLES.get(s["band"], "")
             table.add_row(user(s["title"]), str(s["n"]), number(s["mean"]),
                           short_bar(s["mean"], style), number(s["median"]), spread(s),
-                          number(s["favourable"], "%"), alpha_text(s))
+                          number(s["favourable"], "%"), alpha_text(s), sem_text(s))
         console.print(table)
         console.print(Text(_overall_line(section["overall"])))
 
@@ -166,18 +211,22 @@ def text(document: dict[str, Any], stream: IO[str], *, width: int | None = None)
         else:
             side = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1))
             side.add_column("Strategy", min_width=16, ratio=1)
-            for name in ("Mentors", "", "Mentees", "", "Gap"):
-                side.add_column(name, justify="left" if name == "" else "right", no_wrap=True)
+            for name in ("Mentors", "", "Mentees", "", "Gap", " "):
+                side.add_column(name, justify="left" if name.strip() == "" else "right",
+                                no_wrap=True)
             for row in [*comparison["strategies"], _overall_row(comparison)]:
                 if row["suppressed"]:
-                    side.add_row(user(row["title"]), "", "", Text(row["note"], "dim"), "", "")
+                    side.add_row(user(row["title"]), "", "", Text(row["note"], "dim"), "", "",
+                                 "")
                     continue
                 side.add_row(user(row["title"]), number(row["mentor"]["mean"]),
                              short_bar(row["mentor"]["mean"], "cyan"),
                              number(row["mentee"]["mean"]),
-                             short_bar(row["mentee"]["mean"], "magenta"), signed(row["gap"]))
+                             short_bar(row["mentee"]["mean"], "magenta"), signed(row["gap"]),
+                             Text(gap_verdict(row), "dim" if gap_verdict(row) !=
+                                  "differs" else "bold yellow"))
             console.print(side)
-            console.print(Text("Gap: the mentors' mean minus the mentees'.", style="dim"))
+            console.print(Text(_gap_line(comparison), style="dim"))
 
         console.print()
         console.print(Text("Quality of the data", style="bold"))
@@ -283,13 +332,14 @@ def markdown(document: dict[str, Any]) -> str:
         rows = []
         for s in section["strategies"]:
             if s["suppressed"]:
-                rows.append([md(s["title"]), md(s["group"]), "", md(s["note"]), "", "", "", ""])
+                rows.append([md(s["title"]), md(s["group"]), "", md(s["note"]), "", "", "", "",
+                             ""])
                 continue
             rows.append([md(s["title"]), md(s["group"]), str(s["n"]), number(s["mean"]),
                          number(s["median"]), spread(s), number(s["favourable"], " %"),
-                         alpha_text(s)])
+                         alpha_text(s), sem_text(s)])
         out += [""] + _md_table(["Strategy", "Group", "n", "Mean", "Median", "Middle half",
-                                 "Favourable", "Alpha"], rows, "llrrrrrr")
+                                 "Favourable", "Alpha", "SEM"], rows, "llrrrrrrr")
         out += ["", md(_overall_line(section["overall"]))]
 
         out += ["", "### Suggested workshop focus", ""]
@@ -320,12 +370,14 @@ def markdown(document: dict[str, Any]) -> str:
             rows = []
             for row in [*comparison["strategies"], _overall_row(comparison)]:
                 if row["suppressed"]:
-                    rows.append([md(row["title"]), md(row["note"]), "", ""])
+                    rows.append([md(row["title"]), md(row["note"]), "", "", ""])
                 else:
                     rows.append([md(row["title"]), number(row["mentor"]["mean"]),
-                                 number(row["mentee"]["mean"]), signed(row["gap"])])
-            out += _md_table(["Strategy", "Mentors", "Mentees", "Gap"], rows, "lrrr")
-            out += ["", "Gap: the mentors' mean minus the mentees'."]
+                                 number(row["mentee"]["mean"]), signed(row["gap"]),
+                                 gap_verdict(row)])
+            out += _md_table(["Strategy", "Mentors", "Mentees", "Gap", "More than chance?"],
+                             rows, "lrrrl")
+            out += ["", md(_gap_line(comparison))]
 
         out += ["", "### Quality of the data", ""]
         out += [f"- {md(line)}" for line in _alpha_lines(section)]

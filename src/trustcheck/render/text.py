@@ -52,6 +52,21 @@ def bar(score: float | None, style: str = "") -> Text:
     return Text("█" * filled + "░" * (BAR_WIDTH - filled), style=style)
 
 
+def with_sem(score: float | None, sem: float | None) -> str:
+    """A score with its uncertainty, "62 ± 11": ± is one standard error of measurement (the
+    README's "How scores and focus areas are worked out"), to whole points."""
+    from trustcheck.reliability import sem_or_default
+
+    if score is None:
+        return score_text(score)
+    return f"{score:g} ± {sem_or_default(sem):.0f}"
+
+
+def _sem_note(score: float | None, sem: float | None) -> str:
+    """" (± 3)" after a score that has one, to whole points."""
+    return "" if score is None or sem is None else f" (± {sem:.0f})"
+
+
 def assessment(console: Console, result: Assessment, *, answers: bool = False,
                compared: Progress | None = None) -> None:
     """A whole result: strategy table, overall index, focus areas, obstacles, a strength.
@@ -76,19 +91,23 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False,
     for strategy in result.strategies:
         style = BAND_STYLES.get(strategy.band, "")
         row: list[str | Text] = [user(strategy.title), user(strategy.group),
-                                 score_text(strategy.score), bar(strategy.score, style),
-                                 Text(strategy.band, style=style)]
+                                 with_sem(strategy.score, strategy.sem),
+                                 bar(strategy.score, style), Text(strategy.band, style=style)]
         if compared is not None:
-            row.append(change_text(compared.strategies.get(strategy.id)))
+            row.append(change_text(compared.strategies.get(strategy.id),
+                                   compared.directions.get(strategy.id)))
         table.add_row(*row)
     console.print(table)
     band_style = BAND_STYLES.get(result.band, "")
+    from trustcheck.focus import overall_sem
+
     overall = Text.assemble(
         ("Overall trust index: ", "bold"), (score_text(result.overall), f"bold {band_style}"),
-        " of 100, ", (result.band, band_style))
+        " of 100", _sem_note(result.overall, overall_sem(result.strategies)), ", ",
+        (result.band, band_style))
     if compared is not None and compared.overall_change is not None:
         overall.append(" (")
-        overall.append_text(change_text(compared.overall_change))
+        overall.append_text(change_text(compared.overall_change, compared.overall_direction))
         overall.append(f" since {local_date(compared.created_at)})")
     console.print(overall)
     not_came_up = result.not_came_up
@@ -96,6 +115,9 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False,
         console.print(Text(
             f"{not_came_up} statement{'s' if not_came_up != 1 else ''} didn't come up this "
             "time; they count neither for nor against a score.", style="dim"))
+    if result.overall is not None:
+        console.print(Text("± is one standard error of measurement: how far a score can wobble "
+                           "with nothing changed.", style="dim"))
     follow_through_told(console, result)
     focus(console, result)
     commitments_made(console, result)
@@ -237,8 +259,8 @@ def comparison(console: Console, result: Comparison) -> None:
         elif gap.flagged:
             note = Text("worth talking about", style="bold yellow")
         else:
-            note = Text("")
-        table.add_row(user(gap.title), score_text(gap.a), score_text(gap.b),
+            note = Text("about the same", style="dim")
+        table.add_row(user(gap.title), with_sem(gap.a, gap.sem_a), with_sem(gap.b, gap.sem_b),
                       score_text(None if gap.gap is None else abs(gap.gap)), note)
     console.print(table)
 
@@ -247,6 +269,9 @@ def comparison(console: Console, result: Comparison) -> None:
                             score_text(result.b.overall))
     if result.overall_gap is not None:
         overall.append(f", {_points_text(abs(result.overall_gap))} apart")
+        if result.overall_difference is not None \
+                and result.overall_difference.direction == "about the same":
+            overall.append(" (about the same)")
     overall.append(". Each index also counts the strategies only one of you answers, so the "
                    "shared strategies above are the fairer comparison.")
     console.print(overall)
@@ -269,8 +294,8 @@ def comparison(console: Console, result: Comparison) -> None:
         where = ("Where you both have a score, your views" if any(
             g.gap is None for g in result.shared) else "Your views of every shared strategy")
         console.print(Text(
-            f"{where} are within {result.threshold:g} points of each other: you see this "
-            "relationship in much the same way."))
+            f"{where} are about the same: each gap is within what two check-ins can differ by "
+            "with nothing changed, so you see this relationship in much the same way."))
 
     for label, own in ((f"Only you answer these ({result.a.role} strategies)", result.own_a),
                        (f"Only {other} answers these ({result.b.role} strategies)",
@@ -285,7 +310,7 @@ def comparison(console: Console, result: Comparison) -> None:
         own_table.add_column("Band")
         for strategy in own:
             style = BAND_STYLES.get(strategy.band, "")
-            own_table.add_row(user(strategy.title), score_text(strategy.score),
+            own_table.add_row(user(strategy.title), with_sem(strategy.score, strategy.sem),
                               Text(strategy.band, style=style))
         console.print(own_table)
 
@@ -296,9 +321,15 @@ def local_date(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d")
 
 
-def change_text(points: float | None) -> Text:
-    """A change in points: +5.0 (green), -3.3 (red), 0.0, or — when there is nothing to compare."""
+def change_text(points: float | None, direction: str | None = None) -> Text:
+    """A change in points: +5.0 (green), -3.3 (red), 0.0, or — when there is nothing to compare.
+
+    With the reliable-change verdict, a change within the noise is dim and says so:
+    "-8.3 about the same".
+    """
     shown = signed(points)
+    if direction == "about the same" and points:
+        return Text(f"{shown} about the same", style="dim")
     style = {"+": "green", "-": "red"}.get(shown[0], "dim")
     return Text(shown, style=style)
 
@@ -349,10 +380,10 @@ def rate_text(rate: float | None, reviewed: int) -> str:
 
 def _plan_item(console: Console, number: int, item: PlanItem, since: datetime | None) -> None:
     heading = Text.assemble(f"{number}. ", user(item.title, "bold"), ": ",
-                            (score_text(item.score), "bold"), " of 100")
+                            (with_sem(item.score, item.sem), "bold"), " of 100")
     if item.change is not None and since is not None:
         heading.append(" (")
-        heading.append_text(change_text(item.change))
+        heading.append_text(change_text(item.change, item.direction))
         heading.append(f" since {local_date(since)})")
     console.print(heading)
     console.print(indented(user(item.reason), 3))
@@ -377,14 +408,18 @@ def focus_plan(console: Console, plan: Plan) -> None:
     latest, previous = plan.latest, plan.previous
     console.print(Text.assemble(("What to work on next", "bold"), ": ",
                                 relationship_name(latest.role, latest.partner)))
+    from trustcheck.focus import overall_sem
+
     line = Text.assemble(f"From your check-in of {local_time(latest.created_at)}: overall ",
-                         (score_text(latest.overall), "bold"), f" ({latest.band})")
+                         (with_sem(latest.overall, overall_sem(latest.strategies)), "bold"),
+                         f" ({latest.band})")
     if previous is not None:
         line.append(f", compared with {local_time(previous.created_at)} "
                     f"({score_text(previous.overall)}): ")
-        line.append_text(change_text(plan.overall_change))
+        line.append_text(change_text(plan.overall_change, plan.overall_direction))
     else:
-        line.append("; this is the first check-in, so there is no trend yet")
+        # On a line of its own, so the sentence is never broken by the terminal's width.
+        line.append(";\nthis is the first check-in, so there is no trend yet")
     line.append(".")
     console.print(line)
     ft = plan.follow_through
@@ -398,7 +433,7 @@ def focus_plan(console: Console, plan: Plan) -> None:
 
     number = 0
     for heading, items in (("Lowest strategies", plan.lowest),
-                           ("Slipped 10 points or more since your previous check-in",
+                           ("Slipped since your previous check-in (more than the noise)",
                             plan.slipped)):
         if not items:
             continue
@@ -418,6 +453,10 @@ def focus_plan(console: Console, plan: Plan) -> None:
         console.print(Text("Strengths to keep", style="bold"))
         for item in plan.strengths:
             console.print(Text.assemble("- ", user(item.title, "bold"), " - ", user(item.reason)))
+    console.print()
+    console.print(Text("± is one standard error of measurement: how far a score can wobble with "
+                       "nothing changed; a change within the noise is called about the same.",
+                       style="dim"))
     if plan.open_commitments:
         console.print()
         console.print(Text("Your open commitments", style="bold"))
