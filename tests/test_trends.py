@@ -404,8 +404,9 @@ def test_json_gives_each_relationship_with_its_dated_series(trustcheck_home):
     assert overall == {
         "strategy": "overall", "title": "Overall trust index", "latest": 100.0,
         "change_previous": 25.0, "change_first": 75.0, "slope_per_30_days": 53.6,
-        "direction": "improving", "sem": reliability.overall_sem([reliability.sem(None)] * 11),
-        "noise": 9.2,
+        # As the result states it (one decimal), and the noise of two such scores.
+        "direction": "improving", "sem": results[-1].overall_sem,
+        "noise": round(reliability.threshold(3.3, 3.3), 1),
         "series": [{"date": assessment.iso(r.created_at), "score": POINTS[level],
                     "assessment": r.id} for r, level in zip(results, [2, 3, 4, 5], strict=True)],
     }

@@ -12,10 +12,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from trustcheck.checklist import Action, Checklist
 from trustcheck.commitments import STATUSES, follow_through_rate
 from trustcheck.dates import iso
-from trustcheck.focus import STRENGTH_FROM, ObstacleFlag, change, moved, overall_moved, \
-    overall_sem, points
-from trustcheck.reliability import Difference, sem_or_default
+from trustcheck.focus import (
+    STRENGTH_FROM,
+    ObstacleFlag,
+    change,
+    moved,
+    overall_moved,
+    overall_sem,
+    points,
+)
 from trustcheck.records import OpenCommitment, Review
+from trustcheck.reliability import Difference, sem_or_default
 from trustcheck.scoring import ScoredStrategy, StrategyScore, band, scored
 
 if TYPE_CHECKING:

@@ -18,11 +18,11 @@ from typing import Any
 
 from trustcheck.render.report import (
     _alpha_lines,
+    _gap_line,
     _group_title,
     _intake_line,
     _overall_line,
     _overall_row,
-    _gap_line,
     _signals,
     gap_verdict,
     number,
