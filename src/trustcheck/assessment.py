@@ -52,6 +52,8 @@ class Assessment(NamedTuple):
     follow_through: tuple[Review, ...] = ()
     # The standard error of measurement of `overall`, in points (None: not worked out).
     overall_sem: float | None = None
+    # How this person sees their partner, when they answered that part (issue 11).
+    partner_view: scoring.PartnerScores | None = None
 
     @property
     def band(self) -> str:

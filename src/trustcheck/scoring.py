@@ -84,6 +84,17 @@ class Scores(NamedTuple):
         return next((s for s in self.strategies if s.id == strategy_id), None)
 
 
+class PartnerScores(NamedTuple):
+    """The partner view: how a person sees their partner. `felt_trust` is how much they trust
+    them (None when that part was not answered enough for a score); `strategies` scores what
+    the partner did, for each strategy of the partner's role and each shared one, under the
+    same strategy ids as the partner's own checklist, so the two views can be set side by side.
+    """
+
+    felt_trust: StrategyScore | None
+    strategies: tuple[StrategyScore, ...]
+
+
 def scored(strategies: Iterable[StrategyScore]) -> list[ScoredStrategy]:
     """The strategies that have a score, in their order."""
     return [ScoredStrategy(s.id, s.title, s.group, s.score, s.answered, s.total,
