@@ -911,3 +911,192 @@ def test_show_prints_markup_and_control_characters_in_a_title_harmlessly(tmp_pat
     assert listed.exit_code == 0
     assert "Plan [bold]x[/]" in listed.stdout
     assert "\x1b" not in listed.stdout
+
+
+# --- version 2 keys: conditional, reliability, text worded by role -----------------------------
+
+ROLE_PART = """
+    id: our-shared
+    version: 1
+    title: Shared by both roles
+    strategies:
+      - id: agenda
+        title: Set the agenda together
+        reliability: 0.72  # three statements about one habit
+        items:
+          - id: agenda.1
+            text:
+              mentor: I asked my {other} what they wanted to talk about.
+              mentee: I brought topics I wanted to talk about.
+          - id: agenda.2
+            text: When we disagreed about a topic, I said so to my {other}.
+            conditional: true
+          - id: agenda.3
+            text: I chose every topic on my own.
+            reverse: true
+"""
+
+ROLE_CHECKLIST = """
+    id: team-{role}
+    version: 1
+    title: Team check for {role}s
+    role: {role}
+    include: [our-shared.yaml]
+    strategies:
+      - id: own
+        title: Own habits
+        items:
+          - id: own.1
+            text:
+              mentor: I gave my mentee my full attention.
+              mentee: I gave my mentor my full attention.
+          - id: own.2
+            text: I checked my phone in our meetings.
+            reverse: true
+"""
+
+
+def role_checklists(folder: Path) -> dict[str, Path]:
+    write(folder, "our-shared.yaml", ROLE_PART)
+    return {role: write(folder, f"team-{role}.yaml", ROLE_CHECKLIST.replace("{role}", role))
+            for role in ("mentor", "mentee")}
+
+
+def test_a_statement_worded_by_role_reads_as_the_role_that_answers_it(tmp_path):
+    paths = role_checklists(tmp_path)
+
+    mentor = {i.id: i.text for i in checklist.load(paths["mentor"]).items}
+    mentee = {i.id: i.text for i in checklist.load(paths["mentee"]).items}
+
+    assert mentor["agenda.1"] == "I asked my mentee what they wanted to talk about."
+    assert mentee["agenda.1"] == "I brought topics I wanted to talk about."
+    assert mentor["own.1"] == "I gave my mentee my full attention."
+    assert mentee["own.1"] == "I gave my mentor my full attention."
+    # The same statement with the same id in both, so cohorts and compare still line them up.
+    assert list(mentor) == list(mentee)
+    shown = run("checklists", "show", str(paths["mentee"]))
+    assert shown.exit_code == 0
+    assert "I brought topics I wanted to talk about." in " ".join(shown.stdout.split())
+    assert "I asked my" not in shown.stdout
+
+
+def test_conditional_and_reliability_are_read_and_shown(tmp_path):
+    paths = role_checklists(tmp_path)
+    loaded = checklist.load(paths["mentor"])
+
+    agenda = loaded.strategy("agenda")
+    assert agenda is not None and agenda.reliability == 0.72
+    assert loaded.strategy("own").reliability is None
+    assert [i.conditional for i in agenda.items] == [False, True, False]
+
+    shown = run("checklists", "show", str(paths["mentor"]))
+    assert shown.exit_code == 0
+    text = " ".join(shown.stdout.split())
+    assert "[agenda, shared, reliability 0.72]" in text
+    assert "When we disagreed about a topic, I said so to my mentee. (may not come up)" in text
+    assert "I chose every topic on my own. (reverse)" in text
+
+    as_json = json.loads(run("checklists", "show", str(paths["mentor"]), "-f", "json").stdout)
+    strategies = {s["id"]: s for s in as_json["strategies"]}
+    assert strategies["agenda"]["reliability"] == 0.72
+    assert "reliability" not in strategies["own"]
+    assert [i.get("conditional", False) for i in strategies["agenda"]["items"]] == \
+        [False, True, False]
+    template = json.loads(run("template", "--checklist", str(paths["mentor"]), "-f",
+                              "json").stdout)
+    assert {i["id"]: i["conditional"] for i in template["items"]}["agenda.2"] is True
+
+
+def test_the_new_keys_change_the_fingerprint_only_when_set(tmp_path):
+    paths = role_checklists(tmp_path)
+    before = checklist.load(paths["mentor"]).sha256
+    part = tmp_path / "our-shared.yaml"
+    text = part.read_text(encoding="utf-8")
+
+    part.write_text(text.replace("        conditional: true\n", ""), encoding="utf-8")
+    unmarked = checklist.load(paths["mentor"]).sha256
+    part.write_text(text.replace("        conditional: true\n", "        conditional: false\n"),
+                    encoding="utf-8")
+
+    assert unmarked != before
+    assert checklist.load(paths["mentor"]).sha256 == unmarked
+
+
+@pytest.mark.parametrize("written, shown", [("1.5", "'1.5'"), ("0", "'0'"), ("1", "'1'"),
+                                            ("high", "'high'"), ("true", "'True'"),
+                                            ("", "nothing")])
+def test_a_reliability_outside_0_to_1_is_reported_with_its_line(tmp_path, written, shown):
+    path = write(tmp_path, "custom.yaml",
+                 CUSTOM.replace("        why: People trust those who hear them out.\n",
+                                "        why: People trust those who hear them out.\n"
+                                f"        reliability: {written}\n"))
+
+    problems = problems_of(path)
+
+    assert problems == [f"{path}, line 15: the 'reliability' of the strategy 'listen' should be "
+                        "a number between 0 and 1 (such as 0.75, how consistent its statements "
+                        f"are), not {shown}."]
+
+
+def test_a_conditional_flag_that_is_not_true_or_false_is_reported(tmp_path):
+    path = write(tmp_path, "custom.yaml", CUSTOM.replace(
+        "            text: I check my phone while my mentee talks.\n",
+        "            text: I check my phone while my mentee talks.\n"
+        "            conditional: sometimes\n"))
+
+    assert problems_of(path) == [f"{path}, line 20: 'conditional' of the item 'listen.2' should "
+                                 "be true or false, not 'sometimes'."]
+
+
+def test_a_statement_worded_by_role_needs_both_roles_and_nothing_else(tmp_path):
+    path = write(tmp_path, "our-shared.yaml", """
+        id: our-shared
+        version: 1
+        title: Shared
+        strategies:
+          - id: agenda
+            title: Agenda
+            items:
+              - id: agenda.1
+                text:
+                  mentor: I asked my mentee what to talk about.
+              - id: agenda.2
+                text:
+                  mentor: I asked my mentee.
+                  mentees: I brought topics.
+              - id: agenda.3
+                text:
+                  mentor: I asked my mentee.
+                  mentee: ""
+    """)
+
+    problems = problems_of(path)
+
+    assert problem_at(problems, path, 9, "the text of the item 'agenda.1' is worded by role, "
+                      "so it needs a 'mentee' line too")
+    assert problem_at(problems, path, 14, "'mentees' is not something trustcheck knows in the "
+                      "text of the item 'agenda.2'", "Did you mean 'mentee'?")
+    assert problem_at(problems, path, 18, "the text of the item 'agenda.3' has no 'mentee'")
+    assert len(problems) == 4  # agenda.2 also lacks its 'mentee' line
+
+
+def test_a_part_on_its_own_shows_both_wordings(tmp_path):
+    role_checklists(tmp_path)
+
+    shown = run("checklists", "show", str(tmp_path / "our-shared.yaml"))
+
+    assert shown.exit_code == 0
+    assert ("Mentor: I asked my {other} what they wanted to talk about. / Mentee: I brought "
+            "topics I wanted to talk about.") in " ".join(shown.stdout.split())
+
+
+def test_the_example_in_the_checklist_guide_is_a_valid_checklist(tmp_path):
+    guide = (REPO / "docs" / "checklists.md").read_text(encoding="utf-8")
+    example = guide.split("## A small example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = write(tmp_path, "team-mentor.yaml", example)
+
+    loaded = checklist.load(path)
+
+    listening = loaded.strategy("listening")
+    assert listening is not None and listening.reliability == 0.75
+    assert any(item.conditional for item in listening.items)

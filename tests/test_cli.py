@@ -151,11 +151,12 @@ def test_json_template_names_the_checklist_and_every_item(role):
     assert data["checklist"]["sha256"] == checklist.sha256
     assert [item["id"] for item in data["items"]] == [item.id for item in checklist.items]
     for entry, item in zip(data["items"], checklist.items, strict=False):
-        assert set(entry) == {"id", "strategy", "group", "text", "reverse"}
+        assert set(entry) == {"id", "strategy", "group", "text", "reverse", "conditional"}
         assert entry["strategy"] == item.strategy
         assert entry["group"] == checklist.strategy(item.strategy).group
         assert entry["text"] == item.text
         assert entry["reverse"] is item.reverse
+        assert entry["conditional"] is item.conditional
 
 
 @pytest.mark.parametrize("role", ["mentor", "mentee"])
