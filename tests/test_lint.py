@@ -21,7 +21,8 @@ from trustcheck.paths import builtin_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "lint-v1.schema.json").read_text(encoding="utf-8"))
-BUILTIN = builtin_folder()
+BUILTIN = builtin_folder() / "v1"  # version 1, kept unchanged: the problems issue 10 names
+NEWEST = builtin_folder()
 
 
 def assert_matches_schema(document: object) -> None:
@@ -415,6 +416,19 @@ def test_the_real_command_lints_from_a_subprocess(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "double negative" in done.stdout and "Traceback" not in done.stderr
+
+
+# --- the built-in version 2 checklists ---------------------------------------------------------
+
+def test_the_builtin_v2_checklists_lint_clean():
+    paths = [str(NEWEST / "mentor.yaml"), str(NEWEST / "mentee.yaml")]
+
+    done = run("checklists", "lint", *paths)
+
+    assert done.exit_code == 0, done.stdout
+    assert done.stdout.splitlines()[-1] == "No problems in 2 checklists."
+    assert "(checklist mentor, version 2)" in done.stdout
+    assert done.stderr == ""
 
 
 def test_a_statement_naming_another_period_than_the_description_is_flagged(tmp_path):
