@@ -142,7 +142,8 @@ def test_the_shown_statements_say_my_mentee_to_a_mentor():
 
     assert result.exit_code == 0
     assert "{other}" not in result.stdout
-    assert "kept the small promises I made to my mentee" in " ".join(result.stdout.split())
+    raw = next(i.text for i in checklist.load(SHIPPED / "shared.yaml").items if "{other}" in i.text)
+    assert raw.replace("{other}", "mentee") in " ".join(result.stdout.split())
 
 
 def test_fingerprint_is_the_same_on_every_load(tmp_path):
@@ -163,8 +164,9 @@ def test_fingerprint_changes_when_a_statement_is_reworded(tmp_path):
     before = checklist.load(copy / "mentor.yaml").sha256
     shared = copy / "shared.yaml"
     text = shared.read_text(encoding="utf-8")
-    assert "I kept the small promises" in text
-    shared.write_text(text.replace("I kept the small promises", "I kept most small promises"),
+    statement = checklist.load(shared).items[0].text
+    assert statement in text
+    shared.write_text(text.replace(statement, statement.replace("I ", "I mostly ", 1)),
                       encoding="utf-8")
 
     assert checklist.load(copy / "mentor.yaml").sha256 != before
@@ -798,7 +800,8 @@ def test_list_shows_the_built_in_checklists():
     assert result.exit_code == 0
     rows = {line.split()[0]: line for line in result.stdout.splitlines()[2:] if line.strip()}
     assert set(rows) == {"mentor", "mentee"}
-    assert "built in" in rows["mentor"] and "33" in rows["mentor"]
+    statements = len(checklist.load(SHIPPED / "mentor.yaml").items)
+    assert "built in" in rows["mentor"] and str(statements) in rows["mentor"]
     assert "built in" in rows["mentee"]
     assert "shared" not in result.stdout
     assert result.stderr == ""
@@ -854,7 +857,7 @@ def test_list_as_json_can_be_read_by_other_tools(trustcheck_home):
     listed = {x["id"]: x for x in json.loads(result.stdout)}
     assert set(listed) == {"custom", "mentor", "mentee"}
     assert listed["mentor"]["builtin"] is True and listed["mentor"]["role"] == "mentor"
-    assert listed["mentor"]["statements"] == 33
+    assert listed["mentor"]["statements"] == len(checklist.load(SHIPPED / "mentor.yaml").items)
     assert listed["mentor"]["sha256"] == checklist.load(SHIPPED / "mentor.yaml").sha256
     assert listed["custom"]["builtin"] is False
     assert listed["custom"]["path"] == str(trustcheck_home / "checklists" / "custom.yaml")
@@ -911,3 +914,312 @@ def test_show_prints_markup_and_control_characters_in_a_title_harmlessly(tmp_pat
     assert listed.exit_code == 0
     assert "Plan [bold]x[/]" in listed.stdout
     assert "\x1b" not in listed.stdout
+
+
+# --- version 2 keys: conditional, reliability, text worded by role -----------------------------
+
+ROLE_PART = """
+    id: our-shared
+    version: 1
+    title: Shared by both roles
+    strategies:
+      - id: agenda
+        title: Set the agenda together
+        reliability: 0.72  # three statements about one habit
+        items:
+          - id: agenda.1
+            text:
+              mentor: I asked my {other} what they wanted to talk about.
+              mentee: I brought topics I wanted to talk about.
+          - id: agenda.2
+            text: When we disagreed about a topic, I said so to my {other}.
+            conditional: true
+          - id: agenda.3
+            text: I chose every topic on my own.
+            reverse: true
+"""
+
+ROLE_CHECKLIST = """
+    id: team-{role}
+    version: 1
+    title: Team check for {role}s
+    role: {role}
+    include: [our-shared.yaml]
+    strategies:
+      - id: own
+        title: Own habits
+        items:
+          - id: own.1
+            text:
+              mentor: I gave my mentee my full attention.
+              mentee: I gave my mentor my full attention.
+          - id: own.2
+            text: I checked my phone in our meetings.
+            reverse: true
+"""
+
+
+def role_checklists(folder: Path) -> dict[str, Path]:
+    write(folder, "our-shared.yaml", ROLE_PART)
+    return {role: write(folder, f"team-{role}.yaml", ROLE_CHECKLIST.replace("{role}", role))
+            for role in ("mentor", "mentee")}
+
+
+def test_a_statement_worded_by_role_reads_as_the_role_that_answers_it(tmp_path):
+    paths = role_checklists(tmp_path)
+
+    mentor = {i.id: i.text for i in checklist.load(paths["mentor"]).items}
+    mentee = {i.id: i.text for i in checklist.load(paths["mentee"]).items}
+
+    assert mentor["agenda.1"] == "I asked my mentee what they wanted to talk about."
+    assert mentee["agenda.1"] == "I brought topics I wanted to talk about."
+    assert mentor["own.1"] == "I gave my mentee my full attention."
+    assert mentee["own.1"] == "I gave my mentor my full attention."
+    # The same statement with the same id in both, so cohorts and compare still line them up.
+    assert list(mentor) == list(mentee)
+    shown = run("checklists", "show", str(paths["mentee"]))
+    assert shown.exit_code == 0
+    assert "I brought topics I wanted to talk about." in " ".join(shown.stdout.split())
+    assert "I asked my" not in shown.stdout
+
+
+def test_conditional_and_reliability_are_read_and_shown(tmp_path):
+    paths = role_checklists(tmp_path)
+    loaded = checklist.load(paths["mentor"])
+
+    agenda = loaded.strategy("agenda")
+    assert agenda is not None and agenda.reliability == 0.72
+    assert loaded.strategy("own").reliability is None
+    assert [i.conditional for i in agenda.items] == [False, True, False]
+
+    shown = run("checklists", "show", str(paths["mentor"]))
+    assert shown.exit_code == 0
+    text = " ".join(shown.stdout.split())
+    assert "[agenda, shared, reliability 0.72]" in text
+    assert "When we disagreed about a topic, I said so to my mentee. (may not come up)" in text
+    assert "I chose every topic on my own. (reverse)" in text
+
+    as_json = json.loads(run("checklists", "show", str(paths["mentor"]), "-f", "json").stdout)
+    strategies = {s["id"]: s for s in as_json["strategies"]}
+    assert strategies["agenda"]["reliability"] == 0.72
+    assert "reliability" not in strategies["own"]
+    assert [i.get("conditional", False) for i in strategies["agenda"]["items"]] == \
+        [False, True, False]
+    template = json.loads(run("template", "--checklist", str(paths["mentor"]), "-f",
+                              "json").stdout)
+    assert {i["id"]: i["conditional"] for i in template["items"]}["agenda.2"] is True
+
+
+def test_the_new_keys_change_the_fingerprint_only_when_set(tmp_path):
+    paths = role_checklists(tmp_path)
+    before = checklist.load(paths["mentor"]).sha256
+    part = tmp_path / "our-shared.yaml"
+    text = part.read_text(encoding="utf-8")
+
+    part.write_text(text.replace("        conditional: true\n", ""), encoding="utf-8")
+    unmarked = checklist.load(paths["mentor"]).sha256
+    part.write_text(text.replace("        conditional: true\n", "        conditional: false\n"),
+                    encoding="utf-8")
+
+    assert unmarked != before
+    assert checklist.load(paths["mentor"]).sha256 == unmarked
+
+
+@pytest.mark.parametrize("written, shown", [("1.5", "'1.5'"), ("0", "'0'"), ("1", "'1'"),
+                                            ("high", "'high'"), ("true", "'True'"),
+                                            ("", "nothing")])
+def test_a_reliability_outside_0_to_1_is_reported_with_its_line(tmp_path, written, shown):
+    path = write(tmp_path, "custom.yaml",
+                 CUSTOM.replace("        why: People trust those who hear them out.\n",
+                                "        why: People trust those who hear them out.\n"
+                                f"        reliability: {written}\n"))
+
+    problems = problems_of(path)
+
+    assert problems == [f"{path}, line 15: the 'reliability' of the strategy 'listen' should be "
+                        "a number between 0 and 1 (such as 0.75, how consistent its statements "
+                        f"are), not {shown}."]
+
+
+def test_a_conditional_flag_that_is_not_true_or_false_is_reported(tmp_path):
+    path = write(tmp_path, "custom.yaml", CUSTOM.replace(
+        "            text: I check my phone while my mentee talks.\n",
+        "            text: I check my phone while my mentee talks.\n"
+        "            conditional: sometimes\n"))
+
+    assert problems_of(path) == [f"{path}, line 20: 'conditional' of the item 'listen.2' should "
+                                 "be true or false, not 'sometimes'."]
+
+
+def test_a_statement_worded_by_role_needs_both_roles_and_nothing_else(tmp_path):
+    path = write(tmp_path, "our-shared.yaml", """
+        id: our-shared
+        version: 1
+        title: Shared
+        strategies:
+          - id: agenda
+            title: Agenda
+            items:
+              - id: agenda.1
+                text:
+                  mentor: I asked my mentee what to talk about.
+              - id: agenda.2
+                text:
+                  mentor: I asked my mentee.
+                  mentees: I brought topics.
+              - id: agenda.3
+                text:
+                  mentor: I asked my mentee.
+                  mentee: ""
+    """)
+
+    problems = problems_of(path)
+
+    assert problem_at(problems, path, 9, "the text of the item 'agenda.1' is worded by role, "
+                      "so it needs a 'mentee' line too")
+    assert problem_at(problems, path, 14, "'mentees' is not something trustcheck knows in the "
+                      "text of the item 'agenda.2'", "Did you mean 'mentee'?")
+    assert problem_at(problems, path, 18, "the text of the item 'agenda.3' has no 'mentee'")
+    assert len(problems) == 4  # agenda.2 also lacks its 'mentee' line
+
+
+def test_a_part_on_its_own_shows_both_wordings(tmp_path):
+    role_checklists(tmp_path)
+
+    shown = run("checklists", "show", str(tmp_path / "our-shared.yaml"))
+
+    assert shown.exit_code == 0
+    assert ("Mentor: I asked my {other} what they wanted to talk about. / Mentee: I brought "
+            "topics I wanted to talk about.") in " ".join(shown.stdout.split())
+
+
+def test_the_example_in_the_checklist_guide_is_a_valid_checklist(tmp_path):
+    guide = (REPO / "docs" / "checklists.md").read_text(encoding="utf-8")
+    example = guide.split("## A small example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = write(tmp_path, "team-mentor.yaml", example)
+
+    loaded = checklist.load(path)
+
+    listening = loaded.strategy("listening")
+    assert listening is not None and listening.reliability == 0.75
+    assert any(item.conditional for item in listening.items)
+
+
+# --- earlier versions: kept for past results, never offered for new check-ins ----------------
+
+VERSION_1 = SHIPPED / "v1"
+V1_FINGERPRINTS = {
+    "mentor": "fcfc3ea0f1247e4950eb702d2bea0a87b91a0e68da0565fd4c940d4597c70557",
+    "mentee": "0be561c55f6290c71466464794d2b8a693283ff173052be4ef1668e0931ac944",
+}
+
+
+def test_both_version_1_fingerprints_are_still_found(trustcheck_home):
+    from trustcheck.paths import resolve
+    from trustcheck.resultfiles import Library
+
+    library = Library(resolve(None, {"TRUSTCHECK_HOME": str(trustcheck_home)})
+                      .checklist_folders())
+
+    for role, fingerprint in V1_FINGERPRINTS.items():
+        found = library.by_fingerprint(role, fingerprint)
+        assert found is not None, role
+        assert (found.id, found.version, found.sha256) == (role, "1", fingerprint)
+    newest = library.by_fingerprint("mentor", checklist.load(SHIPPED / "mentor.yaml").sha256)
+    assert newest is not None and newest.version == "2"
+
+
+def test_list_shows_the_newest_version_and_all_adds_the_earlier_ones():
+    newest = run("checklists", "list", "--format", "json")
+    every = run("checklists", "list", "--all", "--format", "json")
+
+    assert newest.exit_code == every.exit_code == 0
+    assert sorted((x["id"], x["version"]) for x in json.loads(newest.stdout)) == [
+        ("mentee", "2"), ("mentor", "2")]
+    listed = json.loads(every.stdout)
+    assert sorted((x["id"], x["version"]) for x in listed) == [
+        ("mentee", "1"), ("mentee", "2"), ("mentor", "1"), ("mentor", "2")]
+    earlier = [x for x in listed if x["version"] == "1"]
+    assert {x["sha256"] for x in earlier} == set(V1_FINGERPRINTS.values())
+    assert all(x["builtin"] and Path(x["path"]).parent == VERSION_1 for x in earlier)
+
+    text = run("checklists", "list", "--all")
+    assert text.exit_code == 0 and text.stderr == ""
+    cells = [[cell.strip() for cell in line.split("│")]
+             for line in text.stdout.splitlines()[2:] if line.strip()]
+    assert sorted((row[0], row[2]) for row in cells) == [
+        ("mentee", "1"), ("mentee", "2"), ("mentor", "1"), ("mentor", "2")]
+
+
+def test_show_gives_the_newest_and_an_earlier_version_on_request():
+    newest = json.loads(run("checklists", "show", "mentor", "-f", "json").stdout)
+    kept = json.loads(run("checklists", "show", "mentor", "--version", "1", "-f", "json").stdout)
+
+    assert newest["version"] == "2"
+    assert (kept["version"], kept["sha256"]) == ("1", V1_FINGERPRINTS["mentor"])
+
+    missing = run("checklists", "show", "mentor", "--version", "7")
+    assert missing.exit_code == 2
+    assert missing.stderr == ("There is no version 7 of the checklist 'mentor' on this computer; "
+                              "run `trustcheck checklists list --all` to see the versions "
+                              "kept.\n")
+
+
+def test_templates_and_roles_use_the_newest_version(tmp_path, trustcheck_home):
+    template = json.loads(run("template", "--role", "mentee", "--format", "json").stdout)
+    assert template["checklist"]["version"] == "2"
+    assert [i["id"] for i in template["items"]] == \
+        [i.id for i in checklist.load(SHIPPED / "mentee.yaml").items]
+
+    done = run("assess", "--role", "mentee", "--answers", str(answers_file(tmp_path, "mentee")),
+               "--format", "json")
+    assert done.exit_code == 0, done.stderr
+    assert json.loads(done.stdout)["checklist"]["version"] == "2"
+
+
+def v1_answers(folder: Path, role: str = "mentor") -> Path:
+    """An answers file as `trustcheck template` wrote it for version 1."""
+    items = checklist.load(VERSION_1 / f"{role}.yaml").items
+    lines = [f"checklist: {role}", "version: 1", f"role: {role}", "partner: Sam", "answers:"]
+    lines += [f"  {item.id}: {1 + index % 5}" for index, item in enumerate(items)]
+    path = folder / f"{role}-v1.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_answers_file_made_for_version_1_is_answered_against_version_1(tmp_path,
+                                                                         trustcheck_home):
+    done = run("assess", "--answers", str(v1_answers(tmp_path)), "--format", "json")
+
+    assert done.exit_code == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["checklist"]["version"], result["checklist"]["sha256"]) == (
+        "1", V1_FINGERPRINTS["mentor"])
+    assert "made for version" not in done.stderr  # no wording changed under the answers
+    assert rows(trustcheck_home, "SELECT checklist_version, checklist_sha256 FROM assessments") \
+        == [("1", V1_FINGERPRINTS["mentor"])]
+
+
+def test_a_stored_version_1_result_still_shows_its_scores_and_moves_to_another_computer(
+        tmp_path, trustcheck_home):
+    saved = json.loads(run("assess", "--answers", str(v1_answers(tmp_path, "mentee")),
+                           "--format", "json").stdout)
+    scores = {s["id"]: s["score"] for s in saved["strategies"]}
+    assert any(score is not None for score in scores.values())
+
+    shown = run("history", "show", "last", "--format", "json")
+    assert shown.exit_code == 0, shown.stderr
+    again = json.loads(shown.stdout)
+    assert {s["id"]: s["score"] for s in again["strategies"]} == scores
+    assert again["overall"] == saved["overall"]
+
+    exported = tmp_path / "export.json"
+    assert run("history", "export", "-o", str(exported)).exit_code == 0
+    other_home = tmp_path / "other-computer"
+    imported = run("history", "import", str(exported),
+                   env={"TRUSTCHECK_HOME": str(other_home)})
+    assert imported.exit_code == 0, imported.stderr
+    assert "a checklist that is not on this computer" not in imported.stderr  # v1 was found
+    moved = json.loads(run("history", "show", "last", "--format", "json",
+                           env={"TRUSTCHECK_HOME": str(other_home)}).stdout)
+    assert {s["id"]: s["score"] for s in moved["strategies"]} == scores

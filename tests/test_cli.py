@@ -151,11 +151,12 @@ def test_json_template_names_the_checklist_and_every_item(role):
     assert data["checklist"]["sha256"] == checklist.sha256
     assert [item["id"] for item in data["items"]] == [item.id for item in checklist.items]
     for entry, item in zip(data["items"], checklist.items, strict=False):
-        assert set(entry) == {"id", "strategy", "group", "text", "reverse"}
+        assert set(entry) == {"id", "strategy", "group", "text", "reverse", "conditional"}
         assert entry["strategy"] == item.strategy
         assert entry["group"] == checklist.strategy(item.strategy).group
         assert entry["text"] == item.text
         assert entry["reverse"] is item.reverse
+        assert entry["conditional"] is item.conditional
 
 
 @pytest.mark.parametrize("role", ["mentor", "mentee"])
@@ -197,7 +198,7 @@ def test_template_and_assess_refuse_a_checklist_of_the_other_role_with_the_same_
 
 
 def test_workshop_path_from_template_to_history(tmp_path, trustcheck_home):
-    answers = answers_file(tmp_path, "mentor", value=4, overrides={"transparency.1": "skip"})
+    answers = answers_file(tmp_path, "mentor", value=4, overrides={"transparency.4": "skip"})
 
     saved = run("assess", "--role", "mentor", "--answers", str(answers),
                 "--partner", "Sam", "--cohort", "spring")
@@ -219,15 +220,15 @@ def test_workshop_path_from_template_to_history(tmp_path, trustcheck_home):
         assert shown.exit_code == 0, shown.stderr
         assert "Trust check for a mentor with Sam (cohort spring)" in shown.stdout
         assert "Answers" in shown.stdout
-        assert "transparency.1: skipped" in shown.stdout
-        assert "transparency.3: 4" in shown.stdout
+        assert "transparency.4: skipped" in shown.stdout
+        assert "transparency.6: 4" in shown.stdout
 
     listed = history_json()
     assert len(listed) == 1
     assert listed[0]["schema"] == "trustcheck/result/v3"
     assert listed[0]["id"].startswith(short_id)
     assert listed[0]["partner"] == "Sam" and listed[0]["cohort"] == "spring"
-    assert listed[0]["answers"]["transparency.1"] is None
+    assert listed[0]["answers"]["transparency.4"] is None
 
     table = run("history", "--format", "csv")
     assert table.exit_code == 0, table.stderr
@@ -241,7 +242,7 @@ def test_workshop_path_from_template_to_history(tmp_path, trustcheck_home):
 
 
 def test_assess_json_has_the_documented_shape_and_messages_go_to_stderr(tmp_path, trustcheck_home):
-    answers = answers_file(tmp_path, "mentor", value=3, overrides={"empathy.2": "skip"})
+    answers = answers_file(tmp_path, "mentor", value=3, overrides={"empathy.5": "skip"})
     result = run("assess", "--role", "mentor", "--answers", str(answers), "--partner", "Sam",
                  "--cohort", "spring", "--format", "json")
     assert result.exit_code == 0, result.stderr
@@ -261,8 +262,8 @@ def test_assess_json_has_the_documented_shape_and_messages_go_to_stderr(tmp_path
     assert data["checklist"]["sha256"] == checklist.sha256
 
     assert list(data["answers"]) == [item.id for item in checklist.items]
-    assert data["answers"]["empathy.2"] is None
-    assert all(isinstance(v, int) for k, v in data["answers"].items() if k != "empathy.2")
+    assert data["answers"]["empathy.5"] is None
+    assert all(isinstance(v, int) for k, v in data["answers"].items() if k != "empathy.5")
 
     assert [s["id"] for s in data["strategies"]] == [s.id for s in checklist.strategies]
     for strategy in data["strategies"]:

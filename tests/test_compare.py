@@ -402,7 +402,7 @@ def test_checklists_without_shared_strategies_in_common_are_refused(
 
 
 def _shared_with_a_different_empathy_statement() -> str:
-    changed = SHARED_TEXT.replace("      - id: empathy.3\n", "      - id: empathy.9\n", 1)
+    changed = SHARED_TEXT.replace("      - id: empathy.6\n", "      - id: empathy.9\n", 1)
     assert changed != SHARED_TEXT
     return changed
 
@@ -421,7 +421,7 @@ def test_a_shared_strategy_rated_through_different_statements_is_refused(
     lines = result.stderr.splitlines()
     assert "rate the shared strategies through different statements" in lines[0]
     assert lines[1] == ("  - 'empathy': statements only in team-mentor: empathy.9; only in "
-                        "mentee: empathy.3")
+                        "mentee: empathy.6")
 
 
 def test_different_statements_are_found_from_the_answers_when_the_checklist_is_gone(
@@ -441,9 +441,9 @@ def test_different_statements_are_found_from_the_answers_when_the_checklist_is_g
 def test_a_scores_only_result_with_a_different_number_of_shared_statements_is_refused(
         work: Path, trustcheck_home: Path) -> None:
     extra = SHARED_TEXT.replace(
-        "      - id: empathy.3\n",
+        "      - id: empathy.6\n",
         "      - id: empathy.9\n        text: I asked my {other} how they were.\n"
-        "      - id: empathy.3\n", 1)
+        "      - id: empathy.6\n", 1)
     path = custom_mentor_checklist(trustcheck_home, extra)
     mentor = assess(work, "mentor", checklist="team-mentor", checklist_path=path, save=False)
     a = write(work, "a.json", scores_only(mentor))
@@ -453,7 +453,7 @@ def test_a_scores_only_result_with_a_different_number_of_shared_statements_is_re
     result = run("compare", str(a), str(b))
 
     assert result.exit_code == 2
-    assert "'empathy' has 4 statements in team-mentor but 3 in mentee" in result.stderr
+    assert "'empathy' has 5 statements in team-mentor but 4 in mentee" in result.stderr
 
 
 def test_a_shared_part_with_the_same_statements_under_another_checklist_id_compares(

@@ -22,6 +22,8 @@ import pytest
 from conftest import START, TABLES, answers_file, builtin, mode, rows_of, run, sha256_of
 
 from trustcheck import assessment, commitments, records, store
+from trustcheck.checklist import load as load_checklist
+from trustcheck.paths import builtin_folder
 from trustcheck.records import Relationship
 from trustcheck.store import Store
 
@@ -30,6 +32,11 @@ V1_HISTORY = DATA / "history-v1.db"  # written by the released schema-1 code; se
 V1_LISTING = DATA / "history-v1.json"  # what that code printed for `history --format json`
 SEED = 20260301  # the kill tests choose their moments from this seed, so a failure can be rerun
 BUILTIN = {role: builtin(role) for role in ("mentor", "mentee")}
+# Each version of the built-in checklists, for stored results of any version (the release-1
+# history in tests/data was answered with version 1, kept in checklists/v1/).
+VERSIONS = {(role, used.version): used for role, used in BUILTIN.items()} | {
+    (role, "1"): load_checklist(builtin_folder() / "v1" / f"{role}.yaml")
+    for role in ("mentor", "mentee")}
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -45,7 +52,9 @@ def make(id: str, *, days: int = 0, partner: str | None = "Priya", value: int = 
          made: tuple[records.Commitment, ...] = (),
          told: tuple[records.Review, ...] = ()) -> assessment.Assessment:
     """A mentor's assessment taken `days` after START with varied answers around `value`."""
-    used = BUILTIN["mentor"]
+    # Version 1: the histories people already have, which new (version 2) check-ins join; the
+    # full-disk cases were sized on these rows.
+    used = VERSIONS["mentor", "1"]
     given = {item.id: (value + number) % 5 + 1 for number, item in enumerate(used.items)}
     return assessment.build(used, given, role="mentor", partner=partner, cohort="spring",
                             now=START + timedelta(days=days), id=id, commitments=made,
@@ -90,7 +99,7 @@ def assert_every_assessment_whole(path: Path, *, deleted: bool = False) -> list[
                 "SELECT id, checklist_id, result FROM assessments ORDER BY rowid").fetchall():
             parsed = assessment.from_dict(json.loads(text), source=row_id)
             assert parsed.id == row_id
-            used = BUILTIN[checklist_id]
+            used = VERSIONS[checklist_id, parsed.checklist.version]
             answers = dict(db.execute("SELECT item_id, value FROM answers WHERE assessment_id = ?",
                                       (row_id,)).fetchall())
             assert len(answers) == len(used.items), f"{row_id} lost some answers"

@@ -508,11 +508,13 @@ def test_a_strength_is_not_called_your_highest_when_a_slipped_strategy_is_higher
     before = made(values(default=50, recognition=100), days_ago=30)
     answers = values(default=50, recognition=75, empathy=75)
     plain_item = next(i for i in MENTOR.strategy("empathy").items if not i.reverse)
-    answers[plain_item.id] = 3  # empathy: 75, 75 and 50 -> 66.7
+    answers[plain_item.id] = 3  # empathy: 75 on every statement but one, which is 50
+    count = len(MENTOR.strategy("empathy").items)
+    expected = round((75 * (count - 1) + 50) / count, 1)  # 4 statements: 68.8
     # recognition 100 -> 69: a reliable drop (more than 30.4), yet still the top score
     latest = with_scores(made(answers, days_ago=1), recognition=69.0)
     found = planning.plan(latest, before, [], checklist=MENTOR)
     assert [i.strategy for i in found.slipped] == ["recognition"]
     [strength] = found.strengths
     assert strength.strategy == "empathy"
-    assert strength.reason.startswith("Scored 66.7 of 100 (solid), your second highest.")
+    assert strength.reason.startswith(f"Scored {expected} of 100 (solid), your second highest.")

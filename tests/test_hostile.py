@@ -141,14 +141,14 @@ def test_a_lone_surrogate_in_a_yaml_answers_file_is_bad_input(tmp_path):
 def test_a_key_given_twice_in_a_json_answers_file_is_refused_with_its_line(tmp_path):
     path = json_answers(tmp_path, partner="Sam")
     lines = path.read_text().splitlines()
-    first = next(n for n, text in enumerate(lines) if '"transparency.1"' in text)
-    lines.insert(first + 1, '    "transparency.1": 1,')
+    first = next(n for n, text in enumerate(lines) if '"transparency.4"' in text)
+    lines.insert(first + 1, '    "transparency.4": 1,')
     path.write_text("\n".join(lines), encoding="utf-8")
 
     result = run("assess", "--answers", str(path))
 
     assert result.exit_code == 2, result.output
-    assert f"{path}, line {first + 2}: 'transparency.1' appears twice in the same place." in \
+    assert f"{path}, line {first + 2}: 'transparency.4' appears twice in the same place." in \
         result.stderr
     assert not (tmp_path / "trustcheck-home" / "history.db").exists()
 

@@ -21,7 +21,8 @@ from trustcheck.paths import builtin_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "lint-v1.schema.json").read_text(encoding="utf-8"))
-BUILTIN = builtin_folder()
+BUILTIN = builtin_folder() / "v1"  # version 1, kept unchanged: the problems issue 10 names
+NEWEST = builtin_folder()
 
 
 def assert_matches_schema(document: object) -> None:
@@ -415,6 +416,53 @@ def test_the_real_command_lints_from_a_subprocess(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "double negative" in done.stdout and "Traceback" not in done.stderr
+
+
+# --- the built-in version 2 checklists ---------------------------------------------------------
+
+def test_the_builtin_v2_checklists_lint_clean():
+    paths = [str(NEWEST / "mentor.yaml"), str(NEWEST / "mentee.yaml")]
+
+    done = run("checklists", "lint", *paths)
+
+    assert done.exit_code == 0, done.stdout
+    assert done.stdout.splitlines()[-1] == "No problems in 2 checklists."
+    assert "(checklist mentor, version 2)" in done.stdout
+    assert done.stderr == ""
+
+
+def test_a_statement_naming_another_period_than_the_description_is_flagged(tmp_path):
+    stated = GOOD.replace("description: Rate each statement. Your answers stay private.",
+                          "description: Think about the past month when you answer.")
+    write(tmp_path, "our-shared.yaml", GOOD_PART)
+    path = write(tmp_path, "team-mentor.yaml", stated)
+
+    done = run("checklists", "lint", str(path))
+
+    assert done.exit_code == 1
+    other = [(file, line, item, reason) for file, line, _, item, reason
+             in problems_of(done.stdout) if reason.startswith("it asks about")]
+    # "Over the past month" is the description's period; "In our recent meetings" is not.
+    part = tmp_path / "our-shared.yaml"
+    assert [(file, item, line) for file, line, item, _ in other] == [
+        (str(path), item, text_line(path, item))
+        for item in ("listening.1", "listening.2", "listening.4")
+    ] + [(str(part), "follow_up.3", text_line(part, "follow_up.3"))]
+    assert other[0][3] == ('it asks about "recent meetings" while the checklist\'s description '
+                           'asks about "past month", so answers would cover different stretches '
+                           "of time; use the description's period.")
+    document = json.loads(run("checklists", "lint", "-f", "json", str(path)).stdout)
+    assert_matches_schema(document)
+    assert {p["rule"] for p in document["files"][0]["problems"]} == {"other-time-frame"}
+
+
+def test_the_period_is_compared_in_one_form():
+    assert lint.time_frame("Over the last month, I asked") == "past month"
+    assert lint.time_frame("In the past month, I asked") == "past month"
+    assert lint.time_frame("Think about the previous month.") == "past month"
+    assert lint.time_frame("In the past three months, I asked") == "past three months"
+    assert lint.time_frame("In our recent meetings, I asked") == "recent meetings"
+    assert lint.time_frame("I asked my mentee") == ""
 
 
 def test_the_help_and_the_docs_explain_the_exit_codes_and_every_rule():

@@ -110,3 +110,20 @@ def test_pyproject_declares_the_console_script_python_version_and_no_direct_clic
         names = [re.match(r"[A-Za-z0-9_.-]+", dep).group(0) for dep in project["dependencies"]]
     assert "typer" in [name.lower() for name in names]
     assert "click" not in [name.lower() for name in names]
+
+
+def test_the_wheel_carries_every_version_of_the_builtin_checklists(tmp_path: Path) -> None:
+    import zipfile
+
+    done = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir",
+               tmp_path, REPO, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [wheel] = tmp_path.glob("trustcheck-*.whl")
+    shipped = REPO / "checklists"
+    expected = sorted(path.relative_to(shipped).as_posix() for path in shipped.rglob("*.yaml"))
+    assert "v1/mentor.yaml" in expected and "mentor.yaml" in expected
+    with zipfile.ZipFile(wheel) as packed:
+        for name in expected:
+            # Byte for byte: results of version 1 find it by its fingerprint.
+            assert packed.read(f"trustcheck/checklists/{name}") == \
+                (shipped / name).read_bytes(), name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -196,7 +197,8 @@ def test_a_decimal_checklist_version_asks_to_be_quoted(tmp_path):
         (tmp_path / name).write_text((builtin_folder() / name).read_text(encoding="utf-8"),
                                      encoding="utf-8")
     mine = tmp_path / "mentor.yaml"
-    mine.write_text(text.replace("\nversion: 1\n", "\nversion: 1.10\n", 1), encoding="utf-8")
+    mine.write_text(re.sub(r"\nversion: \d+\n", "\nversion: 1.10\n", text, count=1),
+                    encoding="utf-8")
     line = mine.read_text(encoding="utf-8").splitlines().index("version: 1.10") + 1
 
     done = run("checklists", "validate", str(mine))
@@ -205,7 +207,8 @@ def test_a_decimal_checklist_version_asks_to_be_quoted(tmp_path):
     assert f"{mine}, line {line}: the version 1.1 is read as a decimal number" in done.stderr
     assert 'please write it in quotes (version: "1.10") or as a whole number' in done.stderr
 
-    mine.write_text(text.replace("\nversion: 1\n", '\nversion: "1.10"\n', 1), encoding="utf-8")
+    mine.write_text(re.sub(r"\nversion: \d+\n", '\nversion: "1.10"\n', text, count=1),
+                    encoding="utf-8")
     assert run("checklists", "validate", str(mine)).exit_code == 0
     assert checklists.load(mine).version == "1.10"
 

@@ -243,14 +243,14 @@ def test_lowest_slipped_and_strengths_all_listed_match(tmp_path):
 
 def test_trends_across_a_checklist_version_change_match(trustcheck_home):
     mentor = builtin("mentor")
-    newer = mentor._replace(version="2")
+    newer = mentor._replace(version=str(int(mentor.version) + 1))
     answered = {item.id: 4 for item in mentor.items}
     save(trustcheck_home, *(
         assessment.build(used, answered, role="mentor", partner="Sam", cohort=None,
                          now=NOW + timedelta(days=days), id=uuid.uuid4().hex)
         for days, used in ((0, mentor), (14, mentor), (28, newer))))
     [block] = printed("history", "trends", "--format", "json")
-    assert block["checklist_changes"][0]["to_version"] == "2"
+    assert block["checklist_changes"][0]["to_version"] == newer.version
     assert_matches("trends-v2", [block])
 
 

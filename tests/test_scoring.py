@@ -83,9 +83,9 @@ def test_all_neutral_gives_50_even_with_reverse_keyed_items() -> None:
     assert result.overall == 50.0
 
 
-def test_the_real_mentor_checklist_has_33_statements_in_11_strategies() -> None:
-    listed = builtin("mentor")
-    assert len(listed.items) == 33
+def test_the_real_mentor_checklist_has_44_statements_in_11_strategies() -> None:
+    listed = builtin("mentor")  # version 2: four statements per strategy (version 1 had three)
+    assert len(listed.items) == 44
     assert len(listed.strategies) == 11
 
 

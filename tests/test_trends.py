@@ -415,18 +415,19 @@ def test_json_gives_each_relationship_with_its_dated_series(trustcheck_home):
 
 def test_a_change_of_checklist_version_is_marked_in_text_and_json(trustcheck_home):
     mentor = builtin("mentor")
-    newer = mentor._replace(version="2")
+    old, new = mentor.version, str(int(mentor.version) + 1)
+    newer = mentor._replace(version=new)
     save(trustcheck_home, make("a" * 32, days=0, level=2), make("b" * 32, days=14, level=3),
          make("c" * 32, days=28, level=4, used=newer))
     result = run("history", "trends")
     assert result.exit_code == 0, result.stderr
     when = assessment_local(28)
-    assert (f"Checklist changed from mentor v1 to v2 on {when}; strategy scores stay "
+    assert (f"Checklist changed from mentor v{old} to v{new} on {when}; strategy scores stay "
             "comparable, item answers do not.") in result.stdout
     [block] = trends_json()
     assert block["checklist_changes"] == [{
         "at": "2026-03-29T09:00:00Z", "assessment": "c" * 32, "from_checklist": "mentor",
-        "from_version": "1", "checklist": "mentor", "to_version": "2"}]
+        "from_version": old, "checklist": "mentor", "to_version": new}]
     assert row_json(block, "overall")["direction"] == "improving"  # scores stay comparable
 
 
@@ -441,7 +442,8 @@ def test_titles_come_from_the_latest_assessment_without_any_checklist_file(trust
     block = block_for(result.stdout, "You as mentor with Sam")
     assert row_of(block, "Be open about it")[1:] == ["▆▆", "75.0 ±11", "0.0", "0.0", "—",
                                                      "too early to tell"]
-    assert "Checklist changed from mentor v1 to our-mentor v1" in result.stdout
+    assert (f"Checklist changed from mentor v{mentor.version} to our-mentor v{mentor.version}"
+            in result.stdout)
 
 
 def test_a_strategy_without_a_score_in_the_latest_assessment_says_not_enough_answers(
@@ -613,9 +615,12 @@ def varied_history() -> list[assessment.Assessment]:
     import random
 
     from trustcheck.commitments import STATUSES
+    from trustcheck.paths import builtin_folder
 
     rng = random.Random(20261202)
-    mentor, mentee = builtin("mentor"), builtin("mentee")
+    # Version 1 (kept unchanged), which the golden outputs were made with.
+    mentor, mentee = (checklists.load(builtin_folder() / "v1" / f"{role}.yaml")
+                      for role in ("mentor", "mentee"))
     newer = mentor._replace(version="2")
     renamed = mentor._replace(id="our-mentor", strategies=tuple(
         s._replace(title="Be open about it") if s.id == "transparency" else s
@@ -642,9 +647,9 @@ def varied_history() -> list[assessment.Assessment]:
                             levels=levels(mentee, skip=0.2), used=mentee))
     for i in range(3):
         results.append(make(f"n{i:031d}", days=100 + i * 30, partner=None,
-                            levels=levels(mentor)))
-    results.append(make("k" * 32, days=200, role="mentee", partner="Kim", level=3))
-    results.append(make("b" * 32, days=50, partner="Bo", levels=levels(mentor)))
+                            levels=levels(mentor), used=mentor))
+    results.append(make("k" * 32, days=200, role="mentee", partner="Kim", level=3, used=mentee))
+    results.append(make("b" * 32, days=50, partner="Bo", levels=levels(mentor), used=mentor))
     results.append(make("c" * 32, days=300, partner="Bo", levels=levels(mentor), used=renamed))
     return results
 

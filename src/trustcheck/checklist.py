@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from trustcheck import yamlfile
 from trustcheck.errors import InputError, Problem
-from trustcheck.paths import builtin_folder
+from trustcheck.paths import builtin_folder, earlier_version_folders
 
 ROLES = ("mentor", "mentee")
 DEFAULT_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
@@ -163,7 +163,7 @@ def _item_content(item: Item) -> dict[str, Any]:
 _TOP_KEYS = {"id", "version", "title", "role", "description", "include", "scale", "strategies",
              "obstacles"}
 _SCALE_KEYS = {"low", "high", "labels", "skip"}
-_STRATEGY_KEYS = {"id", "title", "why", "items", "actions"}
+_STRATEGY_KEYS = {"id", "title", "why", "items", "actions", "reliability"}
 _ITEM_KEYS = {"id", "text", "reverse", "conditional"}
 _ACTION_KEYS = {"id", "text"}
 _OBSTACLE_KEYS = {"id", "title", "description", "signals", "remedy"}
@@ -281,6 +281,9 @@ class _Part(NamedTuple):
     strategies: list[Strategy]
     obstacles: list[tuple[Obstacle, int | None]]
     ids: dict[str, dict[str, int | None]]
+    # Statements written once per role ({mentor: ..., mentee: ...}), by item id: resolved to
+    # the role of the checklist that answers them, which a part does not know yet.
+    role_texts: dict[str, dict[str, str]]
 
 
 def _read_part(path: Path) -> tuple[_Part | None, list[Problem]]:
@@ -329,11 +332,13 @@ def _read_part(path: Path) -> tuple[_Part | None, list[Problem]]:
     scale = _read_scale(reader, top)
 
     strategies = []
+    role_texts: dict[str, dict[str, str]] = {}
     strategy_list = reader.sequence(top, "strategies", "the checklist",
                                     required=not includes)
     for index, entry in enumerate(strategy_list):
         strategy = _read_strategy(reader, entry, yamlfile.line_of(strategy_list, index),
-                                  group=str(role or checklist_id), ids=ids)
+                                  group=str(role or checklist_id), ids=ids,
+                                  role_texts=role_texts)
         if strategy is not None:
             strategies.append(strategy)
 
@@ -346,7 +351,7 @@ def _read_part(path: Path) -> tuple[_Part | None, list[Problem]]:
             obstacles.append((obstacle, line))
 
     part = _Part(checklist_id, str(version).strip(), title, role, description, includes, scale,
-                 strategies, obstacles, ids)
+                 strategies, obstacles, ids, role_texts)
     return part, reader.problems
 
 
@@ -393,31 +398,74 @@ def _read_scale(reader: _Reader, top: dict) -> Scale | None:
 
 
 def _read_strategy(reader: _Reader, entry: Any, line: int | None, *, group: str,
-                   ids: dict[str, dict[str, int | None]]) -> Strategy | None:
+                   ids: dict[str, dict[str, int | None]],
+                   role_texts: dict[str, dict[str, str]]) -> Strategy | None:
     found = reader.entry(entry, line, _STRATEGY_KEYS, "strategy", "a strategy", ids["strategy"])
     if found is None:
         return None
     raw, strategy_id, what = found
     title = reader.text(raw, "title", what)
     why = reader.text(raw, "why", what, required=False)
+    reliability = _read_reliability(reader, raw, what, line)
 
     items = []
     for item_raw, item_line, item_id, item_what in reader.entries(
             raw, "items", what, _ITEM_KEYS, "item", ids["item"], required=True):
-        text = reader.text(item_raw, "text", item_what)
-        reverse = item_raw.get("reverse", False)
-        if not isinstance(reverse, bool):
-            reader.problem(f"'reverse' of {item_what} should be true or false, not '{reverse}'.",
-                           yamlfile.line_of(item_raw, "reverse", item_line))
-            reverse = False
-        # Stand-in until the v2-checklists branch reads and checks `conditional` fully.
-        items.append(Item(item_id, text, strategy_id, reverse,
-                          item_raw.get("conditional") is True))
+        if isinstance(item_raw.get("text"), dict):
+            by_role = _read_role_texts(reader, item_raw, item_what, item_line)
+            if by_role and item_id:
+                role_texts[item_id] = by_role
+            text = by_role.get("mentor", "")
+        else:
+            text = reader.text(item_raw, "text", item_what)
+        reverse = _read_flag(reader, item_raw, "reverse", item_what, item_line)
+        conditional = _read_flag(reader, item_raw, "conditional", item_what, item_line)
+        items.append(Item(item_id, text, strategy_id, reverse, conditional))
 
     actions = [Action(action_id, reader.text(action_raw, "text", action_what))
                for action_raw, _, action_id, action_what in reader.entries(
                    raw, "actions", what, _ACTION_KEYS, "action", ids["action"], required=False)]
-    return Strategy(strategy_id, title, why, group, tuple(items), tuple(actions))
+    return Strategy(strategy_id, title, why, group, tuple(items), tuple(actions), reliability)
+
+
+def _read_flag(reader: _Reader, raw: dict, key: str, what: str, line: int | None) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        reader.problem(f"'{key}' of {what} should be true or false, not '{value}'.",
+                       yamlfile.line_of(raw, key, line))
+        return False
+    return value
+
+
+def _read_reliability(reader: _Reader, raw: dict, what: str, line: int | None) -> float | None:
+    """A strategy's stated reliability: a number strictly between 0 and 1, or None if unset."""
+    if "reliability" not in raw:
+        return None
+    value = raw["reliability"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+        shown = "nothing" if value is None else f"'{value}'"
+        reader.problem(f"the 'reliability' of {what} should be a number between 0 and 1 (such "
+                       f"as 0.75, how consistent its statements are), not {shown}.",
+                       yamlfile.line_of(raw, "reliability", line))
+        return None
+    return float(value)
+
+
+def _read_role_texts(reader: _Reader, raw: dict, what: str, line: int | None) -> dict[str, str]:
+    """`text: {mentor: ..., mentee: ...}`: one statement worded for each role; both are needed,
+    because a part does not know which role will answer it."""
+    text_line = yamlfile.line_of(raw, "text", line)
+    by_role = reader.mapping(raw["text"], f"the text of {what}", text_line, set(ROLES))
+    if by_role is None:
+        return {}
+    found = {}
+    for role in ROLES:
+        if role not in by_role:
+            reader.problem(f"the text of {what} is worded by role, so it needs a '{role}' "
+                           f"line too (one for mentor and one for mentee).", text_line)
+            continue
+        found[role] = reader.text(by_role, role, f"the text of {what}")
+    return found if all(found.get(role) for role in ROLES) else {}
 
 
 def _read_obstacle(reader: _Reader, entry: Any, line: int | None,
@@ -451,10 +499,18 @@ def _merge_ids(reader: _Reader, into: dict[str, dict[str, int | None]],
                 into[kind][identifier] = seen[identifier]
 
 
-def _with_other(strategy: Strategy, role: str | None) -> Strategy:
-    """Shared statements say {other}; fill in the partner's role for this checklist."""
+def _for_role(strategy: Strategy, role: str | None,
+              role_texts: dict[str, dict[str, str]]) -> Strategy:
+    """A strategy as the checklist's role reads it: each statement written per role gets that
+    role's text, and {other} becomes the partner's role."""
     if role is None:
-        return strategy
+        # A part on its own (validated or linted): show both wordings, so neither is hidden.
+        def worded(item: Item) -> str:
+            texts = role_texts.get(item.id)
+            return item.text if texts is None else " / ".join(
+                f"{who.capitalize()}: {texts[who]}" for who in ROLES)
+
+        return strategy._replace(items=tuple(i._replace(text=worded(i)) for i in strategy.items))
     other = "mentee" if role == "mentor" else "mentor"
 
     def fill(text: str) -> str:
@@ -462,7 +518,8 @@ def _with_other(strategy: Strategy, role: str | None) -> Strategy:
 
     return strategy._replace(
         title=fill(strategy.title), why=fill(strategy.why),
-        items=tuple(i._replace(text=fill(i.text)) for i in strategy.items),
+        items=tuple(i._replace(text=fill(role_texts.get(i.id, {}).get(role, i.text)))
+                    for i in strategy.items),
         actions=tuple(Action(a.id, fill(a.text)) for a in strategy.actions),
     )
 
@@ -525,6 +582,7 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
     strategies = list(part.strategies)
     obstacles = list(part.obstacles)
     ids = {kind: dict(seen) for kind, seen in part.ids.items()}
+    role_texts = dict(part.role_texts)
     for name, line in part.includes:
         included_path, refusal = _include_path(path, name)
         if included_path is None:
@@ -544,6 +602,7 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
                 "can be included.", line)
             continue
         _merge_ids(reader, ids, included, name, line)
+        role_texts.update(included.role_texts)
         # Whatever the part's id, its strategies are shared: both roles answer them.
         strategies.extend(s._replace(group=SHARED) for s in included.strategies)
         obstacles.extend((o, ol) for o, ol in included.obstacles)
@@ -569,7 +628,7 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
         role=part.role,
         description=part.description,
         scale=part.scale or Scale(),
-        strategies=tuple(_with_other(s, part.role) for s in strategies),
+        strategies=tuple(_for_role(s, part.role, role_texts) for s in strategies),
         obstacles=tuple(o for o, _ in obstacles),
         source=str(path),
     )
@@ -691,6 +750,36 @@ def _by_id(reference: str, folders: list[tuple[Path, bool]]) -> Checklist:
     )
 
 
+def with_earlier(folders: Iterable[tuple[Path, bool]]) -> list[tuple[Path, bool]]:
+    """The checklist folders, then the folders of earlier versions kept inside each (v1/ ...),
+    newest first: where results made with an earlier version find their checklist."""
+    folders = list(folders)
+    return folders + [(earlier, builtin) for folder, builtin in folders
+                      for earlier in earlier_version_folders(folder)]
+
+
+def find_version(checklist_id: str, version: str,
+                 folders: Iterable[tuple[Path, bool]]) -> Checklist | None:
+    """The given version of a checklist, in the folders or the earlier versions kept in them;
+    None when this computer does not have that version."""
+    for listing in scan(with_earlier(folders)):
+        found = listing.checklist
+        if found is not None and found.id == checklist_id and found.version == version:
+            return found
+    return None
+
+
+def as_version(found: Checklist, version: str | None, folders: Iterable[tuple[Path, bool]], *,
+               reference: str | None = None) -> Checklist:
+    """The version of a checklist an answers file was made for, when this computer keeps it
+    (a file made from version 1 is still answered against version 1); else `found`. A
+    checklist named by its path is used as it is."""
+    if version is None or version == found.version or (
+            reference is not None and looks_like_path(reference)):
+        return found
+    return find_version(found.id, version, folders) or found
+
+
 # --- JSON forms (docs/json.md) -----------------------------------------------------------------
 
 
@@ -730,7 +819,7 @@ def template_to_dict(checklist: Checklist) -> dict[str, Any]:
         "checklist": summary_to_dict(checklist),
         "items": [
             {"id": item.id, "strategy": item.strategy, "group": groups[item.strategy],
-             "text": item.text, "reverse": item.reverse}
+             "text": item.text, "reverse": item.reverse, "conditional": item.conditional}
             for item in checklist.items
         ],
     }

@@ -23,12 +23,13 @@ JOINED = "joined-behaviours"
 DOUBLE_NEGATIVE = "double-negative"
 NO_TIME_FRAME = "no-time-frame"
 VAGUE_TIME_FRAME = "vague-time-frame"
+OTHER_TIME_FRAME = "other-time-frame"
 READING_GRADE = "reading-grade"
 TOO_FEW_STATEMENTS = "too-few-statements"
 NO_REVERSE = "no-reverse-statement"
 NEAR_DUPLICATE = "near-duplicate"
-RULES = (JOINED, DOUBLE_NEGATIVE, NO_TIME_FRAME, VAGUE_TIME_FRAME, READING_GRADE,
-         TOO_FEW_STATEMENTS, NO_REVERSE, NEAR_DUPLICATE)
+RULES = (JOINED, DOUBLE_NEGATIVE, NO_TIME_FRAME, VAGUE_TIME_FRAME, OTHER_TIME_FRAME,
+         READING_GRADE, TOO_FEW_STATEMENTS, NO_REVERSE, NEAR_DUPLICATE)
 
 MAX_GRADE = 8.0
 MIN_STATEMENTS = 3
@@ -139,7 +140,7 @@ def statement_lines(path: Path) -> Lines:
 def lint(checklist: Checklist, lines: Lines) -> tuple[Finding, ...]:
     """Every problem in a checklist, in the order its statements are asked."""
     findings: list[Finding] = []
-    intro_period = has_time_frame(checklist.description)
+    intro_period = time_frame(checklist.description)
     for strategy in checklist.strategies:
         findings.extend(_strategy_findings(strategy, lines))
         for item in strategy.items:
@@ -160,7 +161,7 @@ def _reading_order(checklist: Checklist) -> Callable[[Finding], tuple[int, int, 
     return key
 
 
-def _statement_findings(item: Item, lines: Lines, intro_period: bool) -> Iterator[Finding]:
+def _statement_findings(item: Item, lines: Lines, intro_period: str) -> Iterator[Finding]:
     place = lines.statements.get(item.id, Place("", None))
 
     def finding(rule: str, reason: str) -> Finding:
@@ -185,6 +186,11 @@ def _statement_findings(item: Item, lines: Lines, intro_period: bool) -> Iterato
         yield finding(NO_TIME_FRAME, "it has no time frame, so people think of different "
                       "periods; start with e.g. \"Over the past month, ...\" or state the period "
                       "once in the checklist's description.")
+    own_period = time_frame(item.text)
+    if intro_period and own_period and own_period != intro_period:
+        yield finding(OTHER_TIME_FRAME, f"it asks about \"{own_period}\" while the checklist's "
+                      f"description asks about \"{intro_period}\", so answers would cover "
+                      "different stretches of time; use the description's period.")
     grade = reading_grade(item.text)
     if grade > MAX_GRADE:
         yield finding(READING_GRADE, f"it reads at school grade {grade:.1f}, above "
@@ -297,6 +303,25 @@ _VAGUE_TIME = re.compile(r"\b(recently|lately|these days|nowadays|of late)\b", r
 def has_time_frame(text: str) -> bool:
     """Whether a text names a recall period ("over the past month", "in our recent meetings")."""
     return bool(_TIME_FRAME.search(text))
+
+
+# Words around a period that do not change it: "over the past month" is "past month".
+_FRAME_FILLER = _words("over during in within the our my")
+_SAME_PERIOD = {"last": "past", "previous": "past"}
+
+
+def time_frame(text: str) -> str:
+    """The recall period a text names, in one standard form ("over the last month" and "in
+    the past month" are both "past month"), or "" when it names none."""
+    match = _TIME_FRAME.search(text)
+    if match is None:
+        return ""
+    words = match.group(0).lower().split()
+    while words[:1] and words[0] in _FRAME_FILLER:
+        words = words[1:]
+    if words:
+        words[0] = _SAME_PERIOD.get(words[0], words[0])
+    return " ".join(words)
 
 
 def vague_time_word(text: str) -> str:

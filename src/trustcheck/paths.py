@@ -23,6 +23,20 @@ def builtin_folder() -> Path:
     return here.parent.parent / "checklists"
 
 
+def earlier_version_folders(folder: Path) -> list[Path]:
+    """Folders of earlier versions inside a checklist folder (`v1/`, `v2/`, ...), newest first.
+
+    The newest version of each checklist sits in the folder itself; earlier ones are kept so
+    results made with them can still be found by fingerprint and scored again.
+    """
+    try:
+        found = [(int(sub.name[1:]), sub) for sub in folder.iterdir()
+                 if sub.name[:1] == "v" and sub.name[1:].isdigit() and sub.is_dir()]
+    except OSError:
+        return []  # no folder (yet), or not readable: no earlier versions to offer
+    return [sub for _, sub in sorted(found, reverse=True)]
+
+
 class Location(NamedTuple):
     path: Path
     chosen_by: str

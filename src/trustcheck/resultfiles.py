@@ -12,7 +12,7 @@ from typing import IO, Any, NamedTuple
 
 from trustcheck import assessment
 from trustcheck.assessment import ID_PATTERN, READABLE_SCHEMAS
-from trustcheck.checklist import ROLES, Checklist, find_by_id, is_id, scan
+from trustcheck.checklist import ROLES, Checklist, find_by_id, is_id, scan, with_earlier
 from trustcheck.errors import InputError
 from trustcheck.scoring import NOT_CAME_UP, enough, item_points, mostly_not_came_up, needed
 from trustcheck.text import quoted_name
@@ -45,10 +45,11 @@ class Library:
         self._scorers: dict[str, Scorer] = {}
 
     def checklists(self) -> list[Checklist]:
-        """Every checklist with a role, the user's own first (broken files are passed over)."""
+        """Every checklist with a role, the user's own first, then the earlier versions kept
+        (broken files are passed over)."""
         if self._all is None:
             found = list(self._extra)
-            found += [listing.checklist for listing in scan(self._folders)
+            found += [listing.checklist for listing in scan(with_earlier(self._folders))
                       if listing.checklist is not None and listing.checklist.role is not None]
             self._all = found
         return self._all

@@ -10,7 +10,7 @@ import typer
 from trustcheck.cli.app import say, session
 from trustcheck.cli.options import ResultFormat, ResultFormatOption
 from trustcheck.cli.output import emit
-from trustcheck.errors import EXIT_BAD_INPUT
+from trustcheck.errors import EXIT_BAD_INPUT, InputError
 from trustcheck.listings import Checklists, LintReports
 
 app = typer.Typer(help="See the checklists you can use, and check your own.",
@@ -18,12 +18,18 @@ app = typer.Typer(help="See the checklists you can use, and check your own.",
 
 
 @app.command("list")
-def list_(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) -> None:
-    """List the checklists you can use with --checklist."""
+def list_(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text,
+          all_versions: Annotated[bool, typer.Option(
+              "--all", help="Also list the earlier versions kept to read past results.")] = False,
+          ) -> None:
+    """List the checklists you can use with --checklist (the newest version of each; --all
+    adds the earlier versions kept so past results can still be read)."""
     from trustcheck import checklist
 
-    places = session(ctx).places
-    listings = list(checklist.scan(places.checklist_folders()))
+    folders = session(ctx).places.checklist_folders()
+    # Only the newest of each by default: earlier versions are kept for past results, and
+    # listing them would invite starting a check-in with one (`--all` shows them).
+    listings = list(checklist.scan(checklist.with_earlier(folders) if all_versions else folders))
     emit(Checklists([x for x in listings if x.checklist is not None]), format)
     for broken in (x for x in listings if x.checklist is None):
         say(f"{broken.path} has problems and is left out; run "
@@ -35,11 +41,23 @@ def list_(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text) ->
 @app.command("show")
 def show(ctx: typer.Context, checklist: Annotated[str, typer.Argument(
             help="A checklist id (e.g. mentor) or a YAML file.")],
-         format: ResultFormatOption = ResultFormat.text) -> None:
+         format: ResultFormatOption = ResultFormat.text,
+         version: Annotated[str | None, typer.Option(
+             "--version", help="An earlier version to show (`checklists list --all` lists "
+                               "them); the newest without it.")] = None) -> None:
     """Show every strategy, statement and action of a checklist."""
-    from trustcheck.checklist import find
+    from trustcheck.checklist import find, find_version
 
-    emit(find(checklist, session(ctx).places.checklist_folders()), format)
+    folders = session(ctx).places.checklist_folders()
+    found = find(checklist, folders)
+    if version is not None and version != found.version:
+        earlier = find_version(found.id, version, folders)
+        if earlier is None:
+            raise InputError(f"There is no version {version} of the checklist '{found.id}' on "
+                             "this computer; run `trustcheck checklists list --all` to see the "
+                             "versions kept.")
+        found = earlier
+    emit(found, format)
 
 
 @app.command("validate")

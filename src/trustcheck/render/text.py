@@ -184,13 +184,17 @@ def checklist(console: Console, checklist: Checklist) -> None:
     console.print(Text.assemble("Scale: ", user(labels), ", or ", user(scale.skip_label)))
     for strategy in checklist.strategies:
         console.print()
+        reliability = "" if strategy.reliability is None else \
+            f", reliability {strategy.reliability:.2f}"
         console.print(Text.assemble(user(strategy.title, "bold"), " ",
-                                    (f"[{one_line(strategy.id)}, {one_line(strategy.group)}]",
-                                     "dim")))
+                                    (f"[{one_line(strategy.id)}, {one_line(strategy.group)}"
+                                     f"{reliability}]", "dim")))
         if strategy.why:
             console.print(Text.assemble("  ", user(strategy.why, "italic")))
         for item in strategy.items:
             mark = " (reverse)" if item.reverse else ""
+            if item.conditional:
+                mark += " (may not come up)"
             console.print(Text.assemble("  ", (one_line(item.id), "dim"), "  ", user(item.text),
                                         (mark, "dim")))
         for action in strategy.actions:

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from trustcheck import answers, assessment, commitments, focus
 from trustcheck.answers import Answers, AnswersFile
 from trustcheck.assessment import Assessment
-from trustcheck.checklist import Checklist, NotFound, choose_checklist, find_by_id, role_of
+from trustcheck.checklist import (
+    Checklist,
+    NotFound,
+    as_version,
+    choose_checklist,
+    find_by_id,
+    role_of,
+)
 from trustcheck.errors import InputError
 from trustcheck.focus import Progress
 from trustcheck.records import Commitment, OpenCommitment, Relationship
@@ -139,7 +146,8 @@ def prepare_from_file(history: History, text: str, source: str, *, role: str | N
             and answers_file.data.get("role") is not None:
         raise InputError(f"{source} says role '{answers_file.data['role']}'; please write "
                          "mentor or mentee there, or add --role.")
-    used = _checklist_for(answers_file, checklist, chosen_role, folders)
+    used = as_version(_checklist_for(answers_file, checklist, chosen_role, folders),
+                      answers_file.version, folders, reference=checklist)
     chosen_role = chosen_role or role_of(used)
     promised = commitments.choose(used, commit)
     still_open = _open_commitments(history, chosen_role, partner or answers_file.partner)
