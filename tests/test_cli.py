@@ -95,7 +95,8 @@ def test_yaml_template_lists_every_statement_beside_its_item_id(role):
     for item in checklist.items:
         line = next((x for x in lines if x.strip().startswith(f"{item.id}:")), None)
         assert line is not None, f"{item.id} missing from the template"
-        assert line.endswith(f"# {item.text}")
+        marked = "  (or: didn't come up)" if item.conditional else ""
+        assert line.endswith(f"# {item.text}{marked}")
     assert "{other}" not in text
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import run
 
-from trustcheck import assessment
+from trustcheck import assessment, reliability
 from trustcheck import checklist as checklists
 from trustcheck.compare import scores_only
 from trustcheck.paths import builtin_folder
@@ -185,16 +186,23 @@ def test_no_gap_worth_flagging_says_you_see_it_the_same_way(work: Path) -> None:
 # --- what is shown -----------------------------------------------------------------------------
 
 
-# Scores-only results carry no SEM of their own, so each score gets the default one (11.0):
-# the reliable-change threshold is 1.96 x sqrt(11² + 11²) = 30.49 points.
-@pytest.mark.parametrize(("mine", "theirs", "flagged"), [
-    (80.6, 50.1, True),   # 30.5 points apart: more than the noise
-    (80.5, 50.1, False),  # 30.4 points apart: about the same
-    (50.1, 80.6, True),   # 30.5 the other way
-    (50.1, 80.5, False),
+# A result carries each score's SEM (from the checklist's stated reliability of the strategy):
+# the reliable-change threshold is 1.96 x sqrt(SEM_a² + SEM_b²), shown rounded down.
+EMPATHY = checklists.load(builtin_folder() / "shared.yaml").strategy("empathy")
+EMPATHY_SEM = round(reliability.sem(EMPATHY.reliability), 1)  # 0.75: 10.0
+EMPATHY_LIMIT = reliability.threshold(EMPATHY_SEM, EMPATHY_SEM)  # 27.72
+SHOWN_LIMIT = math.floor(EMPATHY_LIMIT * 10) / 10
+
+
+@pytest.mark.parametrize(("over", "flagged"), [
+    (0.1, True),    # 0.1 more than the threshold as shown: more than the noise
+    (0.0, False),   # the threshold as shown: about the same
 ])
+@pytest.mark.parametrize("mentor_higher", [True, False])
 def test_a_gap_beyond_the_reliable_change_threshold_is_flagged_and_one_within_it_is_not(
-        work: Path, mine: float, theirs: float, flagged: bool) -> None:
+        work: Path, over: float, flagged: bool, mentor_higher: bool) -> None:
+    high, low = round(50.1 + SHOWN_LIMIT + over, 1), 50.1
+    mine, theirs = (high, low) if mentor_higher else (low, high)
     a = write(work, "a.json", with_scores(scores_only(assess(work, "mentor", save=False)),
                                           {"empathy": mine}))
     b = write(work, "b.json", with_scores(scores_only(assess(work, "mentee", save=False)),
@@ -205,15 +213,17 @@ def test_a_gap_beyond_the_reliable_change_threshold_is_flagged_and_one_within_it
 
     empathy = next(g for g in found["shared"] if g["strategy"] == "empathy")
     assert empathy["flagged"] is flagged
-    assert abs(empathy["gap"]) == (30.5 if flagged else 30.4)
-    assert (empathy["sem_a"], empathy["sem_b"], empathy["threshold"]) == (11.0, 11.0, 30.4)
+    gap = round(SHOWN_LIMIT + over, 1)
+    assert abs(empathy["gap"]) == gap
+    assert (empathy["sem_a"], empathy["sem_b"], empathy["threshold"]) == \
+        (EMPATHY_SEM, EMPATHY_SEM, SHOWN_LIMIT)
     assert empathy["direction"] == ("about the same" if not flagged
                                     else "a higher" if mine > theirs else "b higher")
-    assert ('"Show empathy" 30.5 points higher' in text) is flagged
+    assert (f'"Show empathy" {gap} points higher' in text) is flagged
     assert ("worth talking about together." in text) is flagged
     row = next(line for line in run("compare", str(a), str(b)).stdout.splitlines()
                if line.startswith("Show empathy"))
-    assert ("about the same" in row) is not flagged and ("± 11" in row)
+    assert ("about the same" in row) is not flagged and (f"± {EMPATHY_SEM:.0f}" in row)
 
 
 def test_shared_strategies_come_largest_gap_first_and_flagged_ones_are_numbered_that_way(
@@ -297,12 +307,13 @@ def test_json_output_has_the_documented_comparison_shape(work: Path) -> None:
     assert empathy["actions"][0] == {"id": "empathy.check-in-first",
                                      "text": empathy["actions"][0]["text"]}
     assert all(g["actions"] == [] for g in found["shared"][1:])
-    # Each overall index averages 11 strategies with an SEM of 11: 11 / sqrt(11) = 3.3 each,
-    # so the threshold is 1.96 x sqrt(2) x 3.32 = 9.19, shown rounded down.
+    # Each overall index carries its SEM (about 3 points for 11 strategies): the threshold is
+    # 1.96 x sqrt(SEM_a² + SEM_b²), shown rounded down.
     gap = round(mentor["overall"] - mentee["overall"], 1)
+    limit = reliability.threshold(mentor["overall_sem"], mentee["overall_sem"])
     assert found["overall"] == {"a": mentor["overall"], "b": mentee["overall"], "gap": gap,
-                                "threshold": 9.1,
-                                "direction": "a higher" if gap > 9.19 else "about the same"}
+                                "threshold": math.floor(limit * 10) / 10,
+                                "direction": "a higher" if gap > limit else "about the same"}
     assert set(found["own"]["a"][0]) == {"id", "title", "group", "score", "sem", "answered",
                                          "total", "band"}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import builtin, run
 
-from trustcheck import assessment
+from trustcheck import assessment, reliability
 from trustcheck import focus as rules
 from trustcheck import plan as planning
 from trustcheck.assessment import Assessment
@@ -202,18 +203,26 @@ def test_the_lowest_strategies_are_the_stored_focus_areas_with_their_change() ->
 
 def test_a_strategy_that_dropped_more_than_the_noise_is_slipped_and_one_within_it_is_not(
         ) -> None:
-    # Both scores carry an SEM of 11 (the default reliability), so the reliable-change
-    # threshold is 1.96 x sqrt(11² + 11²) = 30.49: a drop of 30.5 is more, 30.4 is not.
+    # Both scores carry the SEM of the strategy's stated reliability, so the reliable-change
+    # threshold is 1.96 x sqrt(SEM² + SEM²), shown rounded down: a drop of 0.1 more than the
+    # shown threshold is more than the noise, a drop of exactly it is not.
+    def limit(strategy_id: str) -> tuple[float, float]:
+        sem = round(reliability.sem(MENTOR.strategy(strategy_id).reliability), 1)
+        return sem, math.floor(reliability.threshold(sem, sem) * 10) / 10
+
+    empathy, consistency, goals = limit("empathy")[1], limit("consistency")[1], limit(
+        "shared_goals")[1]
     before = made(values(default=100), days_ago=30)
     latest = with_scores(made(values(default=100), days_ago=1),
-                         empathy=69.5, consistency=69.6, shared_goals=60.0)
+                         empathy=round(100 - empathy - 0.1, 1),
+                         consistency=round(100 - consistency, 1), shared_goals=60.0)
     found = planning.plan(latest, before, [], checklist=MENTOR)
     assert [i.strategy for i in found.slipped] == ["shared_goals", "empathy"]
-    assert found.slipped[1].change == -30.5
-    assert (found.slipped[1].threshold, found.slipped[1].direction) == (30.4, "lower")
+    assert found.slipped[1].change == -round(empathy + 0.1, 1)
+    assert (found.slipped[1].threshold, found.slipped[1].direction) == (empathy, "lower")
     assert found.slipped[0].reason.startswith(
         "Down 40 points since your previous check-in, from 100 to 60 of 100 (solid), more "
-        "than the 30.4 points answers can wobble by.")
+        f"than the {goals} points answers can wobble by.")
     assert found.slipped[0].actions == MENTOR.strategy("shared_goals").actions
     assert found.slipped[0].note == ""
 
@@ -352,12 +361,18 @@ def test_focus_shows_what_to_work_on_and_why_in_numbers() -> None:
     out = shown.stdout
     assert out.startswith("What to work on next: mentor with Sam")
     since = f"since {day(before.created_at)}"
-    assert f"1. Be transparent: 0 ± 11 of 100 (-100.0 {since})" in out
-    assert f"2. Listen actively: 25 ± 11 of 100 (-75.0 {since})" in out
+    def sem(strategy_id: str) -> float:
+        return round(reliability.sem(MENTOR.strategy(strategy_id).reliability), 1)
+
+    assert f"1. Be transparent: 0 ± {sem('transparency'):.0f} of 100 (-100.0 {since})" in out
+    assert f"2. Listen actively: 25 ± {sem('active_listening'):.0f} of 100 (-75.0 {since})" in out
     assert "Slipped since your previous check-in (more than the noise)" in out
-    assert f"4. Respect confidentiality: 50 ± 11 of 100 (-50.0 {since})" in out
+    assert (f"4. Respect confidentiality: 50 ± {sem('confidentiality'):.0f} of 100 "
+            f"(-50.0 {since})") in out
+    shown_limit = math.floor(reliability.threshold(sem("confidentiality"),
+                                                   sem("confidentiality")) * 10) / 10
     assert ("Down 50 points since your previous check-in, from 100 to 50 of 100 "
-            "(developing), more than the 30.4 points answers can wobble by.") \
+            f"(developing), more than the {shown_limit} points answers can wobble by.") \
         in " ".join(out.split())
     for action in MENTOR.strategy("confidentiality").actions:
         assert f"[{action.id}]" in out

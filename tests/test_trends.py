@@ -406,7 +406,8 @@ def test_json_gives_each_relationship_with_its_dated_series(trustcheck_home):
         "change_previous": 25.0, "change_first": 75.0, "slope_per_30_days": 53.6,
         # As the result states it (one decimal), and the noise of two such scores.
         "direction": "improving", "sem": results[-1].overall_sem,
-        "noise": round(reliability.threshold(3.3, 3.3), 1),
+        "noise": round(reliability.threshold(results[-1].overall_sem,
+                                             results[-1].overall_sem), 1),
         "series": [{"date": assessment.iso(r.created_at), "score": POINTS[level],
                     "assessment": r.id} for r, level in zip(results, [2, 3, 4, 5], strict=True)],
     }
@@ -440,8 +441,9 @@ def test_titles_come_from_the_latest_assessment_without_any_checklist_file(trust
     result = run("history", "trends")
     assert result.exit_code == 0, result.stderr
     block = block_for(result.stdout, "You as mentor with Sam")
-    assert row_of(block, "Be open about it")[1:] == ["▆▆", "75.0 ±11", "0.0", "0.0", "—",
-                                                     "too early to tell"]
+    sem = reliability.sem(mentor.strategy("transparency").reliability)
+    assert row_of(block, "Be open about it")[1:] == ["▆▆", f"75.0 ±{sem:.0f}", "0.0", "0.0",
+                                                     "—", "too early to tell"]
     assert (f"Checklist changed from mentor v{mentor.version} to our-mentor v{mentor.version}"
             in result.stdout)
 
