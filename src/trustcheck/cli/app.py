@@ -1,7 +1,5 @@
 """The Typer application: global options, the command groups, and the one error handler."""
 
-from __future__ import annotations
-
 import errno
 import os
 import sys

@@ -1,7 +1,5 @@
 """`trustcheck template`: a fill-in answers file for scripted runs and forms."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`trustcheck history` and `history show`: past check-ins, newest first, and one in full."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
