@@ -41,6 +41,32 @@ class ScoreRow(NamedTuple):
     stamp: str = ""  # created_at as the history stores it (UTC, ISO 8601), for exports
 
 
+class Lowest(NamedTuple):
+    """A check-in's lowest strategy, as its listing shows it."""
+
+    title: str
+    score: float
+
+
+class CheckInLine(NamedTuple):
+    """One line of `trustcheck history`: the columns the store keeps beside each result."""
+
+    id: str
+    created_at: datetime
+    role: str
+    partner: str | None
+    cohort: str | None
+    checklist_id: str
+    overall: float | None
+    lowest: Lowest | None
+
+    @property
+    def band(self) -> str:
+        from trustcheck.bands import band
+
+        return band(self.overall)
+
+
 class ResultOutline(NamedTuple):
     """What trends need of one stored result besides its scores: each strategy's title (in
     the result's order) and standard error of measurement, and the overall index's. A result
