@@ -86,6 +86,14 @@ def resolve(data_dir: Path | None, environ: Mapping[str, str]) -> Places:
     return Places(data=data, config=config)
 
 
+def cache_folder() -> Path:
+    """Where trustcheck keeps what it can always make again (compiled checklists): the
+    platform's cache folder, never the data folder, which holds only your history."""
+    import platformdirs  # here: only commands that load a checklist need it
+
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
 def make_private_folder(path: Path) -> None:
     """Create the data folder readable by its owner only; reflections are personal."""
     try:

@@ -213,6 +213,10 @@ def _root(
     Everything stays on this computer.
     """
     ctx.obj = Session(resolve(data_dir, os.environ))
+    from trustcheck import checklist_cache
+    from trustcheck.paths import cache_folder
+
+    checklist_cache.use(cache_folder)
 
 
 # name -> (module in trustcheck.cli, function or Typer group, is a group); a group module may
