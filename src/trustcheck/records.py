@@ -1,7 +1,5 @@
 """The domain records every layer shares: the store makes them, the core and renderers read them."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import NamedTuple
 
