@@ -11,6 +11,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from conftest import START, answer_of, builtin, make, run, save
 
 from trustcheck import assessment
@@ -135,3 +136,45 @@ def test_a_damaged_result_in_the_listing_is_still_reported(trustcheck_home):
     assert shown.exit_code == 1
     assert shown.stdout == ""
     assert "a1" in shown.stderr and "damaged" in shown.stderr
+
+
+# --- `trustcheck --help` ----------------------------------------------------------------------
+
+
+def _help(*arguments: str, typer_loaded_first: bool) -> tuple[str, set[str]]:
+    program = ("import sys\n"
+               + ("import typer.rich_utils\n" if typer_loaded_first else "")
+               + f"sys.argv = ['trustcheck', *{list(arguments)!r}]\n"
+               "from trustcheck.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\n"
+               "sys.stderr.write(' '.join(sorted(sys.modules)))\n")
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         env=dict(os.environ, COLUMNS="100"), timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout, set(ran.stderr.split())
+
+
+@pytest.mark.parametrize("arguments", [(), ("--help",), ("history", "--help"),
+                                       ("assess", "-h"), ("checklists", "show", "--help")])
+def test_help_is_the_same_without_loading_markdown_or_pygments(arguments):
+    shown, loaded = _help(*arguments, typer_loaded_first=False)
+    # Typer's own help formatting, loaded whole before trustcheck starts, as reference.
+    expected, _ = _help(*arguments, typer_loaded_first=True)
+
+    assert shown == expected
+    assert "Usage" in shown
+    assert not {"markdown_it", "pygments", "rich.markdown", "rich.traceback"} & loaded
+
+
+def test_the_stand_ins_make_the_real_rich_classes_when_used():
+    import rich.markdown
+    import rich.traceback
+
+    from trustcheck.cli import helptext
+
+    assert isinstance(helptext.Markdown("*hello*"), rich.markdown.Markdown)
+    try:
+        raise ValueError("shown")
+    except ValueError as exc:
+        made = helptext.Traceback.from_exception(type(exc), exc, exc.__traceback__)
+    assert isinstance(made, rich.traceback.Traceback)

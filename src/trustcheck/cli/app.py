@@ -286,6 +286,10 @@ def __getattr__(name: str) -> typer.Typer:
 
 def run() -> None:
     arguments = sys.argv[1:]
+    from trustcheck.cli.helptext import load_help_formatting, wants_help
+
+    if wants_help(arguments):
+        load_help_formatting()
     name = command_named(arguments)
     # What follows the command, for a group that loads only the subcommand it names (a folder
     # given to --data-dir under the same name only makes it load them all).
