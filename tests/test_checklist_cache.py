@@ -230,3 +230,18 @@ def test_assess_reads_no_yaml_once_the_checklist_is_compiled(tmp_path, trustchec
     assert first == second
     assert mode(cache) == 0o700 and [mode(copy) for copy in copies(cache)] == [0o600]
     assert not (trustcheck_home / "cache").exists()  # the data folder holds only the history
+
+
+@pytest.mark.parametrize("chosen", [None, "cache-home", ""])
+def test_the_cache_folder_is_the_platforms_own(tmp_path, monkeypatch, chosen):
+    import platformdirs
+
+    from trustcheck.paths import cache_folder
+
+    if chosen is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / chosen) if chosen else "")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+    assert cache_folder() == Path(platformdirs.user_cache_dir("trustcheck", appauthor=False))
