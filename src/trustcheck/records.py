@@ -3,6 +3,8 @@
 from datetime import datetime
 from typing import NamedTuple
 
+from trustcheck.bands import band
+
 
 class Filters(NamedTuple):
     """Which assessments a command is about; every bound is inclusive, times are UTC.
@@ -60,8 +62,6 @@ class CheckInLine(NamedTuple):
 
     @property
     def band(self) -> str:
-        from trustcheck.bands import band
-
         return band(self.overall)
 
 
