@@ -45,8 +45,12 @@ def environment(home: Path, pycache: Path) -> dict[str, str]:
     compiled .pyc files (pip writes them at install time), so timing it while Python compiles
     every module from source on each run (PYTHONDONTWRITEBYTECODE=1, as some sandboxes and CI
     set) would measure something nobody sees. The source tree is left untouched.
+
+    Compiled checklists go to a private cache folder beside `pycache` (XDG_CACHE_HOME, which
+    the platform's cache folder follows on Linux), filled by the first runs as for a user.
     """
     env = dict(os.environ)
+    env["XDG_CACHE_HOME"] = str(Path(pycache).parent / "user-cache")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
     env["TRUSTCHECK_HOME"] = str(home)

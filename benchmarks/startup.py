@@ -1,8 +1,14 @@
-"""Start-up benchmark: how long common trustcheck commands take, as a ratio to `python -c pass`.
+"""Start-up benchmark: how long everyday trustcheck commands take, as a ratio to `python -c pass`.
 
 Run with the python of the environment trustcheck is installed in:
 
-    .venv/bin/python benchmarks/startup.py [--runs 20] [--warmup 3] [--json]
+    .venv/bin/python benchmarks/startup.py [--runs 20] [--warmup 3] [--json] [--wheel]
+
+Every row of issue 14's table in one interleaved run: `--version`, `assess` with a JSON and a
+YAML answers file (saving), `history -n 20`, `focus --partner X` and `history trends --partner
+X` over 10,000 stored check-ins, and `--help`. With --wheel it first builds trustcheck's wheel
+and installs it in a fresh, temporary virtual environment (as a user would, without the test
+tools), and times that.
 
 Exit code: 0 when every budgeted command is within its budget, 1 when one is over (for CI),
 2 when a command could not be run at all. See benchmarks/README.md for the budgets and why.
@@ -17,7 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import (
@@ -31,10 +37,12 @@ from _common import (
     timing_options,
     trustcheck_command,
 )
+from history import ASSESSMENTS, PARTNER, PARTNER_ASSESSMENTS, SEED, build_history, \
+    check_history_page, check_trends
 
 DEFAULT_RUNS = 20
 DEFAULT_WARMUP = 3
-# `history -n 20` should have a full page to show, so the history is filled to this first.
+# The small history `assess` saves into is filled to this first.
 HISTORY_ROWS = 20
 ANSWER = 4
 
@@ -45,6 +53,9 @@ class Case:
     label: str         # what the table shows
     argv: list[str]
     budget: float | None  # allowed ratio to the baseline median; None = informational
+    env: dict[str, str] = field(default_factory=dict)  # filled in by `cases`
+    # False: the budget is shown but does not decide the exit code yet (work still to come).
+    gated: bool = True
 
 
 @dataclass
@@ -96,17 +107,49 @@ def prepare(folder: Path, trustcheck: list[str], env: dict[str, str]) -> Path:
     return answers
 
 
-def cases(trustcheck: list[str], answers: Path) -> list[Case]:
-    return [
-        Case("baseline", "python -c pass", [python(), "-c", "pass"], None),
-        Case("version", "trustcheck --version", [*trustcheck, "--version"], 6.0),
-        Case("assess", "trustcheck assess --role mentor --answers FILE --format json",
-             [*trustcheck, "assess", "--role", "mentor", "--answers", str(answers),
-              "--format", "json"], 10.0),
-        Case("help", "trustcheck --help", [*trustcheck, "--help"], None),
-        Case("history", f"trustcheck history -n {HISTORY_ROWS}",
-             [*trustcheck, "history", "-n", str(HISTORY_ROWS)], None),
+def as_json(answers: Path, trustcheck: list[str], env: dict[str, str]) -> Path:
+    """The same answers as a JSON answers file (what `assess` reads without YAML)."""
+    check = [*trustcheck, "assess", "--role", "mentor", "--answers", str(answers),
+             "--format", "json", "--no-save"]
+    result = json.loads(run_checked(check, env).stdout)
+    path = answers.with_suffix(".json")
+    path.write_text(json.dumps({"checklist": result["checklist"]["id"], "role": "mentor",
+                                "answers": result["answers"]}), encoding="utf-8")
+    again = json.loads(run_checked([*check[:5], str(path), *check[6:]], env).stdout)
+    if again["answers"] != result["answers"]:
+        raise CannotMeasure(f"assess read {path} differently from {answers}.")
+    return path
+
+
+def check_focus(argv: list[str], env: dict[str, str]) -> None:
+    """`focus --partner X` must find X's check-ins, or we would time "nothing to show"."""
+    plan = json.loads(run_checked([*argv, "--format", "json"], env).stdout)
+    if not plan:
+        raise CannotMeasure(f"`focus --partner {PARTNER}` found no check-ins to plan from.")
+
+
+def cases(baseline: str, trustcheck: list[str], answers: Path, answers_json: Path,
+          small: dict[str, str], large: dict[str, str]) -> list[Case]:
+    """Every row of issue 14's table; `small` is a history of 20, `large` one of 10,000."""
+    assess = [*trustcheck, "assess", "--role", "mentor", "--format", "json", "--answers"]
+    stored = f"({ASSESSMENTS:,} stored)"
+    found = [
+        Case("baseline", "python -c pass", [baseline, "-c", "pass"], None, small),
+        Case("version", "trustcheck --version", [*trustcheck, "--version"], 6.0, small),
+        Case("assess", "trustcheck assess --answers FILE.json --format json (saves)",
+             [*assess, str(answers_json)], 8.0, small),
+        Case("assess_yaml", "trustcheck assess --answers FILE.yaml --format json (saves)",
+             [*assess, str(answers)], 10.0, small),
+        Case("history", f"trustcheck history -n 20 {stored}",
+             [*trustcheck, "history", "-n", "20"], 8.0, large),
+        # Its view is being rebuilt (issue 14 leaves it for later): shown, not yet gated.
+        Case("focus", f"trustcheck focus --partner {PARTNER} {stored}",
+             [*trustcheck, "focus", "--partner", PARTNER], 10.0, large, gated=False),
+        Case("trends", f"trustcheck history trends --partner {PARTNER} {stored}",
+             [*trustcheck, "history", "trends", "--partner", PARTNER], 8.0, large),
+        Case("help", "trustcheck --help", [*trustcheck, "--help"], 10.0, small),
     ]
+    return found
 
 
 def timed(argv: list[str], env: dict[str, str]) -> float:
@@ -115,17 +158,16 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def measure(all_cases: list[Case], env: dict[str, str], runs: int, warmup: int,
-            progress: bool) -> list[Figures]:
+def measure(all_cases: list[Case], runs: int, warmup: int, progress: bool) -> list[Figures]:
     """Warm-up rounds, then `runs` rounds; each round runs every command once, in turn, so
     that a slow patch on the machine touches every command alike rather than one of them."""
     figures = [Figures(case, []) for case in all_cases]
     for _ in range(warmup):
         for case in all_cases:
-            run_checked(case.argv, env)
+            run_checked(case.argv, case.env)
     for done in range(runs):
         for entry in figures:
-            entry.seconds.append(timed(entry.case.argv, env))
+            entry.seconds.append(timed(entry.case.argv, entry.case.env))
         if progress:
             sys.stderr.write(f"\rmeasuring: round {done + 1} of {runs}")
             sys.stderr.flush()
@@ -136,6 +178,7 @@ def measure(all_cases: list[Case], env: dict[str, str], runs: int, warmup: int,
 
 def report(figures: list[Figures], runs: int, warmup: int, trustcheck: list[str]) -> dict:
     baseline = figures[0].median
+    fastest_baseline = min(figures[0].seconds)
     rows = []
     for entry in figures:
         ratio = round(entry.median / baseline, 2)  # the verdict uses the figure people see
@@ -148,18 +191,21 @@ def report(figures: list[Figures], runs: int, warmup: int, trustcheck: list[str]
             "min_ms": round(min(entry.seconds) * 1000, 2),
             "max_ms": round(max(entry.seconds) * 1000, 2),
             "ratio": ratio,
+            # The fastest run against the fastest baseline: on a busy machine it wobbles least.
+            "fastest_ratio": round(min(entry.seconds) / fastest_baseline, 2),
             "budget": budget,
             "within_budget": None if budget is None else ratio <= budget,
+            "gated": entry.case.gated,
         })
     return {
-        "python": python(),
+        "python": figures[0].case.argv[0],
         "python_version": platform.python_version(),
         "trustcheck": trustcheck,
         "runs": runs,
         "warmup": warmup,
         "baseline_median_ms": round(baseline * 1000, 2),
         "results": rows,
-        "ok": all(row["within_budget"] is not False for row in rows),
+        "ok": all(row["within_budget"] is not False for row in rows if row["gated"]),
     }
 
 
@@ -171,7 +217,8 @@ def print_table(figures: dict) -> None:
     print(f"python:     {figures['python']} ({figures['python_version']})")
     print(f"trustcheck: {' '.join(figures['trustcheck'])}")
     print()
-    header = f"{'command':<{width}}  {'median':>9}  {'min':>9}  {'ratio':>6}  {'budget':>6}  result"
+    header = (f"{'command':<{width}}  {'median':>9}  {'min':>9}  {'ratio':>6}  {'(min)':>6}  "
+              f"{'budget':>6}  result")
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -182,10 +229,12 @@ def print_table(figures: dict) -> None:
         else:
             budget = f"{row['budget']:g}x"
             result = "ok" if row["within_budget"] else "OVER BUDGET"
+            if not row["gated"]:
+                result += " (not gated yet)"
         print(f"{row['command']:<{width}}  {row['median_ms']:>6.1f} ms  {row['min_ms']:>6.1f} ms"
-              f"  {row['ratio']:>5.2f}x  {budget:>6}  {result}")
+              f"  {row['ratio']:>5.2f}x  {row['fastest_ratio']:>5.2f}x  {budget:>6}  {result}")
     print()
-    over = [row for row in rows if row["within_budget"] is False]
+    over = [row for row in rows if row["within_budget"] is False and row["gated"]]
     if not over:
         print("All start-up budgets are met.")
     for row in over:
@@ -195,28 +244,69 @@ def print_table(figures: dict) -> None:
         print("Run `python benchmarks/imports.py` to see which imports cost the most.")
 
 
+def install_wheel(folder: Path) -> tuple[str, list[str]]:
+    """Build trustcheck's wheel and install it in a fresh virtual environment in `folder`, as a
+    user would (pip compiles its bytecode); its python and its `trustcheck` script."""
+    import os
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ)
+    run_checked([python(), "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir",
+                 str(folder / "wheel"), str(root)], env)
+    wheels = sorted((folder / "wheel").glob("trustcheck-*.whl"))
+    if not wheels:
+        raise CannotMeasure(f"building the wheel in {root} made no trustcheck wheel.")
+    venv = folder / "venv"
+    run_checked([python(), "-m", "venv", str(venv)], env)
+    bin_folder = venv / ("Scripts" if os.name == "nt" else "bin")
+    venv_python = str(bin_folder / ("python.exe" if os.name == "nt" else "python"))
+    run_checked([venv_python, "-m", "pip", "install", "--quiet", str(wheels[-1])], env)
+    return venv_python, [str(bin_folder / ("trustcheck.exe" if os.name == "nt" else "trustcheck"))]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = timing_options(
         "benchmarks/startup.py",
-        "Time common trustcheck commands as a ratio to `python -c pass` and check "
+        "Time everyday trustcheck commands as a ratio to `python -c pass` and check "
                     "them against their start-up budgets (exit 1 when one is over).",
         runs=DEFAULT_RUNS, warmup=DEFAULT_WARMUP)
+    parser.add_argument("--wheel", action="store_true",
+                        help="build the wheel, install it in a temporary virtual environment "
+                             "and time that (as a user would have it), not this environment")
     options = parser.parse_args(argv)
+    progress = not options.json and sys.stderr.isatty()
 
-    trustcheck = trustcheck_command()
     with tempfile.TemporaryDirectory(prefix="trustcheck-bench-") as tmp:
         folder = Path(tmp)
-        home = folder / "home"
-        home.mkdir()
-        env = environment(home, folder / "pycache")
         try:
-            answers = prepare(folder, trustcheck, env)
-            all_cases = cases(trustcheck, answers)
+            baseline, trustcheck = python(), trustcheck_command()
+            if options.wheel:
+                if progress:
+                    sys.stderr.write("building and installing the wheel ...")
+                    sys.stderr.flush()
+                baseline, trustcheck = install_wheel(folder)
+            if progress:
+                sys.stderr.write(f"\rbuilding a history of {ASSESSMENTS:,} ...           ")
+                sys.stderr.flush()
+            large_home = build_history(folder / "large", ASSESSMENTS, PARTNER_ASSESSMENTS,
+                                       SEED).home
+            if progress:
+                sys.stderr.write("\r" + " " * 50 + "\r")
+            home = folder / "home"
+            home.mkdir()
+            small = environment(home, folder / "pycache")
+            large = environment(large_home, folder / "pycache")
+            answers = prepare(folder, trustcheck, small)
+            answers_json = as_json(answers, trustcheck, small)
+            all_cases = cases(baseline, trustcheck, answers, answers_json, small, large)
             assess = next(case for case in all_cases if case.name == "assess")
-            for _ in range(HISTORY_ROWS):  # fill the history; these also warm up assess
-                run_checked(assess.argv, env)
-            figures = measure(all_cases, env, options.runs, options.warmup,
-                              progress=not options.json and sys.stderr.isatty())
+            for _ in range(HISTORY_ROWS):  # fill the small history; these also warm up assess
+                run_checked(assess.argv, small)
+            by_name = {case.name: case for case in all_cases}
+            check_history_page(by_name["history"].argv, large)
+            check_trends(by_name["trends"].argv, large, PARTNER_ASSESSMENTS)
+            check_focus(by_name["focus"].argv, large)
+            figures = measure(all_cases, options.runs, options.warmup, progress)
         except CannotMeasure as exc:
             sys.stderr.write(f"benchmarks: could not measure: {exc}\n")
             return EXIT_CANNOT_MEASURE

@@ -73,6 +73,8 @@ def _platform_folders_fail_loudly():
 def trustcheck_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     home = tmp_path / "trustcheck-home"
     monkeypatch.setenv(HOME_VARIABLE, str(home))
+    # Compiled checklists go to the platform's cache folder: this test's own, never the real one.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
     monkeypatch.delenv("TRUSTCHECK_DEBUG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")

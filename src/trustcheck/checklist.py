@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from trustcheck import yamlfile
+from trustcheck import checklist_cache, yamlfile
 from trustcheck.errors import InputError, Problem
 from trustcheck.paths import builtin_folder, earlier_version_folders
 
@@ -526,6 +526,9 @@ def _for_role(strategy: Strategy, role: str | None,
 
 def load(path: Path) -> Checklist:
     """Load and validate a checklist file; raise InputError listing every problem found."""
+    cached = checklist_cache.read(Path(path))  # its compiled copy, while the file is unchanged
+    if cached is not None:
+        return cached
     checklist, problems = _load(Path(path))
     if problems or checklist is None:
         raise InputError(
@@ -533,6 +536,7 @@ def load(path: Path) -> Checklist:
             f"{'it' if len(problems) == 1 else 'them'} and try again.",
             problems,
         )
+    checklist_cache.write(Path(path), checklist)
     return checklist
 
 

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist, Listing
     from trustcheck.lint import Report
-    from trustcheck.records import CommitmentRecord, Relationship
+    from trustcheck.records import CheckInLine, CommitmentRecord, Relationship
     from trustcheck.trends import Trend
 
 
@@ -18,6 +18,12 @@ class CheckIns(NamedTuple):
     """Saved check-ins: `trustcheck history`, and an export of one."""
 
     check_ins: Sequence[Assessment]
+
+
+class CheckInLines(NamedTuple):
+    """`trustcheck history` for people: one line per check-in, read without whole results."""
+
+    lines: Sequence[CheckInLine]
 
 
 class Trends(NamedTuple):

@@ -1,9 +1,9 @@
 """The domain records every layer shares: the store makes them, the core and renderers read them."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import NamedTuple
+
+from trustcheck.bands import band
 
 
 class Filters(NamedTuple):
@@ -44,6 +44,30 @@ class ScoreRow(NamedTuple):
     scores: dict[str, float | None]
     cohort: str | None = None  # filled in for exports; trends do not need it
     stamp: str = ""  # created_at as the history stores it (UTC, ISO 8601), for exports
+
+
+class Lowest(NamedTuple):
+    """A check-in's lowest strategy, as its listing shows it."""
+
+    title: str
+    score: float
+
+
+class CheckInLine(NamedTuple):
+    """One line of `trustcheck history`: the columns the store keeps beside each result."""
+
+    id: str
+    created_at: datetime
+    role: str
+    partner: str | None
+    cohort: str | None
+    checklist_id: str
+    overall: float | None
+    lowest: Lowest | None
+
+    @property
+    def band(self) -> str:
+        return band(self.overall)
 
 
 class ResultOutline(NamedTuple):

@@ -7,17 +7,12 @@ from collections.abc import Iterable, Mapping
 from typing import Literal, NamedTuple
 
 from trustcheck import reliability
+
+# The bands live in their own small module, so `history` can show them without this one.
+from trustcheck.bands import BANDS, NOT_ENOUGH, band  # noqa: F401
 from trustcheck.checklist import Checklist, Scale, Strategy
 from trustcheck.records import DIDNT_COME_UP
 
-# Lower bound of each band, highest first. A score of exactly 40 is "developing".
-BANDS: tuple[tuple[float, str], ...] = (
-    (80.0, "strong"),
-    (60.0, "solid"),
-    (40.0, "developing"),
-    (0.0, "needs attention"),
-)
-NOT_ENOUGH = "not enough answers"
 # The answer to a statement about an event that did not happen (a disagreement, feedback), as
 # stored and as written in answers files: it is neither an answer nor a skip.
 NotCameUp = Literal["didn't come up"]
@@ -100,15 +95,6 @@ def scored(strategies: Iterable[StrategyScore]) -> list[ScoredStrategy]:
     return [ScoredStrategy(s.id, s.title, s.group, s.score, s.answered, s.total,
                            s.not_came_up, s.sem)
             for s in strategies if s.score is not None]
-
-
-def band(score: float | None) -> str:
-    if score is None:
-        return NOT_ENOUGH
-    for lower, name in BANDS:
-        if score >= lower:
-            return name
-    return BANDS[-1][1]
 
 
 def item_points(value: int, scale: Scale, reverse: bool) -> float:

@@ -19,9 +19,11 @@ from trustcheck.errors import NO_ASSESSMENTS_YET, InputError, StorageError, disk
 from trustcheck.paths import make_private_folder
 from trustcheck.records import (
     DIDNT_COME_UP,
+    CheckInLine,
     Commitment,
     CommitmentRecord,
     Filters,
+    Lowest,
     OpenCommitment,
     Relationship,
     ResultOutline,
@@ -436,6 +438,62 @@ class Store:
         with _storage_errors(self.path):
             rows = self._db.execute(sql, params).fetchall()
         return [self._result(row_id, text) for row_id, text in rows]
+
+    def check_in_lines(self, filters: Filters = Filters(), limit: int | None = 20
+                       ) -> list[CheckInLine]:
+        """What `trustcheck history` lists, newest first; limit None (or 0) means all.
+
+        Read from the columns kept beside each result and from strategy_scores (the lowest
+        strategy), not by decoding whole results: only one result per checklist is parsed, for
+        the order and titles of its strategies (the first of equally low ones is shown, as in
+        the result). Each listed result is still checked to be whole JSON text, in SQLite, so a
+        damaged history is reported here as by every other reader.
+        """
+        where, params = _where(filters)
+        sql = ("SELECT id, created_at, role, partner, cohort, checklist_id, checklist_version, "
+               "checklist_sha256, overall, json_valid(result), CAST(result AS BLOB) "
+               f"FROM assessments {where} ORDER BY created_at DESC, rowid DESC")
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self.snapshot(), _storage_errors(self.path):
+            heads = self._db.execute(sql, params).fetchall()
+            scores: dict[str, list[tuple[str, float]]] = {}
+            ids = [head[0] for head in heads]
+            for first in range(0, len(ids), 500):  # well within SQLite's limit of parameters
+                chunk = ids[first:first + 500]
+                for row_id, strategy_id, score in self._db.execute(
+                        "SELECT assessment_id, strategy_id, score FROM strategy_scores WHERE "
+                        f"assessment_id IN ({', '.join('?' * len(chunk))}) "
+                        "AND score IS NOT NULL", chunk):
+                    scores.setdefault(row_id, []).append((strategy_id, score))
+            strategies: dict[tuple[str, str, str], dict[str, tuple[int, str]]] = {}
+            lines = []
+            for (row_id, created_at, role, partner, cohort, checklist_id, version, sha256,
+                 overall, whole, text) in heads:
+                try:
+                    text.decode("utf-8")
+                except (UnicodeDecodeError, AttributeError):
+                    raise self._damaged(row_id) from None
+                if not whole:
+                    raise self._damaged(row_id)
+                key = (checklist_id, version, sha256)
+                if key not in strategies:
+                    strategies[key] = self._strategy_titles(row_id)
+                lines.append(CheckInLine(row_id, _utc(created_at), role, partner, cohort,
+                                         checklist_id, overall,
+                                         _lowest(scores.get(row_id, []), strategies[key])))
+        return lines
+
+    def _strategy_titles(self, assessment_id: str) -> dict[str, tuple[int, str]]:
+        """Each strategy of one stored result: its place in the result and its title."""
+        text = self._db.execute("SELECT result FROM assessments WHERE id = ?",
+                                (assessment_id,)).fetchone()[0]
+        try:
+            return {strategy["id"]: (place, strategy["title"])
+                    for place, strategy in enumerate(json.loads(text)["strategies"])}
+        except (ValueError, TypeError, KeyError):
+            raise self._damaged(assessment_id) from None
 
     def check_in_ids(self, reference: str) -> list[str]:
         """The ids a reference names: 'last' the newest, else a whole id or a start of ids.
@@ -897,6 +955,17 @@ class Store:
         except BaseException:
             destination.unlink(missing_ok=True)
             raise
+
+
+def _lowest(scores: list[tuple[str, float]],
+            strategies: dict[str, tuple[int, str]]) -> Lowest | None:
+    """The lowest of a check-in's scores; of equally low ones, the first in its result."""
+    if not scores:
+        return None
+    last = len(strategies)  # a strategy its result does not list (never saved so) goes last
+    strategy_id, score = min(scores, key=lambda found: (
+        found[1], strategies.get(found[0], (last, ""))[0], found[0]))
+    return Lowest(strategies.get(strategy_id, (last, strategy_id))[1], score)
 
 
 def _utc(text: str) -> datetime:

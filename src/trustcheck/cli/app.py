@@ -1,7 +1,5 @@
 """The Typer application: global options, the command groups, and the one error handler."""
 
-from __future__ import annotations
-
 import errno
 import os
 import sys
@@ -215,6 +213,10 @@ def _root(
     Everything stays on this computer.
     """
     ctx.obj = Session(resolve(data_dir, os.environ))
+    from trustcheck import checklist_cache
+    from trustcheck.paths import cache_folder
+
+    checklist_cache.use(cache_folder)
 
 
 # name -> (module in trustcheck.cli, function or Typer group, is a group); a group module may
@@ -284,6 +286,10 @@ def __getattr__(name: str) -> typer.Typer:
 
 def run() -> None:
     arguments = sys.argv[1:]
+    from trustcheck.cli.helptext import load_help_formatting, wants_help
+
+    if wants_help(arguments):
+        load_help_formatting()
     name = command_named(arguments)
     # What follows the command, for a group that loads only the subcommand it names (a folder
     # given to --data-dir under the same name only makes it load them all).

@@ -1,7 +1,5 @@
 """`trustcheck assess`: answer a checklist (asked or from a file), see and save the result."""
 
-from __future__ import annotations
-
 import sys
 import uuid
 from datetime import datetime, timezone

@@ -1,7 +1,5 @@
 """`trustcheck checklists`: list, show and validate checklists."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

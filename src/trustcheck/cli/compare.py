@@ -1,7 +1,5 @@
 """`trustcheck compare A B`: where a mentor's and a mentee's views of one relationship differ."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

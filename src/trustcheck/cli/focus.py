@@ -1,7 +1,5 @@
 """`trustcheck focus` and `trustcheck commitments`: what to work on next, and what you promised."""
 
-from __future__ import annotations
-
 import typer
 
 from trustcheck.cli.app import say, session

@@ -1,7 +1,5 @@
 """Options shared by several commands, defined once so every command spells them the same."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional

@@ -51,6 +51,9 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "jsonl": Way("lines", "trustcheck.render.json:result_lines", part="check_ins"),
         "csv": Way("text", "trustcheck.render.csv:results", part="check_ins"),
     },
+    "trustcheck.listings.CheckInLines": {  # `history` for people
+        "text": Way("stream", "trustcheck.render.listing:history", part="lines"),
+    },
     "trustcheck.compare.Comparison": {
         "text": Way("rich", "trustcheck.render.text:comparison"),
         "json": Way("data", "trustcheck.compare:to_dict"),

@@ -1,7 +1,5 @@
 """`trustcheck paths`: where your data lives, and what chose each place."""
 
-from __future__ import annotations
-
 import typer
 
 from trustcheck.cli.app import session

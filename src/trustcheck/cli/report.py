@@ -1,7 +1,5 @@
 """`trustcheck report`: a whole cohort on one page, for a workshop, without exposing anyone."""
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path

@@ -1,12 +1,9 @@
 """`trustcheck template`: a fill-in answers file for scripted runs and forms."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
 
-from trustcheck.checklist import choose_checklist
 from trustcheck.cli.app import session
 from trustcheck.cli.options import ChecklistOption, RoleOption, TemplateFormat
 from trustcheck.cli.output import emit
@@ -23,6 +20,9 @@ def template(
     ] = TemplateFormat.yaml,
 ) -> None:
     """Print an answers file to fill in, for `trustcheck assess --answers FILE`."""
+    # Here, not at the top: `--help` builds every command and should not load checklists.
+    from trustcheck.checklist import choose_checklist
+
     used = choose_checklist(checklist, role.value if role else None,
                             session(ctx).places.checklist_folders())
     emit(AnswersTemplate(used), format)

@@ -10,6 +10,7 @@ from trustcheck.render.table import Column, Styled, colour_wanted, render, signe
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
+    from trustcheck.records import CheckInLine
     from trustcheck.trends import Trend
 
 BAND_STYLES = {
@@ -30,7 +31,7 @@ def score_text(score: float | None) -> str:
     return "—" if score is None else f"{score:g}"
 
 
-def history(results: Sequence[Assessment], stream: IO[str]) -> None:
+def history(results: Sequence[Assessment | CheckInLine], stream: IO[str]) -> None:
     """One line per assessment: date, id, role, partner, cohort, overall, band, lowest."""
     columns = [Column("Date"), Column("Id"), Column("Role"), Column("Partner", flexible=True),
                Column("Cohort", flexible=True), Column("Overall", align="right"),

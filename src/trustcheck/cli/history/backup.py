@@ -1,7 +1,5 @@
 """`trustcheck history backup`: a consistent private copy of your history."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

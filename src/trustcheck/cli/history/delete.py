@@ -1,7 +1,5 @@
 """`trustcheck history delete`: check-ins removed for good, after showing what will go."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -96,7 +94,7 @@ def delete(
     say(f"Deleted {plural(deleted, 'assessment')}.")
 
 
-def _cutoff(before: str) -> datetime:
+def _cutoff(before: str) -> "datetime":
     """--before's moment made an inclusive upper bound (stored times have whole seconds)."""
     from datetime import datetime, timedelta, timezone  # noqa: F811
 
@@ -111,7 +109,7 @@ def _cutoff(before: str) -> datetime:
         tzinfo=timezone.utc) else moment
 
 
-def _by_reference(store: Store, references: Sequence[str]) -> list[ScoreRow]:
+def _by_reference(store: "Store", references: Sequence[str]) -> "list[ScoreRow]":
     """The rows the ids name, oldest first; ids may be unique starts (any case) or 'last'."""
 
     chosen: set[str] = set()
@@ -130,7 +128,7 @@ def _by_reference(store: Store, references: Sequence[str]) -> list[ScoreRow]:
     return store.score_rows(ids=chosen)
 
 
-def _show_doomed(rows: Sequence[ScoreRow]) -> None:
+def _show_doomed(rows: "Sequence[ScoreRow]") -> None:
     from trustcheck.render.listing import local_time, score_text
     from trustcheck.render.table import Column, colour_wanted, render, terminal_width
 

@@ -1,7 +1,5 @@
 """`trustcheck history export`: your check-ins to keep, move or share, streamed."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
@@ -141,7 +139,7 @@ def export(
             "There are no saved assessments yet, so the export is empty.")
 
 
-def _rescued_chunks(rescued: Rescued, format: ExportFormat, scores_only: bool,
+def _rescued_chunks(rescued: "Rescued", format: ExportFormat, scores_only: bool,
                     counted: list[int]) -> Iterator[str]:
     """The export of what could be read from a damaged history (held in memory: it is small
     enough to have been read whole)."""
@@ -150,7 +148,7 @@ def _rescued_chunks(rescued: Rescued, format: ExportFormat, scores_only: bool,
     yield from chunks(CheckIns(found), format)
 
 
-def _export_chunks(store: Store | None, scope: Filters, format: ExportFormat,
+def _export_chunks(store: "Store | None", scope: "Filters", format: ExportFormat,
                    assessment_id: str | None, scores_only: bool,
                    counted: list[int]) -> Iterator[str]:
     """The export's text, chunk by chunk; counted[0] becomes the number of assessments."""
@@ -200,7 +198,7 @@ def _export_chunks(store: Store | None, scope: Filters, format: ExportFormat,
         yield from result_objects_as_list(each(objects))
 
 
-def _scores_only(found: Sequence[Assessment]) -> list[Assessment]:
+def _scores_only(found: "Sequence[Assessment]") -> "list[Assessment]":
     """The results without answers, names or commitments (see trustcheck.compare.scores_only)."""
     from trustcheck import assessment
     from trustcheck.compare import scores_only

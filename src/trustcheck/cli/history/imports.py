@@ -1,7 +1,5 @@
 """`trustcheck history import`: check-ins from exports, all checked before any is added."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

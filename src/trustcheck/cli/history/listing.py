@@ -1,7 +1,5 @@
 """`trustcheck history` and `history show`: past check-ins, newest first, and one in full."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -22,7 +20,7 @@ from trustcheck.cli.options import (
 )
 from trustcheck.cli.output import emit
 from trustcheck.errors import NO_ASSESSMENTS_YET, InputError
-from trustcheck.listings import CheckIns
+from trustcheck.listings import CheckInLines, CheckIns
 
 
 def history(
@@ -50,19 +48,23 @@ def history(
         return
     scope = filters(role.value if role else None, partner, cohort, since, until)
     store = open_history(session(ctx).places)
-    found = []
+    # People get a line per check-in, read from the columns the store keeps (no whole results
+    # to decode); tools get the whole results.
+    text = format is ListFormat.text
+    found: CheckInLines | CheckIns = CheckInLines([]) if text else CheckIns([])
     if store is not None:
         with store:
-            found = store.check_ins(scope, limit=limit or None)
+            found = (CheckInLines(store.check_in_lines(scope, limit=limit or None)) if text
+                     else CheckIns(store.check_ins(scope, limit=limit or None)))
     # An empty table says nothing, so a person is told why instead; tools get an empty list.
-    if not found and format is ListFormat.text:
+    if not found[0] and text:
         if narrowed(role, partner, cohort, since, until):
             say("No assessments match those filters; run `trustcheck history` to see them all.")
         else:
             say("No assessments found yet; run `trustcheck assess --role mentor` (or mentee) "
                 "to take one.")
         return
-    emit(CheckIns(found), format)
+    emit(found, format)
 
 
 def show(

@@ -1,7 +1,5 @@
 """`trustcheck history trends`: how each strategy moved over time, per relationship."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

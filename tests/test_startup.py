@@ -1,0 +1,180 @@
+"""Start-up: what every command pays before it does anything (issue 14)."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import START, answer_of, builtin, make, run, save
+
+from trustcheck import assessment
+from trustcheck.cli import options
+from trustcheck.cli.app import build
+from trustcheck.records import Filters
+from trustcheck.render import listing
+from trustcheck.store import Store
+
+
+def _callbacks(application):
+    if application.registered_callback is not None:
+        yield application.registered_callback.callback
+    for command in application.registered_commands:
+        yield command.callback
+    for group in application.registered_groups:
+        yield from _callbacks(group.typer_instance)
+
+
+def test_typer_reads_every_command_option_as_a_real_object_not_as_text():
+    # Text annotations (`from __future__ import annotations`) make Typer eval and compile
+    # each one on every run, about 15 ms before any command starts.
+    functions = [*_callbacks(build()), options.utf8_label]
+    assert len(functions) > 10
+    for function in functions:
+        written_as_text = [name for name, value in inspect.get_annotations(function).items()
+                           if isinstance(value, str)]
+        assert written_as_text == [], f"{function.__module__}.{function.__name__}"
+
+
+# --- `trustcheck history`: a listing read from the columns the store keeps -------------------
+
+
+def _varied_history(home: Path) -> Path:
+    """Check-ins that differ where a listing could go wrong: equally low strategies (the first
+    in the result is shown), skipped ones, none scored at all, both roles, missing labels."""
+    mentor, mentee = builtin("mentor"), builtin("mentee")
+    results = [make("tie-all-fours", days=0), make("no-partner", days=1, partner=None, cohort=None)]
+    for person in range(6):
+        used = mentor if person % 2 else mentee
+        answers = {item.id: answer_of(person, item.id) for item in used.items}
+        if person == 3:  # a whole strategy skipped: it has no score and cannot be the lowest
+            first = used.strategies[0]
+            answers.update({item.id: None for item in first.items})
+        results.append(assessment.build(
+            used, answers, role=used.role, partner=f"P{person}", cohort="autumn",
+            now=START + timedelta(days=2 + person, minutes=person), id=f"varied-{person}"))
+    results.append(assessment.build(mentor, {item.id: None for item in mentor.items},
+                                    role="mentor", partner="Nobody", cohort=None,
+                                    now=START + timedelta(days=20), id="nothing-answered"))
+    return save(home, *results)
+
+
+def _listed_from_whole_results(home: Path, limit: int | None = 20, **scope: str) -> str:
+    """The listing as it was made before: from every whole result, decoded and checked."""
+    stream = io.StringIO()
+    with Store.open_for_reading(home / "history.db") as store:
+        listing.history(store.check_ins(Filters(**scope), limit=limit), stream)
+    return stream.getvalue()
+
+
+def test_the_history_listing_is_the_same_as_from_whole_results(trustcheck_home):
+    _varied_history(trustcheck_home)
+
+    for args, limit, scope in ((["history"], 20, {}), (["history", "-n", "3"], 3, {}),
+                               (["history", "-n", "0"], None, {}),
+                               (["history", "--role", "mentee"], 20, {"role": "mentee"}),
+                               (["history", "--partner", "P3"], 20, {"partner": "P3"})):
+        shown = run(*args)
+
+        assert shown.exit_code == 0, shown.stderr
+        assert shown.stdout == _listed_from_whole_results(trustcheck_home, limit, **scope), args
+    everything = run("history", "-n", "0").stdout
+    assert everything.count("\n") == 2 + 9  # the header, its rule and every check-in
+    assert "not enough answers" in everything  # the one with nothing answered: no lowest
+
+
+def test_the_first_of_equally_low_strategies_is_the_lowest_shown(trustcheck_home):
+    # Every answer 4: all eleven strategies score the same. The first in the result is
+    # `transparency`, the last by id, so an order by id would show another one.
+    result = make("tie-all-fours")
+    assert len({s.score for s in result.strategies}) == 1
+    first = result.strategies[0]
+    assert first.id == max(s.id for s in result.strategies)
+    save(trustcheck_home, result)
+
+    with Store.open_for_reading(trustcheck_home / "history.db") as store:
+        [line] = store.check_in_lines()
+
+    assert line.lowest == (first.title, first.score)
+    assert f"{first.title} ({first.score:g})" in run("history").stdout
+
+
+def test_history_imports_no_result_checklist_or_yaml_code(trustcheck_home):
+    save(trustcheck_home, *(make(f"a{n}", days=n) for n in range(25)))
+    program = ("import sys\n"
+               "sys.argv = ['trustcheck', 'history', '-n', '20']\n"
+               "from trustcheck.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\n"
+               "sys.stderr.write(' '.join(sorted(sys.modules)))\n")
+
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         env=dict(os.environ), timeout=120)
+
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.count("\n") == 22  # the header, its rule and 20 check-ins
+    loaded = set(ran.stderr.split())
+    for heavy in ("trustcheck.assessment", "trustcheck.focus", "trustcheck.checklist",
+                  "trustcheck.scoring", "yaml", "rich"):
+        assert heavy not in loaded, heavy
+
+
+def test_a_damaged_result_in_the_listing_is_still_reported(trustcheck_home):
+    path = save(trustcheck_home, make("a1"), make("a2", days=1))
+    db = sqlite3.connect(path)
+    db.execute("UPDATE assessments SET result = substr(result, 1, 100) WHERE id = 'a1'")
+    db.commit()
+    db.close()
+
+    shown = run("history")
+
+    assert shown.exit_code == 1
+    assert shown.stdout == ""
+    assert "a1" in shown.stderr and "damaged" in shown.stderr
+
+
+# --- `trustcheck --help` ----------------------------------------------------------------------
+
+
+def _help(*arguments: str, typer_loaded_first: bool) -> tuple[str, set[str]]:
+    program = ("import sys\n"
+               + ("import typer.rich_utils\n" if typer_loaded_first else "")
+               + f"sys.argv = ['trustcheck', *{list(arguments)!r}]\n"
+               "from trustcheck.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\n"
+               "sys.stderr.write(' '.join(sorted(sys.modules)))\n")
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         env=dict(os.environ, COLUMNS="100"), timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout, set(ran.stderr.split())
+
+
+@pytest.mark.parametrize("arguments", [(), ("--help",), ("history", "--help"),
+                                       ("assess", "-h"), ("checklists", "show", "--help")])
+def test_help_is_the_same_without_loading_markdown_or_pygments(arguments):
+    shown, loaded = _help(*arguments, typer_loaded_first=False)
+    # Typer's own help formatting, loaded whole before trustcheck starts, as reference.
+    expected, _ = _help(*arguments, typer_loaded_first=True)
+
+    assert shown == expected
+    assert "Usage" in shown
+    assert not {"markdown_it", "pygments", "rich.markdown", "rich.traceback"} & loaded
+
+
+def test_the_stand_ins_make_the_real_rich_classes_when_used():
+    import rich.markdown
+    import rich.traceback
+
+    from trustcheck.cli import helptext
+
+    assert isinstance(helptext.Markdown("*hello*"), rich.markdown.Markdown)
+    try:
+        raise ValueError("shown")
+    except ValueError as exc:
+        made = helptext.Traceback.from_exception(type(exc), exc, exc.__traceback__)
+    assert isinstance(made, rich.traceback.Traceback)
