@@ -49,7 +49,7 @@ def _varied_history(home: Path) -> Path:
     """Check-ins that differ where a listing could go wrong: equally low strategies (the first
     in the result is shown), skipped ones, none scored at all, both roles, missing labels."""
     mentor, mentee = builtin("mentor"), builtin("mentee")
-    results = [make("tie-all-fours", days=0), make("no-partner", days=1, partner=None, cohort=None)]
+    results = [make("tie-all-threes", days=0, value=3), make("no-partner", days=1, partner=None, cohort=None)]
     for person in range(6):
         used = mentor if person % 2 else mentee
         answers = {item.id: answer_of(person, item.id) for item in used.items}
@@ -90,9 +90,10 @@ def test_the_history_listing_is_the_same_as_from_whole_results(trustcheck_home):
 
 
 def test_the_first_of_equally_low_strategies_is_the_lowest_shown(trustcheck_home):
-    # Every answer 4: all eleven strategies score the same. The first in the result is
-    # `transparency`, the last by id, so an order by id would show another one.
-    result = make("tie-all-fours")
+    # Every answer 3 (the middle, also for reverse statements): all eleven strategies score
+    # the same. The first in the result is `transparency`, the last by id, so an order by id
+    # would show another one.
+    result = make("tie-all-threes", value=3)
     assert len({s.score for s in result.strategies}) == 1
     first = result.strategies[0]
     assert first.id == max(s.id for s in result.strategies)
