@@ -49,7 +49,8 @@ def _varied_history(home: Path) -> Path:
     """Check-ins that differ where a listing could go wrong: equally low strategies (the first
     in the result is shown), skipped ones, none scored at all, both roles, missing labels."""
     mentor, mentee = builtin("mentor"), builtin("mentee")
-    results = [make("tie-all-threes", days=0, value=3), make("no-partner", days=1, partner=None, cohort=None)]
+    results = [make("tie-all-threes", days=0, value=3),
+               make("no-partner", days=1, partner=None, cohort=None)]
     for person in range(6):
         used = mentor if person % 2 else mentee
         answers = {item.id: answer_of(person, item.id) for item in used.items}
