@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +124,8 @@ def to_dict(groups: Iterable[tuple[Relationship, Iterable[CommitmentRecord], flo
 # can ask about each (follow-through answers name commitments by id).
 OWN_PREFIX = "own-"
 MAX_TEXT = 200  # as long as a label may be
-_LOOKS_LIKE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9_.-]+$")
+# Compiled only by `commitments add`: this module is loaded by every check-in.
+_LOOKS_LIKE_ID = r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9_.-]+$"
 
 
 def agreed(action_or_text: str, checklist: Checklist | None, checklist_id: str,
@@ -133,6 +133,8 @@ def agreed(action_or_text: str, checklist: Checklist | None, checklist_id: str,
     """The commitment for an action agreed with a partner: an action of the checklist by its
     id, or the person's own words (kept as text, cleaned as labels are). InputError for an id
     that is not in the checklist, empty or too long words, or a commitment made already."""
+    import re
+
     from trustcheck.answers import fold_label
     from trustcheck.text import is_utf8
 
@@ -142,7 +144,7 @@ def agreed(action_or_text: str, checklist: Checklist | None, checklist_id: str,
     if checklist is not None and action is not None:
         strategy = next(s.id for s in checklist.strategies if action in s.actions)
         found = Commitment(action.id, action.text, strategy)
-    elif _LOOKS_LIKE_ID.match(words):
+    elif re.match(_LOOKS_LIKE_ID, words):
         where = ("is not on this computer" if checklist is None
                  else "has no action with that id")
         raise InputError(f"'{words}' looks like an action id, but the checklist "
