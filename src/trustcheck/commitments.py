@@ -118,3 +118,52 @@ def to_dict(groups: Iterable[tuple[Relationship, Iterable[CommitmentRecord], flo
              "commitments": [record_to_dict(r) for r in found]}
             for relationship, found, rate, reviewed in groups],
     }
+
+
+# Own words agreed at a meeting get ids of their own, "own-1", "own-2"..., so the next check-in
+# can ask about each (follow-through answers name commitments by id).
+OWN_PREFIX = "own-"
+MAX_TEXT = 200  # as long as a label may be
+# Compiled only by `commitments add`: this module is loaded by every check-in.
+_LOOKS_LIKE_ID = r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9_.-]+$"
+
+
+def agreed(action_or_text: str, checklist: Checklist | None, checklist_id: str,
+           made: Iterable[Commitment]) -> Commitment:
+    """The commitment for an action agreed with a partner: an action of the checklist by its
+    id, or the person's own words (kept as text, cleaned as labels are). InputError for an id
+    that is not in the checklist, empty or too long words, or a commitment made already."""
+    import re
+
+    from trustcheck.answers import fold_label
+    from trustcheck.text import is_utf8
+
+    made = tuple(made)
+    words = fold_label(action_or_text) or ""
+    action = None if checklist is None else checklist.action(words)
+    if checklist is not None and action is not None:
+        strategy = next(s.id for s in checklist.strategies if action in s.actions)
+        found = Commitment(action.id, action.text, strategy)
+    elif re.match(_LOOKS_LIKE_ID, words):
+        where = ("is not on this computer" if checklist is None
+                 else "has no action with that id")
+        raise InputError(f"'{words}' looks like an action id, but the checklist "
+                         f"'{checklist_id}' {where}; `trustcheck checklists show {checklist_id}` "
+                         "lists its actions, or write the action in your own words, in quotes.")
+    elif not words:
+        raise InputError("Please say what you agreed: an action id, or the action in your own "
+                         "words, in quotes.")
+    elif not is_utf8(words):
+        raise InputError("The action holds a character that is not valid UTF-8 text; please "
+                         "type it again.")
+    elif len(words) > MAX_TEXT:
+        raise InputError(f"The action is longer than {MAX_TEXT} characters; please say it more "
+                         "briefly.")
+    else:
+        taken = {c.action for c in made}
+        number = next(n for n in range(1, len(taken) + 2) if f"{OWN_PREFIX}{n}" not in taken)
+        found = Commitment(f"{OWN_PREFIX}{number}", words, "")
+    if any(c.action == found.action or c.text == found.text for c in made):
+        raise InputError(f"\"{found.text}\" is already an open commitment of this check-in, so "
+                         "nothing was added.")
+    return found

@@ -10,6 +10,8 @@ from trustcheck import reliability
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import ROLES, Action, Checklist
 from trustcheck.errors import InputError, Problem
+from trustcheck.exchange import SharedScores, SharedStrategy
+from trustcheck.records import OpenCommitment
 from trustcheck.scoring import StrategyScore
 
 # v2: a gap is flagged when it is larger than the reliable-change threshold of its two scores
@@ -272,3 +274,162 @@ def _overall_direction(found: reliability.Difference | None) -> str | None:
     if found is None:
         return None
     return {"higher": "a higher", "lower": "b higher"}.get(found.direction, found.direction)
+
+
+# --- two-way trust (issue 11): how each of you sees yourself beside how the other sees you ---
+
+# v3: the two-way comparison of two partners' shared sides (SharedScores): each one's self view
+# beside their partner's view of them, and felt trust both ways. `compare A B` of two results
+# still writes v2.
+SCHEMA_TWO_WAY = "trustcheck/comparison/v3"
+BLIND_SPOT = "blind spot"
+HIDDEN_STRENGTH = "hidden strength"
+ABOUT_THE_SAME = "about the same"
+MAX_TALKING_POINTS = 3
+
+
+class View(NamedTuple):
+    """One person's strategy as they see themselves and as their partner sees them.
+
+    difference is self minus seen; verdict is BLIND_SPOT when self is higher by more than
+    `threshold` (the reliable-change threshold of the two SEMs), HIDDEN_STRENGTH when lower by
+    more than it, ABOUT_THE_SAME otherwise.
+    """
+
+    strategy: str
+    title: str
+    self_score: float
+    self_sem: float
+    seen: float
+    seen_sem: float
+    difference: float
+    threshold: float
+    verdict: str
+
+
+class TwoWay(NamedTuple):
+    """Both partners' sides compared: the same figures whichever of you runs it."""
+
+    you: SharedScores
+    partner: SharedScores
+    you_seen: tuple[View, ...]  # how you see yourself beside how your partner sees you
+    partner_seen: tuple[View, ...]  # how your partner sees themselves beside how you see them
+    # The person running compare: their open commitments in this relationship, for the guide
+    # only (never in the JSON, which both partners must see alike).
+    open_commitments: tuple[OpenCommitment, ...] = ()
+
+    @property
+    def by_role(self) -> dict[str, tuple[SharedScores, tuple[View, ...]]]:
+        """Each role's side and how that role is seen, mentor first, whoever runs it."""
+        sides = {self.you.role: (self.you, self.you_seen),
+                 self.partner.role: (self.partner, self.partner_seen)}
+        return {role: sides[role] for role in ROLES if role in sides}
+
+
+class TalkingPoint(NamedTuple):
+    """A clear difference worth raising, with a neutral question to open it."""
+
+    yours: bool  # about the person running compare (True) or their partner
+    view: View
+    question: str
+
+
+class Guide(NamedTuple):
+    """A one-page conversation guide for the next meeting, from a two-way comparison."""
+
+    two_way: TwoWay
+    talking_points: tuple[TalkingPoint, ...]  # the largest clear differences, at most three
+    acknowledge: tuple[bool, View] | None  # (yours, view): one hidden strength to name
+
+
+def two_way(you: SharedScores, partner: SharedScores, *,
+            open_commitments: Sequence[OpenCommitment] = ()) -> TwoWay:
+    """Your side and your partner's, compared both ways; InputError when they cannot be."""
+    for side, whose in ((you, "Your check-in"), (partner, "Your partner's side")):
+        if side.role not in ROLES:
+            raise InputError(f"{whose} has the role '{side.role}'; please compare a mentor's "
+                             "side with a mentee's.")
+    if you.role == partner.role:
+        raise InputError(
+            f"Both sides are from a {you.role}; please compare with the other person in this "
+            "mentoring relationship.")
+    found = TwoWay(you, partner, views(you, partner), views(partner, you),
+                   tuple(open_commitments))
+    if not you.partner_view and not partner.partner_view and you.felt_trust is None \
+            and partner.felt_trust is None:
+        raise InputError(
+            "Neither side holds a view of the other person, so there is nothing two-way to "
+            "compare; each of you can answer the part about your partner at your next "
+            "check-in.")
+    return found
+
+
+def views(person: SharedScores, partner: SharedScores) -> tuple[View, ...]:
+    """Where both views exist, `person`'s self score beside `partner`'s view of them, largest
+    difference first."""
+    seen_by_partner = {s.id: s for s in partner.partner_view if s.score is not None}
+    found = []
+    for position, own in enumerate(person.strategies):
+        seen = seen_by_partner.get(own.id)
+        if own.score is None or seen is None or seen.score is None:
+            continue
+        judged = reliability.difference(seen.score, own.score, seen.sem, own.sem)
+        verdict = {"higher": BLIND_SPOT, "lower": HIDDEN_STRENGTH}.get(judged.direction,
+                                                                       ABOUT_THE_SAME)
+        found.append((position, View(own.id, own.title, own.score,
+                                     round(reliability.sem_or_default(own.sem), 1),
+                                     seen.score, round(reliability.sem_or_default(seen.sem), 1),
+                                     judged.points, judged.threshold, verdict)))
+    found.sort(key=lambda pair: (-abs(pair[1].difference), pair[0]))
+    return tuple(view for _, view in found)
+
+
+def guide(found: TwoWay) -> Guide:
+    """The talking points (largest clear differences, both ways) and one hidden strength."""
+    clear = [(True, v) for v in found.you_seen if v.verdict != ABOUT_THE_SAME] + \
+        [(False, v) for v in found.partner_seen if v.verdict != ABOUT_THE_SAME]
+    # Largest first; on a tie, the person running it starts with their own.
+    clear.sort(key=lambda pair: (-abs(pair[1].difference), not pair[0]))
+    points = tuple(TalkingPoint(yours, view, opening_question(view, yours))
+                   for yours, view in clear[:MAX_TALKING_POINTS])
+    strengths = [pair for pair in clear if pair[1].verdict == HIDDEN_STRENGTH]
+    return Guide(found, points, strengths[0] if strengths else None)
+
+
+def opening_question(view: View, yours: bool) -> str:
+    """A neutral question that opens a difference without saying who is right."""
+    whose = "my" if yours else "your"
+    return (f"We see how {whose} \"{view.title}\" is going differently; how do you think it "
+            "is going?")
+
+
+def two_way_to_dict(found: TwoWay) -> dict[str, Any]:
+    """`compare THEIR_FILE --partner NAME --format json`: the trustcheck/comparison/v3 object.
+
+    Keyed by role, mentor first, so both partners' outputs are the same apart from "you".
+    Open commitments stay out: they are the person's own.
+    """
+    from trustcheck.dates import iso
+
+    def strategy(score: SharedStrategy | None) -> dict[str, Any] | None:
+        if score is None:
+            return None
+        return {"id": score.id, "title": score.title, "score": score.score,
+                "sem": None if score.score is None else
+                round(reliability.sem_or_default(score.sem), 1)}
+
+    return {
+        "schema": SCHEMA_TWO_WAY,
+        "you": found.you.role,
+        "sides": {
+            role: {"taken_at": iso(side.taken_at),
+                   "checklist": dict(zip(("id", "version", "sha256"), side.checklist,
+                                         strict=True)),
+                   "overall": side.overall,
+                   "overall_sem": None if side.overall_sem is None
+                   else round(side.overall_sem, 1),
+                   "felt_trust": strategy(side.felt_trust),
+                   "seen_by_partner": [view._asdict() for view in seen]}
+            for role, (side, seen) in found.by_role.items()
+        },
+    }

@@ -956,6 +956,27 @@ class Store:
             destination.unlink(missing_ok=True)
             raise
 
+    def add_commitment(self, assessment_id: str, commitment: Commitment) -> None:
+        """Add a commitment to a saved check-in (an action agreed afterwards, at a meeting):
+        into its commitments and its stored result alike, all or nothing, so exports and
+        the next check-in's review see the same."""
+        with self._transaction():
+            row = self._db.execute("SELECT result FROM assessments WHERE id = ?",
+                                   (assessment_id,)).fetchone()
+            if row is None:
+                raise InputError(f"The check-in {assessment_id[:8]} is no longer in your "
+                                 "history; run `trustcheck history` to see what is.")
+            record = json.loads(row[0])
+            record["commitments"] = [*record.get("commitments", []),
+                                     {"action": commitment.action, "text": commitment.text,
+                                      "strategy": commitment.strategy}]
+            self._db.execute(
+                "INSERT INTO commitments (assessment_id, action_id, action_text, strategy_id) "
+                "VALUES (?, ?, ?, ?)",
+                (assessment_id, commitment.action, commitment.text, commitment.strategy))
+            self._db.execute("UPDATE assessments SET result = ? WHERE id = ?",
+                             (json.dumps(record, ensure_ascii=False), assessment_id))
+
 
 def _lowest(scores: list[tuple[str, float]],
             strategies: dict[str, tuple[int, str]]) -> Lowest | None:

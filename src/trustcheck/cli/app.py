@@ -224,7 +224,7 @@ def _root(
 _COMMANDS = {
     "assess": ("assess", "assess", False),
     "focus": ("focus", "focus", False),
-    "commitments": ("focus", "commitments_list", False),
+    "commitments": ("commitments", "build", True),
     "template": ("template", "template", False),
     "history": ("history", "build", True),
     "checklists": ("checklists", "app", True),

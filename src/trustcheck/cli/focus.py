@@ -55,6 +55,8 @@ def commitments_list(
 
     Use --partner "" for check-ins saved without a partner name.
     """
+    if ctx.invoked_subcommand is not None:  # `commitments add`: the group's listing stays quiet
+        return
     from trustcheck.usecases import focusplan
 
     given, wanted = _wanted_partner(partner)

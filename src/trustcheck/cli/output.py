@@ -58,6 +58,14 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "text": Way("rich", "trustcheck.render.text:comparison"),
         "json": Way("data", "trustcheck.compare:to_dict"),
     },
+    "trustcheck.compare.TwoWay": {  # `compare THEIR_FILE --partner NAME`
+        "text": Way("rich", "trustcheck.render.two_way:text"),
+        "json": Way("data", "trustcheck.compare:two_way_to_dict"),
+    },
+    "trustcheck.compare.Guide": {  # `compare THEIR_FILE --partner NAME --format markdown|html`
+        "markdown": Way("text", "trustcheck.render.two_way:markdown"),
+        "html": Way("text", "trustcheck.render.two_way:html_page"),
+    },
     "trustcheck.listings.Trends": {
         "text": Way("stream", "trustcheck.render.listing:trends", part="trends"),
         "json": Way("data", "trustcheck.listings:trends_to_dict"),
