@@ -55,6 +55,10 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "text": Way("rich", "trustcheck.render.text:comparison"),
         "json": Way("data", "trustcheck.compare:to_dict"),
     },
+    "trustcheck.usecases.share.Opened": {  # `compare THEIR_SHARE_FILE --code CODE`
+        "text": Way("text", "trustcheck.render.sealed:opened"),
+        "json": Way("data", "trustcheck.usecases.share:opened_to_dict"),
+    },
     "trustcheck.listings.Trends": {
         "text": Way("stream", "trustcheck.render.listing:trends", part="trends"),
         "json": Way("data", "trustcheck.listings:trends_to_dict"),
