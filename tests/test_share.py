@@ -413,3 +413,42 @@ def test_opening_takes_well_under_a_second_yet_each_guess_costs_scrypt():
     share.open_sealed(found, code, "their.json")
     assert (datetime.now(timezone.utc) - started) < timedelta(seconds=3)  # a busy test machine
     assert share.SCRYPT_N >= 2**16  # 64 MiB per guess
+
+
+# --- on a terminal, and with several relationships ---------------------------------------
+
+
+def test_on_a_terminal_compare_asks_for_the_code(mentor, mentee):
+    import io
+    import os
+
+    import pexpect
+
+    mentor.check_in("mentor-1")
+    path, code = mentor.share("for-alex.json")
+    mentee.check_in("mentee-1", days=1)
+    env = dict(os.environ, TRUSTCHECK_HOME=str(mentee.home), NO_COLOR="1")
+    child = pexpect.spawn(sys.executable, ["-m", "trustcheck", "compare", str(path)], env=env,
+                          encoding="utf-8", timeout=30, dimensions=(40, 120))
+    child.logfile_read = io.StringIO()
+    child.expect_exact("The code your partner told you")
+    child.sendline(code.lower())
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.logfile_read.getvalue()
+    assert "Felt trust: you trust your partner" in child.logfile_read.getvalue()
+
+
+def test_with_several_partners_the_file_is_opened_for_the_one_named(mentor, mentee, tmp_path):
+    mentor.check_in("mentor-1")
+    path, code = mentor.share("for-alex.json")
+    mentee.check_in("mentee-1", days=1)
+    other = Person(tmp_path, "mentee", "Robin")
+    other.home = mentee.home
+    other.check_in("mentee-2", days=2)
+    several = mentee.open(path, "--code", code)
+    assert several.exit_code == 2
+    assert "--partner" in several.stderr.splitlines()[0]
+    chosen = mentee.open(path, "--code", code, "--partner", "Alex", "--format", "json")
+    assert chosen.exit_code == 0, chosen.stderr
+    assert json.loads(chosen.stdout)["you"]["taken_at"] == "2026-03-02T09:00:00Z"

@@ -41,7 +41,7 @@ KDF = "scrypt"
 # of the same stretch of the relationship.
 WITHIN = timedelta(days=14)
 _SALT_BYTES, _NONCE_BYTES, _CHECK_BYTES = 16, 12, 16
-_MAX_FILE = 1_000_000  # a real share file is a few kilobytes
+MAX_FILE = 1_000_000  # a real share file is a few kilobytes
 
 
 class ShareFileError(InputError):
@@ -208,7 +208,7 @@ def looks_sealed(start: bytes) -> bool:
 def read(text: bytes, source: str) -> SealedFile:
     """A share file's header, checked to be exactly as trustcheck writes it (one canonical line,
     nothing added or re-encoded), so that any change to the file is refused."""
-    if len(text) > _MAX_FILE:
+    if len(text) > MAX_FILE:
         raise ChangedFile(f"{source} is too big to be a share file; please use the file your "
                           "partner made with `trustcheck share`.")
     try:

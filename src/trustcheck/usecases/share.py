@@ -4,6 +4,7 @@ code again, and opening your partner's file once you have checked in yourself.""
 from __future__ import annotations
 
 import secrets
+import shlex
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -14,7 +15,7 @@ from trustcheck.errors import InputError, Problem
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
     from trustcheck.exchange import SharedScores
-    from trustcheck.records import Relationship
+    from trustcheck.records import Filters, Relationship
     from trustcheck.share import SealedFile, ShareRecord
     from trustcheck.store import Store
 
@@ -68,7 +69,7 @@ def make_share(database: Path, *, role: str | None, partner: str | None, any_par
         raise InputError("There are no check-ins to share yet; please "
                          f"{MAKE_A_PARTNER_VIEW} first.")
     with Store.open(database) as store:
-        relationship = _one_relationship(store, role, partner, any_partner, "share")
+        relationship = _one_relationship(store, role, partner, any_partner)
         latest = None if relationship is None else store.newest(relationship)
         if relationship is None or latest is None:
             raise InputError("There is no check-in for that relationship to share; run "
@@ -105,7 +106,7 @@ def last_share(database: Path, *, role: str | None, partner: str | None,
 
     if database.exists():
         with Store.open_for_reading(database) as store:
-            relationship = _one_relationship(store, role, partner, any_partner, "share")
+            relationship = _one_relationship(store, role, partner, any_partner)
             found = [] if relationship is None else store.shares(relationship)
         if found:
             return found[0]
@@ -139,10 +140,9 @@ def open_share(path: Path, *, code: str | None, ask_code: Callable[[], str] | No
         raise InputError(f"{path} holds {whose}; it opens only once you have checked in "
                          f"yourself as the {mine_role}, {why}: please {MAKE_A_PARTNER_VIEW}.")
     with store, store.snapshot():
-        relationship = _one_relationship(store, mine_role, partner, any_partner, "compare")
+        relationship = _one_relationship(store, mine_role, partner, any_partner)
         if relationship is None:
-            same = _one_relationship(store, found.role, partner, any_partner, "compare")
-            if same is not None:
+            if _relationships(store, found.role, partner, any_partner):
                 raise InputError(
                     f"{path} is from a {found.role}, and so are your check-ins"
                     f"{' with ' + partner if partner else ''}; it is for the {mine_role} of "
@@ -155,15 +155,15 @@ def open_share(path: Path, *, code: str | None, ask_code: Callable[[], str] | No
         mine = next((c for c in candidates if c.partner_view is not None
                      and close_enough(c.created_at, found.taken_at)), None)
         if mine is None:
-            raise InputError(_not_yet(path, whose, candidates, found, local, why))
+            raise InputError(_not_yet(path, whose, candidates, why))
         shared_mine = store.shares(check_in=mine.id)
     if code is None and ask_code is not None:
         code = ask_code()
     if code is None:
         raise InputError(
             f"{path} holds {whose}, sealed on {_day(found.made_at, local)}; when you meet, "
-            "ask them for its code and run `trustcheck compare "
-            f"{path} --code CODE`.")
+            f"ask them for its code and run `trustcheck compare {shlex.quote(str(path))} "
+            "--code CODE`.")
     theirs = open_sealed(found, code, str(path))
     ours = from_assessment(mine)
     notes = _check_fit(ours, theirs, path)
@@ -175,10 +175,10 @@ def open_share(path: Path, *, code: str | None, ask_code: Callable[[], str] | No
 
 
 def read_sealed(path: Path) -> SealedFile:
-    from trustcheck.share import _MAX_FILE, read
+    from trustcheck.share import MAX_FILE, read
 
     with open(path, "rb") as handle:
-        text = handle.read(_MAX_FILE + 1)
+        text = handle.read(MAX_FILE + 1)
     return read(text, str(path))
 
 
@@ -213,8 +213,7 @@ def _check_fit(mine: SharedScores, theirs: SharedScores, path: Path) -> tuple[st
     return ()
 
 
-def _not_yet(path: Path, whose: str, candidates: list[Assessment], found: SealedFile,
-             local: tzinfo, why: str) -> str:
+def _not_yet(path: Path, whose: str, candidates: list[Assessment], why: str) -> str:
     from trustcheck.share import WITHIN
 
     days = WITHIN.days
@@ -238,26 +237,31 @@ def _with(relationship: Relationship) -> str:
     return f" with {relationship.partner}" if relationship.partner else ""
 
 
-def _filters(relationship: Relationship) -> Any:
+def _filters(relationship: Relationship) -> Filters:
     from trustcheck.records import Filters
 
     return Filters(role=relationship.role, partner=relationship.partner or "")
 
 
-def _one_relationship(store: Store, role: str | None, partner: str | None, any_partner: bool,
-                      command: str) -> Relationship | None:
-    """The one relationship meant; None when there is none; an InputError when several fit."""
+def _relationships(store: Store, role: str | None, partner: str | None,
+                   any_partner: bool) -> list[Relationship]:
     from trustcheck.records import Filters
 
-    found = [r for r in store.relationships(Filters(role=role))
-             if any_partner or r.partner == partner]
+    return [r for r in store.relationships(Filters(role=role))
+            if any_partner or r.partner == partner]
+
+
+def _one_relationship(store: Store, role: str | None, partner: str | None,
+                      any_partner: bool) -> Relationship | None:
+    """The one relationship meant; None when there is none; an InputError when several fit."""
+    found = _relationships(store, role, partner, any_partner)
     if len(found) <= 1:
         return found[0] if found else None
     listed = [Problem(f"{r.role} with {r.partner}" if r.partner else
                       f"{r.role}, no partner named") for r in found]
     raise InputError(
-        f"You have check-ins for {len(found)} relationships; please choose one with "
-        f"`trustcheck {command} --partner NAME`:", listed)
+        f"You have check-ins for {len(found)} relationships; please choose one by adding "
+        "--partner NAME:", listed)
 
 
 # --- JSON -----------------------------------------------------------------------------------
