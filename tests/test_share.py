@@ -346,6 +346,9 @@ def test_two_result_files_still_compare_without_a_code(tmp_path):
     one = run("compare", str(mentor_result))
     assert one.exit_code == 2
     assert "share file on its own" in one_sentence(one.stderr)
+    missing = run("compare", str(tmp_path / "nowhere.json"))
+    assert missing.exit_code == 2
+    assert "There is no file at" in one_sentence(missing.stderr)
 
 
 # --- the code and the seal ----------------------------------------------------------------

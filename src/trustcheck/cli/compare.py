@@ -52,6 +52,9 @@ def compare(
     places = session(ctx).places
     sealed = [r for r in (first, second) if r is not None and is_sealed(Path(r).expanduser())]
     if second is None or sealed:
+        if second is None and not sealed and not Path(first).expanduser().exists() \
+                and first.lower().endswith(".json"):
+            raise InputError(f"There is no file at {first}; please check the path.")
         if second is not None or not sealed:
             raise InputError("Please give your result and your partner's (two results), or "
                              "your partner's share file on its own with --code.")
