@@ -455,3 +455,20 @@ def test_with_several_partners_the_file_is_opened_for_the_one_named(mentor, ment
     chosen = mentee.open(path, "--code", code, "--partner", "Alex", "--format", "json")
     assert chosen.exit_code == 0, chosen.stderr
     assert json.loads(chosen.stdout)["you"]["taken_at"] == "2026-03-02T09:00:00Z"
+
+
+def test_a_share_whose_code_could_not_be_kept_leaves_no_file(mentor, monkeypatch):
+    from trustcheck.errors import StorageError
+    from trustcheck.store import Store
+
+    def full_disk(self, share_record):
+        raise StorageError("The disk holding your history is full, so nothing was saved; "
+                           "free some space and try again.")
+
+    mentor.check_in("mentor-1")
+    monkeypatch.setattr(Store, "save_share", full_disk)
+    path = mentor.folder / "for-alex.json"
+    failed = mentor.run("share", "-o", str(path))
+    assert failed.exit_code == 1
+    assert "disk holding your history is full" in one_sentence(failed.stderr)
+    assert not path.exists()  # a file nobody has the code for would be of no use

@@ -53,9 +53,11 @@ def share(
     to_stdout = output == "-"
     target = None if to_stdout else Path(
         output or f"trustcheck-share-{now.astimezone():%Y-%m-%d}.json").expanduser()
-    made = make_share(places.database, role=chosen_role, partner=wanted, any_partner=not given,
-                      target=target, force=force, now=now)
-    outcome.keep(f"the share and its code were kept in your history ({made.record.code})")
+    # Ctrl-C is held until the file and its code are both kept, or neither is.
+    with outcome.committing():
+        made = make_share(places.database, role=chosen_role, partner=wanted,
+                          any_partner=not given, target=target, force=force, now=now)
+        outcome.keep(f"the share and its code were kept in your history ({made.record.code})")
     tell = say if to_stdout else typer.echo
     if to_stdout:
         sys.stdout.write(made.text)
