@@ -135,7 +135,7 @@ def to_dict(assessment: Assessment) -> dict[str, Any]:
         "follow_through": [{"action": r.action, "text": r.text, "made_in": r.made_in,
                             "made_at": iso(r.made_at), "status": r.status}
                            for r in a.follow_through],
-    }
+    } | _partner_view_dict(a.partner_view)
 
 
 def from_dict(data: Mapping[str, Any], *, source: str = "") -> Assessment:
@@ -207,6 +207,7 @@ def _read(data: Any, source: str) -> Assessment:
                        _status(r["status"]))
                 for r in data.get("follow_through") or ()),
             overall_sem=data.get("overall_sem"),
+            partner_view=_partner_view(data.get("partner_view")),
         )
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         # OverflowError: a date that exists only in its own time zone (year 1 at +01:00).
@@ -222,6 +223,35 @@ def _read(data: Any, source: str) -> Assessment:
             f"{source or 'The input'} is not a complete trustcheck result object.",
             [Problem(f"missing or malformed field: {detail}", source)],
         ) from None
+
+
+def _partner_view_dict(view: scoring.PartnerScores | None) -> dict[str, Any]:
+    # Kept so `trustcheck share` finds it in the history; written only when there is one until
+    # the partner view (issue 11 section 1) makes it a field of every result.
+    if view is None:
+        return {}
+    return {"partner_view": {
+        "felt_trust": None if view.felt_trust is None else _strategy_dict(view.felt_trust),
+        "strategies": [_strategy_dict(s) for s in view.strategies]}}
+
+
+def _strategy_dict(s: StrategyScore) -> dict[str, Any]:
+    return {"id": s.id, "title": s.title, "group": s.group, "score": s.score, "sem": s.sem,
+            "answered": s.answered, "total": s.total, "not_came_up": s.not_came_up,
+            "band": s.band}
+
+
+def _partner_view(data: Any) -> scoring.PartnerScores | None:
+    if data is None:
+        return None
+
+    def read(s: Mapping[str, Any]) -> StrategyScore:
+        return StrategyScore(s["id"], s["title"], s["group"], s["score"], int(s["answered"]),
+                             int(s["total"]), _count(s.get("not_came_up", 0)), s.get("sem"))
+
+    felt = data["felt_trust"]
+    return scoring.PartnerScores(None if felt is None else read(felt),
+                                 tuple(read(s) for s in data["strategies"]))
 
 
 class _Malformed(ValueError):

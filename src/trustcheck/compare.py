@@ -317,6 +317,9 @@ class TwoWay(NamedTuple):
     # The person running compare: their open commitments in this relationship, for the guide
     # only (never in the JSON, which both partners must see alike).
     open_commitments: tuple[OpenCommitment, ...] = ()
+    # (role, commitment) of each side that came from a sealed share file: the hash its figures
+    # were fixed with before either file was opened (None: that side was not shared).
+    commitments: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def by_role(self) -> dict[str, tuple[SharedScores, tuple[View, ...]]]:
@@ -343,7 +346,8 @@ class Guide(NamedTuple):
 
 
 def two_way(you: SharedScores, partner: SharedScores, *,
-            open_commitments: Sequence[OpenCommitment] = ()) -> TwoWay:
+            open_commitments: Sequence[OpenCommitment] = (),
+            commitments: Sequence[tuple[str, str | None]] = ()) -> TwoWay:
     """Your side and your partner's, compared both ways; InputError when they cannot be."""
     for side, whose in ((you, "Your check-in"), (partner, "Your partner's side")):
         if side.role not in ROLES:
@@ -354,7 +358,7 @@ def two_way(you: SharedScores, partner: SharedScores, *,
             f"Both sides are from a {you.role}; please compare with the other person in this "
             "mentoring relationship.")
     found = TwoWay(you, partner, views(you, partner), views(partner, you),
-                   tuple(open_commitments))
+                   tuple(open_commitments), tuple(commitments))
     if not you.partner_view and not partner.partner_view and you.felt_trust is None \
             and partner.felt_trust is None:
         raise InputError(
@@ -429,6 +433,7 @@ def two_way_to_dict(found: TwoWay) -> dict[str, Any]:
                    "overall_sem": None if side.overall_sem is None
                    else round(side.overall_sem, 1),
                    "felt_trust": strategy(side.felt_trust),
+                   "commitment": dict(found.commitments).get(role),
                    "seen_by_partner": [view._asdict() for view in seen]}
             for role, (side, seen) in found.by_role.items()
         },

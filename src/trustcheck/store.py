@@ -32,6 +32,7 @@ from trustcheck.records import (
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
+    from trustcheck.share import ShareRecord
 
 BUSY_TIMEOUT_MS = 30_000
 # A history up to this size is checked whole before every write (well under a millisecond);
@@ -124,6 +125,27 @@ def _index_for_exports(db: sqlite3.Connection) -> None:
                "cohort, checklist_id, checklist_version, checklist_sha256, overall, id)")
 
 
+def _add_shares(db: sqlite3.Connection) -> None:
+    # The codes of sealed share files (issue 11), so the sender can see one again; they go
+    # with the check-in they were made from.
+    _run_script(
+        db,
+        """
+        CREATE TABLE shares (
+            id             TEXT PRIMARY KEY,
+            made_at        TEXT NOT NULL,
+            role           TEXT NOT NULL CHECK (role IN ('mentor', 'mentee')),
+            partner        TEXT,
+            assessment_id  TEXT NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
+            code           TEXT NOT NULL,
+            payload_sha256 TEXT NOT NULL
+        );
+        CREATE INDEX shares_by_relationship ON shares (role, partner, made_at);
+        CREATE INDEX shares_by_check_in ON shares (assessment_id);
+        """,
+    )
+
+
 # Each migration is a small named function; its position (from 1) is the schema version it makes.
 # Never edit a released migration: add a new one.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
@@ -131,6 +153,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("add commitments and their reviews", _add_commitments),
     ("add an index to find a partner's assessments", _index_partners),
     ("add an index to read assessments without their whole results", _index_for_exports),
+    ("add the codes of shared files", _add_shares),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -976,6 +999,36 @@ class Store:
                 (assessment_id, commitment.action, commitment.text, commitment.strategy))
             self._db.execute("UPDATE assessments SET result = ? WHERE id = ?",
                              (json.dumps(record, ensure_ascii=False), assessment_id))
+
+    # --- shares (issue 11) -------------------------------------------------------------------
+
+    def save_share(self, share: ShareRecord) -> None:
+        """Keep a share's code, with the check-in it was made from."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO shares (id, made_at, role, partner, assessment_id, code, "
+                "payload_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (share.id, iso(share.made_at), share.role, share.partner, share.check_in,
+                 share.code, share.commitment))
+
+    def shares(self, relationship: Relationship | None = None, *,
+               check_in: str | None = None) -> list[ShareRecord]:
+        """Shares of one relationship (or made from one check-in), newest first."""
+        from trustcheck.share import ShareRecord
+
+        clauses, params = [], []
+        if relationship is not None:
+            clauses.append("role = ? AND partner IS ?")
+            params += [relationship.role, relationship.partner]
+        if check_in is not None:
+            clauses.append("assessment_id = ?")
+            params.append(check_in)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        with _storage_errors(self.path):
+            rows = self._db.execute(
+                "SELECT id, made_at, role, partner, assessment_id, code, payload_sha256 "
+                f"FROM shares {where} ORDER BY made_at DESC, rowid DESC", params).fetchall()
+        return [ShareRecord(row[0], _utc(row[1]), *row[2:]) for row in rows]
 
 
 def _lowest(scores: list[tuple[str, float]],

@@ -229,6 +229,7 @@ _COMMANDS = {
     "history": ("history", "build", True),
     "checklists": ("checklists", "app", True),
     "compare": ("compare", "compare", False),
+    "share": ("share", "share", False),
     "report": ("report", "report", False),
     "paths": ("paths", "paths", False),
 }

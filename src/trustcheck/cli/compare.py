@@ -1,4 +1,6 @@
-"""`trustcheck compare A B`: where a mentor's and a mentee's views of one relationship differ."""
+"""`trustcheck compare A B`: where a mentor's and a mentee's views of one relationship differ;
+`trustcheck compare THEIR_FILE --code CODE`: your partner's sealed share file beside your own
+check-in."""
 
 from enum import Enum
 from pathlib import Path
@@ -21,6 +23,11 @@ class CompareFormat(str, Enum):
     markdown = "markdown"
     html = "html"
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from trustcheck.paths import Places
+
 _HELP = ("A result file (from `assess --format json`, `history show --format json` or "
          "`history export --id ID --scores-only`) or a history id (a unique start, or 'last').")
 
@@ -28,9 +35,14 @@ _HELP = ("A result file (from `assess --format json`, `history show --format jso
 def compare(
     ctx: typer.Context,
     first: Annotated[str, typer.Argument(
-        metavar="A", help=f"Your result, or with B left out, your partner's file. {_HELP}")],
+        metavar="A", help="Your result; or, with B left out, your partner's share file (from "
+                          f"`trustcheck share`) or a scores file. {_HELP}")],
     second: Annotated[Optional[str], typer.Argument(
         metavar="[B]", help=f"Your partner's result. {_HELP}")] = None,
+    code: Annotated[Optional[str], typer.Option(
+        "--code", metavar="CODE",
+        help="The code your partner told you, to open their share file (any case; dashes "
+             "optional).")] = None,
     partner: PartnerOption = None,
     role: RoleOption = None,
     format: Annotated[CompareFormat, typer.Option(
@@ -42,14 +54,18 @@ def compare(
 ) -> None:
     """Compare your view of your mentoring relationship with your partner's.
 
-    With your partner's file alone (A) and --partner NAME: how each of you sees yourself
-    beside how the other sees you, with blind spots and hidden strengths, and felt trust both
-    ways, set against your latest check-in with that partner. --format markdown or html
-    writes a one-page guide for your next meeting.
+    With your partner's share file alone (A): it opens once you have your own check-in with
+    your view of them, from within 14 days of theirs, and with the code they tell you (asked
+    for on a terminal). Then: how each of you sees yourself beside how the other sees you,
+    with blind spots and hidden strengths, and felt trust both ways. --format markdown or
+    html writes a one-page guide for your next meeting.
 
     With two results (A and B): one a mentor's and one a mentee's, their shared strategies
     side by side; gaps larger than the noise of your two scores are worth talking about.
     """
+    from trustcheck.errors import InputError
+    from trustcheck.usecases.share import is_sealed
+
     places = session(ctx).places
     output = None if output_name in (None, "-") else Path(output_name).expanduser()
     if output is not None:
@@ -58,12 +74,20 @@ def compare(
         check_target(output, force=force,
                      exists=f"{output} already exists; add --force to replace it, or choose "
                             "another name.")
+    sealed = [r for r in (first, second) if r is not None and is_sealed(Path(r).expanduser())]
+    if sealed:
+        if second is not None:
+            raise InputError("Please give your partner's share file on its own (with --code), "
+                             "or two results to compare.")
+        _open_share(Path(first).expanduser(), code, partner, format, output, force, places)
+        return
+    if code is not None:
+        raise InputError("--code opens a share file; please give your partner's share file "
+                         "on its own, or leave --code out to compare two results.")
     if second is None:
         _two_way(first, partner, role, format, output, force, places)
         return
     if format in (CompareFormat.markdown, CompareFormat.html):
-        from trustcheck.errors import InputError
-
         raise InputError("The conversation guide needs your partner's view of you; give only "
                          "your partner's file and --partner NAME, as in `trustcheck compare "
                          "THEIR_FILE --partner NAME --format markdown`.")
@@ -80,6 +104,29 @@ def compare(
         elif reason == SCORES_ONLY:
             say(f"Note: {side} holds scores only (no answers), so its stated scores were "
                 "compared as they are.")
+    _write(found, format.value, output, force)
+
+
+def _open_share(path: Path, code: str | None, partner: str | None, format: CompareFormat,
+                output: Path | None, force: bool, places: "Places") -> None:
+    import sys
+    from datetime import datetime
+
+    from trustcheck.cli.share import wanted_partner
+    from trustcheck.usecases.two_way import open_and_compare
+
+    def ask_code() -> str:
+        return str(typer.prompt("The code your partner told you", err=True))
+
+    given, wanted = wanted_partner(partner)
+    local = datetime.now().astimezone().tzinfo
+    assert local is not None
+    found, notes = open_and_compare(
+        path, code=code, ask_code=ask_code if sys.stdin.isatty() else None,
+        database=places.database, partner=wanted, any_partner=not given, local=local,
+        guide_wanted=format in (CompareFormat.markdown, CompareFormat.html))
+    for note in notes:
+        say(f"Note: {note}")
     _write(found, format.value, output, force)
 
 

@@ -92,6 +92,14 @@ def text(console: Console, found: TwoWay) -> None:
         console.print("Where both views exist, they are about the same: each difference is "
                       "within the noise of two questionnaires.")
     console.print(Text(MEANING, style="dim"))
+    sealed = dict(found.commitments)
+    if sealed:
+        theirs, yours = sealed.get(found.partner.role), sealed.get(found.you.role)
+        console.print(Text(
+            f"Your {found.partner.role}'s figures were sealed with {theirs}; "
+            + (f"yours with {yours}." if yours else "yours are not shared yet.")
+            + " The same values on both screens mean neither of you changed anything after "
+            "seeing the other's.", style="dim"))
     console.print(Text("For a one-page guide to your next meeting, add --format markdown or "
                        "--format html.", style="dim"))
 

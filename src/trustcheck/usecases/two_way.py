@@ -1,16 +1,16 @@
 """The two-way compare use case (issue 11): my side from my history, my partner's side from
 the file they gave me, compared both ways; and the conversation guide made from it.
 
-Until sealed share files arrive, the partner's side is a plain scores file (the SharedScores
-shape as JSON) or a result file (turned into their side with `exchange.from_assessment`); a
-sealed file will be opened into the same SharedScores and passed to `compare_sides`.
+The partner's side is their sealed share file (`open_and_compare`), or, for files made some
+other way, a plain scores file (the SharedScores shape as JSON) or a result file (turned into
+their side with `exchange.from_assessment`); all become the same SharedScores.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from datetime import datetime, timezone
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,11 +43,30 @@ def conversation_guide(their_file: str, *, partner: str | None, role: str | None
                                       database=database, checklist_folders=checklist_folders))
 
 
-def compare_sides(mine: SharedScores, theirs: SharedScores, open_commitments: tuple = ()
-                  ) -> TwoWay:
+def compare_sides(mine: SharedScores, theirs: SharedScores, open_commitments: tuple = (),
+                  commitments: tuple[tuple[str, str | None], ...] = ()) -> TwoWay:
+    """Two sides compared; `commitments` names the hash each shared side was sealed with."""
     from trustcheck.compare import two_way
 
-    return two_way(mine, theirs, open_commitments=open_commitments)
+    return two_way(mine, theirs, open_commitments=open_commitments, commitments=commitments)
+
+
+def open_and_compare(path: Path, *, code: str | None, ask_code: Callable[[], str] | None,
+                     database: Path, partner: str | None, any_partner: bool, local: tzinfo,
+                     guide_wanted: bool) -> tuple[TwoWay | Guide, tuple[str, ...]]:
+    """Your partner's sealed share file, opened once you may (see `share.open_share`), beside
+    the check-in of yours that opened it: the comparison (or the guide), and notes to tell."""
+    from trustcheck.compare import guide
+    from trustcheck.usecases.share import open_share
+
+    opened = open_share(path, code=code, ask_code=ask_code, database=database,
+                        partner=partner, any_partner=any_partner, local=local)
+    _, open_commitments = my_side(database, partner=partner, role=opened.mine.role) \
+        if not any_partner else (None, ())
+    found = compare_sides(opened.mine, opened.theirs, open_commitments,
+                          ((opened.theirs.role, opened.their_commitment),
+                           (opened.mine.role, opened.your_commitment)))
+    return (guide(found) if guide_wanted else found), opened.notes
 
 
 def my_side(database: Path, *, partner: str | None, role: str) -> tuple[SharedScores, tuple]:
