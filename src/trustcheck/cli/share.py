@@ -1,7 +1,5 @@
 """`trustcheck share`: a sealed file of your latest check-in's scores for your partner."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 
