@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import builtin, run
+from conftest import builtin, make, run, save
 
 from trustcheck.answers import _JsonObjects
 
@@ -55,3 +58,26 @@ def test_a_key_given_twice_is_reported_at_its_second_line(tmp_path):
     assert f"'{first}' appears twice in the same place" in shown.stderr
     assert "line 5" in shown.stderr
 
+
+
+def loaded_by(*arguments: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run `trustcheck ARGUMENTS` in a fresh Python; what it printed, and every module it loaded."""
+    program = ("import sys\n"
+               f"sys.argv = ['trustcheck', *{list(arguments)!r}]\n"
+               "from trustcheck.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\n"
+               "sys.stderr.write('\\n' + ' '.join(sorted(sys.modules)))\n")
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         env=dict(os.environ), timeout=120)
+    return ran, set(ran.stderr.splitlines()[-1].split())
+
+
+def test_trends_read_no_checklist_code_no_yaml_and_no_rich(trustcheck_home):
+    save(trustcheck_home, *(make(f"a{n}", days=n * 10, partner="Sam") for n in range(4)))
+
+    ran, loaded = loaded_by("history", "trends", "--partner", "Sam")
+
+    assert ran.returncode == 0, ran.stderr
+    assert "You as mentor with Sam: 4 assessments" in ran.stdout
+    for heavy in ("trustcheck.checklist", "hashlib", "yaml", "rich"):
+        assert heavy not in loaded, heavy
