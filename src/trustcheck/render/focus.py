@@ -119,7 +119,11 @@ def _wrapped(text: str, width: int) -> list[tuple[int, int]]:
 
 
 class Page:
-    """The view's lines as they are written: paragraphs wrapped at the page's width."""
+    """The view's lines as they are written: paragraphs wrapped at the page's width.
+
+    To add a sentence to the view, `page.say(...)` it where it belongs. (A plain class, not a
+    dataclass: importing dataclasses would cost `focus` more than this class saves.)
+    """
 
     def __init__(self, width: int, styles: frozenset[str] | None) -> None:
         self.width = width
