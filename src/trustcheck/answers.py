@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -353,8 +352,20 @@ class _JsonObjects:
     def line(self, key: str, occurrence: int) -> int | None:
         """The line where `key` is written for the n-th time (a key spelled with escapes, or
         one nested elsewhere under the same name, may point at another line: close enough)."""
-        spelled = re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:"
-        for count, found in enumerate(re.finditer(spelled, self.text), start=1):
-            if count == occurrence:
-                return self.text.count("\n", 0, found.start()) + 1
+        # Found with str.find, not a regular expression per key: compiling one for each of an
+        # answers file's keys took longer than the rest of reading it.
+        text = self.text
+        spelled = json.dumps(key, ensure_ascii=False)
+        count, position = 0, 0
+        while (found := text.find(spelled, position)) >= 0:
+            after = found + len(spelled)
+            while after < len(text) and text[after].isspace():
+                after += 1
+            if text.startswith(":", after):
+                count += 1
+                if count == occurrence:
+                    return text.count("\n", 0, found) + 1
+                position = after + 1
+            else:
+                position = found + 1
         return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -13,8 +12,7 @@ from typing import Any, NamedTuple
 from trustcheck import checklist_cache, yamlfile
 from trustcheck.errors import InputError, Problem
 from trustcheck.paths import builtin_folder, earlier_version_folders
-
-ROLES = ("mentor", "mentee")
+from trustcheck.records import ROLES
 DEFAULT_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
 DEFAULT_SKIP_LABEL = "Skip / not applicable"
 OTHER_PLACEHOLDER = "{other}"
@@ -147,6 +145,10 @@ class Checklist(NamedTuple):
     @property
     def sha256(self) -> str:
         """A fingerprint of the content, so a stored result names exactly what was answered."""
+        # Here, not at the top: hashlib starts OpenSSL (about 4 ms), and `history trends`
+        # imports this module for ROLES alone.
+        import hashlib
+
         canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -5,6 +5,10 @@ from typing import NamedTuple
 
 from trustcheck.bands import band
 
+# The two roles, here rather than in `checklist` so that `history trends` can name them without
+# importing the checklist reader (about 5 ms); `checklist.ROLES` is the same tuple.
+ROLES = ("mentor", "mentee")
+
 
 class Filters(NamedTuple):
     """Which assessments a command is about; every bound is inclusive, times are UTC.

@@ -71,7 +71,7 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "json": Way("data", "trustcheck.listings:trends_to_dict"),
     },
     "trustcheck.plan.Plan": {  # `focus`
-        "text": Way("rich", "trustcheck.render.text:focus_plan"),
+        "text": Way("stream", "trustcheck.render.focus:focus_plan"),
         "json": Way("data", "trustcheck.plan:plan_to_dict"),
     },
     "builtins.NoneType": {  # `focus` with no check-in yet: JSON says null, the command says why

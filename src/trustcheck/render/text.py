@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from trustcheck.checklist import Checklist, Listing
     from trustcheck.compare import Comparison
     from trustcheck.focus import ObstacleFlag, Progress
-    from trustcheck.plan import Plan, PlanItem
     from trustcheck.records import CommitmentRecord, Relationship
     from trustcheck.usecases.checkin import Scored
 
@@ -382,22 +381,6 @@ def rate_text(rate: float | None, reviewed: int) -> str:
     return f"{rate:g}% ({reviewed} reviewed)"
 
 
-def _plan_item(console: Console, number: int, item: PlanItem, since: datetime | None) -> None:
-    heading = Text.assemble(f"{number}. ", user(item.title, "bold"), ": ",
-                            (with_sem(item.score, item.sem), "bold"), " of 100")
-    if item.change is not None and since is not None:
-        heading.append(" (")
-        heading.append_text(change_text(item.change, item.direction))
-        heading.append(f" since {local_date(since)})")
-    console.print(heading)
-    console.print(indented(user(item.reason), 3))
-    for action in item.actions:
-        console.print(indented(Text.assemble("- ", user(action.text), " ",
-                                             (f"[{one_line(action.id)}]", "dim")), 3))
-    if item.note:
-        console.print(indented(user(item.note, "dim"), 3))
-
-
 def _obstacles(console: Console, obstacles: Sequence[ObstacleFlag]) -> None:
     console.print()
     console.print(Text("Obstacles to watch for", style="bold"))
@@ -405,70 +388,6 @@ def _obstacles(console: Console, obstacles: Sequence[ObstacleFlag]) -> None:
         console.print(Text.assemble("- ", user(obstacle.title, "bold"), ": ",
                                     user(obstacle.reason)))
         console.print(indented(user(obstacle.remedy), 2))
-
-
-def focus_plan(console: Console, plan: Plan) -> None:
-    """`trustcheck focus`: what to work on next in one relationship, and why, in numbers."""
-    latest, previous = plan.latest, plan.previous
-    console.print(Text.assemble(("What to work on next", "bold"), ": ",
-                                relationship_name(latest.role, latest.partner)))
-    from trustcheck.focus import overall_sem
-
-    line = Text.assemble(f"From your check-in of {local_time(latest.created_at)}: overall ",
-                         (with_sem(latest.overall, overall_sem(latest.strategies)), "bold"),
-                         f" ({latest.band})")
-    if previous is not None:
-        line.append(f", compared with {local_time(previous.created_at)} "
-                    f"({score_text(previous.overall)}): ")
-        line.append_text(change_text(plan.overall_change, plan.overall_direction))
-    else:
-        # On a line of its own, so the sentence is never broken by the terminal's width.
-        line.append(";\nthis is the first check-in, so there is no trend yet")
-    line.append(".")
-    console.print(line)
-    ft = plan.follow_through
-    if ft.rate is None:
-        told = "no commitments reviewed yet."
-    else:
-        told = (f"{ft.rate:g}% of what you committed to was carried out ({ft.counts['done']} "
-                f"done, {ft.counts['partly']} partly done, {ft.counts['not_done']} not done; "
-                "partly done counts half).")
-    console.print(Text.assemble(("Follow-through: ", "bold"), told))
-
-    number = 0
-    for heading, items in (("Lowest strategies", plan.lowest),
-                           ("Slipped since your previous check-in (more than the noise)",
-                            plan.slipped)):
-        if not items:
-            continue
-        console.print()
-        console.print(Text(heading, style="bold"))
-        for item in items:
-            number += 1
-            _plan_item(console, number, item,
-                       None if previous is None else previous.created_at)
-    if not plan.lowest and not plan.slipped and latest.overall is not None:
-        console.print()
-        console.print("Every strategy is strong and none slipped. Keep doing what you are doing.")
-    if plan.obstacles:
-        _obstacles(console, plan.obstacles)
-    if plan.strengths:
-        console.print()
-        console.print(Text("Strengths to keep", style="bold"))
-        for item in plan.strengths:
-            console.print(Text.assemble("- ", user(item.title, "bold"), " - ", user(item.reason)))
-    console.print()
-    console.print(Text("± is one standard error of measurement: how far a score can wobble with "
-                       "nothing changed; a change within the noise is called about the same.",
-                       style="dim"))
-    if plan.open_commitments:
-        console.print()
-        console.print(Text("Your open commitments", style="bold"))
-        for open_one in plan.open_commitments:
-            console.print(indented(Text.assemble(
-                "- ", user(open_one.commitment.text), " ",
-                (f"[{one_line(open_one.commitment.action)}], chosen "
-                 f"{local_date(open_one.made_at)}", "dim")), 0))
 
 
 def commitment_list(console: Console,

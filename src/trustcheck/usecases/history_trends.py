@@ -15,7 +15,7 @@ def for_history(database: Path, scope: Filters, *, strategy: str | None = None) 
     """One Trend per relationship in scope (only `strategy` and the overall index, if given),
     the most recently active first; none when nothing was ever saved."""
     from trustcheck import trends
-    from trustcheck.checklist import ROLES
+    from trustcheck.records import ROLES
     from trustcheck.store import Store
 
     if not database.exists():
