@@ -213,7 +213,7 @@ _TOP_KEYS = {"id", "version", "title", "role", "description", "include", "scale"
              "obstacles", PARTNER_VIEW}
 _PARTNER_VIEW_KEYS = {FELT_TRUST, "strategies"}
 _FELT_TRUST_KEYS = {"items", "reliability"}
-_PARTNER_STRATEGY_KEYS = {"id", "items", "reliability"}
+_PARTNER_STRATEGY_KEYS = {"id", "title", "items", "reliability"}
 _SCALE_KEYS = {"low", "high", "labels", "skip"}
 _STRATEGY_KEYS = {"id", "title", "why", "items", "actions", "reliability"}
 _ITEM_KEYS = {"id", "text", "reverse", "conditional"}
@@ -455,8 +455,9 @@ def _read_partner_view(reader: _Reader, value: Any, line: int | None,
         if found is None:
             continue
         entry_raw, strategy_id, what = found
+        title = reader.text(entry_raw, "title", what, required=False)
         items = _read_items(reader, entry_raw, what, strategy_id, ids, role_texts)
-        strategies.append((Strategy(strategy_id, "", "", "", items, (),
+        strategies.append((Strategy(strategy_id, title, "", "", items, (),
                                     _read_reliability(reader, entry_raw, what, entry_line)),
                            entry_line))
     return felt_trust, strategies
@@ -671,7 +672,7 @@ def load(path: Path) -> Checklist:
 def check(path: Path) -> list[Problem]:
     """Every problem in a checklist file (an empty list when it is valid)."""
     try:
-        return _load(Path(path))[1]
+        return _load(Path(path), thorough=True)[1]
     except InputError as exc:
         return list(exc.problems) or [Problem(exc.message)]
 
@@ -705,7 +706,9 @@ def _include_path(path: Path, name: str) -> tuple[Path | None, str]:
     return None, f"the included file '{name}' was not found next to this file."
 
 
-def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
+def _load(path: Path, *, thorough: bool = False) -> tuple[Checklist | None, list[Problem]]:
+    """A checklist and its problems. `thorough` (`checklists validate`) also checks what needs
+    another file: that each partner-view strategy is one of the partner's."""
     part, problems = _read_part(path)
     if part is None:
         return None, problems
@@ -759,7 +762,8 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
                                None)
     partner_view = None
     if part.partner_view is not None and part.role is not None:
-        partner_view = _resolve_partner_view(reader, path, part, strategies, role_texts)
+        partner_view = _resolve_partner_view(reader, path, part, strategies, role_texts,
+                                             thorough=thorough)
     if reader.problems:
         return None, reader.problems
     checklist = Checklist(
@@ -778,17 +782,26 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
 
 
 def _resolve_partner_view(reader: _Reader, path: Path, part: _Part,
-                          strategies: list[Strategy],
-                          role_texts: dict[str, dict[str, str]]) -> PartnerView | None:
-    """The partner view with each strategy titled as the partner's checklist titles it; every
-    strategy must be one the partner rates themselves on (their role's or a shared one)."""
+                          strategies: list[Strategy], role_texts: dict[str, dict[str, str]], *,
+                          thorough: bool) -> PartnerView | None:
+    """The partner view with each strategy in the partner's group, titled as written or else as
+    the partner's checklist titles it. Every strategy must be one the partner rates themselves
+    on (their role's or a shared one): checked when `thorough`, or when a title is missing,
+    since both need the partner's checklist (reading it costs start-up time on every run)."""
     assert part.partner_view is not None and part.role is not None
     felt_trust, listed = part.partner_view
     partner = other_role(part.role)
-    theirs = {s.id: s for s in _partner_strategies(path, partner)}
-    theirs.update({s.id: s for s in strategies if s.group == SHARED})
+    shared = {s.id: s for s in strategies if s.group == SHARED}
+    theirs: dict[str, Strategy] = {}
+    if thorough or not all(strategy.title for strategy, _ in listed):
+        theirs = {s.id: s._replace(group=partner) for s in _partner_strategies(path, partner)}
+        theirs.update(shared)
     resolved = []
     for strategy, line in listed:
+        if not theirs and strategy.title:
+            group = SHARED if strategy.id in shared else partner
+            resolved.append(strategy._replace(group=group))
+            continue
         found = theirs.get(strategy.id)
         if found is None:
             hint = difflib.get_close_matches(strategy.id, sorted(theirs), n=1)
@@ -797,7 +810,7 @@ def _resolve_partner_view(reader: _Reader, path: Path, part: _Part,
                            f"neither a {partner} strategy nor a shared one.{suggestion}", line)
             continue
         # Titled as the partner reads it ({other} is this checklist's role).
-        title = found.title.replace(OTHER_PLACEHOLDER, part.role)
+        title = strategy.title or found.title.replace(OTHER_PLACEHOLDER, part.role)
         resolved.append(strategy._replace(title=title, group=found.group))
     if not resolved:
         return None
@@ -1004,8 +1017,9 @@ def listing_to_dict(listing: Listing) -> dict[str, Any]:
             "builtin": listing.builtin, "path": str(listing.path)}
 
 
-def template_to_dict(checklist: Checklist) -> dict[str, Any]:
-    """The JSON answers template: the checklist's identity and every item to answer."""
+def template_to_dict(checklist: Checklist, *, partner_view: bool = False) -> dict[str, Any]:
+    """The JSON answers template: the checklist's identity and every item to answer (with
+    `partner_view`, the statements about the partner too, under "partner_view")."""
     groups = {strategy.id: strategy.group for strategy in checklist.strategies}
     return {
         "checklist": summary_to_dict(checklist),
@@ -1014,4 +1028,10 @@ def template_to_dict(checklist: Checklist) -> dict[str, Any]:
              "text": item.text, "reverse": item.reverse, "conditional": item.conditional}
             for item in checklist.items
         ],
+        # The statements about one's partner, for an answers file's `partner_view:` section.
+        **({PARTNER_VIEW: [
+            {"id": item.id, "strategy": item.strategy, "text": item.text,
+             "reverse": item.reverse, "conditional": item.conditional}
+            for item in checklist.partner_items
+        ]} if partner_view else {}),
     }

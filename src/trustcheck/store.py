@@ -30,6 +30,7 @@ from trustcheck.records import (
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
+    from trustcheck.scoring import StrategyScore
 
 BUSY_TIMEOUT_MS = 30_000
 # A history up to this size is checked whole before every write (well under a millisecond);
@@ -407,7 +408,7 @@ class Store:
             "INSERT INTO strategy_scores (assessment_id, strategy_id, grp, score, answered, "
             "total) VALUES (?, ?, ?, ?, ?, ?)",
             [(result.id, s.id, s.group, s.score, s.answered, s.total)
-             for s in result.strategies],
+             for s in result.strategies + _felt_trust(result)],
         )
         self._db.executemany(
             "INSERT INTO commitments (assessment_id, action_id, action_text, strategy_id) "
@@ -761,7 +762,9 @@ class Store:
             return ResultOutline({}, {})
         try:
             result = json.loads(row[0])
-            strategies = result["strategies"]
+            # Felt trust (the partner view's, group partner_view) is followed like a strategy.
+            strategies = result["strategies"] + [
+                felt for felt in [(result.get("partner_view") or {}).get("felt_trust")] if felt]
             overall_sem = result.get("overall_sem")
             return ResultOutline(
                 {s["id"]: s["title"] for s in strategies},
@@ -897,6 +900,13 @@ class Store:
         except BaseException:
             destination.unlink(missing_ok=True)
             raise
+
+
+def _felt_trust(result: Assessment) -> tuple[StrategyScore, ...]:
+    """Felt trust, kept as a score row (id felt_trust, group partner_view) so that trends
+    follow it like a strategy; the partner's strategies stay in the stored result only."""
+    part = result.partner_view
+    return () if part is None or part.felt_trust is None else (part.felt_trust,)
 
 
 def _utc(text: str) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from trustcheck.assessment import Assessment
 from trustcheck.checklist import Checklist
@@ -12,6 +13,9 @@ from trustcheck.dates import iso
 from trustcheck.records import ScoreRow
 from trustcheck.scoring import band
 from trustcheck.text import one_line, spreadsheet_cell
+
+if TYPE_CHECKING:
+    from trustcheck.listings import AnswersTemplate
 
 FIXED_COLUMNS = ("id", "created_at", "role", "partner", "cohort", "checklist_id",
                  "checklist_version", "overall", "band", "lowest_strategy")
@@ -101,6 +105,13 @@ def _stamp(row: ScoreRow) -> str:
     return iso(row.created_at)
 
 
-def template(checklist: Checklist) -> str:
-    """A header row to build a form or spreadsheet from: role, partner, cohort, item ids."""
-    return _write([["role", "partner", "cohort", *(item.id for item in checklist.items)]])
+def answers_template(found: AnswersTemplate) -> str:
+    """`trustcheck template --format csv` (the partner view's columns when asked for)."""
+    return template(found.checklist, partner_view=found.partner_view)
+
+
+def template(checklist: Checklist, *, partner_view: bool = False) -> str:
+    """A header row to build a form or spreadsheet from: role, partner, cohort, item ids (with
+    `partner_view`, the statements about the partner last)."""
+    extra = checklist.partner_items if partner_view else ()
+    return _write([["role", "partner", "cohort", *(item.id for item in checklist.items + extra)]])
