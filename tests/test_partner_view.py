@@ -502,3 +502,14 @@ def test_no_partner_view_never_offers_the_part(trustcheck_home: Path) -> None:
     child.send("\r")
     assert finish(child) == 0
     assert "Now a few statements" not in screen(child)
+
+
+def test_a_csv_export_never_names_felt_trust_as_the_lowest_strategy(
+        tmp_path: Path, trustcheck_home: Path) -> None:
+    assess(answers_with_partner_view(tmp_path, "mentee", felt_trust=1), "--partner", "Sam")
+    exported = run("history", "export", "--format", "csv")
+    assert exported.exit_code == 0, exported.stderr
+    table = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert len(table) == 1
+    assert table[0]["lowest_strategy"] in {s.id for s in MENTEE.strategies}
+    assert "felt_trust" not in table[0]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from trustcheck.assessment import Assessment
-from trustcheck.checklist import Checklist
+from trustcheck.checklist import FELT_TRUST, Checklist
 from trustcheck.dates import iso
 from trustcheck.records import ScoreRow
 from trustcheck.scoring import band
@@ -77,7 +77,8 @@ def score_rows(strategy_ids: Sequence[str], rows: Iterable[ScoreRow]) -> Iterato
         scores = row.scores
         lowest, low = "", 101.0  # the first of the lowest scores, as min() would pick
         for strategy, score in scores.items():
-            if score is not None and score < low:
+            # Felt trust (a partner view's) is a stored score too, but it is not a strategy.
+            if score is not None and score < low and strategy != FELT_TRUST:
                 lowest, low = strategy, score
         key = (row.role, row.partner, row.cohort, row.checklist_id, row.checklist_version)
         names = named.get(key)
