@@ -145,6 +145,7 @@ def test_validate_accepts_a_partner_view_of_the_partners_strategies(tmp_path: Pa
     path = checklist_with(tmp_path, GOOD_FELT_TRUST + """
           strategies:
             - id: transparency
+              title: Be transparent
               items:
                 - id: partner.transparency.1
                   text: My mentor explained the reasons behind their advice.
@@ -156,8 +157,8 @@ def test_validate_accepts_a_partner_view_of_the_partners_strategies(tmp_path: Pa
     assert result.exit_code == 0, result.stdout + result.stderr
     loaded = checklists.load(path)
     assert loaded.partner_view is not None
-    assert loaded.partner_view.strategies[0].title == "Be transparent"  # the mentor's title
-    assert loaded.partner_view.strategies[0].group == "mentor"
+    assert loaded.partner_view.strategies[0].title == "Be transparent"
+    assert loaded.partner_view.strategies[0].group == "mentor"  # the partner's group
 
 
 def test_validate_checks_a_titled_partner_strategy_against_the_partners_checklist(
@@ -209,6 +210,7 @@ def test_validate_names_every_problem_of_a_partner_view(tmp_path: Path) -> None:
     # A mentee's own strategy is not one the mentor rates themselves on.
     assert "names the strategy 'open_communication', which is neither a mentor" in said
     assert "the id 'open.1' is used twice" in said
+    assert "the partner strategy 'transparncy' has no 'title'; please add its text." in said
 
 
 # --- answers files, templates, forms ---------------------------------------------------------

@@ -455,7 +455,7 @@ def _read_partner_view(reader: _Reader, value: Any, line: int | None,
         if found is None:
             continue
         entry_raw, strategy_id, what = found
-        title = reader.text(entry_raw, "title", what, required=False)
+        title = reader.text(entry_raw, "title", what)
         items = _read_items(reader, entry_raw, what, strategy_id, ids, role_texts)
         strategies.append((Strategy(strategy_id, title, "", "", items, (),
                                     _read_reliability(reader, entry_raw, what, entry_line)),
@@ -784,34 +784,28 @@ def _load(path: Path, *, thorough: bool = False) -> tuple[Checklist | None, list
 def _resolve_partner_view(reader: _Reader, path: Path, part: _Part,
                           strategies: list[Strategy], role_texts: dict[str, dict[str, str]], *,
                           thorough: bool) -> PartnerView | None:
-    """The partner view with each strategy in the partner's group, titled as written or else as
-    the partner's checklist titles it. Every strategy must be one the partner rates themselves
-    on (their role's or a shared one): checked when `thorough`, or when a title is missing,
-    since both need the partner's checklist (reading it costs start-up time on every run)."""
+    """The partner view with each strategy in the partner's group (a shared one, or the
+    partner's role). When `thorough` (`checklists validate`), every strategy must be one the
+    partner rates themselves on: their role's checklist's, or a shared one. Only then is the
+    partner's checklist read: a checklist loads from its own files alone, so loading stays
+    quick and a compiled copy depends on nothing else."""
     assert part.partner_view is not None and part.role is not None
     felt_trust, listed = part.partner_view
     partner = other_role(part.role)
     shared = {s.id: s for s in strategies if s.group == SHARED}
     theirs: dict[str, Strategy] = {}
-    if thorough or not all(strategy.title for strategy, _ in listed):
-        theirs = {s.id: s._replace(group=partner) for s in _partner_strategies(path, partner)}
+    if thorough:
+        theirs = {s.id: s for s in _partner_strategies(path, partner)}
         theirs.update(shared)
     resolved = []
     for strategy, line in listed:
-        if not theirs and strategy.title:
-            group = SHARED if strategy.id in shared else partner
-            resolved.append(strategy._replace(group=group))
-            continue
-        found = theirs.get(strategy.id)
-        if found is None:
+        if thorough and strategy.id not in theirs:
             hint = difflib.get_close_matches(strategy.id, sorted(theirs), n=1)
             suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
             reader.problem(f"the partner view names the strategy '{strategy.id}', which is "
                            f"neither a {partner} strategy nor a shared one.{suggestion}", line)
             continue
-        # Titled as the partner reads it ({other} is this checklist's role).
-        title = strategy.title or found.title.replace(OTHER_PLACEHOLDER, part.role)
-        resolved.append(strategy._replace(title=title, group=found.group))
+        resolved.append(strategy._replace(group=SHARED if strategy.id in shared else partner))
     if not resolved:
         return None
 
