@@ -70,6 +70,10 @@ def test_the_compiled_checklist_is_the_checklist_the_yaml_gives(cache, monkeypat
         assert compiled == expected
         assert compiled.sha256 == expected.sha256
         assert isinstance(compiled.strategies[0].items, tuple)
+        # The partner view comes back as the same records, not as plain lists.
+        assert isinstance(compiled.partner_view, checklist.PartnerView)
+        assert compiled.partner_view == expected.partner_view
+        assert isinstance(compiled.partner_view.strategies[0].items[0], checklist.Item)
 
 
 def test_the_copy_is_private_and_written_whole(cache):

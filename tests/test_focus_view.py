@@ -9,13 +9,13 @@ import sys
 
 import pexpect
 import pytest
+from conftest import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.padding import Padding
 from rich.text import Text
 from test_focus_command import slipping_story
 
-from conftest import run
 from trustcheck.render.focus import Page
 from trustcheck.render.text import make_console
 
@@ -37,7 +37,7 @@ def as_rich_printed(text: str, width: int, indent: int | None) -> str:
 @given(words=WORDS, gaps=GAPS, width=st.integers(8, 90),
        indent=st.sampled_from([None, 0, 2, 3]))
 def test_a_paragraph_wraps_exactly_as_the_rich_view_wrapped_it(words, gaps, width, indent):
-    text = "".join(word + gap for word, gap in zip(words, gaps)).strip(" ") or "x"
+    text = "".join(word + gap for word, gap in zip(words, gaps, strict=False)).strip(" ") or "x"
     page = Page(width, None)
 
     page.say(text, indent=indent)

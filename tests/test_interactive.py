@@ -22,9 +22,13 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MENTOR = builtin("mentor")
 
 
-def spawn(*args: str, home: Path) -> pexpect.spawn:
-    """`trustcheck assess ARGS` in a fresh 40x120 terminal; everything it shows is recorded."""
+def spawn(*args: str, home: Path, partner_view: bool = False) -> pexpect.spawn:
+    """`trustcheck assess ARGS` in a fresh 40x120 terminal; everything it shows is recorded.
+    The statements about the partner are left out unless `partner_view` (tests/test_partner_view.py
+    asks them)."""
     env = dict(os.environ, TRUSTCHECK_HOME=str(home), NO_COLOR="1")
+    if not partner_view:
+        args = ("--no-partner-view", *args)
     child = pexpect.spawn(sys.executable, ["-m", "trustcheck", "assess", *args], env=env,
                           encoding="utf-8", timeout=15, dimensions=(40, 120))
     child.logfile_read = io.StringIO()

@@ -8,10 +8,9 @@ import re
 import subprocess
 import sys
 
+from conftest import builtin, make, run, save
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import builtin, make, run, save
 
 from trustcheck.answers import _JsonObjects
 

@@ -18,7 +18,9 @@ SKIP_WORDS = {"skip", "s", "n/a", "na", "not applicable"}
 # How people write "didn't come up" (after folding case, spaces and a curly apostrophe).
 NOT_CAME_UP_WORDS = {NOT_CAME_UP, "didnt come up", "did not come up"}
 MAX_LABEL = 200
-_TOP_KEYS = {"answers", "role", "partner", "cohort", "checklist", "version", "commitments"}
+PARTNER_VIEW = "partner_view"  # the section of the statements about one's partner
+_TOP_KEYS = {"answers", "role", "partner", "cohort", "checklist", "version", "commitments",
+             PARTNER_VIEW}
 # How an earlier commitment went, as written in an answers file's `commitments:` mapping.
 STATUS_WORDS = {"done": "done", "partly": "partly", "partly done": "partly",
                 "not_done": "not_done", "not done": "not_done", "not-done": "not_done"}
@@ -34,6 +36,8 @@ class Answers(NamedTuple):
     missing: tuple[str, ...] = ()
     # How earlier commitments went, by action id: done, partly or not_done (others stay open).
     follow_through: Mapping[str, str] = MappingProxyType({})
+    # Whether the answers include the partner view (its statements are then in `values`).
+    partner_view: bool = False
 
 
 def check_enough(checklist: Checklist, values: Mapping[str, Answer]) -> Problem | None:
@@ -194,30 +198,30 @@ def check(answers_file: AnswersFile, checklist: Checklist, *,
             "there is no 'answers:' section with one 'item id: value' line per statement.",
             source, yamlfile.line_of(data, "answers")))
         raw = {}
-    by_id = {item.id: item for item in checklist.items}
-    known = by_id.keys()
-    scale = checklist.scale
-    for key, value in raw.items():
-        line = yamlfile.line_of(raw, key)
-        item_id = str(key)
-        if item_id not in known:
-            hint = difflib.get_close_matches(item_id, sorted(known), n=1)
-            suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
-            problems.append(Problem(
-                f"'{item_id}' is not a statement in the checklist '{checklist.id}'.{suggestion}",
-                source, line))
-            continue
-        answer, message = _value(value, scale.low, scale.high, by_id[item_id])
-        if message:
-            problems.append(Problem(f"the answer to '{item_id}' {message}", source, line))
-            continue
-        values[item_id] = answer
+    _read_values(raw, checklist.items, checklist, values, problems, source)
+
+    partner_raw = data.get(PARTNER_VIEW)
+    partner_view = partner_raw is not None
+    if partner_view and not checklist.partner_items:
+        problems.append(Problem(
+            f"the checklist '{checklist.id}' (version {checklist.version}) has no statements "
+            f"about your partner; please remove the '{PARTNER_VIEW}:' section.",
+            source, yamlfile.line_of(data, PARTNER_VIEW)))
+    elif partner_view and not isinstance(partner_raw, dict):
+        problems.append(Problem(
+            f"'{PARTNER_VIEW}:' should hold one 'item id: value' line per statement about your "
+            "partner.", source, yamlfile.line_of(data, PARTNER_VIEW)))
+    elif isinstance(partner_raw, dict):
+        _read_values(partner_raw, checklist.partner_items, checklist, values, problems, source)
 
     follow_through = _statuses(data, open_actions, problems, source)
 
     given = {str(key) for key in raw}
     missing = tuple(item.id for item in checklist.items if item.id not in given)
     full = {item.id: values.get(item.id) for item in checklist.items}
+    if partner_view:
+        # Statements of the part left out of the file count as skipped, as in the self part.
+        full.update({item.id: values.get(item.id) for item in checklist.partner_items})
     if not problems:
         not_enough = check_enough(checklist, full)
         if not_enough is not None:
@@ -229,7 +233,38 @@ def check(answers_file: AnswersFile, checklist: Checklist, *,
             "Please fix them and run the command again.",
             problems,
         )
-    return Answers(full, role, partner, cohort, missing, follow_through)
+    return Answers(full, role, partner, cohort, missing, follow_through, partner_view)
+
+
+def _read_values(raw: Mapping[Any, Any], items: tuple[Item, ...], checklist: Checklist,
+                 values: dict[str, Answer], problems: list[Problem], source: str) -> None:
+    """Each 'item id: value' line of one section (the answers, or the partner view) into
+    `values`, and what is wrong with any of them into `problems`."""
+    by_id = {item.id: item for item in items}
+    known = by_id.keys()
+    scale = checklist.scale
+    for key, value in raw.items():
+        line = yamlfile.line_of(raw, key)
+        item_id = str(key)
+        if item_id not in known:
+            hint = difflib.get_close_matches(item_id, sorted(known), n=1)
+            suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+            message = f"'{item_id}' is not a statement in the checklist '{checklist.id}'."
+            if item_id in {i.id for i in checklist.partner_items}:
+                message = (f"'{item_id}' is about your partner, so it belongs under "
+                           f"'{PARTNER_VIEW}:', not 'answers:'.")
+            elif item_id in {i.id for i in checklist.items}:
+                message = (f"'{item_id}' is about you, so it belongs under 'answers:', not "
+                           f"'{PARTNER_VIEW}:'.")
+            else:
+                message += suggestion
+            problems.append(Problem(message, source, line))
+            continue
+        answer, message = _value(value, scale.low, scale.high, by_id[item_id])
+        if message:
+            problems.append(Problem(f"the answer to '{item_id}' {message}", source, line))
+            continue
+        values[item_id] = answer
 
 
 def status_of(value: Any) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from trustcheck import focus, scoring
 from trustcheck.answers import MAX_LABEL
-from trustcheck.checklist import ROLES, Action, Checklist, is_id
+from trustcheck.checklist import FELT_TRUST, ROLES, Action, Checklist, is_id
 from trustcheck.commitments import STATUSES
 from trustcheck.dates import iso
 from trustcheck.errors import InputError, Problem
@@ -78,6 +78,9 @@ def build(checklist: Checklist, answers: Mapping[str, Answer], *, role: str,
     """Score answers and choose focus areas: everything a result holds, computed once."""
     scores = scoring.score(checklist, answers)
     chosen = focus.choose(checklist, scores)
+    partner_view = scoring.score_partner(checklist, answers)
+    # The partner view's answers are kept only when that part was answered at all.
+    items = checklist.items + (checklist.partner_items if partner_view is not None else ())
     return Assessment(
         id=id,
         created_at=now.astimezone(timezone.utc).replace(microsecond=0),
@@ -86,7 +89,7 @@ def build(checklist: Checklist, answers: Mapping[str, Answer], *, role: str,
         cohort=cohort,
         checklist=ChecklistRef(checklist.id, checklist.version, checklist.sha256,
                                checklist.title),
-        answers={item.id: answers.get(item.id) for item in checklist.items},
+        answers={item.id: answers.get(item.id) for item in items},
         strategies=scores.strategies,
         overall=scores.overall,
         focus=chosen.areas,
@@ -95,7 +98,23 @@ def build(checklist: Checklist, answers: Mapping[str, Answer], *, role: str,
         commitments=commitments,
         follow_through=follow_through,
         overall_sem=scores.overall_sem,
+        partner_view=partner_view,
     )
+
+
+def _strategy_to_dict(s: StrategyScore) -> dict[str, Any]:
+    return {"id": s.id, "title": s.title, "group": s.group, "score": s.score, "sem": s.sem,
+            "answered": s.answered, "total": s.total, "not_came_up": s.not_came_up,
+            "band": s.band}
+
+
+def partner_view_to_dict(partner_view: scoring.PartnerScores | None) -> dict[str, Any] | None:
+    """The result's "partner_view": felt trust and the partner's strategies, or None."""
+    if partner_view is None:
+        return None
+    felt_trust = partner_view.felt_trust
+    return {"felt_trust": None if felt_trust is None else _strategy_to_dict(felt_trust),
+            "strategies": [_strategy_to_dict(s) for s in partner_view.strategies]}
 
 
 def to_dict(assessment: Assessment) -> dict[str, Any]:
@@ -111,12 +130,7 @@ def to_dict(assessment: Assessment) -> dict[str, Any]:
         "checklist": {"id": a.checklist.id, "version": a.checklist.version,
                       "sha256": a.checklist.sha256, "title": a.checklist.title},
         "answers": dict(a.answers),
-        "strategies": [
-            {"id": s.id, "title": s.title, "group": s.group, "score": s.score, "sem": s.sem,
-             "answered": s.answered, "total": s.total, "not_came_up": s.not_came_up,
-             "band": s.band}
-            for s in a.strategies
-        ],
+        "strategies": [_strategy_to_dict(s) for s in a.strategies],
         "overall": a.overall,
         "overall_sem": a.overall_sem,
         "band": a.band,
@@ -135,7 +149,8 @@ def to_dict(assessment: Assessment) -> dict[str, Any]:
         "follow_through": [{"action": r.action, "text": r.text, "made_in": r.made_in,
                             "made_at": iso(r.made_at), "status": r.status}
                            for r in a.follow_through],
-    } | _partner_view_dict(a.partner_view)
+        "partner_view": partner_view_to_dict(a.partner_view),
+    }
 
 
 def from_dict(data: Mapping[str, Any], *, source: str = "") -> Assessment:
@@ -170,11 +185,12 @@ def _read(data: Any, source: str) -> Assessment:
             "trustcheck cannot read; please update trustcheck.")
     try:
         checklist = data["checklist"]
-        strategies = tuple(
-            StrategyScore(s["id"], s["title"], s["group"], s["score"], int(s["answered"]),
-                          int(s["total"]), _count(s.get("not_came_up", 0)), s.get("sem"))
-            for s in data["strategies"]
-        )
+        strategies = tuple(_strategy_score(s) for s in data["strategies"])
+        partner_data = data.get("partner_view")
+        partner_view = None if partner_data is None else scoring.PartnerScores(
+            None if partner_data["felt_trust"] is None
+            else _strategy_score(partner_data["felt_trust"]),
+            tuple(_strategy_score(s) for s in partner_data["strategies"]))
         areas = tuple(
             FocusArea(f["strategy"], f.get("title", f["strategy"]), f.get("score"), f["reason"],
                       tuple(Action(x["id"], x["text"]) for x in f.get("actions", ())))
@@ -207,7 +223,7 @@ def _read(data: Any, source: str) -> Assessment:
                        _status(r["status"]))
                 for r in data.get("follow_through") or ()),
             overall_sem=data.get("overall_sem"),
-            partner_view=_partner_view(data.get("partner_view")),
+            partner_view=partner_view,
         )
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         # OverflowError: a date that exists only in its own time zone (year 1 at +01:00).
@@ -225,33 +241,9 @@ def _read(data: Any, source: str) -> Assessment:
         ) from None
 
 
-def _partner_view_dict(view: scoring.PartnerScores | None) -> dict[str, Any]:
-    # Kept so `trustcheck share` finds it in the history; written only when there is one until
-    # the partner view (issue 11 section 1) makes it a field of every result.
-    if view is None:
-        return {}
-    return {"partner_view": {
-        "felt_trust": None if view.felt_trust is None else _strategy_dict(view.felt_trust),
-        "strategies": [_strategy_dict(s) for s in view.strategies]}}
-
-
-def _strategy_dict(s: StrategyScore) -> dict[str, Any]:
-    return {"id": s.id, "title": s.title, "group": s.group, "score": s.score, "sem": s.sem,
-            "answered": s.answered, "total": s.total, "not_came_up": s.not_came_up,
-            "band": s.band}
-
-
-def _partner_view(data: Any) -> scoring.PartnerScores | None:
-    if data is None:
-        return None
-
-    def read(s: Mapping[str, Any]) -> StrategyScore:
-        return StrategyScore(s["id"], s["title"], s["group"], s["score"], int(s["answered"]),
-                             int(s["total"]), _count(s.get("not_came_up", 0)), s.get("sem"))
-
-    felt = data["felt_trust"]
-    return scoring.PartnerScores(None if felt is None else read(felt),
-                                 tuple(read(s) for s in data["strategies"]))
+def _strategy_score(s: Any) -> StrategyScore:
+    return StrategyScore(s["id"], s["title"], s["group"], s["score"], int(s["answered"]),
+                         int(s["total"]), _count(s.get("not_came_up", 0)), s.get("sem"))
 
 
 class _Malformed(ValueError):
@@ -305,6 +297,12 @@ def _score(value: object) -> bool:
                              and math.isfinite(value) and 0 <= value <= 100)
 
 
+def _strategy_fine(s: StrategyScore) -> bool:
+    return (_text(s.id, 1000) and _text(s.title) and _text(s.group, 1000)
+            and _score(s.score) and s.answered >= 0 and s.total >= 0
+            and 0 <= s.not_came_up <= s.total and _sem(s.sem))
+
+
 def _wrong_fields(a: Assessment) -> list[str]:
     wrong = []
     if not _ID.match(a.id):
@@ -325,14 +323,22 @@ def _wrong_fields(a: Assessment) -> list[str]:
     if not isinstance(a.answers, Mapping) or any(
             not _text(key, 1000) or not _answer(value) for key, value in a.answers.items()):
         wrong.append(f"answers that are not whole numbers, \"{scoring.NOT_CAME_UP}\" or null")
-    if not all(_text(s.id, 1000) and _text(s.title) and _text(s.group, 1000)
-               and _score(s.score) and s.answered >= 0 and s.total >= 0
-               and 0 <= s.not_came_up <= s.total and _sem(s.sem)
-               for s in a.strategies):
+    if not all(_strategy_fine(s) for s in a.strategies):
         wrong.append("a strategy score that is not a number from 0 to 100 (or its id, title "
                      "or group is not text)")
     elif len({s.id for s in a.strategies}) != len(a.strategies):
         wrong.append("the same strategy twice")
+    if a.partner_view is not None:
+        seen = [s for s in (a.partner_view.felt_trust,) if s is not None]
+        seen += a.partner_view.strategies
+        if not all(_strategy_fine(s) for s in seen):
+            wrong.append("a partner view score that is not a number from 0 to 100 (or its id, "
+                         "title or group is not text)")
+        elif len({s.id for s in a.partner_view.strategies}) != len(a.partner_view.strategies):
+            wrong.append("the same strategy twice in the partner view")
+        elif a.partner_view.felt_trust is not None and \
+                a.partner_view.felt_trust.id != FELT_TRUST:
+            wrong.append(f"felt trust with an id other than '{FELT_TRUST}'")
     if not _score(a.overall):
         wrong.append("an overall score that is not a number from 0 to 100")
     if not _sem(a.overall_sem):

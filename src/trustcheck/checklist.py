@@ -13,10 +13,17 @@ from trustcheck import checklist_cache, yamlfile
 from trustcheck.errors import InputError, Problem
 from trustcheck.paths import builtin_folder, earlier_version_folders
 from trustcheck.records import ROLES
+
 DEFAULT_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
 DEFAULT_SKIP_LABEL = "Skip / not applicable"
 OTHER_PLACEHOLDER = "{other}"
 SHARED = "shared"  # the group of every strategy that comes from an included part
+# The partner view (issue 11): statements about one's partner, answered after the self part.
+PARTNER_VIEW = "partner_view"  # the group of felt trust, and the key of the part in a checklist
+FELT_TRUST = "felt_trust"  # the id of felt trust, scored like a strategy
+FELT_TRUST_TITLE = "Felt trust"
+PARTNER_PREFIX = "partner."  # every partner-view statement's id starts with it
+FELT_TRUST_STATEMENTS = (4, 6)  # how many felt-trust statements a partner view has
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
@@ -79,6 +86,21 @@ class Obstacle(NamedTuple):
     description: str = ""
 
 
+class PartnerView(NamedTuple):
+    """The second part of a role's checklist: how much the person trusts their partner (felt
+    trust, scored like a strategy with the id `felt_trust`) and what the partner did, under the
+    ids of the partner's own strategies (their role's and the shared ones), so that how a
+    partner sees someone sits beside how that person sees themselves."""
+
+    felt_trust: Strategy
+    strategies: tuple[Strategy, ...]
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return self.felt_trust.items + tuple(
+            item for strategy in self.strategies for item in strategy.items)
+
+
 class Checklist(NamedTuple):
     """A complete questionnaire for one role, with any shared parts already included."""
 
@@ -91,10 +113,21 @@ class Checklist(NamedTuple):
     description: str = ""
     scale: Scale = Scale()
     source: str = ""
+    partner_view: PartnerView | None = None
 
     @property
     def items(self) -> tuple[Item, ...]:
+        """The statements about oneself (the partner view's are in `partner_items`)."""
         return tuple(item for strategy in self.strategies for item in strategy.items)
+
+    @property
+    def partner_items(self) -> tuple[Item, ...]:
+        return () if self.partner_view is None else self.partner_view.items
+
+    @property
+    def partner(self) -> str | None:
+        """The partner's role: whom the partner view is about."""
+        return None if self.role is None else other_role(self.role)
 
     def strategy(self, strategy_id: str) -> Strategy | None:
         return next((s for s in self.strategies if s.id == strategy_id), None)
@@ -140,6 +173,9 @@ class Checklist(NamedTuple):
                 }
                 for o in self.obstacles
             ],
+            # Only when there is one, so checklists without it keep their fingerprint.
+            **({} if self.partner_view is None else {
+                PARTNER_VIEW: _partner_view_content(self.partner_view)}),
         }
 
     @property
@@ -153,6 +189,20 @@ class Checklist(NamedTuple):
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def other_role(role: str) -> str:
+    return "mentee" if role == "mentor" else "mentor"
+
+
+def _partner_view_content(part: PartnerView) -> dict[str, Any]:
+    def strategy(s: Strategy) -> dict[str, Any]:
+        return {"id": s.id, "title": s.title, "group": s.group,
+                "items": [_item_content(i) for i in s.items],
+                **({} if s.reliability is None else {"reliability": s.reliability})}
+
+    return {FELT_TRUST: strategy(part.felt_trust),
+            "strategies": [strategy(s) for s in part.strategies]}
+
+
 def _item_content(item: Item) -> dict[str, Any]:
     content: dict[str, Any] = {"id": item.id, "text": item.text, "reverse": item.reverse}
     if item.conditional:
@@ -163,7 +213,10 @@ def _item_content(item: Item) -> dict[str, Any]:
 # --- loading and validation -------------------------------------------------------------------
 
 _TOP_KEYS = {"id", "version", "title", "role", "description", "include", "scale", "strategies",
-             "obstacles"}
+             "obstacles", PARTNER_VIEW}
+_PARTNER_VIEW_KEYS = {FELT_TRUST, "strategies"}
+_FELT_TRUST_KEYS = {"items", "reliability"}
+_PARTNER_STRATEGY_KEYS = {"id", "title", "items", "reliability"}
 _SCALE_KEYS = {"low", "high", "labels", "skip"}
 _STRATEGY_KEYS = {"id", "title", "why", "items", "actions", "reliability"}
 _ITEM_KEYS = {"id", "text", "reverse", "conditional"}
@@ -286,6 +339,10 @@ class _Part(NamedTuple):
     # Statements written once per role ({mentor: ..., mentee: ...}), by item id: resolved to
     # the role of the checklist that answers them, which a part does not know yet.
     role_texts: dict[str, dict[str, str]]
+    # The partner view as written: felt trust, and each partner strategy with its line (its
+    # title and group come from the partner's checklist, found when the whole is loaded).
+    partner_view: tuple[Strategy, list[tuple[Strategy, int | None]]] | None = None
+    partner_view_line: int | None = None
 
 
 def _read_part(path: Path) -> tuple[_Part | None, list[Problem]]:
@@ -352,9 +409,86 @@ def _read_part(path: Path) -> tuple[_Part | None, list[Problem]]:
         if obstacle is not None:
             obstacles.append((obstacle, line))
 
+    partner_view = None
+    partner_view_line = yamlfile.line_of(top, PARTNER_VIEW)
+    if PARTNER_VIEW in top:
+        if role is None:
+            reader.problem("only a checklist with a 'role' can have a 'partner_view' part (it "
+                           "is about that role's partner); please move it to the role's "
+                           "checklist.", partner_view_line)
+        else:
+            partner_view = _read_partner_view(reader, top[PARTNER_VIEW], partner_view_line,
+                                              ids, role_texts)
+
     part = _Part(checklist_id, str(version).strip(), title, role, description, includes, scale,
-                 strategies, obstacles, ids, role_texts)
+                 strategies, obstacles, ids, role_texts, partner_view, partner_view_line)
     return part, reader.problems
+
+
+def _read_partner_view(reader: _Reader, value: Any, line: int | None,
+                       ids: dict[str, dict[str, int | None]],
+                       role_texts: dict[str, dict[str, str]],
+                       ) -> tuple[Strategy, list[tuple[Strategy, int | None]]] | None:
+    """`partner_view:` with `felt_trust:` (its items) and `strategies:` (one entry per
+    strategy of the partner, by the partner's strategy id, with its items)."""
+    raw = reader.mapping(value, "the partner view", line, _PARTNER_VIEW_KEYS)
+    if raw is None:
+        return None
+    felt_line = yamlfile.line_of(raw, FELT_TRUST, line)
+    felt_trust = Strategy(FELT_TRUST, FELT_TRUST_TITLE, "", PARTNER_VIEW, ())
+    felt_raw = reader.mapping(raw.get(FELT_TRUST), "the partner view's felt trust", felt_line,
+                              _FELT_TRUST_KEYS)
+    if felt_raw is not None:
+        what = "the partner view's felt trust"
+        items = _read_items(reader, felt_raw, what, FELT_TRUST, ids, role_texts)
+        low, high = FELT_TRUST_STATEMENTS
+        if items and not low <= len(items) <= high:
+            reader.problem(f"{what} has {len(items)} statements; please give {low} to {high}, "
+                           "enough for a steady score and few enough to answer quickly.",
+                           felt_line)
+        felt_trust = felt_trust._replace(
+            items=items, reliability=_read_reliability(reader, felt_raw, what, felt_line))
+    strategies = []
+    seen: dict[str, int | None] = {}
+    listed = reader.sequence(raw, "strategies", "the partner view", required=True)
+    for index, entry in enumerate(listed):
+        entry_line = yamlfile.line_of(listed, index)
+        found = reader.entry(entry, entry_line, _PARTNER_STRATEGY_KEYS, "partner strategy",
+                             "a strategy of the partner view", seen)
+        if found is None:
+            continue
+        entry_raw, strategy_id, what = found
+        title = reader.text(entry_raw, "title", what)
+        items = _read_items(reader, entry_raw, what, strategy_id, ids, role_texts)
+        strategies.append((Strategy(strategy_id, title, "", "", items, (),
+                                    _read_reliability(reader, entry_raw, what, entry_line)),
+                           entry_line))
+    return felt_trust, strategies
+
+
+def _read_items(reader: _Reader, raw: dict, what: str, strategy_id: str,
+                ids: dict[str, dict[str, int | None]],
+                role_texts: dict[str, dict[str, str]]) -> tuple[Item, ...]:
+    """The partner view's statements, by every rule of the self part's, and each id starting
+    with `partner.`, so an answer always says which part it belongs to."""
+    items = []
+    for item_raw, item_line, item_id, item_what in reader.entries(
+            raw, "items", what, _ITEM_KEYS, "item", ids["item"], required=True):
+        if item_id and not item_id.startswith(PARTNER_PREFIX):
+            reader.problem(f"the id of {item_what} should start with '{PARTNER_PREFIX}' (for "
+                           f"example '{PARTNER_PREFIX}{item_id}'), as every statement about "
+                           "the partner does.", item_line)
+        if isinstance(item_raw.get("text"), dict):
+            by_role = _read_role_texts(reader, item_raw, item_what, item_line)
+            if by_role and item_id:
+                role_texts[item_id] = by_role
+            text = by_role.get("mentor", "")
+        else:
+            text = reader.text(item_raw, "text", item_what)
+        reverse = _read_flag(reader, item_raw, "reverse", item_what, item_line)
+        conditional = _read_flag(reader, item_raw, "conditional", item_what, item_line)
+        items.append(Item(item_id, text, strategy_id, reverse, conditional))
+    return tuple(items)
 
 
 def _read_scale(reader: _Reader, top: dict) -> Scale | None:
@@ -545,7 +679,7 @@ def load(path: Path) -> Checklist:
 def check(path: Path) -> list[Problem]:
     """Every problem in a checklist file (an empty list when it is valid)."""
     try:
-        return _load(Path(path))[1]
+        return _load(Path(path), thorough=True)[1]
     except InputError as exc:
         return list(exc.problems) or [Problem(exc.message)]
 
@@ -579,7 +713,9 @@ def _include_path(path: Path, name: str) -> tuple[Path | None, str]:
     return None, f"the included file '{name}' was not found next to this file."
 
 
-def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
+def _load(path: Path, *, thorough: bool = False) -> tuple[Checklist | None, list[Problem]]:
+    """A checklist and its problems. `thorough` (`checklists validate`) also checks what needs
+    another file: that each partner-view strategy is one of the partner's."""
     part, problems = _read_part(path)
     if part is None:
         return None, problems
@@ -625,6 +761,16 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
                 reader.problem(
                     f"the obstacle '{obstacle.id}' names the strategy '{signal}', which this "
                     f"checklist does not have.{suggestion}", line)
+    for strategy in strategies:
+        for item in strategy.items:
+            if item.id.startswith(PARTNER_PREFIX):
+                reader.problem(f"the statement '{item.id}' is about oneself, so its id may not "
+                               f"start with '{PARTNER_PREFIX}' (kept for the partner view).",
+                               None)
+    partner_view = None
+    if part.partner_view is not None and part.role is not None:
+        partner_view = _resolve_partner_view(reader, path, part, strategies, role_texts,
+                                             thorough=thorough)
     if reader.problems:
         return None, reader.problems
     checklist = Checklist(
@@ -637,8 +783,62 @@ def _load(path: Path) -> tuple[Checklist | None, list[Problem]]:
         strategies=tuple(_for_role(s, part.role, role_texts) for s in strategies),
         obstacles=tuple(o for o, _ in obstacles),
         source=str(path),
+        partner_view=partner_view,
     )
     return checklist, []
+
+
+def _resolve_partner_view(reader: _Reader, path: Path, part: _Part,
+                          strategies: list[Strategy], role_texts: dict[str, dict[str, str]], *,
+                          thorough: bool) -> PartnerView | None:
+    """The partner view with each strategy in the partner's group (a shared one, or the
+    partner's role). When `thorough` (`checklists validate`), every strategy must be one the
+    partner rates themselves on: their role's checklist's, or a shared one. Only then is the
+    partner's checklist read: a checklist loads from its own files alone, so loading stays
+    quick and a compiled copy depends on nothing else."""
+    assert part.partner_view is not None and part.role is not None
+    felt_trust, listed = part.partner_view
+    partner = other_role(part.role)
+    shared = {s.id: s for s in strategies if s.group == SHARED}
+    theirs: dict[str, Strategy] = {}
+    if thorough:
+        theirs = {s.id: s for s in _partner_strategies(path, partner)}
+        theirs.update(shared)
+    resolved = []
+    for strategy, line in listed:
+        if thorough and strategy.id not in theirs:
+            hint = difflib.get_close_matches(strategy.id, sorted(theirs), n=1)
+            suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+            reader.problem(f"the partner view names the strategy '{strategy.id}', which is "
+                           f"neither a {partner} strategy nor a shared one.{suggestion}", line)
+            continue
+        resolved.append(strategy._replace(group=SHARED if strategy.id in shared else partner))
+    if not resolved:
+        return None
+
+    def worded(strategy: Strategy) -> Strategy:
+        return strategy._replace(items=tuple(
+            i._replace(text=role_texts.get(i.id, {}).get(part.role or "", i.text)
+                       .replace(OTHER_PLACEHOLDER, partner))
+            for i in strategy.items))
+
+    return PartnerView(worded(felt_trust), tuple(worded(s) for s in resolved))
+
+
+def _partner_strategies(path: Path, partner: str) -> list[Strategy]:
+    """The partner role's own strategies: from the checklist for that role next to this one
+    (the same version), else the built-in one."""
+    for folder in (path.parent, builtin_folder()):
+        candidate = folder / f"{partner}.yaml"
+        if not candidate.is_file():
+            continue
+        try:
+            found, _ = _read_part(candidate)
+        except InputError:
+            continue
+        if found is not None and found.role == partner:
+            return found.strategies
+    return []
 
 
 # --- finding checklists -----------------------------------------------------------------------
@@ -818,8 +1018,9 @@ def listing_to_dict(listing: Listing) -> dict[str, Any]:
             "builtin": listing.builtin, "path": str(listing.path)}
 
 
-def template_to_dict(checklist: Checklist) -> dict[str, Any]:
-    """The JSON answers template: the checklist's identity and every item to answer."""
+def template_to_dict(checklist: Checklist, *, partner_view: bool = False) -> dict[str, Any]:
+    """The JSON answers template: the checklist's identity and every item to answer (with
+    `partner_view`, the statements about the partner too, under "partner_view")."""
     groups = {strategy.id: strategy.group for strategy in checklist.strategies}
     return {
         "checklist": summary_to_dict(checklist),
@@ -828,4 +1029,10 @@ def template_to_dict(checklist: Checklist) -> dict[str, Any]:
              "text": item.text, "reverse": item.reverse, "conditional": item.conditional}
             for item in checklist.items
         ],
+        # The statements about one's partner, for an answers file's `partner_view:` section.
+        **({PARTNER_VIEW: [
+            {"id": item.id, "strategy": item.strategy, "text": item.text,
+             "reverse": item.reverse, "conditional": item.conditional}
+            for item in checklist.partner_items
+        ]} if partner_view else {}),
     }

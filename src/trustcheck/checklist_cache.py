@@ -115,7 +115,8 @@ def _key(path: Path) -> list[Any]:
 
     shapes = [list(record._fields) for record in (checklist.Checklist, checklist.Strategy,
                                             checklist.Item, checklist.Action,
-                                            checklist.Obstacle, checklist.Scale)]
+                                            checklist.Obstacle, checklist.Scale,
+                                            checklist.PartnerView)]
     # The loader's own code: an edited checkout reads its checklists anew, not only a release.
     code = [_stamp(Path(module.__file__ or "")) for module in (checklist, checklist.yamlfile)]
     return [FORMAT, __version__, str(Path(path).resolve()), shapes, code]
@@ -218,13 +219,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _pack(found: Checklist) -> list[Any]:
+    def strategy(one: Any) -> list[Any]:
+        return _plain(one, items=[list(item) for item in one.items],
+                      actions=[list(action) for action in one.actions])
+
+    view = found.partner_view
     return _plain(found,
-                  strategies=[_plain(strategy, items=[list(item) for item in strategy.items],
-                                     actions=[list(action) for action in strategy.actions])
-                              for strategy in found.strategies],
+                  strategies=[strategy(one) for one in found.strategies],
                   obstacles=[_plain(obstacle, signals=list(obstacle.signals))
                              for obstacle in found.obstacles],
-                  scale=_plain(found.scale, labels=list(found.scale.labels)))
+                  scale=_plain(found.scale, labels=list(found.scale.labels)),
+                  partner_view=None if view is None else _plain(
+                      view, felt_trust=strategy(view.felt_trust),
+                      strategies=[strategy(one) for one in view.strategies]))
 
 
 def _plain(record: Any, **parts: Any) -> list[Any]:
@@ -233,18 +240,33 @@ def _plain(record: Any, **parts: Any) -> list[Any]:
 
 
 def _unpack(data: list[Any]) -> Checklist:
-    from trustcheck.checklist import Action, Checklist, Item, Obstacle, Scale, Strategy
+    from trustcheck.checklist import (
+        Action,
+        Checklist,
+        Item,
+        Obstacle,
+        PartnerView,
+        Scale,
+        Strategy,
+    )
+
+    def strategy(raw: list[Any]) -> Strategy:
+        found: Strategy = _record(
+            Strategy, raw, items=lambda items: tuple(_record(Item, i) for i in items),
+            actions=lambda actions: tuple(_record(Action, a) for a in actions))
+        return found
 
     def strategies(raw: list[Any]) -> tuple[Strategy, ...]:
-        return tuple(_record(Strategy, strategy,
-                             items=lambda items: tuple(_record(Item, i) for i in items),
-                             actions=lambda actions: tuple(_record(Action, a) for a in actions))
-                     for strategy in raw)
+        return tuple(strategy(one) for one in raw)
+
+    def partner_view(raw: list[Any] | None) -> PartnerView | None:
+        return None if raw is None else _record(PartnerView, raw, felt_trust=strategy,
+                                                strategies=strategies)
 
     found: Checklist = _record(
         Checklist, data, strategies=strategies,
         obstacles=lambda raw: tuple(_record(Obstacle, o, signals=tuple) for o in raw),
-        scale=lambda raw: _record(Scale, raw, labels=tuple))
+        scale=lambda raw: _record(Scale, raw, labels=tuple), partner_view=partner_view)
     return found
 
 

@@ -22,7 +22,7 @@ SHARED = "shared"
 # What a scores-only result keeps: scores and what follows from them, never answers, names,
 # free text or commitments. A whitelist, so a field added to results later stays private.
 _SCORES_ONLY_KEEP = ("schema", "id", "created_at", "role", "checklist", "strategies", "overall",
-                     "band", "focus", "obstacles", "strength")
+                     "band", "focus", "obstacles", "strength", "partner_view")
 
 
 class Gap(NamedTuple):

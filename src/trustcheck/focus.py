@@ -100,6 +100,23 @@ def choose(checklist: Checklist, scores: Scores) -> Focus:
     return Focus(tuple(areas), tuple(obstacles), strength)
 
 
+# Felt trust under "solid" is worth naming: it is how safe a person feels with their partner.
+FELT_TRUST_LOW = 60.0
+
+
+def felt_trust_note(result: Assessment) -> str:
+    """A kind sentence when a person's felt trust in their partner is low, else "". Felt trust
+    is not a strategy with actions to try: it is named, never given a to-do."""
+    part = result.partner_view
+    felt = None if part is None else part.felt_trust
+    if felt is None or felt.score is None or felt.score >= FELT_TRUST_LOW:
+        return ""
+    partner = "mentee" if result.role == "mentor" else "mentor"
+    return (f"Your felt trust in your {partner} is {points(felt.score)} of 100 ({felt.band}). "
+            f"This is about how safe you feel with your {partner}, not something to fix with "
+            "an action; consider talking about it with them, or with someone you trust.")
+
+
 # --- change since the previous check-in (`trustcheck assess`) ---------------------------------
 
 class Progress(NamedTuple):

@@ -128,6 +128,13 @@ def statement_lines(path: Path) -> Lines:
             strategies[str(raw.get("id"))] = Place(str(file), yamlfile.line_of(raw, "id"))
             for item in raw.get("items") or []:
                 statements[str(item.get("id"))] = Place(str(file), yamlfile.line_of(item, "text"))
+        partner_view = data.get("partner_view")
+        if isinstance(partner_view, dict):
+            parts = [partner_view.get("felt_trust"), *(partner_view.get("strategies") or [])]
+            for raw in parts:
+                for item in (raw.get("items") or []) if isinstance(raw, dict) else []:
+                    statements[str(item.get("id"))] = Place(str(file),
+                                                            yamlfile.line_of(item, "text"))
         return list(data.get("include") or [])
 
     for name in read(path):
@@ -146,11 +153,20 @@ def lint(checklist: Checklist, lines: Lines) -> tuple[Finding, ...]:
         for item in strategy.items:
             findings.extend(_statement_findings(item, lines, intro_period))
     findings.extend(near_duplicates(checklist.items, lines))
+    part = checklist.partner_view
+    if part is not None:
+        # The partner view: every statement rule, and the strategy rules for felt trust only
+        # (each partner strategy has two statements by design, to keep that part short).
+        findings.extend(_strategy_findings(part.felt_trust, lines))
+        for item in checklist.partner_items:
+            findings.extend(_statement_findings(item, lines, intro_period))
+        findings.extend(near_duplicates(checklist.partner_items, lines))
     return tuple(sorted(findings, key=_reading_order(checklist)))
 
 
 def _reading_order(checklist: Checklist) -> Callable[[Finding], tuple[int, int, int]]:
-    order = {item.id: index for index, item in enumerate(checklist.items)}
+    order = {item.id: index
+             for index, item in enumerate(checklist.items + checklist.partner_items)}
     strategy_order = {s.id: order[s.items[0].id] if s.items else 0 for s in checklist.strategies}
 
     def key(finding: Finding) -> tuple[int, int, int]:

@@ -42,6 +42,8 @@ class AnswersTemplate(NamedTuple):
     """`trustcheck template`: a file to fill in with answers to this checklist."""
 
     checklist: Checklist
+    # With the statements about the partner (the checklist's partner view), when it has one.
+    partner_view: bool = False
 
 
 class LintReports(NamedTuple):
@@ -84,7 +86,7 @@ def checklists_to_dict(listing: Checklists) -> list[dict[str, Any]]:
 def template_to_dict(template: AnswersTemplate) -> dict[str, Any]:
     from trustcheck import checklist
 
-    return checklist.template_to_dict(template.checklist)
+    return checklist.template_to_dict(template.checklist, partner_view=template.partner_view)
 
 
 def lint_to_dict(listing: LintReports) -> dict[str, Any]:

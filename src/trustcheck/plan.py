@@ -16,6 +16,7 @@ from trustcheck.focus import (
     STRENGTH_FROM,
     ObstacleFlag,
     change,
+    felt_trust_note,
     moved,
     overall_moved,
     overall_sem,
@@ -74,6 +75,8 @@ class Plan(NamedTuple):
     # Latest overall minus the previous check-in's; None without a previous one.
     overall_change: float | None = None
     overall_direction: str | None = None  # by the reliable-change rule, as PlanItem.direction
+    # A kind sentence when felt trust in the partner is low (focus.felt_trust_note), else "".
+    felt_trust: str = ""
 
 
 def _signed(points: float) -> str:
@@ -204,7 +207,7 @@ def plan(latest: Assessment, previous: Assessment | None, reviews: Iterable[Revi
     return Plan(latest, previous, lowest, tuple(slipped), latest.obstacles, strengths,
                 follow_through(reviews), tuple(open_commitments),
                 change(latest.overall, None if previous is None else previous.overall),
-                None if overall is None else overall.direction)
+                None if overall is None else overall.direction, felt_trust_note(latest))
 
 
 def plan_to_dict(found: Plan) -> dict[str, Any]:
@@ -248,5 +251,6 @@ def plan_to_dict(found: Plan) -> dict[str, Any]:
              "strategy": o.commitment.strategy, "made_in": o.made_in,
              "made_at": iso(o.made_at)}
             for o in found.open_commitments],
+        "felt_trust": found.felt_trust or None,
     }
 

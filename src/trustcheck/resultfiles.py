@@ -10,9 +10,17 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from trustcheck import assessment
+from trustcheck import assessment, scoring
 from trustcheck.assessment import ID_PATTERN, READABLE_SCHEMAS
-from trustcheck.checklist import ROLES, Checklist, find_by_id, is_id, scan, with_earlier
+from trustcheck.checklist import (
+    PARTNER_PREFIX,
+    ROLES,
+    Checklist,
+    find_by_id,
+    is_id,
+    scan,
+    with_earlier,
+)
 from trustcheck.errors import InputError
 from trustcheck.scoring import NOT_CAME_UP, enough, item_points, mostly_not_came_up, needed
 from trustcheck.text import quoted_name
@@ -195,7 +203,25 @@ def validate(data: Any, library: Library) -> Verdict:
     if not _same(data.get("overall"), overall):
         return Verdict("the overall index it states is not what its answers give; it may "
                        "have been edited by hand.")
+    if not _same_partner_view(data.get("partner_view"), scoring.score_partner(used, raw)):
+        return Verdict("the view of the partner it states is not what its answers give; it "
+                       "may have been edited by hand.")
     return Verdict(checklist=used, values=values)
+
+
+def _same_partner_view(stated: Any, computed: scoring.PartnerScores | None) -> bool:
+    """Whether a result's stated partner view is what its answers give (scored again)."""
+    if computed is None or stated is None:
+        return computed is None and stated is None
+    felt = stated.get("felt_trust")
+    if (computed.felt_trust is None) != (felt is None) or (
+            felt is not None and computed.felt_trust is not None
+            and not _same(felt.get("score"), computed.felt_trust.score)):
+        return False
+    given = {entry["id"]: entry.get("score") for entry in stated["strategies"]}
+    return (len(given) == len(computed.strategies)
+            and all(s.id in given and _same(given[s.id], s.score)
+                    for s in computed.strategies))
 
 
 def _shape(data: Any) -> str | None:
@@ -244,6 +270,9 @@ def _shape(data: Any) -> str | None:
         seen.add(entry["id"])
     if not _is_points(data.get("overall"), allow_none=True):
         return "its overall index is not a number from 0 to 100."
+    problem = _partner_view_shape(data.get("partner_view"))
+    if problem:
+        return problem
     cohort = data.get("cohort")
     if cohort is not None and not isinstance(cohort, str):
         return "its cohort should be text."
@@ -253,10 +282,29 @@ def _shape(data: Any) -> str | None:
     return None
 
 
+def _partner_view_shape(part: Any) -> str | None:
+    if part is None:
+        return None
+    felt = part.get("felt_trust") if isinstance(part, dict) else None
+    listed = part.get("strategies") if isinstance(part, dict) else None
+    if not isinstance(listed, list) or (felt is not None and not isinstance(felt, dict)) \
+            or not all(isinstance(entry, dict) and isinstance(entry.get("id"), str)
+                       for entry in listed):
+        return ("its view of the partner is not a felt trust and a list of strategies; it may "
+                "have been edited by hand.")
+    if not all(_is_points(entry.get("score"), allow_none=True)
+               for entry in [*listed, *([felt] if felt else [])]):
+        return "a partner view score is not a number from 0 to 100."
+    if len({entry["id"] for entry in listed}) != len(listed):
+        return "its view of the partner has the same strategy twice."
+    return None
+
+
 def _answers(raw: dict, used: Checklist | None) -> tuple[list[int] | None, str]:
     if used is not None:
         low, high = used.scale.low, used.scale.high
-        conditional = {item.id: item.conditional for item in used.items}
+        conditional = {item.id: item.conditional
+                       for item in used.items + used.partner_items}
         for key, value in raw.items():
             if key not in conditional:
                 return None, ("it answers a statement that the checklist it names does not "
@@ -272,7 +320,9 @@ def _answers(raw: dict, used: Checklist | None) -> tuple[list[int] | None, str]:
                 return None, f"an answer is not a whole number from {low} to {high}."
         found = [raw.get(item.id) for item in used.items]
     else:
-        found = list(raw.values())
+        # The partner view's answers (ids starting `partner.`) are not part of the self scores.
+        found = [value for key, value in raw.items()
+                 if not str(key).startswith(PARTNER_PREFIX)]
         for value in found:
             if value is not None and value != NOT_CAME_UP and (
                     not isinstance(value, int) or isinstance(value, bool)

@@ -145,6 +145,18 @@ def score(checklist: Checklist, answers: Mapping[str, Answer]) -> Scores:
     return Scores(strategies, overall, _round(reliability.overall_sem(sems)))
 
 
+def score_partner(checklist: Checklist, answers: Mapping[str, Answer]) -> PartnerScores | None:
+    """Score the partner view like the self part; None when the checklist has none or the
+    person left that part out (not one of its statements has an answer)."""
+    part = checklist.partner_view
+    if part is None or all(answers.get(item.id) is None for item in part.items):
+        return None
+    felt_trust = score_strategy(part.felt_trust, answers, checklist.scale)
+    return PartnerScores(
+        None if felt_trust.score is None else felt_trust,
+        tuple(score_strategy(s, answers, checklist.scale) for s in part.strategies))
+
+
 def _sem(stated: float | None) -> float | None:
     return _round(reliability.sem(stated))
 

@@ -319,7 +319,9 @@ class Collector:
             problems.append("the header names no statements; get the header with "
                             "`trustcheck template --role mentor --format csv`.")
         chosen = self._checklists_for(set(items))
-        known = {item.id for c in chosen.values() for item in c.items}
+        # Partner-view columns (`trustcheck template --format csv` adds them) are accepted and
+        # left out of the report: it sums up how people see themselves, not their partners.
+        known = {item.id for c in chosen.values() for item in c.items + c.partner_items}
         for name in items:
             if name not in known:
                 hint = _closest(name, known)
@@ -340,7 +342,7 @@ class Collector:
         position = {name: i for i, name in enumerate(header)}
         plans = {}
         for role, used in chosen.items():
-            own = {item.id for item in used.items}
+            own = {item.id for item in used.items + used.partner_items}
             plans[role] = _plan(self.bucket_for(used), used, self.library.scorer(used),
                                 [position[item.id] for item in used.items],
                                 [position[name] for name in items if name not in own])

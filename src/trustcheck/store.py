@@ -32,6 +32,7 @@ from trustcheck.records import (
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
+    from trustcheck.scoring import StrategyScore
     from trustcheck.share import ShareRecord
 
 BUSY_TIMEOUT_MS = 30_000
@@ -432,7 +433,7 @@ class Store:
             "INSERT INTO strategy_scores (assessment_id, strategy_id, grp, score, answered, "
             "total) VALUES (?, ?, ?, ?, ?, ?)",
             [(result.id, s.id, s.group, s.score, s.answered, s.total)
-             for s in result.strategies],
+             for s in result.strategies + _felt_trust(result)],
         )
         self._db.executemany(
             "INSERT INTO commitments (assessment_id, action_id, action_text, strategy_id) "
@@ -842,7 +843,9 @@ class Store:
             return ResultOutline({}, {})
         try:
             result = json.loads(row[0])
-            strategies = result["strategies"]
+            # Felt trust (the partner view's, group partner_view) is followed like a strategy.
+            strategies = result["strategies"] + [
+                felt for felt in [(result.get("partner_view") or {}).get("felt_trust")] if felt]
             overall_sem = result.get("overall_sem")
             return ResultOutline(
                 {s["id"]: s["title"] for s in strategies},
@@ -1040,6 +1043,13 @@ def _lowest(scores: list[tuple[str, float]],
     strategy_id, score = min(scores, key=lambda found: (
         found[1], strategies.get(found[0], (last, ""))[0], found[0]))
     return Lowest(strategies.get(strategy_id, (last, strategy_id))[1], score)
+
+
+def _felt_trust(result: Assessment) -> tuple[StrategyScore, ...]:
+    """Felt trust, kept as a score row (id felt_trust, group partner_view) so that trends
+    follow it like a strategy; the partner's strategies stay in the stored result only."""
+    part = result.partner_view
+    return () if part is None or part.felt_trust is None else (part.felt_trust,)
 
 
 def _utc(text: str) -> datetime:

@@ -42,6 +42,11 @@ def assess(
     no_save: Annotated[bool, typer.Option(
         "--no-save", help="Show the result without keeping it in your history.")] = False,
     commit: CommitOption = None,
+    partner_view: Annotated[Optional[bool], typer.Option(
+        "--partner-view/--no-partner-view",
+        help="Also answer (or leave out) the statements about your mentor or mentee. Asked "
+             "by default; from a file, included when it has a 'partner_view:' section.",
+        show_default=False)] = None,
 ) -> None:
     """Answer the trust checklist for your role and see where you stand."""
     # The core is imported here, not at the top, so other commands start without it.
@@ -69,7 +74,8 @@ def assess(
             asked = questionnaire.run(
                 plan.checklist, role=plan.role,
                 saving_to=None if no_save else str(places.database),
-                open_commitments=list(plan.open_commitments))
+                open_commitments=list(plan.open_commitments),
+                partner_view=partner_view is not False)
         except questionnaire.Quit:
             say("You quit before the end, so nothing was saved.")
             raise typer.Exit(0) from None
@@ -79,7 +85,8 @@ def assess(
         text, source = _read_answers(answers)
         plan = checkin.prepare_from_file(history, text, source, role=chosen_role,
                                          partner=partner, cohort=cohort, checklist=checklist,
-                                         commit=commit or (), folders=folders)
+                                         commit=commit or (), folders=folders,
+                                         partner_view=partner_view)
         for note in plan.notes:
             say(note)
         assert plan.given is not None

@@ -95,9 +95,9 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "json": Way("data", "trustcheck.listings:lint_to_dict"),
     },
     "trustcheck.listings.AnswersTemplate": {
-        "yaml": Way("text", "trustcheck.render.yaml:template", part="checklist"),
+        "yaml": Way("text", "trustcheck.render.yaml:answers_template"),
         "json": Way("data", "trustcheck.listings:template_to_dict"),
-        "csv": Way("text", "trustcheck.render.csv:template", part="checklist"),
+        "csv": Way("text", "trustcheck.render.csv:answers_template"),
     },
     "trustcheck.listings.Paths": {
         "text": Way("stream", "trustcheck.render.listing:paths", part="described"),

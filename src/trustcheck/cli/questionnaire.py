@@ -91,11 +91,20 @@ def read_key(fd: int) -> str:
 class Questionnaire:
     """Asks every statement of a checklist and returns the answers, or raises Quit."""
 
-    def __init__(self, checklist: Checklist, console: Console, keys: int) -> None:
+    def __init__(self, checklist: Checklist, console: Console, keys: int, *,
+                 partner_view: bool = False) -> None:
+        """`partner_view`: ask the statements about the partner instead of the self part."""
         self.checklist = checklist
         self.console = console
         self.keys = keys
-        self.items = checklist.items
+        part = checklist.partner_view
+        strategies = checklist.strategies
+        if partner_view and part is not None:
+            strategies = (part.felt_trust, *part.strategies)
+        self.items = tuple(item for strategy in strategies for item in strategy.items)
+        # A partner strategy shares its id with one of the self part (a shared strategy), so
+        # titles are looked up in the part being asked.
+        self.titles = {strategy.id: strategy.title for strategy in strategies}
         self.answers: dict[str, Answer] = {}
 
     def key(self) -> str:
@@ -161,9 +170,8 @@ class Questionnaire:
         while index < total:
             item = self.items[index]
             if item.strategy != shown_strategy:
-                strategy = self.checklist.strategy(item.strategy)
                 # A valid checklist names only its own strategies; the id is a safe fallback.
-                title = strategy.title if strategy is not None else item.strategy
+                title = self.titles.get(item.strategy, item.strategy)
                 self.console.print()
                 self.console.print(Text(one_line(title), style="bold underline"))
                 shown_strategy = item.strategy
@@ -217,7 +225,41 @@ class Questionnaire:
                 self.console.print(Text(f"  Please press {keys}.", style="yellow"))
         return self.answers
 
-    def confirm(self) -> bool:
+    def offer(self, partner: str) -> bool:
+        """Offer the partner view: any key starts it, p skips it, q quits."""
+        total = len(self.items)
+        minutes = max(1, math.ceil(total * SECONDS_PER_STATEMENT / 60))
+        c = self.console
+        c.print()
+        c.print(Text(f"Now a few statements about your {partner}", style="bold"))
+        c.print(f"How much you trust them, and what they did: {total} statements, about "
+                f"{minutes} minutes. Your {partner} never sees these answers.")
+        c.print(Text.assemble("Press any key to start, ", ("p", "bold"), " to skip this part, "
+                              "or ", ("q", "bold"), " to quit."))
+        key = self.key()
+        if key == "q":
+            raise Quit
+        if key == "p":
+            c.print(Text(f"  -> skipped the statements about your {partner}", style="dim"))
+            return False
+        return True
+
+    def confirm_part(self) -> bool:
+        """The end of the partner view: see the results (Enter/y), go back (b), or quit."""
+        self.console.print()
+        self.console.print(Text.assemble(
+            "Press ", ("Enter", "bold"), " to see your results, ", ("b", "bold"),
+            " to change your last answer, or ", ("q", "bold"), " to quit without saving."))
+        while True:
+            key = self.key()
+            if key in ("\n", "\r", "y"):
+                return True
+            if key == "b":
+                return False
+            if key == "q":
+                raise Quit
+
+    def confirm(self, then: str = "to see your results") -> bool:
         """A short summary and one key: save (Enter/y), go back to the last statement (b), quit."""
         answered = sum(1 for value in self.answers.values() if isinstance(value, int))
         not_came_up = sum(1 for value in self.answers.values() if value == NOT_CAME_UP)
@@ -230,7 +272,7 @@ class Questionnaire:
                            + (f", {not_came_up} {NOT_CAME_UP}." if not_came_up else "."))
         if enough:
             self.console.print(Text.assemble(
-                "Press ", ("Enter", "bold"), " to see your results, ", ("b", "bold"),
+                "Press ", ("Enter", "bold"), f" {then}, ", ("b", "bold"),
                 " to change your last answer, or ", ("q", "bold"), " to quit without saving."))
         else:
             self.console.print(Text.assemble(
@@ -282,11 +324,14 @@ class Questionnaire:
 
 
 def run(checklist: Checklist, *, role: str, saving_to: str | None,
-        open_commitments: Sequence[OpenCommitment] = ()) -> Answered:
-    """Ask about open commitments, then every statement, on the terminal.
+        open_commitments: Sequence[OpenCommitment] = (),
+        partner_view: bool = True) -> Answered:
+    """Ask about open commitments, then every statement, then (if the checklist has one and
+    `partner_view`) offer the statements about the partner, on the terminal.
 
     Prompts go to standard error, results to stdout.
     """
+    asking_partner = partner_view and checklist.partner_view is not None
     console = Console(file=sys.stderr, highlight=False, emoji=False)
     with single_keys(sys.stdin) as keys:
         questionnaire = Questionnaire(checklist, console, keys)
@@ -296,9 +341,20 @@ def run(checklist: Checklist, *, role: str, saving_to: str | None,
         start = 0
         while True:
             answers = questionnaire.ask_all(start)
-            if questionnaire.confirm():
-                return Answered(answers, statuses)
+            if questionnaire.confirm("to go on" if asking_partner else "to see your results"):
+                break
             start = len(questionnaire.items) - 1  # "b" on the summary reopens the last one
+        if asking_partner:
+            part = Questionnaire(checklist, console, keys, partner_view=True)
+            if part.offer(checklist.partner or "partner"):
+                start = 0
+                while True:
+                    part.ask_all(start)
+                    if part.confirm_part():
+                        break
+                    start = len(part.items) - 1
+                answers = {**answers, **part.answers}
+        return Answered(answers, statuses)
 
 
 def pick(offered: Sequence[tuple[str, Sequence[Action]]]) -> list[str]:

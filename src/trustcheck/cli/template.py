@@ -18,6 +18,10 @@ def template(
         "--format", "-f", case_sensitive=False,
         help="yaml to fill in by hand, json to build tools on, csv for a form or spreadsheet."),
     ] = TemplateFormat.yaml,
+    partner_view: Annotated[bool, typer.Option(
+        "--partner-view/--no-partner-view",
+        help="Add the statements about your mentor or mentee (a 'partner_view:' section, or "
+             "their columns in CSV).")] = False,
 ) -> None:
     """Print an answers file to fill in, for `trustcheck assess --answers FILE`."""
     # Here, not at the top: `--help` builds every command and should not load checklists.
@@ -25,4 +29,4 @@ def template(
 
     used = choose_checklist(checklist, role.value if role else None,
                             session(ctx).places.checklist_folders())
-    emit(AnswersTemplate(used), format)
+    emit(AnswersTemplate(used, partner_view), format)

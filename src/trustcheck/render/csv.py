@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from trustcheck.assessment import Assessment
-from trustcheck.checklist import Checklist
+from trustcheck.checklist import FELT_TRUST, Checklist
 from trustcheck.dates import iso
 from trustcheck.records import ScoreRow
 from trustcheck.scoring import band
 from trustcheck.text import one_line, spreadsheet_cell
+
+if TYPE_CHECKING:
+    from trustcheck.listings import AnswersTemplate
 
 FIXED_COLUMNS = ("id", "created_at", "role", "partner", "cohort", "checklist_id",
                  "checklist_version", "overall", "band", "lowest_strategy")
@@ -73,7 +77,8 @@ def score_rows(strategy_ids: Sequence[str], rows: Iterable[ScoreRow]) -> Iterato
         scores = row.scores
         lowest, low = "", 101.0  # the first of the lowest scores, as min() would pick
         for strategy, score in scores.items():
-            if score is not None and score < low:
+            # Felt trust (a partner view's) is a stored score too, but it is not a strategy.
+            if score is not None and score < low and strategy != FELT_TRUST:
                 lowest, low = strategy, score
         key = (row.role, row.partner, row.cohort, row.checklist_id, row.checklist_version)
         names = named.get(key)
@@ -101,6 +106,13 @@ def _stamp(row: ScoreRow) -> str:
     return iso(row.created_at)
 
 
-def template(checklist: Checklist) -> str:
-    """A header row to build a form or spreadsheet from: role, partner, cohort, item ids."""
-    return _write([["role", "partner", "cohort", *(item.id for item in checklist.items)]])
+def answers_template(found: AnswersTemplate) -> str:
+    """`trustcheck template --format csv` (the partner view's columns when asked for)."""
+    return template(found.checklist, partner_view=found.partner_view)
+
+
+def template(checklist: Checklist, *, partner_view: bool = False) -> str:
+    """A header row to build a form or spreadsheet from: role, partner, cohort, item ids (with
+    `partner_view`, the statements about the partner last)."""
+    extra = checklist.partner_items if partner_view else ()
+    return _write([["role", "partner", "cohort", *(item.id for item in checklist.items + extra)]])

@@ -108,7 +108,7 @@ def _wrapped(text: str, width: int) -> list[tuple[int, int]]:
     are kept as far as the width allows (as Rich keeps them), the rest dropped."""
     edges = [0, *break_points(text, width), len(text)]
     lines = []
-    for start, end in zip(edges, edges[1:]):
+    for start, end in zip(edges, edges[1:], strict=False):
         line = text[start:end]
         if len(line) > width:
             end -= min(len(line) - len(line.rstrip()), len(line) - width)
@@ -267,6 +267,10 @@ def focus_plan(plan: Plan, stream: IO[str]) -> None:
     if not plan.lowest and not plan.slipped and latest.overall is not None:
         page.blank()
         page.say("Every strategy is strong and none slipped. Keep doing what you are doing.")
+    if plan.felt_trust:
+        page.blank()
+        page.say(("How you feel with your partner", "bold"))
+        page.say(one_line(plan.felt_trust), indent=0)
     if plan.obstacles:
         page.blank()
         page.say(("Obstacles to watch for", "bold"))

@@ -117,6 +117,7 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False,
     if result.overall is not None:
         console.print(Text("± is one standard error of measurement: how far a score can wobble "
                            "with nothing changed.", style="dim"))
+    partner_view(console, result)
     follow_through_told(console, result)
     focus(console, result)
     commitments_made(console, result)
@@ -126,6 +127,39 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False,
         for item_id, value in result.answers.items():
             console.print(Text.assemble("  ", user(item_id), ": ",
                                         "skipped" if value is None else str(value)))
+
+
+def partner_view(console: Console, result: Assessment) -> None:
+    """"How you see your mentor": felt trust and the partner's strategies, when answered."""
+    from trustcheck.scoring import NOT_ENOUGH
+
+    part = result.partner_view
+    if part is None:
+        return
+    partner = "mentee" if result.role == "mentor" else "mentor"
+    console.print()
+    console.print(Text(f"How you see your {partner}", style="bold"))
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column(f"Your {partner}")
+    table.add_column("Score", justify="right")
+    table.add_column("", no_wrap=True)
+    table.add_column("Band")
+    felt = part.felt_trust
+    rows = [(Text("Felt trust", style="bold"), felt)] + [(user(s.title), s)
+                                                         for s in part.strategies]
+    for title, strategy in rows:
+        if strategy is None:  # felt trust without enough answers for a score
+            table.add_row(title, score_text(None), bar(None), Text(NOT_ENOUGH, style="dim"))
+            continue
+        style = BAND_STYLES.get(strategy.band, "")
+        table.add_row(title, with_sem(strategy.score, strategy.sem), bar(strategy.score, style),
+                      Text(strategy.band, style=style))
+    console.print(table)
+    from trustcheck.focus import felt_trust_note
+
+    note = felt_trust_note(result)
+    if note:
+        console.print(indented(Text(note), 0))
 
 
 def indented(renderable: Text, by: int) -> Padding:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from trustcheck.checklist import Checklist
 from trustcheck.text import one_line
+
+if TYPE_CHECKING:
+    from trustcheck.listings import AnswersTemplate
 
 _PLAIN = re.compile(r"^[a-z][a-z0-9_.-]*$")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
@@ -19,7 +23,12 @@ def _scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def template(checklist: Checklist) -> str:
+def answers_template(found: AnswersTemplate) -> str:
+    """`trustcheck template`: the file to fill in (with the partner view when asked for)."""
+    return template(found.checklist, partner_view=found.partner_view)
+
+
+def template(checklist: Checklist, *, partner_view: bool = False) -> str:
     scale = checklist.scale
     labels = ", ".join(f"{v} = {one_line(scale.label(v))}" for v in scale.points)
     role = checklist.role or "mentor"
@@ -32,6 +41,9 @@ def template(checklist: Checklist) -> str:
         "# computer. When you are done, run:",
         f"#   trustcheck assess --role {role} --answers THIS-FILE.yaml",
     ]
+    if checklist.partner_view is not None and not partner_view:
+        lines += [f"# To add statements about your {checklist.partner}, run `trustcheck template "
+                  f"--role {role} --partner-view`."]
     if any(item.conditional for item in checklist.items):
         lines[4:4] = ["# A statement marked (or: didn't come up) is about something that may not",
                       "# have happened this time; if it did not, write didn't come up."]
@@ -59,4 +71,18 @@ def template(checklist: Checklist) -> str:
         for item in strategy.items:
             mark = "  (or: didn't come up)" if item.conditional else ""
             lines.append(f"  {_scalar(item.id)}:    # {one_line(item.text)}{mark}")
+    part = checklist.partner_view
+    if part is not None and partner_view:
+        partner = checklist.partner or "partner"
+        lines += [
+            "",
+            f"# Now a few statements about your {partner}: how much you trust them, and what",
+            "# they did. To leave this part out, delete the 'partner_view:' section.",
+            "partner_view:",
+        ]
+        for strategy in (part.felt_trust, *part.strategies):
+            lines.append(f"  # {one_line(strategy.title)}")
+            for item in strategy.items:
+                mark = "  (or: didn't come up)" if item.conditional else ""
+                lines.append(f"  {_scalar(item.id)}:    # {one_line(item.text)}{mark}")
     return "\n".join(lines) + "\n"

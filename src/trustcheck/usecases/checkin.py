@@ -132,9 +132,12 @@ def prepare(history: History, *, role: str | None, partner: str | None, cohort: 
 
 def prepare_from_file(history: History, text: str, source: str, *, role: str | None,
                       partner: str | None, cohort: str | None, checklist: str | None,
-                      commit: Iterable[str], folders: Folders) -> Plan:
+                      commit: Iterable[str], folders: Folders,
+                      partner_view: bool | None = None) -> Plan:
     """The plan of a check-in answered in a file: the file's role, checklist and answers must
-    agree with the command's; its follow-through answers review the open commitments."""
+    agree with the command's; its follow-through answers review the open commitments.
+    `partner_view` False leaves the file's partner view out, True requires one, None takes it
+    when the file has one."""
     partner, cohort = _labels(partner, cohort)
     answers_file = answers.read(text, source=source)
     file_role = answers_file.role
@@ -151,8 +154,9 @@ def prepare_from_file(history: History, text: str, source: str, *, role: str | N
     chosen_role = chosen_role or role_of(used)
     promised = commitments.choose(used, commit)
     still_open = _open_commitments(history, chosen_role, partner or answers_file.partner)
-    given = answers.check(
-        answers_file, used, open_actions={o.commitment.action for o in still_open})
+    given = _partner_view_as_asked(answers.check(
+        answers_file, used, open_actions={o.commitment.action for o in still_open}),
+        used, partner_view, source)
     notes = []
     if answers_file.version not in (None, used.version):
         notes.append(
@@ -203,6 +207,25 @@ def save(history: History, result: Assessment) -> Saved:
 
 
 # --- the pieces -------------------------------------------------------------------------------
+
+
+def _partner_view_as_asked(given: Answers, used: Checklist, wanted: bool | None,
+                           source: str) -> Answers:
+    if wanted is False and given.partner_view:
+        partner_ids = {item.id for item in used.partner_items}
+        kept = {key: value for key, value in given.values.items() if key not in partner_ids}
+        return given._replace(values=kept, partner_view=False)
+    if wanted and not given.partner_view:
+        if not used.partner_items:
+            raise InputError(
+                f"The checklist '{used.id}' (version {used.version}) has no statements about "
+                "your partner; run the command without --partner-view.")
+        raise InputError(
+            f"{source} has no 'partner_view:' section, so there is no view of your partner "
+            f"to score; add one (`trustcheck template --role {used.role}` shows it) or run "
+            "the command without --partner-view.")
+    return given
+
 
 
 def _labels(partner: str | None, cohort: str | None) -> tuple[str | None, str | None]:
