@@ -472,3 +472,52 @@ def test_a_share_whose_code_could_not_be_kept_leaves_no_file(mentor, monkeypatch
     assert failed.exit_code == 1
     assert "disk holding your history is full" in one_sentence(failed.stderr)
     assert not path.exists()  # a file nobody has the code for would be of no use
+
+
+def test_the_story_with_real_check_ins_from_answers_files_with_partner_views(tmp_path):
+    """Two people answer the questionnaire from files (their view of each other included),
+    share, and open each other's files, all through the command line."""
+    from test_partner_view import answers_with_partner_view
+
+    people = {"mentor": Person(tmp_path, "mentor", "Sam"),
+              "mentee": Person(tmp_path, "mentee", "Alex")}
+    answers = {}
+    for role in people:
+        (tmp_path / role).mkdir()
+        answers[role] = answers_with_partner_view(tmp_path / role, role, felt_trust=5,
+                                                  behaviour=2 if role == "mentee" else 4)
+
+    def check_in(role: str) -> None:
+        person = people[role]
+        done = person.run("assess", "--answers", str(answers[role]), "--partner", person.partner)
+        assert done.exit_code == 0, done.stderr
+
+    check_in("mentor")
+    mentor_file, mentor_code = people["mentor"].share("for-alex.json")
+    # Alex has not checked in yet: the file stays shut.
+    early = people["mentee"].open(mentor_file, "--code", mentor_code)
+    assert early.exit_code == 2 and "unswayed" in one_sentence(early.stderr)
+
+    check_in("mentee")
+    mentee_file, mentee_code = people["mentee"].share("for-sam.json")
+    without_code = people["mentee"].open(mentor_file)
+    assert without_code.exit_code == 2 and "--code" in one_sentence(without_code.stderr)
+    wrong = people["mentee"].open(mentor_file, "--code", "2222-2222-22")
+    assert wrong.exit_code == 2 and "Traceback" not in wrong.stderr
+
+    seen = {}
+    for role, file, code in (("mentee", mentor_file, mentor_code),
+                             ("mentor", mentee_file, mentee_code)):
+        opened = people[role].open(file, "--code", code, "--format", "json")
+        assert opened.exit_code == 0, opened.stderr
+        seen[role] = json.loads(opened.stdout)
+        assert_matches("comparison-v3", seen[role])
+    # Both see the same figures, from check-ins they answered themselves.
+    assert {**seen["mentor"], "you": None} == {**seen["mentee"], "you": None}
+    for side in seen["mentor"]["sides"].values():
+        assert side["felt_trust"]["score"] == 100.0
+        assert side["seen_by_partner"], side
+        assert side["commitment"].startswith("sha256:")
+    # Alex sees Sam's behaviour low (answers of 2) against Sam's own view (answers of 4).
+    verdicts = {v["verdict"] for v in seen["mentor"]["sides"]["mentor"]["seen_by_partner"]}
+    assert "blind spot" in verdicts
