@@ -116,7 +116,6 @@ def points(*pairs: tuple[float, float | None]) -> list[trends.Point]:
 def test_the_slope_is_a_least_squares_fit_over_real_dates_not_positions():
     # Hand computed: x = 0, 10, 30 days, y = 50, 60, 65. Mean x 40/3, mean y 175/3;
     # Sxy = 1950/9, Sxx = 4200/9, so 13/28 points a day, 13.93 per 30 days.
-    assert trends.least_squares_slope([(0, 50), (10, 60), (30, 65)]) == pytest.approx(13 / 28)
     assert trends.slope_per_30_days(points((0, 50), (10, 60), (30, 65))) == 13.9
     # The same scores a day apart each would be a much steeper line: the dates matter.
     assert trends.slope_per_30_days(points((0, 50), (1, 60), (2, 65))) == 225.0

@@ -478,17 +478,24 @@ def _read_items(reader: _Reader, raw: dict, what: str, strategy_id: str,
             reader.problem(f"the id of {item_what} should start with '{PARTNER_PREFIX}' (for "
                            f"example '{PARTNER_PREFIX}{item_id}'), as every statement about "
                            "the partner does.", item_line)
-        if isinstance(item_raw.get("text"), dict):
-            by_role = _read_role_texts(reader, item_raw, item_what, item_line)
-            if by_role and item_id:
-                role_texts[item_id] = by_role
-            text = by_role.get("mentor", "")
-        else:
-            text = reader.text(item_raw, "text", item_what)
-        reverse = _read_flag(reader, item_raw, "reverse", item_what, item_line)
-        conditional = _read_flag(reader, item_raw, "conditional", item_what, item_line)
-        items.append(Item(item_id, text, strategy_id, reverse, conditional))
+        items.append(_read_item(reader, item_raw, item_line, item_id, item_what, strategy_id,
+                                role_texts))
     return tuple(items)
+
+
+def _read_item(reader: _Reader, raw: dict, line: int | None, item_id: str, what: str,
+               strategy_id: str, role_texts: dict[str, dict[str, str]]) -> Item:
+    """One statement: its text (or texts by role, kept in `role_texts`) and its flags."""
+    if isinstance(raw.get("text"), dict):
+        by_role = _read_role_texts(reader, raw, what, line)
+        if by_role and item_id:
+            role_texts[item_id] = by_role
+        text = by_role.get("mentor", "")
+    else:
+        text = reader.text(raw, "text", what)
+    reverse = _read_flag(reader, raw, "reverse", what, line)
+    conditional = _read_flag(reader, raw, "conditional", what, line)
+    return Item(item_id, text, strategy_id, reverse, conditional)
 
 
 def _read_scale(reader: _Reader, top: dict) -> Scale | None:
@@ -547,16 +554,8 @@ def _read_strategy(reader: _Reader, entry: Any, line: int | None, *, group: str,
     items = []
     for item_raw, item_line, item_id, item_what in reader.entries(
             raw, "items", what, _ITEM_KEYS, "item", ids["item"], required=True):
-        if isinstance(item_raw.get("text"), dict):
-            by_role = _read_role_texts(reader, item_raw, item_what, item_line)
-            if by_role and item_id:
-                role_texts[item_id] = by_role
-            text = by_role.get("mentor", "")
-        else:
-            text = reader.text(item_raw, "text", item_what)
-        reverse = _read_flag(reader, item_raw, "reverse", item_what, item_line)
-        conditional = _read_flag(reader, item_raw, "conditional", item_what, item_line)
-        items.append(Item(item_id, text, strategy_id, reverse, conditional))
+        items.append(_read_item(reader, item_raw, item_line, item_id, item_what, strategy_id,
+                                role_texts))
 
     actions = [Action(action_id, reader.text(action_raw, "text", action_what))
                for action_raw, _, action_id, action_what in reader.entries(

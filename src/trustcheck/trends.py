@@ -151,25 +151,6 @@ class Trend(NamedTuple):
 # --- numbers ---------------------------------------------------------------------------------
 
 
-def least_squares_slope(points: Sequence[tuple[float, float]]) -> float | None:
-    """The slope of the least-squares line through (x, y) points; None when every x is equal."""
-    return _slope([x for x, _ in points], [y for _, y in points])
-
-
-def _slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """`least_squares_slope` of the points (xs[i], ys[i])."""
-    if len(xs) < 2:
-        return None
-    mean_x = sum(xs) / len(xs)
-    mean_y = sum(ys) / len(xs)
-    # The same sums in the same order as written out by hand, so the same figures to the bit.
-    dx = [x - mean_x for x in xs]
-    spread = sum([d ** 2 for d in dx])
-    if spread == 0:
-        return None
-    return sum([d * (y - mean_y) for d, y in zip(dx, ys, strict=True)]) / spread
-
-
 def slope_per_30_days(series: Sequence[Point]) -> float | None:
     """Points gained (or lost) per 30 days, fitted on the real dates of the scored points."""
     fitted = _fit([p.at.timestamp() for p in series], [p.score for p in series])
@@ -224,7 +205,7 @@ def _fit(seconds: Sequence[float], scores: Sequence[float | None],
     n = len(values)
     if n < 2 or dates.spread == 0:
         return None
-    # The same sums in the same order as `_slope`, so the same figures to the bit.
+    # The least-squares slope: the sums in the same order as written out by hand.
     mean_y = sum(values) / n
     slope = sum([d * (y - mean_y) for d, y in zip(dates.dx, values, strict=True)]) / dates.spread
     scatter = 0.0
