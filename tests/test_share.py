@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_schemas import assert_matches
 
-from trustcheck import scoring, share
+from trustcheck import exchange, scoring, share
 from trustcheck.assessment import Assessment
 from trustcheck.exchange import SharedScores, SharedStrategy, from_assessment
 from trustcheck.scoring import PartnerScores, StrategyScore
@@ -172,7 +172,7 @@ def test_the_file_holds_scores_only_never_answers_names_or_commitments(mentor):
     sealed_payload = share.open_sealed(found, code, str(path))
     assert sealed_payload.role == "mentor" and sealed_payload.felt_trust is not None
     # What the payload holds, field by field: nothing but roles, dates, checklist and scores.
-    assert set(share.scores_to_dict(sealed_payload)) == {
+    assert set(exchange.to_dict(sealed_payload)) == {
         "role", "taken_at", "checklist", "strategies", "overall", "overall_sem", "felt_trust",
         "partner_view"}
 

@@ -20,7 +20,7 @@ from trustcheck.compare import (
     two_way,
     two_way_to_dict,
 )
-from trustcheck.exchange import SharedScores, SharedStrategy, from_assessment
+from trustcheck.exchange import SharedScores, SharedStrategy, from_assessment, to_dict
 from trustcheck.scoring import PartnerScores, StrategyScore
 
 FELT = "felt_trust"
@@ -59,14 +59,7 @@ def pair(mentor_seen_as: dict[str, float], mentee_seen_as: dict[str, float], *,
 
 def side_json(side: SharedScores) -> dict:
     """A partner's side as a plain (unsealed) scores file holds it."""
-    def strategy(s: SharedStrategy | None):
-        return None if s is None else {"id": s.id, "title": s.title, "score": s.score,
-                                       "sem": s.sem}
-    return {"role": side.role, "taken_at": side.taken_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "checklist": dict(zip(("id", "version", "sha256"), side.checklist, strict=True)),
-            "strategies": [strategy(s) for s in side.strategies], "overall": side.overall,
-            "overall_sem": side.overall_sem, "felt_trust": strategy(side.felt_trust),
-            "partner_view": [strategy(s) for s in side.partner_view]}
+    return to_dict(side)
 
 
 def write_side(folder: Path, name: str, side: SharedScores) -> Path:

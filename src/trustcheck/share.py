@@ -15,7 +15,6 @@ import base64
 import binascii
 import hashlib
 import json
-import math
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -24,7 +23,7 @@ from typing import Any, NamedTuple
 from trustcheck.checklist import ROLES
 from trustcheck.dates import iso
 from trustcheck.errors import InputError
-from trustcheck.exchange import SharedScores, SharedStrategy
+from trustcheck.exchange import SharedScores, from_dict, moment, to_dict
 
 SCHEMA = "trustcheck/share/v1"
 PAYLOAD_SCHEMA = "trustcheck/shared-scores/v1"
@@ -122,29 +121,11 @@ def _canonical(value: Any) -> str:
                       allow_nan=False)
 
 
-def _strategy(s: SharedStrategy) -> dict[str, Any]:
-    return {"id": s.id, "title": s.title, "score": s.score, "sem": s.sem}
-
-
-def scores_to_dict(scores: SharedScores) -> dict[str, Any]:
-    """One side of an exchange as JSON: roles, dates, checklist and scores, nothing else."""
-    return {
-        "role": scores.role,
-        "taken_at": iso(scores.taken_at),
-        "checklist": dict(zip(("id", "version", "sha256"), scores.checklist, strict=True)),
-        "strategies": [_strategy(s) for s in scores.strategies],
-        "overall": scores.overall,
-        "overall_sem": scores.overall_sem,
-        "felt_trust": None if scores.felt_trust is None else _strategy(scores.felt_trust),
-        "partner_view": [_strategy(s) for s in scores.partner_view],
-    }
-
-
 def payload(scores: SharedScores, blinding: bytes) -> bytes:
     """What is sealed: the scores and a random blinding value, so the commitment (a hash of
     these bytes, readable without the code) cannot be matched against guessed scores."""
     return _canonical({"schema": PAYLOAD_SCHEMA, "blinding": blinding.hex(),
-                       **scores_to_dict(scores)}).encode("utf-8")
+                       **to_dict(scores)}).encode("utf-8")
 
 
 def commitment_of(sealed_payload: bytes) -> str:
@@ -222,8 +203,8 @@ def read(text: bytes, source: str) -> SealedFile:
         named = header["checklist"]
         found = SealedFile(
             role=header["role"],
-            made_at=_moment(header["made_at"]),
-            taken_at=_moment(header["taken_at"]),
+            made_at=moment(header["made_at"]),
+            taken_at=moment(header["taken_at"]),
             checklist=(named["id"], named["version"], named["sha256"]),
             commitment=header["commitment"],
             salt=_unb64(seal_part["salt"]),
@@ -257,15 +238,6 @@ def _unb64(text: Any) -> bytes:
     return data
 
 
-def _moment(text: Any) -> datetime:
-    if not isinstance(text, str):
-        raise TypeError
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError
-    return moment.astimezone(timezone.utc)
-
-
 def open_sealed(found: SealedFile, code: str, source: str) -> SharedScores:
     """The scores in a share file; WrongCode or ChangedFile when they cannot be trusted."""
     from cryptography.exceptions import InvalidTag
@@ -293,40 +265,12 @@ def open_sealed(found: SealedFile, code: str, source: str) -> SharedScores:
 
 def scores_from_payload(data: Mapping[str, Any]) -> SharedScores:
     """The SharedScores in an opened payload, every field checked (ValueError when not)."""
-    if data["schema"] != PAYLOAD_SCHEMA or data["role"] not in ROLES:
+    if data["schema"] != PAYLOAD_SCHEMA:
         raise ValueError("not a payload")
-    named = data["checklist"]
-    felt = data["felt_trust"]
-    return SharedScores(
-        role=data["role"],
-        taken_at=_moment(data["taken_at"]),
-        checklist=(_text(named["id"]), _text(named["version"]), _text(named["sha256"])),
-        strategies=tuple(_shared(s) for s in data["strategies"]),
-        overall=_score(data["overall"]),
-        overall_sem=_score(data["overall_sem"]),
-        felt_trust=None if felt is None else _shared(felt),
-        partner_view=tuple(_shared(s) for s in data["partner_view"]),
-    )
-
-
-def _shared(data: Mapping[str, Any]) -> SharedStrategy:
-    return SharedStrategy(_text(data["id"]), _text(data["title"]), _score(data["score"]),
-                          _score(data["sem"]))
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or len(value) > 10_000:
-        raise ValueError("not text")
-    return value
-
-
-def _score(value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not math.isfinite(value) or not 0 <= value <= 100:
-        raise ValueError("not a score")
-    return float(value)
+    try:
+        return from_dict(data, "the sealed contents")
+    except InputError:
+        raise ValueError("not a payload") from None
 
 
 # --- the rules of opening ------------------------------------------------------------------

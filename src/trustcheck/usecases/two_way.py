@@ -8,18 +8,17 @@ their side with `exchange.from_assessment`); all become the same SharedScores.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from datetime import datetime, timezone, tzinfo
+from collections.abc import Callable
+from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from trustcheck.errors import InputError, Problem
+from trustcheck.errors import InputError
 from trustcheck.records import Relationship
 
 if TYPE_CHECKING:
     from trustcheck.compare import Guide, TwoWay
-    from trustcheck.exchange import SharedScores, SharedStrategy
+    from trustcheck.exchange import SharedScores
 
 OTHER_ROLE = {"mentor": "mentee", "mentee": "mentor"}
 
@@ -110,79 +109,6 @@ def read_side(path: Path, checklist_folders: list[tuple[Path, bool]]) -> SharedS
 
         result, _ = _read_file(path, Library(checklist_folders))
         return from_assessment(result)
-    return side_from_dict(data, str(path))
+    from trustcheck.exchange import from_dict
 
-
-def side_from_dict(data: Any, source: str) -> SharedScores:
-    """A SharedScores from its JSON form; InputError naming every problem at once."""
-    from trustcheck.exchange import SharedScores
-
-    problems: list[Problem] = []
-    if not isinstance(data, Mapping):
-        data = {}
-        problems.append(Problem("it is not a JSON object", source))
-    role = data.get("role")
-    if role not in OTHER_ROLE:
-        problems.append(Problem("'role' should be mentor or mentee", source))
-    taken_at = None
-    try:
-        taken_at = _moment(data.get("taken_at"))
-    except (TypeError, ValueError, AttributeError):
-        problems.append(Problem("'taken_at' should be a date and time", source))
-    checklist = data.get("checklist")
-    if isinstance(checklist, Mapping):
-        checklist = [checklist.get(key) for key in ("id", "version", "sha256")]
-    if not (isinstance(checklist, list) and len(checklist) == 3
-            and all(isinstance(part, str) for part in checklist)):
-        problems.append(Problem("'checklist' should give its id, version and sha256", source))
-        checklist = ["", "", ""]
-    strategies = _strategies(data.get("strategies"), "strategies", problems, source)
-    partner_view = _strategies(data.get("partner_view", []), "partner_view", problems, source)
-    felt = _strategies([data["felt_trust"]] if data.get("felt_trust") is not None else [],
-                       "felt_trust", problems, source)
-    overall = _number(data.get("overall"), "overall", problems, source)
-    overall_sem = _number(data.get("overall_sem"), "overall_sem", problems, source)
-    if problems or taken_at is None:
-        raise InputError(f"{source} is not a scores file trustcheck can read; please ask your "
-                         "partner for the file again.", problems)
-    return SharedScores(role, taken_at, tuple(checklist), strategies, overall, overall_sem,
-                        felt[0] if felt else None, partner_view)
-
-
-def _strategies(value: Any, key: str, problems: list[Problem],
-                source: str) -> tuple[SharedStrategy, ...]:
-    from trustcheck.exchange import SharedStrategy
-
-    if not isinstance(value, list):
-        problems.append(Problem(f"'{key}' should be a list of strategies", source))
-        return ()
-    found = []
-    for entry in value:
-        if not (isinstance(entry, Mapping) and isinstance(entry.get("id"), str)
-                and isinstance(entry.get("title"), str)):
-            problems.append(Problem(f"each of '{key}' should have an id and a title", source))
-            continue
-        score = _number(entry.get("score"), f"{key} score", problems, source)
-        sem = _number(entry.get("sem"), f"{key} sem", problems, source)
-        if score is not None and not 0 <= score <= 100:
-            problems.append(Problem(f"a '{key}' score should be from 0 to 100", source))
-        found.append(SharedStrategy(entry["id"], entry["title"], score, sem))
-    return tuple(found)
-
-
-def _number(value: Any, key: str, problems: list[Problem], source: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not math.isfinite(value) or value < 0:
-        problems.append(Problem(f"'{key}' should be a number", source))
-        return None
-    return float(value)
-
-
-def _moment(text: Any) -> datetime:
-    """A UTC time as trustcheck writes it (2026-11-30T18:30:00Z)."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError("a time without its time zone")
-    return moment.astimezone(timezone.utc)
+    return from_dict(data, str(path))
