@@ -59,10 +59,16 @@ def main() -> None:
 _stopping: list[bool] = []
 
 
+# importlib's weak-reference callbacks, where an exception is printed and lost: `cb` up to
+# Python 3.12, `KeyedRef.remove` (of its _WeakValueDictionary) from 3.13.
+_IMPORTLIB_CALLBACKS = ("cb", "remove")
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     if _stopping:
         return
-    if frame is not None and frame.f_code.co_name == "cb" and hasattr(signal, "setitimer") \
+    if frame is not None and frame.f_code.co_name in _IMPORTLIB_CALLBACKS \
+            and hasattr(signal, "setitimer") \
             and frame.f_code.co_filename.startswith("<frozen importlib"):
         # Raised inside importlib's weak-reference callback, the interrupt would be printed as
         # "ignored" and lost; deliver it again a millisecond later, once out of there.
