@@ -207,11 +207,19 @@ def _root(
     version: Optional[bool] = typer.Option(
         None, "--version", "-V", callback=_version, is_eager=True,
         help="Show the version and exit."),
+    plain: bool = typer.Option(
+        False, "--plain",
+        help="Plain text for screen readers and braille displays: no bars, charts or box "
+             "drawing (also TRUSTCHECK_PLAIN=1)."),
 ) -> None:
     """Check, privately and honestly, how well you build trust as a mentor or mentee.
 
     Everything stays on this computer.
     """
+    if plain:
+        from trustcheck.render.modes import ask_for_plain
+
+        ask_for_plain()
     ctx.obj = Session(resolve(data_dir, os.environ))
     from trustcheck import checklist_cache
     from trustcheck.paths import cache_folder
