@@ -607,6 +607,14 @@ class Store:
                 "ORDER BY max(created_at) DESC", params).fetchall()
         return [Relationship(role, partner) for role, partner in rows]
 
+    def partners(self) -> list[str]:
+        """Every partner name in the history, as first typed, most recently active first."""
+        with _storage_errors(self.path):
+            rows = self._db.execute(
+                "SELECT partner FROM assessments WHERE partner IS NOT NULL GROUP BY partner "
+                "ORDER BY max(created_at) DESC").fetchall()
+        return [partner for (partner,) in rows]
+
     def _covering_index(self) -> str:
         """The hint to read every assessment through the covering index, where there is one: a
         history of an older schema, read without migrating it, does not have it yet."""
