@@ -41,6 +41,8 @@ def test_no_command_module_picks_a_renderer_itself():
                          ("history/delete.py", "trustcheck.render.table"),
                          ("common.py", "trustcheck.render.text"),  # the console for questions
                          ("questionnaire.py", "trustcheck.render.text"),
+                         # --plain chooses how every renderer writes, not which one
+                         ("app.py", "trustcheck.render.modes"),
                          # a whole history streamed: the format decides what is read
                          ("history/export.py", "trustcheck.render.csv"),
                          ("history/export.py", "trustcheck.render.json")}
