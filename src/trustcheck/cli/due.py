@@ -66,7 +66,7 @@ def due(
     places = session(ctx).places
     given, wanted = _wanted_partner(partner)
     chosen_role = role.value if role else None
-    now = datetime.now(timezone.utc)
+    now = _now()
     local = now.astimezone().tzinfo or timezone.utc
     if every is not None:
         _set_every(places.database, every, chosen_role, wanted if given else None)
@@ -93,6 +93,13 @@ def due(
     emit(found, format)
     if found.anything_due and every is None:
         raise typer.Exit(EXIT_SOMETHING_DUE)
+
+
+def _now() -> datetime:
+    """This moment (one place, so a test can fix it)."""
+    from datetime import timezone
+
+    return datetime.now(timezone.utc)
 
 
 def _wanted_partner(partner: Optional[str]) -> tuple[bool, Optional[str]]:
