@@ -75,13 +75,13 @@ def due(
                         force)
         return
     from trustcheck.cli.output import emit
-    from trustcheck.usecases import due as use_case
+    from trustcheck.usecases.due import NOTHING_YET, reminders
 
-    found = use_case.reminders(places.database, role=chosen_role, partner=wanted,
+    found = reminders(places.database, role=chosen_role, partner=wanted,
                                any_partner=not given, now=now, local=local)
     if found is None:
         if format is ResultFormat.text:
-            say(use_case.NOTHING_YET)
+            say(NOTHING_YET)
             return
         from trustcheck.reminders import Due, local_day
 
@@ -115,11 +115,11 @@ def _wanted_partner(partner: Optional[str]) -> tuple[bool, Optional[str]]:
 def _set_every(database: Path, every: str, role: Optional[str],
                partner: Optional[str]) -> None:
     from trustcheck.reminders import EVERY_DAYS, FIRST_DAYS, parse_every
-    from trustcheck.usecases import due as use_case
+    from trustcheck.usecases.due import set_cadence
 
     days = parse_every(every)
     with outcome.committing():
-        relationship = use_case.set_cadence(database, role=role, partner=partner,
+        relationship = set_cadence(database, role=role, partner=partner,
                                             every_days=days)
         outcome.keep("the new cadence was saved")
     whom = f"with {relationship.partner}" if relationship.partner else "without a partner name"
@@ -136,14 +136,14 @@ def _write_calendar(database: Path, role: Optional[str], partner: Optional[str],
                     force: bool) -> None:
     from trustcheck import files
     from trustcheck.cli.output import chunks
-    from trustcheck.usecases import due as use_case
+    from trustcheck.usecases.due import calendar
 
     target = None if output in (None, "-") else Path(output).expanduser()
     exists = None
     if target is not None:
         exists = f"{target} already exists; add --force to replace it, or choose another name."
         files.check_target(target, force=force, exists=exists)
-    made = use_case.calendar(database, role=role, partner=partner, any_partner=any_partner,
+    made = calendar(database, role=role, partner=partner, any_partner=any_partner,
                              now=now, local=local)
     pieces = list(chunks(made, "ics"))
     if target is None:
