@@ -7,6 +7,7 @@ date below is worked out by hand from the rules in the README ("Reminders").
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import time
@@ -14,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import icalendar
 import pytest
-from conftest import START, make, rows, run, save
+from conftest import START, make, rows, run, save, sha256_of
 from test_schemas import assert_matches
 
 from trustcheck.records import Review
@@ -46,8 +47,6 @@ def due(*args: str, expect: int = 0):
 
 
 def listed(*args: str, expect: int = 0) -> dict:
-    import json
-
     document = json.loads(due(*args, "--format", "json", expect=expect).stdout)
     assert_matches("due-v1", document)
     return document
@@ -175,7 +174,7 @@ def test_a_commitment_is_due_when_the_next_check_in_was_and_past_it_once_left_op
     [made] = sam["open_commitments"]
     assert (made["action"], made["made_in"]) == (REASONS, "a" * 32)
     assert (made["due_on"], made["status"]) == ("2026-03-31", "upcoming")
-    assert "Commitment open, due on Tue 2026-03-31, in 27 days:" in due().stdout
+    assert "Open commitment, due on Tue 2026-03-31, in 27 days:" in due().stdout
 
     # The second check-in (20 March) leaves it open and makes another: the first is now past
     # its date, the new one is due with the third check-in, 60 days later.
@@ -186,8 +185,7 @@ def test_a_commitment_is_due_when_the_next_check_in_was_and_past_it_once_left_op
     assert [(c["action"], c["due_on"], c["status"]) for c in sam["open_commitments"]] == [
         (REASONS, "2026-03-31", "overdue"), (LISTEN, "2026-05-19", "upcoming")]
     shown = due(expect=1)
-    assert "Commitment past its date, overdue: it was due on Tue 2026-03-31, 10 days ago:" \
-        in shown.stdout
+    assert "Open commitment past its date (due on Tue 2026-03-31, 10 days ago):" in shown.stdout
     assert "Due now: 1 commitment." in shown.stdout
 
     # Reviewed at the third check-in: no longer open, nothing due.
@@ -316,3 +314,29 @@ def test_the_calendar_file_is_never_replaced_without_force(trustcheck_home, tmp_
     refused = due("--ics", "-o", str(tmp_path / "none.ics"), expect=2)
     assert "No check-ins saved yet" in refused.stderr
     assert not (tmp_path / "none.ics").exists()
+
+
+def test_check_ins_without_a_partner_name_have_reminders_too(trustcheck_home, monkeypatch):
+    save(trustcheck_home, make("a" * 32, partner=None), make("b" * 32, days=1))
+    today_is(monkeypatch, FIRST + timedelta(days=2))
+    said = due("--partner", "", "--every", "10d")
+    assert "Check-ins as a mentor without a partner name are now due every 10 days" in said.stderr
+    [alone] = listed("--partner", "")["relationships"]
+    assert (alone["partner"], alone["next_check_in"]["due_on"]) == (None, "2026-03-11")
+    assert "As a mentor, no partner named" in due().stdout
+
+
+def test_an_older_history_is_read_without_changing_it_and_migrated_for_a_calendar(
+        trustcheck_home, tmp_path, monkeypatch):
+    from test_faults import V1_HISTORY
+
+    trustcheck_home.mkdir(mode=0o700)
+    path = trustcheck_home / "history.db"
+    path.write_bytes(V1_HISTORY.read_bytes())
+    before = sha256_of(path)
+    shown = run("due", "--format", "json")
+    assert shown.exit_code in (0, 1), shown.stderr
+    assert_matches("due-v1", json.loads(shown.stdout))
+    assert sha256_of(path) == before, "listing must not write"
+    due("--ics", "-o", str(tmp_path / "old.ics"))
+    assert len(rows(trustcheck_home, "SELECT salt FROM calendar_salt")) == 1

@@ -77,8 +77,12 @@ def lines(record: Due, *, plain: bool, width: int = WIDTH) -> list[str]:
         for commitment in record.commitments:
             if commitment.relationship != next_one.relationship:
                 continue
-            past = "past its date" if commitment.status == OVERDUE else "open"
-            out += _wrapped(f"Commitment {past}, {when(commitment)}:", 2, width)
+            if commitment.status == OVERDUE:
+                heading = (f"Open commitment past its date (due on {day(commitment.due_on)}, "
+                           f"{days(-commitment.days_left)} ago):")
+            else:
+                heading = f"Open commitment, {when(commitment)}:"
+            out += _wrapped(heading, 2, width)
             out += _wrapped(one_line(commitment.commitment.text), 4, width)
     out.append("")
     out += _wrapped(summary(record), 0, width)
