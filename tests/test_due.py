@@ -27,11 +27,11 @@ LISTEN = "active_listening.summarise-back"
 @pytest.fixture(autouse=True)
 def utc_here(monkeypatch):
     """Days are counted where the person lives: here, in UTC, so the dates below hold."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.delenv("TZ")
-    time.tzset()
+    with monkeypatch.context() as patch:
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        yield
+    time.tzset()  # the time zone this run had before, TZ put back as it was
 
 
 def today_is(monkeypatch, day: date) -> None:
