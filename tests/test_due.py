@@ -135,7 +135,8 @@ def test_a_cadence_set_for_one_partner_moves_only_their_check_ins(trustcheck_hom
     (("--partner", "Sma", "--every", "45d"), "There are no check-ins with Sma; did you mean Sam?"),
     (("--partner", "Sam", "--role", "mentee", "--every", "45d"),
      "There is no check-in as a mentee with Sam yet, so no cadence was set"),
-    (("-o", "x.ics"), "-o writes the calendar file; add --ics"),
+    (("-o", "x.ics"), "-o and --force are for the calendar file; add --ics"),
+    (("--force",), "-o and --force are for the calendar file; add --ics"),
 ])
 def test_a_cadence_that_cannot_be_set_is_refused_with_what_to_do(trustcheck_home, args, said):
     save(trustcheck_home, make("a" * 32))

@@ -54,9 +54,9 @@ def due(
 
     from trustcheck.errors import InputError
 
-    if output is not None and not ics:
-        raise InputError("-o writes the calendar file; add --ics, or leave out -o to see the "
-                         "list here.")
+    if (output is not None or force) and not ics:
+        raise InputError("-o and --force are for the calendar file; add --ics, or leave them "
+                         "out to see the list here.")
     if ics and format is not ResultFormat.text:
         raise InputError("--ics writes a calendar file, which has a format of its own; please "
                          "leave out --format.")
@@ -78,16 +78,11 @@ def due(
     from trustcheck.usecases.due import NOTHING_YET, reminders
 
     found = reminders(places.database, role=chosen_role, partner=wanted,
-                               any_partner=not given, now=now, local=local)
-    if found is None:
-        if format is ResultFormat.text:
-            say(NOTHING_YET)
-            return
-        from trustcheck.reminders import Due, local_day
-
-        found = Due(local_day(now, local), (), ())
-    elif not found.check_ins and format is ResultFormat.text:
-        say("No check-ins match those options; run `trustcheck due` without them to see every "
+                      any_partner=not given, now=now, local=local)
+    # An empty list says nothing, so a person is told why instead; tools get the empty shape.
+    if not found.check_ins and format is ResultFormat.text:
+        say(NOTHING_YET if role is None and partner is None else
+            "No check-ins match those options; run `trustcheck due` without them to see every "
             "relationship.")
         return
     emit(found, format)

@@ -19,17 +19,18 @@ NOTHING_YET = ("No check-ins saved yet, so nothing is due; run `trustcheck asses
 
 
 def reminders(database: Path, *, role: str | None, partner: str | None, any_partner: bool,
-              now: datetime, local: tzinfo) -> Due | None:
-    """What is due in every relationship in scope; None when nothing was ever saved.
+              now: datetime, local: tzinfo) -> Due:
+    """What is due in every relationship in scope (none when nothing was ever saved).
 
     `partner` counts unless `any_partner` (None is "no partner named"); a name is matched as
     people type it ("sam" finds "Sam"), and one that matches nobody is an InputError with the
     closest names.
     """
+    from trustcheck.reminders import Due, local_day
     from trustcheck.store import Store
 
     if not database.exists():
-        return None
+        return Due(local_day(now, local), (), ())
     with Store.open_for_reading(database) as store, store.snapshot():
         return _due(store, role, partner, any_partner, now, local)
 
