@@ -32,6 +32,7 @@ from trustcheck.records import (
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
+    from trustcheck.reminders import Span
     from trustcheck.scoring import StrategyScore
     from trustcheck.share import ShareRecord
 
@@ -147,6 +148,35 @@ def _add_shares(db: sqlite3.Connection) -> None:
     )
 
 
+def _add_cadences(db: sqlite3.Connection) -> None:
+    # Reminders (issue 12 §4): a cadence a person set for one relationship (without one, the
+    # default rule in trustcheck.reminders applies), and the random salt that keeps the ids in
+    # a calendar file stable without letting anyone guess a partner's name from them.
+    _run_script(
+        db,
+        """
+        CREATE TABLE cadences (
+            role       TEXT NOT NULL CHECK (role IN ('mentor', 'mentee')),
+            partner    TEXT,
+            every_days INTEGER NOT NULL CHECK (every_days BETWEEN 1 AND 366),
+            set_at     TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX cadences_by_relationship ON cadences (role, ifnull(partner, ''));
+        CREATE TABLE calendar_salt (
+            salt TEXT NOT NULL
+        );
+        INSERT INTO calendar_salt (salt) VALUES (lower(hex(randomblob(16))))
+        """,
+    )
+    # A cadence names a partner, so it goes when the relationship's last check-in goes (a
+    # trigger, because its body holds semicolons `_run_script` would split on).
+    db.execute(
+        "CREATE TRIGGER cadences_go_with_their_check_ins AFTER DELETE ON assessments "
+        "WHEN NOT EXISTS (SELECT 1 FROM assessments WHERE role = OLD.role AND partner IS "
+        "OLD.partner) BEGIN DELETE FROM cadences WHERE role = OLD.role AND partner IS "
+        "OLD.partner; END")
+
+
 # Each migration is a small named function; its position (from 1) is the schema version it makes.
 # Never edit a released migration: add a new one.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
@@ -155,6 +185,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("add an index to find a partner's assessments", _index_partners),
     ("add an index to read assessments without their whole results", _index_for_exports),
     ("add the codes of shared files", _add_shares),
+    ("add reminder cadences and the calendar salt", _add_cadences),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1040,6 +1071,50 @@ class Store:
                 "SELECT id, made_at, role, partner, assessment_id, code, payload_sha256 "
                 f"FROM shares {where} ORDER BY made_at DESC, rowid DESC", params).fetchall()
         return [ShareRecord(row[0], _utc(row[1]), *row[2:]) for row in rows]
+
+    # --- reminders (issue 12 §4) -------------------------------------------------------------
+
+    def spans(self) -> list[Span]:
+        """Every relationship's check-ins in brief (first, latest, how many), most recently
+        active first: what `trustcheck due` needs to say when the next one is due."""
+        from trustcheck.reminders import Span
+
+        with _storage_errors(self.path):
+            rows = self._db.execute(
+                "SELECT role, partner, count(*), min(created_at), max(created_at), "
+                "(SELECT f.id FROM assessments f WHERE f.role = a.role AND f.partner IS "
+                "a.partner ORDER BY f.created_at, f.rowid LIMIT 1) "
+                "FROM assessments a GROUP BY role, partner "
+                "ORDER BY max(created_at) DESC, role, partner").fetchall()
+        return [Span(Relationship(role, partner), count, first_id, _utc(first), _utc(latest))
+                for role, partner, count, first, latest, first_id in rows]
+
+    def cadences(self) -> dict[Relationship, int]:
+        """The cadence (in days) a person set for a relationship, for those that have one."""
+        with _storage_errors(self.path):
+            rows = self._db.execute("SELECT role, partner, every_days FROM cadences").fetchall()
+        return {Relationship(role, partner): every for role, partner, every in rows}
+
+    def set_cadence(self, relationship: Relationship, every_days: int | None) -> None:
+        """Check-ins of this relationship are due every `every_days`; None: the default rule."""
+        with self._transaction():
+            self._db.execute("DELETE FROM cadences WHERE role = ? AND partner IS ?",
+                             (relationship.role, relationship.partner))
+            if every_days is not None:
+                self._db.execute(
+                    "INSERT INTO cadences (role, partner, every_days, set_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (relationship.role, relationship.partner, every_days,
+                     iso(datetime.now(timezone.utc))))
+
+    def calendar_salt(self) -> str:
+        """This history's random salt for the ids in calendar files (made by its migration)."""
+        with _storage_errors(self.path):
+            row = self._db.execute("SELECT salt FROM calendar_salt LIMIT 1").fetchone()
+        if row is None:  # an older history read without migrating: none yet
+            raise StorageError(f"The history {self.path} has no calendar salt yet; please run "
+                               "the command again so trustcheck can update the history.")
+        return str(row[0])
 
 
 def _lowest(scores: list[tuple[str, float]],

@@ -239,6 +239,7 @@ _COMMANDS = {
     "compare": ("compare", "compare", False),
     "share": ("share", "share", False),
     "report": ("report", "report", False),
+    "due": ("due", "due", False),
     "paths": ("paths", "paths", False),
 }
 COMMANDS = tuple(_COMMANDS)

@@ -103,6 +103,13 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "text": Way("stream", "trustcheck.render.listing:paths", part="described"),
         "json": Way("data", "trustcheck.listings:paths_to_dict"),
     },
+    "trustcheck.reminders.Due": {  # `due`
+        "text": Way("stream", "trustcheck.render.due:text"),
+        "json": Way("data", "trustcheck.reminders:to_dict"),
+    },
+    "trustcheck.reminders.Calendar": {  # `due --ics`
+        "ics": Way("text", "trustcheck.render.ics:calendar"),
+    },
     "trustcheck.usecases.cohort_report.CohortReport": {  # `report`
         "text": Way("stream", "trustcheck.render.report:text", part="document",
                     for_files="trustcheck.render.report:text_string"),
