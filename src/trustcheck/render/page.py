@@ -45,7 +45,7 @@ html { background: #fff; }
 body {
   margin: 0 auto; max-width: 1180px; padding: 24px 32px 48px;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: 18px; line-height: 1.45; color: #111; background: #fff; overflow-wrap: anywhere;
+  font-size: 18px; line-height: 1.45; color: #111; background: #fff; overflow-wrap: break-word;
 }
 h1 { font-size: 1.9em; line-height: 1.15; margin: 0 0 0.3em; }
 h2 { font-size: 1.45em; line-height: 1.2; margin: 1.6em 0 0.3em; padding-top: 0.4em;
@@ -58,7 +58,8 @@ table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em;
         font-variant-numeric: tabular-nums; }
 th, td { padding: 0.3em 0.5em; border-bottom: 1px solid #d5d9de; vertical-align: top;
          text-align: left; }
-th { border-bottom: 2px solid #555; }
+thead th { border-bottom: 2px solid #555; }
+tbody th { font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.overall td, tr.overall th { font-weight: 700; }
 .higher, .improving { color: #1d6b35; font-weight: 700; }
@@ -82,9 +83,15 @@ footer { margin-top: 2em; font-size: 0.85em; color: #444; }
 @media (max-width: 700px) {
   body { font-size: 16px; padding: 14px; }
   h1 { font-size: 1.6em; }
-  th, td { padding: 0.25em 0.3em; }
   .charts { grid-template-columns: 1fr; }
-  table.changes .noise { display: block; font-size: 0.9em; }
+  /* A phone: each row of a table becomes a small card, each figure named by its label. */
+  table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                      clip: rect(0 0 0 0); }
+  table.cards tr { display: block; padding: 0.4em 0; border-bottom: 1px solid #d5d9de; }
+  table.cards th, table.cards td { display: block; border: 0; padding: 0.05em 0;
+                                    text-align: left; }
+  table.cards td.num { display: inline-block; margin-right: 1em; }
+  table.cards td[data-label]::before { content: attr(data-label) " "; color: #444; }
 }
 @media print {
   @page { margin: 14mm; }
@@ -190,7 +197,7 @@ def _latest(rows: Sequence[tuple[Row, RowNoise]], trend: Trend, key: str) -> lis
     else:
         out.append("<p>Nothing changed by more than measurement noise: every difference is "
                    "small enough to be a score's usual wobble.</p>")
-    out += [f'<table class="changes" aria-labelledby="{key}-latest">',
+    out += [f'<table class="changes cards" aria-labelledby="{key}-latest">',
             "<thead><tr><th>Strategy</th><th class=\"num\">Previous</th>"
             "<th class=\"num\">Latest</th><th class=\"num\">Change</th><th>Is it real?</th>"
             "</tr></thead>", "<tbody>"]
@@ -212,9 +219,10 @@ def _latest(rows: Sequence[tuple[Row, RowNoise]], trend: Trend, key: str) -> lis
             change = signed(difference.points)
         css = ' class="overall"' if row.strategy == OVERALL else ""
         out.append(f"<tr{css}><th scope=\"row\">{e(row.title)}</th>"
-                   f'<td class="num">{e(number(previous))}</td>'
-                   f'<td class="num">{e(number(row.latest))}</td>'
-                   f'<td class="num">{e(change)}</td><td>{verdict}</td></tr>')
+                   f'<td class="num" data-label="Previous">{e(number(previous))}</td>'
+                   f'<td class="num" data-label="Latest">{e(number(row.latest))}</td>'
+                   f'<td class="num" data-label="Change">{e(change)}</td><td>{verdict}</td>'
+                   "</tr>")
     out += ["</tbody>", "</table>"]
     return out
 
@@ -286,7 +294,7 @@ def _commitments(made: Sequence[CommitmentRecord], trend: Trend) -> list[str]:
     if not made:
         out.append("<p>No commitments made in these check-ins yet.</p>")
         return out
-    out += ['<table class="commitments">',
+    out += ['<table class="commitments cards">',
             "<thead><tr><th>Made</th><th>What you chose to try</th><th>How it went</th>"
             "</tr></thead>", "<tbody>"]
     for record in made:
@@ -294,8 +302,9 @@ def _commitments(made: Sequence[CommitmentRecord], trend: Trend) -> list[str]:
             STATUS_LABELS.get(record.status, record.status)
         if record.reviewed_at is not None:
             went += f" (told {_day(record.reviewed_at)})"
-        out.append(f'<tr><td class="num">{e(_day(record.made_at))}</td>'
-                   f"<td>{e(record.commitment.text)}</td><td>{e(went)}</td></tr>")
+        out.append(f'<tr><td class="num" data-label="Made">{e(_day(record.made_at))}</td>'
+                   f"<td>{e(record.commitment.text)}</td>"
+                   f'<td data-label="How it went:">{e(went)}</td></tr>')
     out += ["</tbody>", "</table>"]
     return out
 
