@@ -139,8 +139,8 @@ def page(found: Page) -> str:
     ]
     if not found.sections:
         out.append("<p>No check-ins match, so there is nothing to show yet.</p>")
-    for number_, section in enumerate(found.sections, 1):
-        out += _section(section, f"r{number_}", several=len(found.sections) > 1)
+    for position, section in enumerate(found.sections, 1):
+        out += _section(section, f"r{position}")
     out += _how_to_read()
     out += ["</main>",
             f"<footer><p>Made by trustcheck on {e(_moment(found.made_at))} from your history. "
@@ -152,15 +152,14 @@ def page(found: Page) -> str:
 # --- one relationship ----------------------------------------------------------------------------
 
 
-def _section(section: PageSection, key: str, *, several: bool) -> list[str]:
+def _section(section: PageSection, key: str) -> list[str]:
     trend = section.trend
     heading = f"You as {trend.role}" + (f" with {trend.partner}" if trend.partner
                                         else " (no partner named)")
     span = _day(trend.start) if _day(trend.start) == _day(trend.end) \
         else f"{_day(trend.start)} to {_day(trend.end)}"
     out = [f'<section aria-labelledby="{key}">',
-           f'<h2 id="{key}">{e(heading)}</h2>' if several else
-           f'<h2 id="{key}">{e(heading.replace("You as", "Your check-ins as", 1))}</h2>',
+           f'<h2 id="{key}">{e(heading)}</h2>',
            f'<p class="meta">{e(_count(trend.assessments, "check-in"))}, {e(span)}.</p>']
     for change in trend.changes:
         before = f"{change.from_checklist} v{change.from_version}"
