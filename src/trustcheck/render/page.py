@@ -59,7 +59,7 @@ table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em;
 th, td { padding: 0.3em 0.5em; border-bottom: 1px solid #d5d9de; vertical-align: top;
          text-align: left; }
 thead th { border-bottom: 2px solid #555; }
-tbody th { font-weight: 600; }
+tbody th { font-weight: 400; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.overall td, tr.overall th { font-weight: 700; }
 .higher, .improving { color: #1d6b35; font-weight: 700; }
@@ -208,13 +208,13 @@ def _latest(rows: Sequence[tuple[Row, RowNoise]], trend: Trend, key: str) -> lis
             verdict = e(row.direction if row.latest is None else "nothing to compare with")
             change = "—"
         elif difference.direction == ABOUT_THE_SAME:
-            verdict = (f'about the same <span class="noise">(a change needs more than '
+            verdict = (f'about the same <span class="noise">(a real change needs more than '
                        f"{e(number(difference.threshold))})</span>")
             change = signed(difference.points)
         else:
             verdict = (f'<span class="{difference.direction}">{difference.direction}</span> '
-                       f'<span class="noise">(more than the noise of '
-                       f"{e(number(difference.threshold))})</span>")
+                       f'<span class="noise">(by more than the '
+                       f"{e(number(difference.threshold))} a real change needs)</span>")
             change = signed(difference.points)
         css = ' class="overall"' if row.strategy == OVERALL else ""
         out.append(f"<tr{css}><th scope=\"row\">{e(row.title)}</th>"
