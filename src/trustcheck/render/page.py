@@ -37,6 +37,7 @@ from trustcheck.usecases.history_trends import Page, PageSection, RowNoise
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
        "form-action 'none'")
 TITLE = "How trust is moving"
+DESCRIBED = 24  # a chart's description reads out at most this many (the latest) scores
 
 CSS = """
 :root { color-scheme: light; }
@@ -76,7 +77,6 @@ svg.chart { display: block; width: 100%; height: auto; }
 .chart .line { fill: none; stroke: #1f4e8c; stroke-width: 3; stroke-linejoin: round;
                stroke-linecap: round; }
 .chart .dot { fill: #1f4e8c; stroke: #fff; stroke-width: 1.5; }
-.chart .no-score { fill: #fff; stroke: #666; stroke-width: 1.5; }
 .chart .date { font-size: 13px; }
 ul.plain { padding-left: 1.2em; }
 footer { margin-top: 2em; font-size: 0.85em; color: #444; }
@@ -205,7 +205,7 @@ def _latest(rows: Sequence[tuple[Row, RowNoise]], trend: Trend, key: str) -> lis
         previous = scores[-2] if len(scores) >= 2 else None
         difference = noise.since_previous
         if difference is None:
-            verdict = e(row.direction if row.latest is None else "nothing to compare with")
+            verdict = e(row.direction if row.latest is None else "no score last time")
             change = "—"
         elif difference.direction == ABOUT_THE_SAME:
             verdict = (f'about the same <span class="noise">(a real change needs more than '
@@ -228,7 +228,7 @@ def _latest(rows: Sequence[tuple[Row, RowNoise]], trend: Trend, key: str) -> lis
 
 def _charts(rows: Sequence[tuple[Row, RowNoise]], key: str) -> list[str]:
     out = ["<h3>Over time</h3>",
-           '<p class="note">Each dot is a check-in; the shaded band around the line is each '
+           '<p class="note">The line joins your scores, one dot a check-in; the shaded band around it is each '
            "score's measurement noise (± one standard error).</p>",
            '<ul class="charts">']
     for index, (row, noise) in enumerate(rows):
@@ -275,7 +275,11 @@ def _chart_name(row: Row) -> str:
 
 
 def _chart_description(row: Row) -> str:
-    scores = "; ".join(f"{_day(point.at)} {number(point.score)}" for point in row.series)
+    """Every score with its date, for a screen reader; the latest ones of a long history."""
+    shown = row.series[-DESCRIBED:]
+    scores = "; ".join(f"{_day(point.at)} {number(point.score)}" for point in shown)
+    if len(shown) < len(row.series):
+        return f"Scores from 0 to 100, the latest {len(shown)} of {len(row.series)}: {scores}."
     return f"Scores from 0 to 100 on each check-in's date: {scores}."
 
 

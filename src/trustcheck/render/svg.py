@@ -20,6 +20,9 @@ TOP = 12
 BOTTOM = HEIGHT - 34  # the dates go below
 TICKS = (0, 20, 40, 60, 80, 100)
 DOT = 4.5
+# Above this many check-ins the dots would merge into a smear (and make the page heavy): only
+# the line and its band are drawn.
+MAX_DOTS = 60
 
 
 class Mark(NamedTuple):
@@ -88,13 +91,12 @@ def line_chart(chart_id: str, marks: Sequence[Mark], *, title: str, description:
         points = " ".join(f"{xs[i]},{y_of(marks[i].score or 0.0)}" for i in run)
         if len(run) > 1:
             out.append(f'<polyline class="line" points="{points}"/>')
-    for x, mark in zip(xs, marks, strict=True):
-        if mark.score is None:  # a hollow ring on the axis: a check-in without a score
-            out.append(f'<circle class="no-score" cx="{x}" cy="{BOTTOM}" r="{DOT}">'
-                       f"<title>{mark.tip}</title></circle>")
-        else:
-            out.append(f'<circle class="dot" cx="{x}" cy="{y_of(mark.score)}" r="{DOT}">'
-                       f"<title>{mark.tip}</title></circle>")
+    # A check-in without a score gets no dot (nothing drawn is read as no score, where a mark on
+    # the axis would read as 0), and breaks the line.
+    if len(marks) <= MAX_DOTS:
+        out += [f'<circle class="dot" cx="{x}" cy="{y_of(mark.score)}" r="{DOT}">'
+                f"<title>{mark.tip}</title></circle>"
+                for x, mark in zip(xs, marks, strict=True) if mark.score is not None]
     date_y = BOTTOM + 24
     if first_label == last_label or len(marks) < 2:
         out.append(f'<text class="date" x="{(LEFT + RIGHT) / 2}" y="{date_y}" '
