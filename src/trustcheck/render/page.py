@@ -228,8 +228,8 @@ def _latest(rows: Sequence[tuple[Row, RowNoise]], trend: Trend, key: str) -> lis
 
 def _charts(rows: Sequence[tuple[Row, RowNoise]], key: str) -> list[str]:
     out = ["<h3>Over time</h3>",
-           '<p class="note">The line joins your scores, one dot a check-in; the shaded band around it is each '
-           "score's measurement noise (± one standard error).</p>",
+           '<p class="note">The line joins your scores, one dot a check-in; the shaded band '
+           "around it is each score's measurement noise (± one standard error).</p>",
            '<ul class="charts">']
     for index, (row, noise) in enumerate(rows):
         chart_id = f"{key}-chart{index}"
