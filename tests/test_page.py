@@ -225,6 +225,35 @@ def test_one_section_per_relationship_and_the_filters_choose(trustcheck_home, tm
     assert "Communicate openly: 50.0 at 1 check-in" in only.chart_names
 
 
+def test_a_check_in_without_a_score_breaks_the_line_and_is_not_called_a_change(
+        trustcheck_home, tmp_path):
+    used = builtin("mentor")
+    answers = {item.id: 3 for item in used.items if item.strategy != "transparency"}
+    skipped = assessment.build(used, answers, role="mentor", partner="Sam", cohort=None,
+                               now=START + timedelta(days=20), id="c2")
+    save(trustcheck_home, check_in("c1", 0), skipped, check_in("c3", 40))
+
+    _, page, text = write_page(tmp_path, "--partner", "Sam", "--strategy", "transparency")
+
+    assert page.row("Be transparent")[1:] == ["—", "50.0", "—", "no score last time"]
+    assert "Be transparent: from 50.0 to 50.0 over 3 check-ins, too early to tell" \
+        in page.chart_names
+    chart = text[text.index('id="r1-chart1"'):]
+    chart = chart[:chart.index("</svg>")]
+    assert chart.count('class="dot"') == 2 and chart.count('class="line"') == 0  # no line
+    assert len(page.chart_names) == 2  # --strategy: that strategy and the overall index
+
+
+def test_a_long_history_draws_lines_without_a_dot_per_check_in(trustcheck_home, tmp_path):
+    save(trustcheck_home, *(check_in(f"c{n}", n * 7, value=2 + n % 3) for n in range(80)))
+
+    _, page, text = write_page(tmp_path, "--strategy", "transparency")
+
+    assert 'class="dot"' not in text and text.count('class="line"') == 2
+    assert "the latest 24 of 80" in text
+    assert "Be transparent: from 25.0 to " in page.chart_names[1]
+
+
 # --- safe and self-contained ---------------------------------------------------------------------
 
 
