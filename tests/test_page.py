@@ -309,6 +309,9 @@ def test_a_page_goes_to_standard_output_when_that_is_not_a_terminal(trustcheck_h
 
     assert piped.exit_code == 0, piped.stderr
     assert piped.stdout.startswith("<!DOCTYPE html>") and piped.stderr == ""
+    # --plain is for text on a terminal; the page keeps its charts.
+    plain = run("history", "trends", "--format", "html", env={"TRUSTCHECK_PLAIN": "1"})
+    assert plain.exit_code == 0 and plain.stdout.count('role="img"') == 12
 
 
 def test_an_existing_file_is_kept_unless_forced(trustcheck_home, tmp_path):
