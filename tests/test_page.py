@@ -221,7 +221,7 @@ def test_one_section_per_relationship_and_the_filters_choose(trustcheck_home, tm
     assert both.tags.count("h2") == 3  # two relationships and "How to read this page"
     assert "You as mentor with Sam" in both.words and "You as mentee with Alex" in both.words
     assert "You as mentee with Alex" in only.words and "Sam" not in only.words
-    assert "This is your first check-in here" in only.words
+    assert "There is one check-in here so far" in only.words
     assert "Communicate openly: 50.0 at 1 check-in" in only.chart_names
 
 

@@ -184,7 +184,7 @@ def _latest(rows: Sequence[tuple[Row, RowNoise]], trend: Trend, key: str) -> lis
     """The latest check-in against the previous: a table with the verdict of each change."""
     out = [f'<h3 id="{key}-latest">Your latest check-in against the previous</h3>']
     if trend.assessments < 2:
-        out.append("<p>This is your first check-in here; the next one will show what "
+        out.append("<p>There is one check-in here so far; the next one will show what "
                    "changed.</p>")
         return out
     changed = [row for row, noise in rows if noise.since_previous is not None
