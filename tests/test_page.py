@@ -197,6 +197,8 @@ def test_each_score_carries_its_band_of_noise(trustcheck_home, tmp_path):
     assert text.count('class="band"') == 12
     assert f"75.0 ± {listening['sem']:.1f}" in text
     assert f"Latest 75.0 ± {listening['sem']:.1f}" in text
+    overall = trends[0]["rows"][-1]
+    assert f"Latest {overall['latest']:.1f} ± {overall['sem']:.1f}" in text
 
 
 def test_commitments_and_follow_through(trustcheck_home, tmp_path):
@@ -326,6 +328,8 @@ def test_an_existing_file_is_kept_unless_forced(trustcheck_home, tmp_path):
     assert "already exists; add --force to replace it" in refused.stderr
     assert forced.exit_code == 0 and target.read_text(encoding="utf-8").startswith("<!DOCTYPE")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    nowhere = run("history", "trends", "--format", "html", "-o", str(tmp_path / "no" / "p.html"))
+    assert nowhere.exit_code == 2 and "does not exist; please create it first" in nowhere.stderr
 
 
 def test_nothing_to_show_writes_no_page(tmp_path):
