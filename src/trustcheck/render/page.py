@@ -62,6 +62,7 @@ th, td { padding: 0.3em 0.5em; border-bottom: 1px solid #d5d9de; vertical-align:
 thead th { border-bottom: 2px solid #555; }
 tbody th { font-weight: 400; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+.when { white-space: nowrap; }
 tr.overall td, tr.overall th { font-weight: 700; }
 .higher, .improving { color: #1d6b35; font-weight: 700; }
 .lower, .slipping { color: #8a1c1c; font-weight: 700; }
@@ -301,13 +302,13 @@ def _commitments(made: Sequence[CommitmentRecord], trend: Trend) -> list[str]:
             "<thead><tr><th>Made</th><th>What you chose to try</th><th>How it went</th>"
             "</tr></thead>", "<tbody>"]
     for record in made:
-        went = "not reviewed yet" if record.status is None else \
-            STATUS_LABELS.get(record.status, record.status)
-        if record.reviewed_at is not None:
-            went += f" (told {_day(record.reviewed_at)})"
+        went = e("not reviewed yet" if record.status is None else
+                 STATUS_LABELS.get(record.status, record.status))
+        if record.reviewed_at is not None:  # a date is never broken across lines
+            went += f' <span class="when">(told {e(_day(record.reviewed_at))})</span>'
         out.append(f'<tr><td class="num" data-label="Made">{e(_day(record.made_at))}</td>'
                    f"<td>{e(record.commitment.text)}</td>"
-                   f'<td data-label="How it went:">{e(went)}</td></tr>')
+                   f'<td data-label="How it went:">{went}</td></tr>')
     out += ["</tbody>", "</table>"]
     return out
 
