@@ -70,6 +70,9 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "text": Way("stream", "trustcheck.render.listing:trends", part="trends"),
         "json": Way("data", "trustcheck.listings:trends_to_dict"),
     },
+    "trustcheck.usecases.history_trends.Page": {  # `history trends --format html`
+        "html": Way("text", "trustcheck.render.page:page"),
+    },
     "trustcheck.plan.Plan": {  # `focus`
         "text": Way("stream", "trustcheck.render.focus:focus_plan"),
         "json": Way("data", "trustcheck.plan:plan_to_dict"),

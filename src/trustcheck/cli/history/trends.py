@@ -1,5 +1,7 @@
 """`trustcheck history trends`: how each strategy moved over time, per relationship."""
 
+from enum import Enum
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -8,16 +10,26 @@ from trustcheck.cli.app import say, session
 from trustcheck.cli.common import filters, narrowed
 from trustcheck.cli.options import (
     CohortOption,
+    ForceOption,
+    OutputOption,
     PartnerOption,
-    ResultFormat,
-    ResultFormatOption,
     RoleOption,
     SinceOption,
     UntilOption,
 )
-from trustcheck.cli.output import emit
+from trustcheck.cli.output import chunks, emit
 from trustcheck.listings import Trends
 
+
+class TrendsFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+TrendsFormatOption = Annotated[TrendsFormat, typer.Option(
+    "--format", "-f", case_sensitive=False,
+    help="text for people, json for other tools, html for a page of your own (with -o FILE).")]
 StrategyOption = Annotated[Optional[str], typer.Option(
     "--strategy", "-s", metavar="ID",
     help="Only this strategy (by id, e.g. transparency) and the overall index.")]
@@ -31,7 +43,9 @@ def trends(
     since: SinceOption = None,
     until: UntilOption = None,
     strategy: StrategyOption = None,
-    format: ResultFormatOption = ResultFormat.text,
+    format: TrendsFormatOption = TrendsFormat.text,
+    output_name: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """How each strategy moved over time, one block per relationship (role and partner).
 
@@ -42,13 +56,40 @@ def trends(
 
     A direction needs scores from 3 check-ins over at least 21 days. Each block also shows
     commitment follow-through.
-    """
-    from trustcheck.usecases.history_trends import for_history
 
+    --format html -o FILE writes a page of your own: a chart over time per strategy with its
+    measurement noise, your latest check-in against the previous, and your commitments.
+    """
+    output = None if output_name in (None, "-") else Path(output_name).expanduser()
+    if output is not None:
+        from trustcheck.files import check_target
+
+        check_target(output, force=force, exists=_exists(output))
+    elif format is TrendsFormat.html and _stdout_is_terminal():
+        from trustcheck.errors import InputError
+
+        raise InputError("A page is for a web browser, not this window; please add -o FILE "
+                         "to write it to a file, e.g. `-o trends.html`.")
     scope = filters(role.value if role else None, partner, cohort, since, until)
-    found = for_history(session(ctx).places.database, scope, strategy=strategy)
-    # An empty table says nothing, so a person is told why instead; tools get an empty list.
-    if not found and format is ResultFormat.text:
+    database = session(ctx).places.database
+    found: object  # the record to show: Trends, or for html the Page (more than trends)
+    if format is TrendsFormat.html:
+        from datetime import datetime, timezone
+
+        from trustcheck.usecases.history_trends import for_page
+
+        page = for_page(database, scope, strategy=strategy, now=datetime.now(timezone.utc))
+        found, empty = page, not page.sections
+    else:
+        from trustcheck.usecases.history_trends import for_history
+
+        listed = for_history(database, scope, strategy=strategy)
+        found, empty = Trends(listed), not listed
+    # An empty table (or page) says nothing, so a person is told why instead; tools get an
+    # empty list.
+    if empty and format is not TrendsFormat.json:
+        if format is TrendsFormat.html:
+            say("No page was written, as there is nothing to show on it yet.")
         if narrowed(role, partner, cohort, since, until) or strategy:
             say("No assessments match those filters; run `trustcheck history trends` to see "
                 "them all.")
@@ -56,4 +97,32 @@ def trends(
             say("No assessments found yet; trends need a few check-ins, so run `trustcheck "
                 "assess --role mentor` (or mentee) every few weeks.")
         return
-    emit(Trends(found), format)
+    if output is None:
+        emit(found, format)
+        return
+    from io import StringIO
+
+    from trustcheck.files import write_private
+
+    if format is TrendsFormat.text:  # drawn for a terminal: drawn into the file, without colour
+        drawn = StringIO()
+        emit(found, format, stream=drawn)
+        content = drawn.getvalue()
+    else:
+        content = "".join(chunks(found, format))
+    write_private(output, content, force=force, what="the trends", exists=_exists(output))
+    say(f"Written to {output}; open it in a web browser." if format is TrendsFormat.html
+        else f"Written to {output}.")
+
+
+def _exists(output: Path) -> str:
+    return f"{output} already exists; add --force to replace it, or choose another name."
+
+
+def _stdout_is_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except ValueError:  # closed
+        return False
