@@ -81,7 +81,8 @@ def render(page: Path, *, width: int, height: int, screenshot: Path | None = Non
 
 def share_of_pixels(image, colour: tuple[int, int, int], tolerance: int = 40) -> float:
     """The share of the image's pixels within `tolerance` of `colour` (per channel)."""
-    pixels = list(image.getdata())
+    flattened = getattr(image, "get_flattened_data", None) or image.getdata  # Pillow 12+
+    pixels = list(flattened())
     near = sum(1 for pixel in pixels
                if all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True)))
     return near / len(pixels)
