@@ -56,8 +56,9 @@ Part = tuple[str, frozenset[bytes]]  # (group digest, hashes of the group's peop
 class Conflict(NamedTuple):
     """A figure of this report that, beside an earlier report's, would give people away.
 
-    `difference` 0 is a figure that covers the same people through other groups (a newcomer who
-    skipped it): not a conflict now, but more people in it must reach the threshold too."""
+    `difference` 0 is a figure over a group whose people changed that still covers the same
+    people (a newcomer who skipped it, or a figure over the group's unchanged part): not a
+    conflict now, but new people in that group count in it too, and must reach the threshold."""
 
     created_at: str
     difference: int
@@ -77,10 +78,11 @@ def responses_needed(close: Iterable[Conflict]) -> int:
     """How many more people must be in the figures that differ before the report is safe.
 
     Each figure that covers other people than an earlier report's same figure must differ from
-    it by at least the threshold; a new person (in no earlier report) who counts in a figure
-    adds one to its difference. So the figure with the least room decides: the threshold minus
-    its difference (the whole threshold for a figure that differs by none yet). 0 when nothing
-    differs by 1 to threshold - 1, i.e. when the report may be made now.
+    it by at least the threshold; a new person (in no earlier report, of a role whose responses
+    changed, answering every statement) counts in every figure over that role's responses and
+    adds one to each one's difference. So the figure with the least room decides: the
+    threshold minus its difference (the whole threshold for a figure that differs by none yet).
+    0 when nothing differs by 1 to threshold - 1, i.e. when the report may be made now.
     """
     close = list(close)
     if not any(c.difference > 0 for c in close):
@@ -192,8 +194,8 @@ class ReportLog:
 
     def close(self, shown: list[Shown], min_group: int, reports: list[dict] | None = None,
               forgotten: Collection[str] = ()) -> Iterator[Conflict]:
-        """Every earlier figure of the same kind over other groups whose people differ by 0 to
-        N-1: the conflicts, and the figures that more people must reach the threshold in too.
+        """Every earlier figure of the same kind whose people differ by 1 to N-1 (conflicts),
+        and by 0 over a group that changed (figures new people would count in too).
 
         Reports whose id is in `forgotten` (replaced ones) are passed over.
         """
@@ -201,6 +203,8 @@ class ReportLog:
             if forgotten and self.report_id(report) in forgotten:
                 continue
             threshold = max(min_group, report["min_group"])
+            same: list[Shown] = []  # figures over the very same groups and people as before
+            close: list[tuple[Shown, tuple[Part, ...], int]] = []
             for earlier in report["figures"]:
                 parts = None
                 for figure in shown:
@@ -209,14 +213,24 @@ class ReportLog:
                     if parts is None:
                         parts = tuple((d, _unpack(x)) for d, x in earlier["parts"])
                     if parts == figure.parts:
+                        same.append(figure)
                         continue
                     size = sum(self._groups[d]["size"] - len(x) for d, x in parts)
                     if abs(size - figure.size) >= threshold:
                         continue  # they differ by at least the change in size
                     difference = figure.size + size - 2 * self._common(figure.parts, parts)
                     if difference < threshold:
-                        yield Conflict(report["created_at"], difference, threshold,
-                                       self.report_id(report))
+                        close.append((figure, parts, difference))
+            for _, _, difference in close:
+                yield Conflict(report["created_at"], difference, threshold,
+                               self.report_id(report))
+            # The groups whose people (or left-out people) differ in a figure that is close: a
+            # new person there counts in every figure over that group, unchanged ones too.
+            changed = {digest for figure, parts, _ in close
+                       for digest, _ in set(figure.parts) - set(parts)}
+            for figure in same:
+                if any(digest in changed for digest, _ in figure.parts):
+                    yield Conflict(report["created_at"], 0, threshold, self.report_id(report))
 
     # earlier reports by name ---------------------------------------------------------------
 
@@ -405,4 +419,5 @@ def _unpack(text: str) -> frozenset[bytes]:
 
 def _time_text(moment: str) -> str:
     """A time as stored (2026-05-01T12:00:00Z) or as shown (2026-05-01 12:00 UTC), compared."""
-    return moment.strip().lower().replace("t", " ").removesuffix("utc").removesuffix("z").strip()
+    moment = moment.strip().lower().removesuffix("utc").strip().removesuffix("z")
+    return " ".join(moment.replace("t", " ").split())

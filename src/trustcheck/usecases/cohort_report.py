@@ -213,6 +213,8 @@ def _replaced_ids(logs: Sequence[ReportLog], earlier: dict[str, str],
                     "(in UTC, as `--replaces '2026-05-01 12:00'`) that the refusal message gives, "
                     "or the "
                     "report's file.")
+        # A time may name a report already replaced too (made the same minute): the other.
+        entries = [e for e in entries if e.id not in earlier] or entries
         if len({e.id for e in entries}) > 1:
             listed = ", ".join(f"{e.id} ({_when(e.created_at)})" for e in entries)
             raise InputError(f"'{name}' names {len(entries)} earlier reports ({listed}); name "
