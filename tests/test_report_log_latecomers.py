@@ -90,6 +90,38 @@ def test_waiting_for_the_number_of_people_the_refusal_names_is_enough(tmp_path):
     made(str(form(tmp_path / "25.csv", "mentor", 25)))
 
 
+def two_earlier_reports(tmp_path: Path, home: Path) -> tuple[str, str, str]:
+    """Reports on 20 and on 26 people (far enough apart), and today's 22 between them, refused
+    because of both: the ids of the two, and today's file."""
+    made(str(form(tmp_path / "20.csv", "mentor", 20)))
+    made(str(form(tmp_path / "26.csv", "mentor", 26)))
+    first, second = (e.id for e in ReportLog.open(home).entries())
+    between = str(form(tmp_path / "22.csv", "mentor", 22))  # 2 from the first, 4 from the second
+    done = run("report", between)
+    message = " ".join(done.stderr.split())
+    assert done.exit_code == 2
+    assert "by only 2 people, fewer than 5" in message
+    assert "Wait until at least 3 more people have answered" in message
+    assert (f"if those 2 earlier reports were never shown or shared with anyone, add "
+            f"`--replaces {first} --replaces {second}`") in message
+    return first, second, between
+
+
+def test_with_two_earlier_reports_the_count_covers_both(tmp_path, trustcheck_home):
+    _, _, between = two_earlier_reports(tmp_path, trustcheck_home)
+    # Three new people (in neither report) are enough; two are not.
+    refused(between, str(form(tmp_path / "new2.csv", "mentor", range(100, 102))), more=1)
+    made(between, str(form(tmp_path / "new3.csv", "mentor", range(100, 103))))
+
+
+def test_two_earlier_reports_never_shown_can_both_be_replaced(tmp_path, trustcheck_home):
+    first, second, between = two_earlier_reports(tmp_path, trustcheck_home)
+    refused(between, "--replaces", first, more=1)  # the second still stands in the way
+    made(between, "--replaces", first, "--replaces", second)
+    entries = ReportLog.open(trustcheck_home).entries()
+    assert [e.replaced_by for e in entries] == [entries[2].id, entries[2].id, None]
+
+
 def test_in_a_mixed_room_the_count_is_for_the_role_that_changed(tmp_path):
     mentors = str(form(tmp_path / "mentors.csv", "mentor", 10))
     made(mentors, str(form(tmp_path / "mentees.csv", "mentee", range(100, 110))))
@@ -287,6 +319,8 @@ def two_crowds(draw: st.DrawFn) -> tuple[dict, dict]:
         now.pop(name, None)  # left, or filtered out
     now |= draw(st.dictionaries(st.sampled_from([f"late{n}" for n in range(8)]),
                                 st.tuples(st.booleans(), st.booleans()), max_size=4))
+    if not now:
+        return earlier, earlier
     for name in draw(st.lists(st.sampled_from(sorted(now)), max_size=2)):
         now[name] = (True, now[name][1])  # answered again, skipping a
     return earlier, now

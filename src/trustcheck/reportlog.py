@@ -204,7 +204,7 @@ class ReportLog:
                 continue
             threshold = max(min_group, report["min_group"])
             same: list[Shown] = []  # figures over the very same groups and people as before
-            close: list[tuple[Shown, tuple[Part, ...], int]] = []
+            near: list[tuple[Shown, tuple[Part, ...], int]] = []
             for earlier in report["figures"]:
                 parts = None
                 for figure in shown:
@@ -220,13 +220,13 @@ class ReportLog:
                         continue  # they differ by at least the change in size
                     difference = figure.size + size - 2 * self._common(figure.parts, parts)
                     if difference < threshold:
-                        close.append((figure, parts, difference))
-            for _, _, difference in close:
+                        near.append((figure, parts, difference))
+            for _, _, difference in near:
                 yield Conflict(report["created_at"], difference, threshold,
                                self.report_id(report))
             # The groups whose people (or left-out people) differ in a figure that is close: a
             # new person there counts in every figure over that group, unchanged ones too.
-            changed = {digest for figure, parts, _ in close
+            changed = {digest for figure, parts, _ in near
                        for digest, _ in set(figure.parts) - set(parts)}
             for figure in same:
                 if any(digest in changed for digest, _ in figure.parts):

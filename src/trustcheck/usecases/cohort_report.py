@@ -171,12 +171,7 @@ def differencing_message(conflicts: Sequence[Conflict], needed: int) -> str:
     whose = "that person's" if difference == 1 else "those people's"
     ids = list(dict.fromkeys(c.report for c in conflicts if c.report))
     more = f"{needed} more {'person has' if needed == 1 else 'people have'}"
-    if len(ids) > 1:
-        others = len(ids) - 1
-        which = (f"that report and the {others} other{'s' if others != 1 else ''} it clashes "
-                 f"with were")
-    else:
-        which = "that earlier report was"
+    which = f"those {len(ids)} earlier reports were" if len(ids) > 1 else "that earlier report was"
     flags = " ".join(f"--replaces {report}" for report in ids)
     return (f"The people behind this report's figures differ from those in a report made on "
             f"{_when(first.created_at)} by only {difference} {people}, fewer than "
