@@ -375,3 +375,27 @@ def test_a_report_is_found_by_its_time_as_shown_or_as_stored(tmp_path, name):
     assert [e.created_at for e in log.find(name)] == ["2026-05-01T12:00:00Z"]
     assert log.find("2026-05-01") == []  # a day alone is too vague to name one report
     assert log.find(log.entries()[0].id.upper()) == log.entries()
+
+
+def test_a_report_in_a_log_left_in_an_older_folder_can_be_replaced_too(tmp_path):
+    from test_cohort_report import gathered
+
+    from trustcheck.errors import InputError
+    from trustcheck.usecases import cohort_report
+
+    old, new = tmp_path / "data", tmp_path / "config"
+    cohort_report.record(cohort_report.make(gathered(form(tmp_path / "a.csv", "mentor", 20)),
+                                            min_group=5, log_folder=old, now=NOW))
+    late = form(tmp_path / "b.csv", "mentor", 21)
+    with pytest.raises(InputError, match="at least 4 more people") as refusal:
+        cohort_report.make(gathered(late), min_group=5, log_folder=new,
+                           older_log_folders=[old], now=NOW)
+    earlier = re.search(r"--replaces ([0-9a-f]{8})", refusal.value.message)[1]
+    replacing = cohort_report.make(gathered(late), min_group=5, log_folder=new,
+                                   older_log_folders=[old], now=NOW, replaces=[earlier])
+    cohort_report.record(replacing)
+    # The older log is left as it was; the new one says which report was replaced.
+    assert ReportLog.open(old).entries()[0].replaced_by is None
+    assert log_of(new)["reports"][0]["replaces"] == [earlier]
+    cohort_report.make(gathered(late), min_group=5, log_folder=new, older_log_folders=[old],
+                       now=NOW)  # the older report stays forgotten
