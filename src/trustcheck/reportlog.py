@@ -15,6 +15,13 @@ made with a separate data folder per workshop are still compared with each other
 A figure's people are kept as the group it came from (all responses to one checklist version,
 stored once) minus the few who gave too few answers for it to be scored, so the log stays small
 even for 100,000 people.
+
+Latecomers: a report may replace an earlier one that was never shown or shared (`report
+--replaces`). The new report's entry then lists the earlier one's id under "replaces" and the
+guard forgets the earlier one; its entry stays in the log, so the log never loses a report that
+may have been shared unless the facilitator said it was not. A report's id is derived from its
+entry (its time and figures), so entries written before ids existed have one too. A report
+written to a file keeps a keyed hash of the file's contents, so the file can name it.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -38,18 +45,49 @@ from trustcheck.paths import make_private_folder
 
 LOG_NAME = "report-log.json"
 LOCK_SUFFIX = ".lock"  # next to the log: held while a report is recorded
-FORMAT = 1
+FORMAT = 1  # "replaces" and "files" were added without a new format: an older trustcheck drops
+# them when it saves, which only brings a replaced report back into the guard (the safe side)
 HASH_BYTES = 8
+ID_CHARS = 8
 
 Part = tuple[str, frozenset[bytes]]  # (group digest, hashes of the group's people left out)
 
 
 class Conflict(NamedTuple):
-    """A figure of this report that, beside an earlier report's, would give people away."""
+    """A figure of this report that, beside an earlier report's, would give people away.
+
+    `difference` 0 is a figure over a group whose people changed that still covers the same
+    people (a newcomer who skipped it, or a figure over the group's unchanged part): not a
+    conflict now, but new people in that group count in it too, and must reach the threshold."""
 
     created_at: str
     difference: int
     threshold: int
+    report: str = ""  # the earlier report's id
+
+
+class Entry(NamedTuple):
+    """An earlier report as `report --replaces` names it."""
+
+    id: str
+    created_at: str
+    replaced_by: str | None  # the id of the report that replaced it, if one did
+
+
+def responses_needed(close: Iterable[Conflict]) -> int:
+    """How many more people must be in the figures that differ before the report is safe.
+
+    Each figure that covers other people than an earlier report's same figure must differ from
+    it by at least the threshold; a new person (in no earlier report, of a role whose responses
+    changed, answering every statement) counts in every figure over that role's responses and
+    adds one to each one's difference. So the figure with the least room decides: the
+    threshold minus its difference (the whole threshold for a figure that differs by none yet).
+    0 when nothing differs by 1 to threshold - 1, i.e. when the report may be made now.
+    """
+    close = list(close)
+    if not any(c.difference > 0 for c in close):
+        return 0
+    return max(c.threshold - c.difference for c in close)
 
 
 class Shown(NamedTuple):
@@ -72,6 +110,7 @@ class ReportLog:
         self._sets: dict[str, frozenset[bytes]] = {}  # groups in memory, by digest
         self._overlaps: dict[tuple[str, str], int] = {}
         self._figures: list[Figure] = []  # as given to `shown`, to hash again if need be
+        self._ids: dict[int, str] = {}  # report entry (by object id) -> its report id
 
     @classmethod
     def open(cls, folder: Path) -> ReportLog:
@@ -97,8 +136,14 @@ class ReportLog:
                            for f in report["figures"]]
                 if any(d not in groups for f in figures for d, _ in f["parts"]):
                     raise ValueError("a figure names an unknown group")
-                reports.append({"created_at": str(report["created_at"]),
-                                "min_group": int(report["min_group"]), "figures": figures})
+                entry = {"created_at": str(report["created_at"]),
+                         "min_group": int(report["min_group"]), "figures": figures}
+                for key in ("replaces", "files"):  # absent before latecomers could be replaced
+                    if key in report:
+                        if not isinstance(report[key], list):
+                            raise ValueError(f"{key} is not a list")
+                        entry[key] = [str(value) for value in report[key]]
+                reports.append(entry)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise StorageError(
                 f"The log of earlier reports {path} is damaged; move it aside to start a new one "
@@ -141,10 +186,25 @@ class ReportLog:
     # the check ------------------------------------------------------------------------------
 
     def conflict(self, shown: list[Shown], min_group: int,
-                 reports: list[dict] | None = None) -> Conflict | None:
+                 reports: list[dict] | None = None,
+                 forgotten: Collection[str] = ()) -> Conflict | None:
         """The first earlier figure of the same kind whose people differ by 1 to N-1."""
+        return next((c for c in self.close(shown, min_group, reports, forgotten)
+                     if c.difference > 0), None)
+
+    def close(self, shown: list[Shown], min_group: int, reports: list[dict] | None = None,
+              forgotten: Collection[str] = ()) -> Iterator[Conflict]:
+        """Every earlier figure of the same kind whose people differ by 1 to N-1 (conflicts),
+        and by 0 over a group that changed (figures new people would count in too).
+
+        Reports whose id is in `forgotten` (replaced ones) are passed over.
+        """
         for report in self._reports if reports is None else reports:
+            if forgotten and self.report_id(report) in forgotten:
+                continue
             threshold = max(min_group, report["min_group"])
+            same: list[Shown] = []  # figures over the very same groups and people as before
+            near: list[tuple[Shown, tuple[Part, ...], int]] = []
             for earlier in report["figures"]:
                 parts = None
                 for figure in shown:
@@ -153,14 +213,67 @@ class ReportLog:
                     if parts is None:
                         parts = tuple((d, _unpack(x)) for d, x in earlier["parts"])
                     if parts == figure.parts:
+                        same.append(figure)
                         continue
                     size = sum(self._groups[d]["size"] - len(x) for d, x in parts)
                     if abs(size - figure.size) >= threshold:
                         continue  # they differ by at least the change in size
                     difference = figure.size + size - 2 * self._common(figure.parts, parts)
-                    if 0 < difference < threshold:
-                        return Conflict(report["created_at"], difference, threshold)
-        return None
+                    if difference < threshold:
+                        near.append((figure, parts, difference))
+            for _, _, difference in near:
+                yield Conflict(report["created_at"], difference, threshold,
+                               self.report_id(report))
+            # The groups whose people (or left-out people) differ in a figure that is close: a
+            # new person there counts in every figure over that group, unchanged ones too.
+            changed = {digest for figure, parts, _ in near
+                       for digest, _ in set(figure.parts) - set(parts)}
+            for figure in same:
+                if any(digest in changed for digest, _ in figure.parts):
+                    yield Conflict(report["created_at"], 0, threshold, self.report_id(report))
+
+    # earlier reports by name ---------------------------------------------------------------
+
+    def report_id(self, report: dict) -> str:
+        """A short id for a report in this log: derived from its time and figures, never
+        stored, so it is the same on every read and for entries older than ids."""
+        key = id(report)
+        if key not in self._ids:
+            text = report["created_at"] + "\n" + json.dumps(report["figures"])
+            self._ids[key] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:ID_CHARS]
+        return self._ids[key]
+
+    def replaced(self) -> dict[str, str]:
+        """Each replaced report's id, with the id of the report that replaced it."""
+        return {old: self.report_id(report)
+                for report in self._reports for old in report.get("replaces", ())}
+
+    def entries(self) -> list[Entry]:
+        """The reports in this log, oldest first."""
+        replaced = self.replaced()
+        return [Entry(self.report_id(r), r["created_at"], replaced.get(self.report_id(r)))
+                for r in self._reports]
+
+    def find(self, name: str) -> list[Entry]:
+        """The reports that `name` names: an id, or the time it was made (in UTC, to the minute
+        or the second, as the refusal message shows it)."""
+        wanted = name.strip().lower()
+        by_id = [e for e in self.entries() if e.id == wanted]
+        if by_id:
+            return by_id
+        when = _time_text(wanted)
+        if len(when) < len("2026-05-01 12:00"):
+            return []
+        return [e for e in self.entries() if _time_text(e.created_at).startswith(when)]
+
+    def find_file(self, content: bytes) -> list[Entry]:
+        """The reports that were written to a file with exactly these contents."""
+        digest = self._file_digest(content)
+        return [e for e, r in zip(self.entries(), self._reports, strict=True)
+                if digest in r.get("files", ())]
+
+    def _file_digest(self, content: bytes) -> str:
+        return hashlib.blake2b(content, digest_size=16, key=self._salt).hexdigest()
 
     def _common(self, ours: tuple[Part, ...], theirs: tuple[Part, ...]) -> int:
         """How many people two figures share: groups minus their left-out people."""
@@ -192,12 +305,16 @@ class ReportLog:
 
     # saving ---------------------------------------------------------------------------------
 
-    def record(self, shown: list[Shown], min_group: int, now: datetime) -> None:
+    def record(self, shown: list[Shown], min_group: int, now: datetime, *,
+               replaces: Collection[str] = (), file: bytes | None = None) -> None:
         """Remember this report's figures and save the log, readable by its owner only.
 
         Another report may run at the same time: the log is read again under a lock, this
         report's figures are checked against any report recorded since `open`, and the log is
-        replaced all at once, so no report's entry is lost.
+        replaced all at once, so no report's entry is lost. `replaces` names the ids of earlier
+        reports this one takes the place of (never shown or shared, the facilitator says): they
+        are marked in the same write. `file` is what was written to a file, so the file can
+        name this report later.
         """
         make_private_folder(self.path.parent)
         try:
@@ -217,7 +334,8 @@ class ReportLog:
                         log._groups.setdefault(digest, self._groups[digest])
                         log._sets.setdefault(digest, self._sets[digest])
                 since = [r for r in log._reports if r not in self._reports]
-                conflict = log.conflict(shown, min_group, since) if since else None
+                forgotten = set(log.replaced()) | set(replaces)
+                conflict = log.conflict(shown, min_group, since, forgotten) if since else None
                 if conflict is not None:
                     raise InputError(
                         "A report on nearly the same people was made at the same time (they "
@@ -225,9 +343,10 @@ class ReportLog:
                         "so the two together could reveal their answers; nothing was reported. "
                         "Report on the same people as that one, or on a set that differs by at "
                         f"least {conflict.threshold}.")
-            log._save(shown, min_group, now)
+            log._save(shown, min_group, now, replaces, file)
 
-    def _save(self, shown: list[Shown], min_group: int, now: datetime) -> None:
+    def _save(self, shown: list[Shown], min_group: int, now: datetime,
+              replaces: Collection[str] = (), file: bytes | None = None) -> None:
         figures = []
         for figure in shown:
             for digest, _ in figure.parts:
@@ -235,13 +354,20 @@ class ReportLog:
                     self._groups[digest]["members"] = _pack(self._sets[digest])
             figures.append({"statistic": figure.statistic,
                             "parts": [[d, _pack(x)] for d, x in figure.parts]})
-        same = next((r for r in self._reports if r["figures"] == figures), None)
+        replaced = self.replaced()
+        same = next((r for r in self._reports
+                     if r["figures"] == figures and self.report_id(r) not in replaced), None)
         if same is not None:
             same["min_group"] = max(same["min_group"], min_group)  # nothing new to remember
         else:
-            self._reports.append({
-                "created_at": iso(now),
-                "min_group": min_group, "figures": figures})
+            same = {"created_at": iso(now), "min_group": min_group, "figures": figures}
+            self._reports.append(same)
+        for old in sorted(set(replaces) - set(same.get("replaces", ()))):
+            same.setdefault("replaces", []).append(old)
+        if file is not None:
+            digest = self._file_digest(file)
+            if digest not in same.get("files", ()):
+                same.setdefault("files", []).append(digest)
         groups = {d: g for d, g in self._groups.items() if g["members"] is not None}
         data = {"format": FORMAT, "salt": self._salt.hex(), "groups": groups,
                 "reports": self._reports}
@@ -289,3 +415,9 @@ def _pack(members: frozenset[bytes]) -> str:
 def _unpack(text: str) -> frozenset[bytes]:
     raw = base64.b64decode(text)
     return frozenset(raw[i:i + HASH_BYTES] for i in range(0, len(raw), HASH_BYTES))
+
+
+def _time_text(moment: str) -> str:
+    """A time as stored (2026-05-01T12:00:00Z) or as shown (2026-05-01 12:00 UTC), compared."""
+    moment = moment.strip().lower().removesuffix("utc").strip().removesuffix("z")
+    return " ".join(moment.replace("t", " ").split())

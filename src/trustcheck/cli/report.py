@@ -41,6 +41,12 @@ def report(
              "self-contained page, json for other tools.")] = ReportFormat.text,
     output_name: OutputOption = None,
     force: ForceOption = False,
+    replaces: Annotated[Optional[list[str]], typer.Option(
+        "--replaces", metavar="REPORT",
+        help="This report takes the place of an earlier one that was never shown or shared "
+             "(its id or time from the refusal message, or its file), so the two are not "
+             "checked against each other; the log keeps it, marked replaced. Repeat for "
+             "several.")] = None,
 ) -> None:
     """A cohort report for a workshop: strategies, focus, mentors beside mentees, no one exposed.
 
@@ -77,7 +83,7 @@ def report(
     # another --data-dir is still compared; a log left in the data folder is still read.
     made = cohort_report.make(gathered, min_group=min_group, log_folder=places.config.path,
                               older_log_folders=[places.data.path],
-                              now=datetime.now(timezone.utc))
+                              now=datetime.now(timezone.utc), replaces=replaces or ())
 
     if output is None:
         # Remembered before it is printed: a report cut short may still have been seen, and
@@ -90,7 +96,7 @@ def report(
     content = "".join(chunks(made, format))
     # Remembered before the file is written, for the same reason: a report that may exist must
     # count, and a write that fails only makes the next report more careful than it needed.
-    cohort_report.record(made)
+    cohort_report.record(made, file=content)
     write_private(output, content, force=force, what="the report",
                   exists=f"{output} already exists; add --force to replace it, or choose "
                          "another name.")

@@ -17,7 +17,7 @@ from trustcheck import cohort
 from trustcheck.cohort import Scope, check_min_group
 from trustcheck.errors import InputError, Problem
 from trustcheck.records import Filters
-from trustcheck.reportlog import LOG_NAME, ReportLog, Shown
+from trustcheck.reportlog import LOG_NAME, Conflict, Entry, ReportLog, Shown, responses_needed
 from trustcheck.sources import Collected, Library, collect, collect_history
 
 SHOWN_PROBLEMS = 50
@@ -47,6 +47,7 @@ class CohortReport(NamedTuple):
     created_at: datetime
     log: ReportLog
     shown: list[Shown]
+    replaces: tuple[str, ...] = ()  # ids of earlier reports this one takes the place of
 
 
 def gather(sources: Sequence[str] | None, scope: Scope, *,
@@ -111,13 +112,16 @@ def gather(sources: Sequence[str] | None, scope: Scope, *,
 
 
 def make(gathered: Gathered, *, min_group: int, log_folder: Path,
-         older_log_folders: Sequence[Path] = (), now: datetime) -> CohortReport:
+         older_log_folders: Sequence[Path] = (), now: datetime,
+         replaces: Sequence[str] = ()) -> CohortReport:
     """The report on what was gathered, after every privacy rule.
 
     Raise InputError when there is nothing to report, when `min_group` is below 3, or when a
     figure's people differ from an earlier report's by too few (checked against the log in
     `log_folder`, where this report will be recorded, and against any older logs still kept
-    elsewhere, so a report made before the log moved is not forgotten).
+    elsewhere, so a report made before the log moved is not forgotten). `replaces` names
+    earlier reports (an id, a time or a report's file) that were never shown or shared, which
+    the facilitator says this one takes the place of: the check leaves them out.
     """
     collected = gathered.collected
     if not collected.used:
@@ -134,28 +138,92 @@ def make(gathered: Gathered, *, min_group: int, log_folder: Path,
         if folder != log_folder and (folder / LOG_NAME).exists():
             older = ReportLog.open(folder)
             logs.append((older, older.shown(built.figures)))
-    for checked, figures in logs:
-        conflict = checked.conflict(figures, min_group)
-        if conflict is not None:
-            raise InputError(differencing_message(conflict.created_at, conflict.difference,
-                                                  conflict.threshold))
-    return CohortReport(built.document, min_group, now, log, shown)
+    earlier: dict[str, str] = {}  # replaced report -> the report that replaced it
+    for checked, _ in logs:
+        earlier.update(checked.replaced())
+    replaced = _replaced_ids([checked for checked, _ in logs], earlier, replaces)
+    forgotten = set(replaced) | set(earlier)
+    close = [c for checked, figures in logs
+             for c in checked.close(figures, min_group, forgotten=forgotten)]
+    conflicts = [c for c in close if c.difference > 0]
+    if conflicts:
+        raise InputError(differencing_message(conflicts, responses_needed(close)))
+    return CohortReport(built.document, min_group, now, log, shown, replaced)
 
 
-def record(report: CohortReport) -> None:
-    """Remember whom the report's figures covered, so a later report cannot single them out."""
+def record(report: CohortReport, *, file: str | None = None) -> None:
+    """Remember whom the report's figures covered, so a later report cannot single them out.
+
+    `file` is the report as written to a file, so that file can name this report later (for
+    `--replaces`); the reports it replaces are marked in the same write.
+    """
     if report.shown:
-        report.log.record(report.shown, report.min_group, report.created_at)
+        report.log.record(report.shown, report.min_group, report.created_at,
+                          replaces=report.replaces,
+                          file=None if file is None else file.encode("utf-8"))
 
 
-def differencing_message(created_at: str, difference: int, threshold: int) -> str:
+def differencing_message(conflicts: Sequence[Conflict], needed: int) -> str:
+    """The refusal: which earlier report, by how many, how many more, and the way through."""
+    first = conflicts[0]
+    difference, threshold = first.difference, first.threshold
     people = "person" if difference == 1 else "people"
     whose = "that person's" if difference == 1 else "those people's"
+    ids = list(dict.fromkeys(c.report for c in conflicts if c.report))
+    more = f"{needed} more {'person has' if needed == 1 else 'people have'}"
+    which = f"those {len(ids)} earlier reports were" if len(ids) > 1 else "that earlier report was"
+    flags = " ".join(f"--replaces {report}" for report in ids)
     return (f"The people behind this report's figures differ from those in a report made on "
-            f"{_when(created_at)} by only {difference} {people}, fewer than "
+            f"{_when(first.created_at)} by only {difference} {people}, fewer than "
             f"{threshold}, so the two together could reveal {whose} answers; nothing was "
-            "reported. Report on the same people as before, or on a set that differs by at "
-            f"least {threshold}.")
+            f"reported. Wait until at least {more} answered (that many in each role whose "
+            "figures changed), or report on the same people as before"
+            + (f", or, if {which} never shown or shared with anyone, add `{flags}` so this "
+               "report takes its place." if ids else "."))
+
+
+def _replaced_ids(logs: Sequence[ReportLog], earlier: dict[str, str],
+                  names: Sequence[str]) -> tuple[str, ...]:
+    """The ids of the earlier reports that `--replaces` names (an id, a time, a file)."""
+    found: list[str] = []
+    for name in names:
+        path = Path(name).expanduser()
+        if path.is_file():
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                raise InputError(f"trustcheck could not read {path} ({exc.strerror}) to find "
+                                 "the report it holds; check the name.") from None
+            entries = [e for log in logs for e in log.find_file(content)]
+            if not entries:
+                raise InputError(
+                    f"{path} is not a report trustcheck wrote on this computer (or it was changed "
+                    "since); name the earlier report by the id or the time the refusal message "
+                    "gives, e.g. `--replaces '2026-05-01 12:00'`.")
+        else:
+            entries = [e for log in logs for e in log.find(name)]
+            if not entries:
+                raise InputError(
+                    f"No earlier report in your log matches '{name}'; use the id or the time "
+                    "(in UTC, as `--replaces '2026-05-01 12:00'`) that the refusal message gives, "
+                    "or the "
+                    "report's file.")
+        # A time may name a report already replaced too (made the same minute): the other.
+        entries = [e for e in entries if e.id not in earlier] or entries
+        if len({e.id for e in entries}) > 1:
+            listed = ", ".join(f"{e.id} ({_when(e.created_at)})" for e in entries)
+            raise InputError(f"'{name}' names {len(entries)} earlier reports ({listed}); name "
+                             "the one meant by its id.")
+        entry: Entry = entries[0]
+        replaced_by = earlier.get(entry.id)
+        if replaced_by is not None:
+            raise InputError(
+                f"The report made on {_when(entry.created_at)} was already replaced by report "
+                f"{replaced_by}; if that one was never shown or shared either, add "
+                f"`--replaces {replaced_by}`.")
+        if entry.id not in found:
+            found.append(entry.id)
+    return tuple(found)
 
 
 def _when(created_at: str) -> str:
