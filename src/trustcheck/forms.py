@@ -86,7 +86,7 @@ def fold_question(text: str) -> str:
     """A question's text as it is compared: case, spacing, punctuation, curly quotes, numbering
     and the wording of the partner's role ("my mentee", "my {other}") do not matter."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = _NUMBERING.sub("", text.replace("{other}", " partner "))
+    text = _NUMBERING.sub("", text.replace("{other}", "partner"))
     text = text.replace("'", "")
     text = _OTHER.sub(" partner ", text)
     return " ".join(_PUNCTUATION.sub(" ", text).split())
@@ -176,8 +176,7 @@ def plan_form(headers: list[str], candidates: Sequence[Checklist], role: str | N
     plan, or None and what is wrong with the header (plain phrases, no cell ever quoted).
     """
     role_columns = [i for i, h in enumerate(headers) if is_role_header(h)]
-    chosen: dict[str, Checklist] = {}
-    matched: dict[int, dict[str, str]] = {}
+    found: dict[str, tuple[Checklist, dict[int, str], int]] = {}
     for who in ROLES:
         best: tuple[tuple[int, bool, int], Checklist, dict[int, str]] | None = None
         for place, candidate in enumerate(candidates):
@@ -194,10 +193,23 @@ def plan_form(headers: list[str], candidates: Sequence[Checklist], role: str | N
             if best is None or rank > best[0]:
                 best = (rank, candidate, hits)
         if best is not None:
-            chosen[who] = best[1]
-            for i, item in best[2].items():
-                matched.setdefault(i, {})[who] = item
-    if not chosen:
+            own_role = {item.id for s in best[1].strategies if s.group == who
+                        for item in s.items}
+            found[who] = (best[1], best[2], sum(1 for i in best[2].values() if i in own_role))
+    # A role is in the form when it asks that role's own statements (shared ones match both
+    # roles), or, in a form of shared statements only, every role they match; with --role and
+    # no role question, only that role.
+    if role_columns or role is None:
+        roles = [who for who in found if found[who][2]] or list(found)
+    else:
+        roles = [who for who in found if who == role]
+    chosen: dict[str, Checklist] = {}
+    matched: dict[int, dict[str, str]] = {}
+    for who in roles:
+        chosen[who] = found[who][0]
+        for i, item in found[who][1].items():
+            matched.setdefault(i, {})[who] = item
+    if not found:
         return None, ["none of its columns is a statement of a checklist on this computer; "
                       "build the form from `trustcheck template --format form` (questions are "
                       "matched by their text or statement id)."]
@@ -213,7 +225,7 @@ def plan_form(headers: list[str], candidates: Sequence[Checklist], role: str | N
         return None, [f"it has no role question (like 'I am the...' with Mentor and Mentee) "
                       f"and its questions are for {asked}; {hint} if everyone who answered "
                       "this form has that role."]
-    if role_at is None and role not in chosen:
+    if role_at is None and role not in found:
         return None, [f"--role says everyone is a {role}, but none of its columns is a "
                       f"statement of the {role} checklist."]
     columns: dict[str, list[list[int]]] = {}
@@ -267,8 +279,8 @@ def _note(unused: list[str], source: str) -> str:
     if empty:
         parts.append(f"{empty} column{'s' if empty != 1 else ''} without a header")
     listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-    return (f"Not used from {source}: {listed} (not questions of the checklist); nothing in "
-            "them goes into the report.")
+    return (f"Not used from {source}: {listed} (they are not statements of a checklist); "
+            "nothing in them goes into the report.")
 
 
 def answer_values(used: Checklist) -> dict[str, int]:
