@@ -270,14 +270,13 @@ def _note(unused: list[str], source: str) -> str:
         if is_personal(header):
             kind = _personal_kind(header)
             personal[kind] = personal.get(kind, 0) + 1
-    empty = sum(1 for h in unused if not h.strip())
     parts = named[:12]
     if len(named) > 12:
         parts.append(f"{len(named) - 12} more")
     parts += [f"{'a column' if n == 1 else f'{n} columns'} of {kind}"
               for kind, n in personal.items()]
-    if empty:
-        parts.append(f"{empty} column{'s' if empty != 1 else ''} without a header")
+    if not parts:
+        return ""  # only columns without a header (a sheet's empty edge): nothing to name
     listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
     return (f"Not used from {source}: {listed} (they are not statements of a checklist); "
             "nothing in them goes into the report.")
@@ -366,8 +365,7 @@ def row(plan: FormPlan, cells: list[str], default_role: str | None) -> Row:
         values.append(found)
     for place in plan.foreign[role]:
         cell = cells[place] if place < len(cells) else ""
-        if value_of(cell, lookup) not in (SKIPPED, None) or (
-                value_of(cell, lookup) is None and cell.strip()):
+        if cell.strip() and value_of(cell, lookup) != SKIPPED:
             return Row(role, problem=f"this row says {role} but answers a question meant for "
                        f"another role ('{_shown(plan.headers[place])}'); check its role answer.")
     submission = "\x1f".join(cells[i] if i < len(cells) else "" for i in plan.submission_at)
