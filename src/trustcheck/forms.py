@@ -119,7 +119,7 @@ def _personal_kind(header: str) -> str:
 def is_role_header(header: str) -> bool:
     """"Role", "Your role", "I am the...", "Are you a mentor or a mentee?"."""
     words = _words(header)
-    return (("role" in words or words[:2] == ["i", "am"]
+    return (("role" in words or (words[:2] == ["i", "am"] and len(words) <= 6)
              or ("mentor" in words and "mentee" in words and len(words) <= 8))
             and not is_personal(header))
 

@@ -681,17 +681,14 @@ def _read_binary(handle: IO[bytes], source: str, collector: Collector, *, kind: 
     """A file or standard input: an Excel workbook (by its first bytes), else text."""
     peek = getattr(handle, "peek", None)
     start = peek(4)[:4] if peek is not None else b""
-    if start == XLSX_MAGIC or (kind == "xlsx" and not start):
+    if start == XLSX_MAGIC:
         if path is not None:
             collector.form(forms.xlsx_rows(path), source, rows_are_lines=False)
         else:  # a workbook is read from its end first: standard input is read whole
             collector.form(forms.xlsx_rows(io.BytesIO(handle.read())), source,
                            rows_are_lines=False)
         return
-    if kind == "xlsx":
-        collector.bad(source, None, "this file is named .xlsx but is not an Excel workbook; "
-                                    "download the responses again.", 0)
-        return
+    # Anything else is text, whatever its name says (a CSV saved as .xlsx is still read).
     _read_stream(text_stream(handle), source, collector, kind=kind)
 
 
