@@ -203,6 +203,31 @@ def test_a_one_role_form_without_the_role_question_is_read_with_role(tmp_path):
     assert {r["role"]: r["responses"] for r in section(document)["roles"]} == {"mentee": 6}
 
 
+def test_the_partner_view_questions_of_a_form_are_matched_and_left_out_of_the_report(tmp_path):
+    questions = parse_form_template(run("template", "--format", "form", "--role", "mentor",
+                                        "--partner-view").stdout)
+    used = builtin("mentor")
+    assert len(questions) == 1 + len(used.items) + len(used.partner_items)
+    header = ["Timestamp", *(title for title, _ in questions)]
+    rows = [[stamp(p), "Mentor", *(label(p, k) for k in range(len(questions) - 1))]
+            for p in range(5)]
+    document, stderr = report_json(str(google_csv(tmp_path / "pv.csv", header, rows)))
+    assert document["responses"] == 5
+    assert ": 'Timestamp' (they are not statements" in stderr and "skipped" not in stderr
+
+
+def test_a_form_saved_again_by_a_spreadsheet_with_semicolons_and_a_bom_is_read(tmp_path):
+    used = builtin("mentee")
+    lines = [";".join(["Timestamp", "Role", *(f'"{i.text}"' for i in used.items)])]
+    for person in range(5):
+        lines.append(";".join([stamp(person), "Mentee",
+                               *(label(person, k) for k in range(len(used.items)))]))
+    export = tmp_path / "resaved.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    document, _ = report_json(str(export))
+    assert document["responses"] == 5 and document["left_out"] == 0
+
+
 # --- matching: tolerant of how people type questions and answers -----------------------------
 
 

@@ -60,8 +60,8 @@ from trustcheck.text import quoted_name
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".yaml", ".yml", ".xlsx")
 XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip file
-MAX_ANSWERS_FILE = 4 << 20
-CHUNK_TEXT = 1 << 16  # an answers file this large is not one: stop reading it
+MAX_ANSWERS_FILE = 4 << 20  # an answers file this large is not one: stop reading it
+CHUNK_TEXT = 1 << 16
 # The first line of a YAML answers file: a comment, a document start, or "key: value".
 _YAML_START = re.compile(r"^(?:#|---|[A-Za-z_][A-Za-z0-9_.-]*[ \t]*:(?:[ \t]|$))")
 HISTORY = "your history"
@@ -700,7 +700,7 @@ def sniff(reader: Text) -> str:
         return "json"
     end = reader.buffer.find("\n", reader.pos)
     line = reader.buffer[reader.pos:end if end >= 0 else len(reader.buffer)].rstrip("\r")
-    separated = any(mark in line for mark in (",", ";", "\t"))
+    separated = any(separator in line for separator in (",", ";", "\t"))
     if line.startswith(("#", "---")) or (_YAML_START.match(line) and not separated):
         return "yaml"
     if not separated:
@@ -718,11 +718,11 @@ def sniff(reader: Text) -> str:
 def _read_stream(handle: IO[str], source: str, collector: Collector, *, kind: str | None) -> None:
     reader = Text(handle)
     try:
-        reader.skip_space()  # blank lines before the start
-        if not reader.peek():
-            collector.bad(source, None, "the file is empty.", 0)
-            return
-        if kind != "jsonl":
+        if kind != "jsonl":  # JSON Lines are read line by line, blank lines counted
+            reader.skip_space()  # blank lines before the start
+            if not reader.peek():
+                collector.bad(source, None, "the file is empty.", 0)
+                return
             kind = sniff(reader)
         if kind == "csv":
             collector.csv_rows(Rest(reader), source, reader.line)
