@@ -421,6 +421,22 @@ def test_answers_files_are_report_sources(tmp_path):
     assert document["duplicates"] == 0
 
 
+def test_a_json_list_may_mix_results_and_answers_files(tmp_path):
+    from trustcheck import assessment
+
+    used = builtin("mentor")
+    people = [{"role": "mentor", "partner": f"P{n}",
+               "answers": {item.id: (n + k) % 5 + 1 for k, item in enumerate(used.items)}}
+              for n in range(4)]
+    result = assessment.to_dict(assessment.build(
+        used, {item.id: 3 for item in used.items}, role="mentor", partner=None, cohort=None,
+        now=datetime(2026, 11, 20, 10, 0).astimezone(), id="a1b2c3"))
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps([*people, result]), encoding="utf-8")
+    document, _ = report_json(str(mixed))
+    assert document["responses"] == 5 and document["left_out"] == 0
+
+
 def test_a_bad_answers_file_is_left_out_with_its_line(tmp_path):
     good = [answers_file(tmp_path, "mentor", value=v) for v in (1, 2, 3, 4, 5)]
     bad = answers_file(tmp_path, "mentor", overrides={builtin("mentor").items[2].id: 9})
