@@ -175,14 +175,18 @@ def plan_form(headers: list[str], candidates: Sequence[Checklist], role: str | N
     `role` is --role: the role of every row when the form has no role question. Returns the
     plan, or None and what is wrong with the header (plain phrases, no cell ever quoted).
     """
-    role_columns = [i for i, h in enumerate(headers) if is_role_header(h)]
+    indexes = [_index(candidate) for candidate in candidates]
+    # A statement that mentions a role ("I explained my role ...") is a statement, not the
+    # role question.
+    role_columns = [i for i, h in enumerate(headers) if is_role_header(h)
+                    and not any(_match(h, index) for index in indexes)]
     found: dict[str, tuple[Checklist, dict[int, str], int]] = {}
     for who in ROLES:
         best: tuple[tuple[int, bool, int], Checklist, dict[int, str]] | None = None
         for place, candidate in enumerate(candidates):
             if candidate.role != who:
                 continue
-            index = _index(candidate)
+            index = indexes[place]
             hits = {i: item for i, h in enumerate(headers)
                     if i not in role_columns and (item := _match(h, index)) is not None}
             own = {item.id for item in candidate.items}
