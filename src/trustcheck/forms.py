@@ -291,12 +291,14 @@ def answer_values(used: Checklist) -> dict[str, int]:
     labels, "didn't come up", and skips (blank, "skip", the scale's skip label)."""
     scale = used.scale
     found = {str(v): v for v in scale.points}
+    found.update({scale.label(v): v for v in scale.points})  # as forms write them: no folding
     found.update({fold_answer(scale.label(v)): v for v in scale.points})
     found.update({f"{v} {fold_answer(scale.label(v))}": v for v in scale.points})
     found.update({f"{v} - {fold_answer(scale.label(v))}": v for v in scale.points})
     found.update(dict.fromkeys(SKIP_WORDS | {"", fold_answer(scale.skip_label),
                                              "does not apply", "doesnt apply"}, SKIPPED))
-    found.update(dict.fromkeys(NOT_CAME_UP_WORDS | {"didn't come up"}, DIDNT_COME_UP))
+    found.update(dict.fromkeys(NOT_CAME_UP_WORDS | {"didn't come up", DIDNT_COME_UP_LABEL},
+                               DIDNT_COME_UP))
     return found
 
 

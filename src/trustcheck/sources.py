@@ -118,6 +118,7 @@ class Collector:
     notes: list[str] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
     _rows: set[str] = field(default_factory=set)
+    _checklist_buckets: dict[int, tuple[Checklist, Bucket]] = field(default_factory=dict)
 
     def bad(self, source: str, line: int | None, message: str, rows: int = 1) -> None:
         self.left_out += rows
@@ -202,10 +203,16 @@ class Collector:
         return bucket
 
     def bucket_for(self, used: Checklist) -> Bucket:
+        # Per checklist object, remembered: its fingerprint (a hash of all of it) is worth
+        # working out once, not for every row of a form or every answers file.
+        known = self._checklist_buckets.get(id(used))
+        if known is not None and known[0] is used:
+            return known[1]
         layout = Layout.from_checklist(used, used.role or "mentor")
         bucket = self.buckets.get(layout.key)
         if bucket is None:
             bucket = self.buckets[layout.key] = Bucket(layout)
+        self._checklist_buckets[id(used)] = (used, bucket)
         return bucket
 
     # CSV rows ----------------------------------------------------------------------------
@@ -399,6 +406,8 @@ class Collector:
             return
         if plan.note:
             self.notes.append(plan.note)
+        targets = {who: (self.bucket_for(used), self.library.scorer(used))
+                   for who, used in plan.checklists.items()}
         for number, cells, problem in rows:
             if cells is None:
                 self.bad(*where(number), problem or forms.NOT_READABLE)
@@ -409,13 +418,12 @@ class Collector:
             if got.problem is not None or got.values is None or got.role is None:
                 self.bad(*where(number), got.problem or forms.NOT_READABLE)
                 continue
-            used = plan.checklists[got.role]
+            bucket, scorer = targets[got.role]
             # A form has no cohort column: its rows are the cohort the report is asked about.
             # The label stays out of their key, so the same rows are the same people in every
             # report, whatever it is called (the differencing guard depends on it).
-            self._take(self.bucket_for(used), self.library.scorer(used), got.role,
-                       self.scope.cohort, ["", "", got.submission], got.values,
-                       *where(number))
+            self._take(bucket, scorer, got.role, self.scope.cohort, ["", "", got.submission],
+                       got.values, *where(number))
 
     def _csv_header(self, header: list[str],
                     source: str) -> tuple[dict[str, _CsvPlan], list[str], int]:
