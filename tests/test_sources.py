@@ -156,7 +156,7 @@ def test_a_folder_without_result_files_is_refused(tmp_path):
     from trustcheck.errors import InputError
 
     (tmp_path / "notes.txt").write_text("x")
-    with pytest.raises(InputError, match="holds no .json, .jsonl or .csv files"):
+    with pytest.raises(InputError, match="holds no .json, .jsonl, .csv, .yaml or .xlsx files"):
         collect([str(tmp_path)], Scope(), library())
 
 
@@ -182,10 +182,12 @@ def test_a_schema_that_is_not_a_trustcheck_name_is_not_repeated(tmp_path):
 
 
 def test_an_answers_file_without_a_schema_is_not_mistaken_for_a_result(tmp_path):
+    # Answers files are report sources now (issue 13): an empty one is read as answers, and
+    # left out for having too few, not mistaken for a result without a schema.
     collected = read(tmp_path, "answers.json", json.dumps({"role": "mentor", "answers": {}}))
     assert collected.left_out == 1
-    assert "has no 'schema'" in problems(collected)[0]
-    assert "trustcheck assess --answers" in problems(collected)[0]
+    assert "statements have an answer" in problems(collected)[0]
+    assert "schema" not in problems(collected)[0]
 
 
 def test_a_malformed_json_line_is_left_out_and_the_rest_is_read(tmp_path):

@@ -34,6 +34,12 @@ SKIPPED = -1  # an answer left out (the same marker cohort.Bucket uses)
 DIDNT_COME_UP = -2
 SCORES_ONLY = "scores-only"
 UNKNOWN_CHECKLIST = "checklist not here"
+# What a report says of a file that is none of the kinds it reads.
+NOT_A_SOURCE = ("this is none of the kinds of file a report reads: result files (JSON from "
+                "`assess --format json` or `history export`), answers files (YAML or JSON, as "
+                "`trustcheck template` writes them), CSV files with the header of `trustcheck "
+                "template --format csv`, or Google Forms and Microsoft Forms exports (CSV or "
+                ".xlsx).")
 _SPACE = re.compile(r"[ \t\r\n]*")
 _SCHEMA_NAME = re.compile(r"^trustcheck/[a-z0-9._-]{1,20}/v[0-9]{1,4}$")  # safe to repeat
 _UNKNOWN: Any = object()
@@ -328,10 +334,10 @@ def _answers(raw: dict, used: Checklist | None) -> tuple[list[int] | None, str]:
                     not isinstance(value, int) or isinstance(value, bool)
                     or not 0 <= value <= 9):
                 return None, "an answer is not a whole number on the checklist's scale."
-    return [_mark(value) for value in found], ""
+    return [mark(value) for value in found], ""
 
 
-def _mark(value: Any) -> int:
+def mark(value: Any) -> int:
     """One stored answer as a number in a list of answers."""
     if value is None:
         return SKIPPED
@@ -595,8 +601,15 @@ def _jsonl(reader: Text, source: str) -> Iterator[Found]:
 
 
 def kind_of(path: Path) -> str | None:
-    """What a file's name says it holds: "csv", "jsonl", "json", or None (look inside)."""
+    """What a file's name says it holds: "csv", "jsonl", "json", "yaml", "xlsx", or None.
+
+    Only a hint: a report decides by what a file holds (`sources.sniff`), and uses the name only
+    to read JSON Lines line by line and to explain an .xlsx file that is not a workbook."""
     suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix == ".xlsx":
+        return "xlsx"
     if suffix == ".csv":
         return "csv"
     if suffix in (".jsonl", ".ndjson"):

@@ -1,4 +1,10 @@
-"""Reading a cohort's responses for a report: result files, folders, JSON, JSONL, CSV, history.
+"""Reading a cohort's responses for a report: result files, answers files, folders, JSON,
+JSONL, CSV, form exports (Google Forms CSV, Microsoft Forms .xlsx), the history.
+
+A file's kind is decided by what it holds, not by its name (`sniff`): a JSON value is a result
+when it has a schema and an answers file when it has answers; text starting like YAML is an
+answers file; a CSV header is trustcheck's own (role, partner, cohort, statement ids) or a form
+export's (question texts, a timestamp...).
 
 Every row is checked before it is used; a bad row is noted with its file and line and left
 out, never guessed at. Rows are read one at a time and go straight into compact columns
@@ -12,17 +18,21 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
+import io
 import json
+import re
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from trustcheck import forms
 from trustcheck.answers import (
     MAX_LABEL,
     NOT_CAME_UP_WORDS,
     SKIP_WORDS,
+    AnswersFile,
     fold_label,
     is_not_came_up,
 )
@@ -31,6 +41,7 @@ from trustcheck.cohort import SKIPPED, Bucket, Layout, Scope, StrategyLayout, jo
 from trustcheck.errors import InputError, Problem
 from trustcheck.resultfiles import (
     DIDNT_COME_UP,
+    NOT_A_SOURCE,
     SCORES_ONLY,
     STDIN,
     UNKNOWN_CHECKLIST,
@@ -39,6 +50,7 @@ from trustcheck.resultfiles import (
     Scorer,
     Text,
     kind_of,
+    mark,
     picker,
     text_stream,
     validate,
@@ -46,7 +58,12 @@ from trustcheck.resultfiles import (
 )
 from trustcheck.text import quoted_name
 
-SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
+SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".yaml", ".yml", ".xlsx")
+XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip file
+MAX_ANSWERS_FILE = 4 << 20  # an answers file this large is not one: stop reading it
+CHUNK_TEXT = 1 << 16
+# The first line of a YAML answers file: a comment, a document start, or "key: value".
+_YAML_START = re.compile(r"^(?:#|---|[A-Za-z_][A-Za-z0-9_.-]*[ \t]*:(?:[ \t]|$))")
 HISTORY = "your history"
 FIXED_COLUMNS = ("role", "partner", "cohort")
 MAX_PROBLEMS = 1000  # kept to list; every bad row is still counted
@@ -68,6 +85,7 @@ class Collected(NamedTuple):
     problem_count: int = 0
     stated_scores_only: int = 0  # results without answers: taken on their stated scores
     stated_unknown_checklist: int = 0  # results whose checklist is not here: the same
+    notes: tuple[str, ...] = ()  # what was read but not used (a form's other columns), once
 
 
 @dataclass
@@ -97,8 +115,10 @@ class Collector:
     problem_count: int = 0
     stated_scores_only: int = 0
     stated_unknown_checklist: int = 0
+    notes: list[str] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
     _rows: set[str] = field(default_factory=set)
+    _checklist_buckets: dict[int, tuple[Checklist, Bucket]] = field(default_factory=dict)
 
     def bad(self, source: str, line: int | None, message: str, rows: int = 1) -> None:
         self.left_out += rows
@@ -110,12 +130,19 @@ class Collector:
         return Collected(list(self.buckets.values()), self.problems, self.left_out,
                          self.duplicates, self.out_of_scope, self.used, self.files,
                          self.problem_count, self.stated_scores_only,
-                         self.stated_unknown_checklist)
+                         self.stated_unknown_checklist, tuple(self.notes))
 
     # results -----------------------------------------------------------------------------
 
     def result(self, data: Any, source: str, line: int | None, where: str = "") -> None:
-        """One result object (from `assess --format json`, `history export` or the history)."""
+        """One result object (from `assess --format json`, `history export` or the history),
+        or an answers file's object (JSON, as `trustcheck template` describes it)."""
+        if isinstance(data, dict) and "schema" not in data:
+            if "answers" in data:
+                self.answers(AnswersFile(data, source, ()), source, line)
+            else:
+                self.bad(source, line, where + NOT_A_SOURCE)
+            return
         message = self._result(data)
         if message:
             self.bad(source, line, where + message)
@@ -176,10 +203,16 @@ class Collector:
         return bucket
 
     def bucket_for(self, used: Checklist) -> Bucket:
+        # Per checklist object, remembered: its fingerprint (a hash of all of it) is worth
+        # working out once, not for every row of a form or every answers file.
+        known = self._checklist_buckets.get(id(used))
+        if known is not None and known[0] is used:
+            return known[1]
         layout = Layout.from_checklist(used, used.role or "mentor")
         bucket = self.buckets.get(layout.key)
         if bucket is None:
             bucket = self.buckets[layout.key] = Bucket(layout)
+        self._checklist_buckets[id(used)] = (used, bucket)
         return bucket
 
     # CSV rows ----------------------------------------------------------------------------
@@ -268,36 +301,129 @@ class Collector:
                 self.bad(source, line, f"this row answers statements that are not in the "
                                        f"{role} checklist; leave those cells empty for {role}s.")
                 continue
-            answered, need = plan.scorer.enough(values)
-            if answered < need or not answered:
-                came_up = len(values) - values.count(DIDNT_COME_UP)
-                that_came_up = " that came up" if came_up < len(values) else ""
-                self.bad(source, line, f"only {answered} of {came_up} statements{that_came_up} "
-                                       f"have an answer; at least {max(1, need)} are needed.")
-                continue
-            if self.scope.role is not None and role != self.scope.role:
-                self.out_of_scope += 1
-                continue
-            if self.scope.cohort is not None and cohort != self.scope.cohort:
-                self.out_of_scope += 1
-                continue
-            key = self._row_key(plan, role, partner, cohort, values)
-            if key in self._rows:
-                self.duplicates += 1  # a copy of a row already counted: padding moves nothing
-                continue
-            self._rows.add(key)
-            scores, overall = plan.scorer.score(values)
-            plan.bucket.add(key, scores, overall, _as_answers(values))
-            self.used += 1
+            self._take(plan.bucket, plan.scorer, role, cohort, [partner or "", cohort or ""],
+                       values, source, line)
 
-    def _row_key(self, plan: _CsvPlan, role: str, partner: str | None, cohort: str | None,
-                 values: list[int]) -> str:
-        """A stable key for a CSV row (rows have no id): its checklist version and what it says,
-        so an identical row met again, in any of the sources, is known as a copy."""
-        text = "\x1f".join([plan.bucket.layout.sha256, role, partner or "", cohort or ""])
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")
-                                 + array("b", values).tobytes(), digest_size=16).hexdigest()
-        return f"c:{digest}"
+    def _take(self, bucket: Bucket, scorer: Scorer, role: str, cohort: str | None,
+              told_apart: list[str], values: list[int], source: str, line: int | None) -> None:
+        """One response read from a row or an answers file: checked for enough answers and
+        scope, counted once, scored into its bucket."""
+        answered, need = scorer.enough(values)
+        if answered < need or not answered:
+            came_up = len(values) - values.count(DIDNT_COME_UP)
+            that_came_up = " that came up" if came_up < len(values) else ""
+            self.bad(source, line, f"only {answered} of {came_up} statements{that_came_up} "
+                                   f"have an answer; at least {max(1, need)} are needed.")
+            return
+        if self.scope.role is not None and role != self.scope.role:
+            self.out_of_scope += 1
+            return
+        if self.scope.cohort is not None and cohort != self.scope.cohort:
+            self.out_of_scope += 1
+            return
+        key = _row_key(bucket, role, told_apart, values)
+        if key in self._rows:
+            self.duplicates += 1  # a copy of a row already counted: padding moves nothing
+            return
+        self._rows.add(key)
+        scores, overall = scorer.score(values)
+        bucket.add(key, scores, overall, _as_answers(values))
+        self.used += 1
+
+    # answers files -------------------------------------------------------------------------
+
+    def answers(self, found: AnswersFile, source: str, line: int | None) -> None:
+        """One answers file (YAML or JSON, as `trustcheck template` writes them)."""
+        from trustcheck import answers
+
+        used = self._checklist_for_answers(found, source, line)
+        if used is None:
+            return
+        try:
+            checked = answers.check(found, used)
+        except InputError as exc:
+            for number, problem in enumerate(exc.problems or (Problem(exc.message),)):
+                self.bad(problem.source or source, problem.line if problem.line else line,
+                         problem.message, 1 if number == 0 else 0)
+            return
+        role = used.role or "mentor"
+        values = [mark(checked.values.get(item.id)) for item in used.items]
+        self._take(self.bucket_for(used), self.library.scorer(used), role, checked.cohort,
+                   [checked.partner or "", checked.cohort or ""], values, source, line)
+
+    def _checklist_for_answers(self, found: AnswersFile, source: str,
+                               line: int | None) -> Checklist | None:
+        """The checklist an answers file answers: the one it names (and its version), else the
+        standard one for its role (or --role)."""
+        role = found.role or self.scope.role
+        named, version = found.checklist, found.version
+        if named is None and role is None:
+            self.bad(source, line, "this answers file does not say whose answers they are; "
+                                   "add 'role: mentor' or 'role: mentee' to it, or give --role.")
+            return None
+        fitting = [c for c in self.library.checklists()
+                   if (c.id == named if named is not None else c.id == role)
+                   and (role is None or c.role == role)]
+        if version is not None and any(c.version == version for c in fitting):
+            fitting = [c for c in fitting if c.version == version]
+        if not fitting:
+            what = f"the checklist '{quoted_name(named)}'" if named else f"the {role} checklist"
+            self.bad(source, line, f"this answers file is for {what}, which is not on this "
+                                   "computer; add that checklist, or answer a template made "
+                                   "here.")
+            return None
+        return fitting[0]
+
+    # form exports --------------------------------------------------------------------------
+
+    def form(self, rows: Iterator[tuple[int, list[str] | None, str | None]], source: str, *,
+             rows_are_lines: bool, offset: int = 0) -> None:
+        """A Google Forms or Microsoft Forms export: a header of questions, a row per person."""
+        def where(number: int) -> tuple[str, int | None]:
+            if rows_are_lines:
+                return source, number + offset
+            return (f"{source}, row {number}", None) if number else (source, None)
+
+        first = next(rows, None)
+        if first is None:
+            self.bad(source, None, "the file is empty.", 0)
+            return
+        number, headers, problem = first
+        if headers is None:
+            self.bad(*where(number), problem or forms.NOT_READABLE, 0)
+            return
+        plan, problems = forms.plan_form([h.strip() for h in headers],
+                                         self.library.checklists(), self.scope.role, source)
+        if plan is None:
+            rows_left = sum(1 for _, cells, _ in rows
+                            if cells is None or any(c.strip() for c in cells))
+            for message in problems:
+                self.bad(*where(number), message, 0)
+            if rows_left:
+                self.bad(*where(number), f"because of the header, all {rows_left} row"
+                                         f"{'s' if rows_left != 1 else ''} of this file were "
+                                         "left out.", rows_left)
+            return
+        if plan.note:
+            self.notes.append(plan.note)
+        targets = {who: (self.bucket_for(used), self.library.scorer(used))
+                   for who, used in plan.checklists.items()}
+        for number, cells, problem in rows:
+            if cells is None:
+                self.bad(*where(number), problem or forms.NOT_READABLE)
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue
+            got = forms.row(plan, cells, self.scope.role)
+            if got.problem is not None or got.values is None or got.role is None:
+                self.bad(*where(number), got.problem or forms.NOT_READABLE)
+                continue
+            bucket, scorer = targets[got.role]
+            # A form has no cohort column: its rows are the cohort the report is asked about.
+            # The label stays out of their key, so the same rows are the same people in every
+            # report, whatever it is called (the differencing guard depends on it).
+            self._take(bucket, scorer, got.role, self.scope.cohort, ["", "", got.submission],
+                       got.values, *where(number))
 
     def _csv_header(self, header: list[str],
                     source: str) -> tuple[dict[str, _CsvPlan], list[str], int]:
@@ -377,6 +503,16 @@ class Collector:
             chosen[role] = candidate
             unexplained -= {item.id for item in candidate.items}
         return chosen
+
+
+def _row_key(bucket: Bucket, role: str, told_apart: list[str], values: list[int]) -> str:
+    """A stable key for a row or answers file (they have no id): its checklist version and what
+    it says (its partner and cohort labels, a form's submission time), so an identical one met
+    again, in any of the sources, is known as a copy."""
+    text = "\x1f".join([bucket.layout.sha256, role, *told_apart])
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")
+                             + array("b", values).tobytes(), digest_size=16).hexdigest()
+    return f"c:{digest}"
 
 
 def _plan(bucket: Bucket, used: Checklist, scorer: Scorer, columns: list[int],
@@ -500,8 +636,9 @@ def collect(sources: Sequence[str], scope: Scope, library: Library, *,
                            if p.is_file() and not p.name.startswith(".")
                            and p.suffix.lower() in SUFFIXES)
             if not found:
-                raise InputError(f"The folder {path} holds no .json, .jsonl or .csv files; "
-                                 "please name the folder that holds the results or responses.")
+                raise InputError(f"The folder {path} holds no .json, .jsonl, .csv, .yaml or "
+                                 ".xlsx files; please name the folder that holds the results, "
+                                 "answers files or form exports.")
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -518,10 +655,10 @@ def collect(sources: Sequence[str], scope: Scope, library: Library, *,
         if file is None:
             if stdin is None:
                 raise InputError("Standard input is not available here; please name a file.")
-            _read_stream(text_stream(stdin), STDIN, collector, kind=None)
+            _read_binary(stdin, STDIN, collector, kind=None)
             continue
         try:
-            handle = file.open("r", encoding="utf-8-sig", newline="")
+            handle = file.open("rb")
         except PermissionError:
             raise InputError(f"trustcheck may not read {file}; please check its "
                              "permissions.") from None
@@ -529,7 +666,7 @@ def collect(sources: Sequence[str], scope: Scope, library: Library, *,
             raise InputError(f"trustcheck could not read {file} ({exc.strerror}); please check "
                              "the file.") from None
         with handle:
-            _read_stream(handle, str(file), collector, kind=kind_of(file))
+            _read_binary(handle, str(file), collector, kind=kind_of(file), path=file)
     return collector.collected()
 
 
@@ -547,22 +684,66 @@ def collect_history(texts: Iterator[str], scope: Scope, library: Library) -> Col
     return collector.collected()
 
 
+def _read_binary(handle: IO[bytes], source: str, collector: Collector, *, kind: str | None,
+                 path: Path | None = None) -> None:
+    """A file or standard input: an Excel workbook (by its first bytes), else text."""
+    peek = getattr(handle, "peek", None)
+    start = peek(4)[:4] if peek is not None else b""
+    if start == XLSX_MAGIC:
+        if path is not None:
+            collector.form(forms.xlsx_rows(path), source, rows_are_lines=False)
+        else:  # a workbook is read from its end first: standard input is read whole
+            collector.form(forms.xlsx_rows(io.BytesIO(handle.read())), source,
+                           rows_are_lines=False)
+        return
+    # Anything else is text, whatever its name says (a CSV saved as .xlsx is still read).
+    _read_stream(text_stream(handle), source, collector, kind=kind)
+
+
+def sniff(reader: Text) -> str:
+    """What a text holds, from its start: "json", "yaml", "csv" (trustcheck's own header),
+    "form" (a form export's header), or "" (none of these). The reader stays where it was."""
+    first = reader.peek()
+    if first in ("{", "["):
+        return "json"
+    end = reader.buffer.find("\n", reader.pos)
+    line = reader.buffer[reader.pos:end if end >= 0 else len(reader.buffer)].rstrip("\r")
+    separated = any(separator in line for separator in (",", ";", "\t"))
+    if line.startswith(("#", "---")) or (_YAML_START.match(line) and not separated):
+        return "yaml"
+    if not separated:
+        return ""
+    delimiter = ";" if line.count(";") > line.count(",") else ","
+    if line.count("\t") > max(line.count(","), line.count(";")):
+        delimiter = "\t"
+    try:
+        header = next(csv.reader([line], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return "csv"  # its own reader explains what is wrong with it
+    return "form" if forms.looks_like_form(header) else "csv"
+
+
 def _read_stream(handle: IO[str], source: str, collector: Collector, *, kind: str | None) -> None:
     reader = Text(handle)
     try:
-        if kind is None:
-            reader.skip_space()
-            first = reader.peek()
-            if first in ("{", "["):
-                kind = "json"
-            elif not first:
+        if kind != "jsonl":  # JSON Lines are read line by line, blank lines counted
+            reader.skip_space()  # blank lines before the start
+            if not reader.peek():
                 collector.bad(source, None, "the file is empty.", 0)
                 return
-            else:
-                kind = "csv"
+            kind = sniff(reader)
         if kind == "csv":
-            reader.skip_space()  # blank lines before the header
             collector.csv_rows(Rest(reader), source, reader.line)
+            return
+        if kind == "form":
+            collector.form(forms.csv_rows(Rest(reader)), source, rows_are_lines=True,
+                           offset=reader.line - 1)
+            return
+        if kind == "yaml":
+            _answers_text(reader, source, collector)
+            return
+        if not kind:
+            collector.bad(source, None, NOT_A_SOURCE)
             return
     except UnicodeDecodeError:
         collector.bad(source, reader.line, "the file is not UTF-8 text from about this line on; "
@@ -574,3 +755,30 @@ def _read_stream(handle: IO[str], source: str, collector: Collector, *, kind: st
             collector.bad(source, found.line, found.problem)
         else:
             collector.result(found.value, source, found.line)
+
+
+def _answers_text(reader: Text, source: str, collector: Collector) -> None:
+    """A YAML answers file, read whole (they are small); lines counted from the file's start."""
+    from trustcheck import answers
+
+    skipped = reader.line - 1
+    text = reader.buffer[reader.pos:]
+    while len(text) <= MAX_ANSWERS_FILE and (more := reader.handle.read(CHUNK_TEXT)):
+        text += more
+    if len(text) > MAX_ANSWERS_FILE:
+        collector.bad(source, None, "this file is too large to be an answers file, so it was "
+                                    "left out.")
+        return
+    try:
+        found = answers.read("\n" * skipped + text, source=source)
+    except InputError as exc:
+        problem = exc.problems[0] if exc.problems else None
+        collector.bad(source, problem.line if problem else None,
+                      "this looks like a YAML answers file but cannot be read as YAML "
+                      f"({problem.message.rstrip('.') if problem else 'it is broken'}); fix it, "
+                      "or make a new one with `trustcheck template`.")
+        return
+    if not isinstance(found.data, dict) or "answers" not in found.data:
+        collector.bad(source, None, NOT_A_SOURCE)
+        return
+    collector.answers(found, source, None)

@@ -27,6 +27,7 @@ class TemplateFormat(str, Enum):
     yaml = "yaml"
     json = "json"
     csv = "csv"
+    form = "form"
 
 
 def utf8_label(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:

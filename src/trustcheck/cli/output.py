@@ -102,6 +102,9 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "json": Way("data", "trustcheck.listings:template_to_dict"),
         "csv": Way("text", "trustcheck.render.csv:answers_template"),
     },
+    "trustcheck.forms.FormTemplate": {  # `template --format form`
+        "form": Way("text", "trustcheck.render.form:form_template"),
+    },
     "trustcheck.listings.Paths": {
         "text": Way("stream", "trustcheck.render.listing:paths", part="described"),
         "json": Way("data", "trustcheck.listings:paths_to_dict"),

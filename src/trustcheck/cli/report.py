@@ -8,8 +8,14 @@ from typing import Annotated, Optional
 import typer
 
 from trustcheck.cli.app import say, session
-from trustcheck.cli.options import CohortOption, ForceOption, OutputOption, RoleOption
+from trustcheck.cli.options import CohortOption, ForceOption, OutputOption, Role
 from trustcheck.cli.output import chunks, emit
+
+# --role as `report` reads it: a filter, and for a form that does not ask it, everyone's role.
+ReportRoleOption = Annotated[Optional[Role], typer.Option(
+    "--role", "-r", case_sensitive=False,
+    help="Only mentors' or only mentees' responses. For a form export without a role question, "
+         "the role of everyone who answered it.")]
 
 
 class ReportFormat(str, Enum):
@@ -24,11 +30,12 @@ def report(
     sources: Annotated[Optional[list[str]], typer.Argument(
         metavar="[SOURCE]...", show_default=False,
         help="Result files (JSON, a JSON list or JSONL from `assess --format json` or "
-             "`history export`), folders of them, or CSV files of answers with the header "
-             "from `trustcheck template --format csv`; - reads standard input. Without any, "
-             "your history is used.")] = None,
+             "`history export`), answers files (YAML or JSON from `trustcheck template`), "
+             "CSV files of answers with the header from `trustcheck template --format csv`, "
+             "Google Forms CSV or Microsoft Forms Excel (.xlsx) exports, or folders of them; "
+             "- reads standard input. Without any, your history is used.")] = None,
     cohort: CohortOption = None,
-    role: RoleOption = None,
+    role: ReportRoleOption = None,
     min_group: Annotated[int, typer.Option(
         "--min-group", metavar="N",
         help="Never show a figure for fewer than N people (at least 3).")] = 5,

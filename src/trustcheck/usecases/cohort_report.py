@@ -74,7 +74,8 @@ def gather(sources: Sequence[str] | None, scope: Scope, *,
             collected = collect_history(
                 store.result_texts(Filters(scope.role, None, scope.cohort)), scope, library)
 
-    notices: list[Notice] = []
+    # What was read but not used (a form export's other columns), once per file.
+    notices: list[Notice] = [Notice(note) for note in collected.notes]
     if collected.problems:
         listed = list(collected.problems[:SHOWN_PROBLEMS])
         more = collected.problem_count - len(listed)
