@@ -640,8 +640,13 @@ class _Section:
                 entry["flagged"] = entry["flagged"] or signalled
                 entry["roles"].append({
                     "role": bucket.layout.role, "mean": mean, "flagged": signalled,
+                    "remedy": obstacle.remedy,
                     "signals": [{"strategy": s, "title": t, "mean": m} for s, t, m in known]})
         flagged = [entry for entry in merged.values() if entry.pop("flagged")]
+        for entry in flagged:
+            # One remedy for the room when the checklists agree; otherwise each role's own.
+            if len({part["remedy"] for part in entry["roles"]}) > 1:
+                entry["remedy"] = None
         flagged.sort(key=lambda entry: min(r["mean"] for r in entry["roles"] if r["flagged"]))
         missing = [b for b in self.kept if not b.layout.available]
         return flagged, ("not available for " + _unavailable(missing)) if missing else None

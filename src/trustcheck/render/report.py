@@ -139,15 +139,22 @@ def focus_rule() -> str:
 
 # --- the details, as sentences ----------------------------------------------------------------
 
-def obstacle_lines(obstacle: dict[str, Any]) -> tuple[str, list[str]]:
-    """An obstacle's heading and what signals it for each role (its warning signs)."""
-    lines = []
+def obstacle_lines(obstacle: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """An obstacle's title, what signals it for each role, and what helps (one line for the
+    room when the checklists agree, else one per role)."""
+    parts = []
     for part in obstacle["roles"]:
-        signals = ", ".join(f"{one_line(s['title'])} {s['mean']:.1f}" for s in part["signals"])
-        verdict = "" if part["flagged"] else ", not below 60"
-        lines.append(f"for {PLURAL.get(part['role'], part['role'])}: warning signs average "
-                     f"{part['mean']:.1f}{verdict} ({signals})")
-    return one_line(obstacle["title"]), lines
+        signals = ", ".join(one_line(s["title"]) for s in part["signals"])
+        flag = "" if part["flagged"] else ", not below 60"
+        parts.append(f"{PLURAL.get(part['role'], part['role'])} {part['mean']:.1f}{flag} "
+                     f"({signals})")
+    signalled = "warning signs average: " + "; ".join(parts)
+    if obstacle["remedy"] is not None:
+        helps = [one_line(obstacle["remedy"])]
+    else:
+        helps = [f"For {PLURAL.get(p['role'], p['role'])}: {one_line(p['remedy'])}"
+                 for p in obstacle["roles"]]
+    return one_line(obstacle["title"]), signalled, helps
 
 
 def felt_trust_lines(felt: dict[str, Any] | None) -> list[str]:
@@ -373,9 +380,10 @@ def text(document: dict[str, Any], stream: IO[str], *, width: int | None = None)
         if not section["obstacles"]:
             console.print(Text("None: the warning signs of every obstacle average 60 or more."))
         for obstacle in section["obstacles"]:
-            title, lines = obstacle_lines(obstacle)
-            console.print(Text.assemble("- ", user(title, "bold"), ": ", user("; ".join(lines))))
-            console.print(indented(user(obstacle["remedy"]), 2))
+            title, signalled, helps = obstacle_lines(obstacle)
+            console.print(Text.assemble("- ", user(title, "bold"), ": ", user(signalled)))
+            for line in helps:
+                console.print(indented(user(line), 2))
 
         console.print()
         console.print(Text("Every strategy", style="bold"))
@@ -522,8 +530,8 @@ def markdown(document: dict[str, Any]) -> str:
         if not section["obstacles"]:
             out.append("None: the warning signs of every obstacle average 60 or more.")
         for obstacle in section["obstacles"]:
-            title, lines = obstacle_lines(obstacle)
-            out.append(f"- **{md(title)}**: {md('; '.join(lines))}. {md(obstacle['remedy'])}")
+            title, signalled, helps = obstacle_lines(obstacle)
+            out.append(f"- **{md(title)}**: {md(signalled)}. {md(' '.join(helps))}")
 
         rows = []
         for s in section["strategies"]:
