@@ -660,8 +660,10 @@ class _Section:
         result: dict[str, Any] = {"available": False, "responses": with_felt,
                                   "min_responses": needed, "note": None, "strategies": []}
         if with_felt < needed:
-            result["note"] = (f"needs at least {needed} responses that say how much people "
-                              f"trust their partner (felt trust); {with_felt} do")
+            # A count below the minimum group is not shown either.
+            have = f"{with_felt} do" if with_felt >= self.n else f"fewer than {self.n} do"
+            result["note"] = (f"it needs at least {needed} responses that say how much people "
+                              f"trust their partner (felt trust), and {have}")
             result["responses"] = None if with_felt < self.n else with_felt
             return result
         for row, entry in zip(rows, strategies, strict=True):
@@ -686,7 +688,7 @@ class _Section:
         result["available"] = bool(result["strategies"])
         if not result["available"]:
             result["note"] = (f"no strategy has at least {needed} responses with both a score "
-                              "and felt trust, or felt trust is the same for everyone")
+                              "and felt trust that vary, so nothing can be ranked")
         return result
 
     def quality(self) -> dict[str, Any]:
