@@ -37,7 +37,7 @@ def test_the_interval_narrows_with_more_people_and_stays_inside_minus_one_to_one
     narrow = interval(0.4, 200)
     wide = interval(0.4, 30)
     assert wide[0] < narrow[0] < 0.4 < narrow[1] < wide[1]
-    assert -1 < interval(-0.99, 30)[0] and interval(0.99, 30)[1] < 1
+    assert interval(-0.99, 30)[0] > -1 and interval(0.99, 30)[1] < 1
 
 
 def _scores(values: list[float]) -> list[float]:
