@@ -260,13 +260,14 @@ def _section(section: dict[str, Any], index: int, kicker: str | None) -> list[st
         else:
             out.append(f'<li class="card"><span class="what">{e(name)}</span>'
                        f'<span class="figure">{e(role["responses"])}</span>'
-                       '<span class="detail">answered</span></li>')
+                       '<span class="detail">responses</span></li>')
     if not section["suppressed"]:
         out.append(_overall_card(section["overall"]))
     out.append("</ul>")
     if section["suppressed"]:
         out.append(f'<p class="suppressed">{e(who_line(section))}. Nothing from this part is '
                    f'shown: {e(section["note"])}.</p>')
+        out.append(f'<p class="checklists">{_checklists(section["checklists"])}</p>')
         out.append("</section>")
         return out
     out.append('<div class="first">')
@@ -281,8 +282,9 @@ def _section(section: dict[str, Any], index: int, kicker: str | None) -> list[st
     for strategy in section["strategies"]:
         if strategy["group"] not in groups:
             groups.append(strategy["group"])
-    for group in groups:
-        out += _strategies(section, group, f"means-{index}-{group}")
+    for position, group in enumerate(groups):
+        # The id is made of numbers only: a group name is document text.
+        out += _strategies(section, group, f"means-{index}-{position}")
     for group in groups:
         out += _strategy_table(section, group, last=group == groups[-1])
     if section["comparison"]["available"]:
@@ -293,8 +295,18 @@ def _section(section: dict[str, Any], index: int, kicker: str | None) -> list[st
     out.append("<ul>")
     out += [f"<li>{e(line)}</li>" for line in quality_lines(section)]
     out.append("</ul>")
+    out.append(f'<p class="checklists">{_checklists(section["checklists"])}</p>')
     out.append("</section>")
     return out
+
+
+def _checklists(checklists: list[dict[str, Any]]) -> str:
+    parts = []
+    for checklist in checklists:
+        where = "" if checklist["available"] else ", not on this computer"
+        parts.append(f"{e(checklist['title'])} (for {e(checklist['role'])}s: id "
+                     f"{e(checklist['id'])}, version {e(checklist['version'])}{where})")
+    return "Checklists: " + "; ".join(parts) + "."
 
 
 def _overall_card(overall: dict[str, Any] | None) -> str:
