@@ -87,7 +87,7 @@ def test_markdown_has_the_same_content_as_tables_for_a_wiki(workshop):
     assert done.exit_code == 0, done.stderr
     out = done.stdout
     assert out.startswith("# Cohort report\n")
-    assert "| Strategy | Group | n | Mean | Median | Middle half | Favourable | ± |" in out
+    assert "| Strategy | Group | n | Mean | Median | Middle half | Favourable | SEM |" in out
     assert "### Workshop focus" in out and "### What to try" in out
     assert "| Strategy | Mentors | Mentees | Gap |" in out
     assert "## What was suppressed and why" in out

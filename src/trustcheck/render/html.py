@@ -427,7 +427,7 @@ def _strategy_table(section: dict[str, Any], group: str, *, last: bool) -> list[
     out = ['<section class="part">', f"<h2>{e(group_title(group))} in numbers</h2>", "<table>",
            "<thead><tr><th>Strategy</th>"
            + "".join(f'<th class="num">{name}</th>' for name in (
-               "n", "Mean", "Median", "Middle half", "Favourable", "±"))
+               "n", "Mean", "Median", "Middle half", "Favourable", "SEM"))
            + "</tr></thead>", "<tbody>"]
     for s in section["strategies"]:
         if s["group"] != group:
@@ -443,8 +443,8 @@ def _strategy_table(section: dict[str, Any], group: str, *, last: bool) -> list[
     out += ["</tbody>", "</table>",
             '<p class="rule-text">Middle half: half of the people scored between these two '
             "numbers. Favourable: the share of answers that were favourable (agree or strongly "
-            "agree, the other way round for statements about problems). ±: see Quality of the "
-            "data.</p>"]
+            "agree, the other way round for statements about problems). SEM: how far one "
+            "person's score can wobble, see Quality of the data.</p>"]
     details = overall_details(section["overall"]) if last else None
     if details:
         out.append(f'<p class="rule-text">{e(details)}</p>')

@@ -241,8 +241,9 @@ def _reliability_line(section: dict[str, Any]) -> str | None:
         else:
             parts.append(f"{label} for {'the others' if parts else 'every strategy'}")
     minimum = section["quality"]["reliability_min_responses"]
-    return ("± in the table of strategies is one standard error of measurement: how far one "
-            "person's score can wobble with nothing changed. It comes from " + "; ".join(parts)
+    return ("± is one standard error of measurement (SEM in the table of strategies): how far "
+            "one person's score can wobble with nothing changed. It comes from "
+            + "; ".join(parts)
             + f" (a cohort's own alpha is used once it has {minimum} complete responses).")
 
 
@@ -390,8 +391,8 @@ def text(document: dict[str, Any], stream: IO[str], *, width: int | None = None)
         table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1),
                       show_edge=False)
         table.add_column("Strategy", min_width=16, ratio=1)
-        names = ("n", "Mean", "", "Median", "Middle half", "Favourable", "±") if bars else (
-            "n", "Mean", "Median", "Middle half", "Favourable", "±")
+        names = ("n", "Mean", "", "Median", "Middle half", "Favourable", "SEM") if bars else (
+            "n", "Mean", "Median", "Middle half", "Favourable", "SEM")
         for name in names:
             table.add_column(name, justify="left" if name == "" else "right", no_wrap=True)
         group_name = None
@@ -543,7 +544,7 @@ def markdown(document: dict[str, Any]) -> str:
                          sem_text(s)])
         out += ["", "### Every strategy", ""]
         out += _md_table(["Strategy", "Group", "n", "Mean", "Median", "Middle half",
-                          "Favourable", "±"], rows, "llrrrrrr")
+                          "Favourable", "SEM"], rows, "llrrrrrr")
         details = overall_details(section["overall"])
         if details:
             out += ["", md(details)]
