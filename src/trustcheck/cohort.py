@@ -666,6 +666,7 @@ class _Section:
                               f"trust their partner (felt trust), and {have}")
             result["responses"] = None if with_felt < self.n else with_felt
             return result
+        too_few: list[str] = []
         for row, entry in zip(rows, strategies, strict=True):
             if entry["suppressed"]:
                 continue
@@ -679,6 +680,7 @@ class _Section:
                         felt.append(trust)
             found = association.associate(scores, felt, needed)
             if found is None:
+                too_few.append(row.title)
                 continue
             self.figures.append(Figure("felt_trust:" + row.id, tuple(parts), felt_only=True))
             result["strategies"].append({
@@ -686,6 +688,9 @@ class _Section:
                 "low": round(found.low, 2), "high": round(found.high, 2), "link": found.link})
         result["strategies"].sort(key=lambda s: (-s["rho"], s["title"]))
         result["available"] = bool(result["strategies"])
+        if result["available"] and too_few:
+            result["note"] = (f"not shown for {_and(too_few)}: fewer than {needed} people have "
+                              "both its score and felt trust, or they do not vary")
         if not result["available"]:
             result["note"] = (f"no strategy has at least {needed} responses with both a score "
                               "and felt trust that vary, so nothing can be ranked")

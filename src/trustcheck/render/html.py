@@ -462,7 +462,7 @@ def _felt_trust(felt: dict[str, Any] | None) -> list[str]:
     lines = felt_trust_lines(felt)
     if not lines:
         return []
-    return ['<section class="part dense">', "<h2>What went together with felt trust</h2>",
+    return ['<section class="part">', "<h2>What went together with felt trust</h2>",
             "<ul>", *[f"<li>{e(line)}</li>" for line in lines], "</ul>", "</section>"]
 
 

@@ -172,6 +172,8 @@ def felt_trust_lines(felt: dict[str, Any] | None) -> list[str]:
                    "not clear": "no clear link with felt trust"}[entry["link"]]
         lines.append(f"{one_line(entry['title'])}: {verdict} (rho {entry['rho']:.2f}, "
                      f"{entry['low']:.2f} to {entry['high']:.2f}, {entry['n']} people)")
+    if felt["note"]:
+        lines.append(capital(one_line(felt["note"])) + ".")
     lines.append("This shows what went together in this group, not what causes trust: people "
                  "who trust their partner more may also rate themselves higher on everything. "
                  "A link counts only when its whole interval is above (or below) 0.")
