@@ -15,7 +15,10 @@ Privacy rules, applied here and explained in every report:
 - when both roles are below `min_group` but together reach it, only the combined figures are
   shown and never the split;
 - mentors and mentees side by side on a shared strategy only when both sides reach `min_group`
-  on that strategy; otherwise neither side is shown (the combined figure stays).
+  on that strategy; otherwise neither side is shown (the combined figure stays);
+- what went together with felt trust is one rank correlation per strategy, only from at least
+  30 people (association.MIN_PAIRS) and never fewer than `min_group`, and each counts as a
+  figure for the differencing check.
 No individual answers, names, ids or free text ever enter the document, and no minimum or
 maximum either: each would be one person's own score.
 """
