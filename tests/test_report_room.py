@@ -10,13 +10,16 @@ report shows which strategies went together with felt trust, worded as associati
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
+import subprocess
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from browser import needs_browser, render, share_of_pixels
+from browser import browser, needs_browser, render, share_of_pixels
 from conftest import answer_of, builtin, run
 from test_cohort import bucket_of, report
 from test_schemas import problems as schema_problems
@@ -289,3 +292,26 @@ def test_at_1280x720_the_first_screen_shows_the_focus_and_the_browser_says_nothi
     # ... and the right half holds the mentors-beside-mentees table (dark text on white).
     right = image.crop((700, 200, 1260, 700))
     assert share_of_pixels(right, (17, 17, 17), tolerance=60) > 0.02
+
+
+def printed_pages(page: Path) -> int:
+    """How many pages headless Chromium prints the page on (networking off, as in browser.py)."""
+    found = browser()
+    assert found is not None
+    pdf = page.with_suffix(".pdf")
+    subprocess.run([found, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={page.parent / '.chromium-print'}",
+                    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.resolve().as_uri()],
+                   capture_output=True, timeout=120, env={**os.environ, "HOME": str(page.parent)},
+                   check=False)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+@needs_browser
+def test_printed_slides_give_each_part_one_1280x720_page_and_nothing_runs_over(tmp_path):
+    # A mixed room where many strategies are too close to rank: the longest first screen.
+    target = page(tmp_path, "--slides")
+    parts = target.read_text(encoding="utf-8").count('<section class="part')
+    assert parts >= 12  # first screen, what to try x3, obstacles, charts, tables, ...
+    assert printed_pages(target) == parts

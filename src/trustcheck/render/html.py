@@ -180,9 +180,13 @@ body.slides > header { display: none; }
 .slides footer { display: none; }
 @media print {
   @page { size: 1280px 720px; margin: 0; }
-  body.slides { font-size: 20px; }
-  .slides section.part { height: 720px; min-height: 0; border-bottom: none;
+  /* One part per page: a part that does not fit would run onto a second page, not be cut. */
+  .slides section.part { min-height: 0; overflow: visible; border-bottom: none;
                          break-before: auto; page-break-before: auto; }
+  /* Chromium matches print media queries against its default paper, not @page: keep the
+     first screen's two columns, and leave room under a chart for its caption. */
+  .slides .first { grid-template-columns: 1fr 1.1fr; }
+  .slides svg.chart { max-height: 460px; }
 }
 """
 
