@@ -23,21 +23,28 @@ NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 Answers = Callable[[int, str], int | None]  # (person number, item id) -> raw answer
 
 
+Felt = Callable[[int, dict[str, float | None]], float | None]  # (person, scores) -> felt trust
+
+
 def add_people(bucket: Bucket, used: Checklist, count: int, answer: Answers,
-               start: int = 0) -> None:
-    """`count` people answering `used` (scored exactly as `assess` scores them)."""
+               start: int = 0, felt: Felt | None = None) -> None:
+    """`count` people answering `used` (scored exactly as `assess` scores them), with felt
+    trust from `felt` (given the person's strategy scores) when it is given."""
     for person in range(start, start + count):
         values = {item.id: answer(person, item.id) for item in used.items}
         scores = scoring.score(used, values)
+        by_id = {s.id: s.score for s in scores.strategies}
         bucket.add(f"{used.role}-{person}", [s.score for s in scores.strategies],
                    scores.overall, [SKIPPED if values[i.id] is None else values[i.id]
-                                    for i in used.items])
+                                    for i in used.items],
+                   None if felt is None else felt(person, by_id))
 
 
-def bucket_of(role: str, count: int, answer: Answers = lambda p, i: 4, start: int = 0) -> Bucket:
+def bucket_of(role: str, count: int, answer: Answers = lambda p, i: 4, start: int = 0,
+              felt: Felt | None = None) -> Bucket:
     used = builtin(role)
     bucket = Bucket(Layout.from_checklist(used, role))
-    add_people(bucket, used, count, answer, start)
+    add_people(bucket, used, count, answer, start, felt)
     return bucket
 
 
@@ -202,8 +209,12 @@ def test_the_three_lowest_strategies_below_80_are_the_focus_with_their_actions()
         return 5
 
     section = report(bucket_of("mentor", 5, answer)).document["sections"][0]
-    focus = section["focus"]
-    assert len(focus) <= 3
+    # A room of mentors only: one focus for mentors, from every strategy they answered.
+    assert section["focus"]["room"] == "mentor"
+    (group,) = section["focus"]["groups"]
+    assert group["for"] == "mentor"
+    focus = group["areas"]
+    assert {area["strategy"] for area in focus} == {s.removesuffix(".") for s in low}
     assert all(area["mean"] < 80 for area in focus)
     means = [area["mean"] for area in focus]
     assert means == sorted(means)
@@ -227,9 +238,11 @@ def test_an_obstacle_is_signalled_when_its_warning_signs_average_below_60():
     section = report(bucket_of("mentor", 5, answer)).document["sections"][0]
     flagged = {o["id"]: o for o in section["obstacles"]}
     assert "impatience" in flagged
-    assert flagged["impatience"]["mean"] == 0.0
-    assert flagged["impatience"]["role"] == "mentor"
-    assert {s["strategy"] for s in flagged["impatience"]["signals"]} == set(impatience.signals)
+    (mentors,) = flagged["impatience"]["roles"]
+    assert mentors["mean"] == 0.0 and mentors["flagged"]
+    assert mentors["role"] == "mentor"
+    assert {s["strategy"] for s in mentors["signals"]} == set(impatience.signals)
+    assert flagged["impatience"]["remedy"] == impatience.remedy
 
 
 def test_favourable_share_counts_4_and_5_after_reverse_keying():

@@ -70,11 +70,11 @@ def test_a_workshop_report_has_every_part_the_facilitator_needs(workshop):
     assert done.exit_code == 0, done.stderr
     out = done.stdout
     assert "12 responses in the figures" in out
-    assert "Responses: mentors 6, mentees 6" in out
+    assert "Who answered: 6 mentors and 6 mentees" in out
     for heading in ("Mentor strategies", "Shared strategies", "Mentee strategies",
-                    "Overall trust index:", "Suggested workshop focus",
-                    "Obstacles signalled in the cohort",
-                    "Mentors and mentees side by side (shared strategies)",
+                    "Overall trust index:", "Workshop focus", "What to try",
+                    "Obstacles the room signals",
+                    "Mentors beside mentees on the shared strategies", "Every strategy",
                     "Quality of the data", "Straight-lined responses",
                     "What was suppressed and why", "Nothing was suppressed."):
         assert heading in out, heading
@@ -87,15 +87,15 @@ def test_markdown_has_the_same_content_as_tables_for_a_wiki(workshop):
     assert done.exit_code == 0, done.stderr
     out = done.stdout
     assert out.startswith("# Cohort report\n")
-    assert "| Strategy | Group | n | Mean | Median | Middle half | Favourable | Alpha |" in out
-    assert "### Suggested workshop focus" in out
+    assert "| Strategy | Group | n | Mean | Median | Middle half | Favourable | SEM |" in out
+    assert "### Workshop focus" in out and "### What to try" in out
     assert "| Strategy | Mentors | Mentees | Gap |" in out
     assert "## What was suppressed and why" in out
 
 
 def test_the_json_report_has_the_documented_shape(workshop):
     document = report_json(*map(str, workshop))
-    assert document["schema"] == "trustcheck/report/v1"
+    assert document["schema"] == "trustcheck/report/v2"
     assert set(document) == {"schema", "created_at", "scope", "min_group", "responses",
                              "left_out", "duplicates", "taken_as_stated", "sections",
                              "privacy"}
@@ -103,12 +103,13 @@ def test_the_json_report_has_the_documented_shape(workshop):
     section = document["sections"][0]
     assert set(section) == {"label", "checklists", "roles", "responses", "suppressed", "note",
                             "overall", "strategies", "focus", "obstacles", "obstacles_note",
-                            "comparison", "quality"}
+                            "comparison", "felt_trust", "quality"}
     entry = strategy(section, "consistency")
     assert set(entry) == {"id", "title", "group", "roles", "n", "mean", "median", "q1", "q3",
                           "sd", "band", "suppressed", "note", "favourable", "favourable_n",
                           "alpha", "alpha_n", "alpha_flag", "alpha_note", "reliability",
-                          "reliability_source", "spread", "sem"}
+                          "reliability_source", "spread", "sem", "se", "low", "high",
+                          "hangs_together"}
     assert entry["roles"] == ["mentor", "mentee"] and entry["n"] == 12
     assert entry["q1"] <= entry["median"] <= entry["q3"]
     side = next(s for s in section["comparison"]["strategies"] if s["id"] == "consistency")
@@ -189,11 +190,11 @@ def test_a_cohort_is_reported_only_from_min_group_people(tmp_path, people, shown
     done = run("report", str(path))
     assert done.exit_code == 0, done.stderr
     if shown:
-        assert f"Responses: mentors {people}" in done.stdout
+        assert f"Who answered: {people} mentors" in done.stdout
         assert "Overall trust index:" in done.stdout
         assert "suppressed (fewer than" not in done.stdout.split("What was suppressed")[0]
     else:
-        assert "Responses: mentors suppressed (fewer than 5 responses)" in done.stdout
+        assert "Who answered: mentors suppressed (fewer than 5 responses)" in done.stdout
         assert "Overall trust index:" not in done.stdout
         assert "0 responses in the figures" in done.stdout
 
@@ -371,9 +372,10 @@ def test_html_is_one_self_contained_page_with_both_charts(workshop):
     assert done.stderr == ""
     page = done.stdout
     assert page.startswith("<!DOCTYPE html>\n") and page.rstrip().endswith("</html>")
-    assert page.count("<svg ") == 2  # strategy means, mentors beside mentees
+    # strategy means, one chart per group (mentor, shared, mentee), and mentors beside mentees
+    assert page.count("<svg ") == 4
     assert "<script" not in page and "://" not in page
-    assert "Suggested workshop focus" in page and "What was suppressed and why" in page
+    assert "Workshop focus" in page and "What was suppressed and why" in page
     assert SECRET not in page
 
 
@@ -390,7 +392,7 @@ def test_without_sources_the_history_of_a_cohort_is_reported(tmp_path):
     done = run("report", "--cohort", "spring-2026")
     assert done.exit_code == 0, done.stderr
     assert "Cohort report · cohort spring-2026" in done.stdout
-    assert "Responses: mentors 5" in done.stdout
+    assert "Who answered: 5 mentors" in done.stdout
     assert SECRET not in done.stdout
     nobody = run("report", "--cohort", "autumn")
     assert nobody.exit_code == 2
@@ -423,7 +425,7 @@ def test_standard_input_can_carry_a_form_export(tmp_path):
     path = form(tmp_path / "mentors.csv", "mentor", 5)
     done = run("report", "-", input=path.read_text())
     assert done.exit_code == 0, done.stderr
-    assert "Responses: mentors 5" in done.stdout
+    assert "Who answered: 5 mentors" in done.stdout
 
 
 def test_user_text_is_escaped_in_markdown_and_cleaned_in_text(tmp_path):

@@ -23,7 +23,7 @@ HOSTILE = f"{SCRIPT} {IMG}"
 SUPPRESSED = "suppressed (fewer than 5 responses)"
 
 # Every element and attribute the page is made of; anything else came from user text.
-OUR_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "main", "footer",
+OUR_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "main", "footer", "div",
             "section", "h1", "h2", "h3", "p", "ul", "ol", "li", "span", "strong", "table",
             "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "svg", "text", "tspan",
             "rect", "line"}
@@ -268,10 +268,12 @@ def test_the_strategy_chart_has_one_bar_with_its_spread_per_strategy(workshop):
     section = document["sections"][0]
     strategies = section["strategies"]
     page = parse(text)
-    means, pairs = page.svgs
-    assert page.count(means, "bar") == len(strategies) == 16
-    assert page.count(means, "whisker") == 3 * len(strategies)  # Q1 to Q3, with two caps
-    labels = " ".join(means.texts)
+    *charts, pairs = page.svgs  # one chart per group of strategies (mentor, shared, mentee)
+    assert len(charts) == 3
+    assert sum(page.count(means, "bar") for means in charts) == len(strategies) == 16
+    # Q1 to Q3, with two caps
+    assert sum(page.count(means, "whisker") for means in charts) == 3 * len(strategies)
+    labels = " ".join(text for means in charts for text in means.texts)
     for strategy in strategies:
         assert strategy["title"] in labels
         assert f"{strategy['mean']:.1f}" in labels
@@ -294,23 +296,29 @@ def test_the_page_has_everything_the_text_report_has(workshop):
     assert "14 responses in the figures" in words
     assert "Mentors 8 responses" in words and "Mentees 6 responses" in words
     overall = section["overall"]
-    assert (f"Overall trust index: {overall['mean']:.1f} of 100 ({overall['band']}); median "
-            f"{overall['median']:.1f}, middle half {overall['q1']:.1f}–{overall['q3']:.1f}, "
-            f"from 14 responses") in words
+    assert (f"Overall trust index {overall['mean']:.1f} of 100 · {overall['band']} · likely "
+            f"{overall['low']:.1f} to {overall['high']:.1f}") in words
+    assert (f"The overall index is the mean of 14 people's indexes; half of them are between "
+            f"{overall['q1']:.1f} and {overall['q3']:.1f} (median {overall['median']:.1f}).") \
+        in words
     for s in section["strategies"]:
         row = (f"{s['title']} {s['n']} {s['mean']:.1f} {s['median']:.1f} "
                f"{s['q1']:.1f}–{s['q3']:.1f} {s['favourable']:.1f} %")
         assert row in words, row
-    assert section["focus"]
-    for area in section["focus"]:
-        assert f"{area['title']} — mean {area['mean']:.1f} ({area['band']})" in words
-        for action in area["actions"]:
-            assert action["text"] in words
+    groups = section["focus"]["groups"]
+    assert [g["for"] for g in groups] == ["everyone", "mentor", "mentee"]
+    for group in groups:
+        for area in group["areas"]:
+            assert f"{area['title']} — mean {area['mean']:.1f} ({area['band']})" in words
+            for action in area["actions"]:
+                assert action["text"] in words
     for obstacle in section["obstacles"]:
-        assert f"{obstacle['title']} ({obstacle['role']} checklist): warning signs average" in words
-        assert obstacle["remedy"] in words
-    for heading in ("Suggested workshop focus", "Obstacles signalled in the cohort",
-                    "Mentors and mentees side by side (shared strategies)",
+        assert f"{obstacle['title']} : warning signs average:" in words
+        for part in obstacle["roles"]:
+            assert part["remedy"] in words
+    for heading in ("Workshop focus", "Everyone (shared strategies)",
+                    "What to try: Mentors (their own strategies)", "Obstacles the room signals",
+                    "Mentors beside mentees on the shared strategies",
                     "Quality of the data", "What was suppressed and why",
                     "Nothing was suppressed.", "Gap: the mentors' mean minus the mentees'."):
         assert heading in words, heading
@@ -320,20 +328,20 @@ def test_the_page_has_everything_the_text_report_has(workshop):
         assert rule in words
 
 
-def test_low_alpha_is_flagged_in_the_table_and_named_under_quality(tmp_path):
+def test_statements_that_hang_together_poorly_are_named_in_words_not_a_red_column(tmp_path):
     # answer_of gives answers that hardly hang together: alpha is low for most strategies.
     text, document = report(str(form(tmp_path / "mentors.csv", "mentor", 12)))
     section = document["sections"][0]
     low = [s for s in section["strategies"] if s["alpha_flag"]]
-    assert low
+    assert low and all(s["hangs_together"] == "poorly" for s in low)
     page = parse(text)
-    flagged = [v for tag, name, v in page.attributes if name == "class" and v == "flag"]
-    assert len(flagged) == len(low)
+    assert not [v for _, name, v in page.attributes if name == "class" and v == "flag"]
+    assert "Alpha</th>" not in text
     words = page.words
-    assert "below 0.6 is marked low: " in words
+    assert "These statements hang together poorly in this group: " in words
     for s in low:
-        assert f"{s['alpha']:.2f} low" in words
-        assert f"{s['title']} {s['alpha']:.2f}" in words
+        assert f"{s['title']} (alpha {s['alpha']:.2f})" in words
+    assert "read that score with care" in words
 
 
 def test_rows_left_out_are_mentioned_at_the_top(tmp_path):
@@ -356,12 +364,13 @@ def test_a_strategy_too_few_people_answered_has_no_bar_and_says_why(tmp_path):
     text, document = report(str(mentors), str(mentees))
     section = document["sections"][0]
     page = parse(text)
-    means, pairs = page.svgs
+    *charts, pairs = page.svgs
+    mentor_chart = charts[0]
 
     shown = [s for s in section["strategies"] if not s["suppressed"]]
     assert len(shown) == len(section["strategies"]) - 1
-    assert page.count(means, "bar") == len(shown)
-    assert "Be transparent" in means.texts and SUPPRESSED in means.texts
+    assert sum(page.count(means, "bar") for means in charts) == len(shown)
+    assert "Be transparent" in mentor_chart.texts and SUPPRESSED in mentor_chart.texts
 
     rows = section["comparison"]["strategies"]
     hidden = [r for r in rows if r["suppressed"]]
@@ -385,7 +394,7 @@ def test_a_small_role_is_suppressed_and_never_shown_as_a_number(tmp_path):
     words = page.words
     assert f"Mentees {SUPPRESSED}" in words
     assert "Mentees 3" not in words
-    assert len(page.svgs) == 1  # no mentor-versus-mentee chart
+    assert len(page.svgs) == 2  # mentor and shared strategies; no mentor-versus-mentee chart
     assert ("Not shown: at least one role has fewer than 5 responses; see what was suppressed "
             "and why.") in words
     assert ("mentees are suppressed (fewer than 5 responses), so their answers are left out of "
@@ -393,7 +402,7 @@ def test_a_small_role_is_suppressed_and_never_shown_as_a_number(tmp_path):
     # Only the mentors' checklist is reported: the mentees' own strategies are not even listed.
     assert {s["group"] for s in document["sections"][0]["strategies"]} == {"mentor", "shared"}
     assert "Mentee strategies" not in words
-    assert page.count(page.svgs[0], "bar") == 11
+    assert sum(page.count(chart, "bar") for chart in page.svgs) == 11
 
 
 @pytest.mark.parametrize(("people", "shown"), [(4, False), (5, True), (6, True)])
@@ -404,7 +413,7 @@ def test_a_cohort_below_min_group_shows_no_figures_at_all(tmp_path, people, show
     words = page.words
     if shown:
         assert f"Mentors {people} responses" in words
-        assert page.count(page.svgs[0], "bar") == 11
+        assert sum(page.count(chart, "bar") for chart in page.svgs) == 11
     else:
         assert page.svgs == []
         assert f"Mentors {SUPPRESSED}" in words
@@ -426,7 +435,7 @@ def test_html_goes_to_a_private_file_that_is_never_overwritten_without_force(tmp
     assert f"Report written to {target}." in done.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     page = parse(target.read_text(encoding="utf-8"))
-    assert len(page.svgs) == 2 and page.tags.count("html") == 1
+    assert len(page.svgs) == 4 and page.tags.count("html") == 1
 
     target.write_text("keep me")
     again = run("report", *workshop, "--format", "html", "-o", str(target))

@@ -99,5 +99,5 @@ def test_report_to_a_dash_goes_to_standard_output_like_export(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     result = run("report", "--cohort", "spring", "--format", "json", "-o", "-")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["schema"] == "trustcheck/report/v1"
+    assert json.loads(result.stdout)["schema"] == "trustcheck/report/v2"
     assert not (tmp_path / "-").exists()

@@ -2,7 +2,7 @@
 
 Responses arrive grouped by the exact checklist they answered (a `Bucket` per checklist id,
 version and fingerprint), in compact columns so 100,000 of them fit in a few megabytes. `build`
-turns the buckets into the documented report document (`trustcheck/report/v1`, docs/json.md)
+turns the buckets into the documented report document (`trustcheck/report/v2`, docs/json.md)
 and, for each figure shown, who is behind it: the differencing check (`differs_too_little`,
 applied by `trustcheck.reportlog`) needs that.
 
@@ -15,7 +15,10 @@ Privacy rules, applied here and explained in every report:
 - when both roles are below `min_group` but together reach it, only the combined figures are
   shown and never the split;
 - mentors and mentees side by side on a shared strategy only when both sides reach `min_group`
-  on that strategy; otherwise neither side is shown (the combined figure stays).
+  on that strategy; otherwise neither side is shown (the combined figure stays);
+- what went together with felt trust is one rank correlation per strategy, only from at least
+  30 people (association.MIN_PAIRS) and never fewer than `min_group`, and each counts as a
+  figure for the differencing check.
 No individual answers, names, ids or free text ever enter the document, and no minimum or
 maximum either: each would be one person's own score.
 """
@@ -33,18 +36,20 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from trustcheck import reliability
+from trustcheck import association, reliability
 from trustcheck.checklist import ROLES, Action, Checklist, Obstacle, Scale
 from trustcheck.dates import iso
 from trustcheck.errors import InputError
 from trustcheck.focus import FOCUS_BELOW, MAX_FOCUS, OBSTACLE_BELOW
 from trustcheck.scoring import band, item_points
+from trustcheck.text import one_line
 
-SCHEMA = "trustcheck/report/v1"
+SCHEMA = "trustcheck/report/v2"
 DEFAULT_MIN_GROUP = 5
 SMALLEST_MIN_GROUP = 3
 ALPHA_MIN_RESPONSES = 10
 ALPHA_FLAG_BELOW = 0.6
+ALPHA_WELL_FROM = 0.7  # "hang together well" from here; "fairly well" from ALPHA_FLAG_BELOW
 FAVOURABLE_FROM = 75.0  # item points after reverse-keying: 4 or 5 on the usual 1-5 scale
 SKIPPED = -1  # an unanswered statement in a bucket's answers column
 NAN = float("nan")
@@ -123,16 +128,19 @@ class Bucket:
         self.answers = array("b")
         self.has_answers = bytearray()
         self.straight = bytearray()  # 1: the same raw answer to every statement answered
+        self.felt = array("d")  # felt trust from the partner view; NaN: not given
         self.actions: dict[str, tuple[Action, ...]] = {}  # gathered from results' focus areas
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def add(self, key: str, scores: Sequence[float | None], overall: float | None,
-            answers: list[int] | None) -> None:
+            answers: list[int] | None, felt_trust: float | None = None) -> None:
         """One response: `scores` in layout order; `answers` raw, in layout item order, SKIPPED
-        for a statement not answered (None: the result holds no answers, e.g. scores only)."""
+        for a statement not answered (None: the result holds no answers, e.g. scores only);
+        `felt_trust` the score of felt trust from the response's partner view, if any."""
         self.keys.append(key)
+        self.felt.append(NAN if felt_trust is None else felt_trust)
         for column, value in zip(self.scores, scores, strict=True):
             column.append(NAN if value is None else value)
         self.overall.append(NAN if overall is None else overall)
@@ -277,12 +285,17 @@ class Figure(NamedTuple):
     statistic: str
     parts: tuple[tuple[Bucket, int], ...]
     answered_only: bool = False  # only responses that hold answers (favourable shares)
+    felt_only: bool = False  # only responses that give felt trust (associations with it)
 
     def gaps(self) -> Iterator[tuple[Bucket, list[int]]]:
         """Per bucket, the rows left out of the figure because they have no score (few)."""
         for bucket, column in self.parts:
             values = bucket.overall if column == OVERALL else bucket.scores[column]
-            if self.answered_only:
+            if self.felt_only:
+                felt = bucket.felt
+                yield bucket, [row for row, value in enumerate(values)
+                               if value != value or felt[row] != felt[row]]
+            elif self.answered_only:
                 answered = bucket.has_answers
                 yield bucket, [row for row, value in enumerate(values)
                                if value != value or not answered[row]]
@@ -423,11 +436,12 @@ class _Section:
     # figures ------------------------------------------------------------------------------
 
     def _cell(self, counts: Mapping[float, int]) -> dict[str, Any]:
-        stats = describe_counts(counts)
+        stats = describe_counts(counts) | {"se": None, "low": None, "high": None}
         if stats["n"] < self.n:
             return {key: None for key in stats} | {
                 "band": None, "suppressed": True, "note": suppressed_text(self.n)}
-        return stats | {"band": band(stats["mean"]), "suppressed": False, "note": None}
+        return stats | _mean_interval(counts, stats["n"]) | {
+            "band": band(stats["mean"]), "suppressed": False, "note": None}
 
     def _shown(self, statistic: str, parts: Iterable[tuple[Bucket, int]]) -> None:
         self.figures.append(Figure(statistic, tuple(parts)))
@@ -449,6 +463,7 @@ class _Section:
         complete_spread = item_level.pop(_COMPLETE_SPREAD, None)
         entry |= item_level
         entry |= _measurement(parts, entry, complete_spread)
+        entry["hangs_together"] = hangs_together(entry["alpha"])
         if entry["favourable"] is not None:
             self.figures.append(Figure("favourable:" + row.id, tuple(parts), answered_only=True))
         return entry
@@ -557,14 +572,45 @@ class _Section:
         return {"mentor": None, "mentee": None, "gap": None, "threshold": None,
                 "direction": None, "suppressed": True, "note": suppressed_text(self.n)}
 
-    def focus(self, rows: list[_Row], strategies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        shown = [(entry["mean"], position, row, entry)
-                 for position, (row, entry) in enumerate(zip(rows, strategies, strict=True))
-                 if not entry["suppressed"] and entry["mean"] < FOCUS_BELOW]
-        shown.sort(key=lambda found: found[:2])
-        return [{"strategy": row.id, "title": row.title, "mean": entry["mean"],
-                 "band": entry["band"], "actions": self._actions(row)}
-                for _, _, row, entry in shown[:MAX_FOCUS]]
+    def focus(self, rows: list[_Row], strategies: list[dict[str, Any]]) -> dict[str, Any]:
+        """The workshop focus, fitted to the room.
+
+        A room of both roles first gets the lowest shared strategies (everyone can act on
+        them), then each role the lowest of its own strategies; a room of one role (or one
+        section of one checklist) gets that role's lowest of all. "Lowest" respects noise: see
+        `lowest`.
+        """
+        pairs = list(zip(rows, strategies, strict=True))
+        roles = [b.layout.role for b in self.kept]
+        if len(roles) == 2:
+            groups = [self._focus_group("everyone", [(r, s) for r, s in pairs
+                                                     if len(self._kept_parts(r)) == 2])]
+            for role in roles:
+                own = [(r, s) for r, s in pairs
+                       if [b.layout.role for b, _ in self._kept_parts(r)] == [role]]
+                if own:
+                    groups.append(self._focus_group(role, own))
+            return {"room": "mixed", "groups": groups}
+        return {"room": roles[0], "groups": [self._focus_group(roles[0], pairs)]}
+
+    def _kept_parts(self, row: _Row) -> list[tuple[Bucket, int]]:
+        return [(b, i) for b, i in row.parts if self._is_kept(b)]
+
+    def _focus_group(self, audience: str,
+                     pairs: list[tuple[_Row, dict[str, Any]]]) -> dict[str, Any]:
+        candidates = [(row, entry) for row, entry in pairs
+                      if not entry["suppressed"] and entry["mean"] < FOCUS_BELOW]
+        picked = lowest([(entry["mean"], entry["se"]) for _, entry in candidates])
+        areas = []
+        for index, tier in picked.shown:
+            row, entry = candidates[index]
+            areas.append({"strategy": row.id, "title": row.title, "mean": entry["mean"],
+                          "se": entry["se"], "band": entry["band"], "tier": tier,
+                          "actions": self._actions(row)})
+        also = [candidates[index][0].title for index in picked.also_as_low]
+        scored = [entry for _, entry in pairs if not entry["suppressed"]]
+        return {"for": audience, "areas": areas, "also_as_low": also,
+                "note": _focus_note(areas, also, bool(scored))}
 
     def _actions(self, row: _Row) -> list[dict[str, Any]]:
         by_role = [(b.layout.role, b.layout.strategies[i].actions or b.actions.get(row.id, ()))
@@ -578,7 +624,9 @@ class _Section:
 
     def obstacles(self, rows: list[_Row],
                   strategies: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None]:
-        flagged = []
+        """Obstacles flagged for at least one role, one entry each however many checklists
+        name them, with what signals them for each role."""
+        merged: dict[str, dict[str, Any]] = {}
         for bucket in self.kept:
             means = {row.id: (row.title, entry["mean"])
                      for row, entry in zip(rows, strategies, strict=True)
@@ -587,15 +635,69 @@ class _Section:
                 known = [(s, *means[s]) for s in obstacle.signals if s in means]
                 if not known:
                     continue
-                mean = math.fsum(m for _, _, m in known) / len(known)
-                if mean < OBSTACLE_BELOW:
-                    flagged.append({
-                        "id": obstacle.id, "title": obstacle.title, "role": bucket.layout.role,
-                        "remedy": obstacle.remedy, "mean": _one(mean),
-                        "signals": [{"strategy": s, "title": t, "mean": m} for s, t, m in known],
-                    })
+                mean = _one(math.fsum(m for _, _, m in known) / len(known))
+                entry = merged.setdefault(obstacle.id, {
+                    "id": obstacle.id, "title": obstacle.title, "remedy": obstacle.remedy,
+                    "flagged": False, "roles": []})
+                signalled = mean is not None and mean < OBSTACLE_BELOW
+                entry["flagged"] = entry["flagged"] or signalled
+                entry["roles"].append({
+                    "role": bucket.layout.role, "mean": mean, "flagged": signalled,
+                    "remedy": obstacle.remedy,
+                    "signals": [{"strategy": s, "title": t, "mean": m} for s, t, m in known]})
+        flagged = [entry for entry in merged.values() if entry.pop("flagged")]
+        for entry in flagged:
+            # One remedy for the room when the checklists agree; otherwise each role's own.
+            if len({part["remedy"] for part in entry["roles"]}) > 1:
+                entry["remedy"] = None
+        flagged.sort(key=lambda entry: min(r["mean"] for r in entry["roles"] if r["flagged"]))
         missing = [b for b in self.kept if not b.layout.available]
         return flagged, ("not available for " + _unavailable(missing)) if missing else None
+
+    def felt_trust(self, rows: list[_Row], strategies: list[dict[str, Any]]) -> dict[str, Any]:
+        """Which strategies went together with felt trust in this section (Spearman's rho),
+        from at least association.MIN_PAIRS responses with both, and never fewer than the
+        minimum group: only one coefficient per strategy, so no one's answers can be read."""
+        needed = max(association.MIN_PAIRS, self.n)
+        with_felt = sum(sum(1 for v in b.felt if v == v) for b in self.kept)
+        result: dict[str, Any] = {"available": False, "responses": with_felt,
+                                  "min_responses": needed, "note": None, "strategies": []}
+        if with_felt < needed:
+            # A count below the minimum group is not shown either.
+            have = f"{with_felt} do" if with_felt >= self.n else f"fewer than {self.n} do"
+            result["note"] = (f"it needs at least {needed} responses that say how much people "
+                              f"trust their partner (felt trust), and {have}")
+            result["responses"] = None if with_felt < self.n else with_felt
+            return result
+        too_few: list[str] = []
+        for row, entry in zip(rows, strategies, strict=True):
+            if entry["suppressed"]:
+                continue
+            parts = self._kept_parts(row)
+            scores: list[float] = []
+            felt: list[float] = []
+            for bucket, index in parts:
+                for score, trust in zip(bucket.scores[index], bucket.felt, strict=True):
+                    if score == score and trust == trust:
+                        scores.append(score)
+                        felt.append(trust)
+            found = association.associate(scores, felt, needed)
+            if found is None:
+                too_few.append(row.title)
+                continue
+            self.figures.append(Figure("felt_trust:" + row.id, tuple(parts), felt_only=True))
+            result["strategies"].append({
+                "id": row.id, "title": row.title, "n": found.n, "rho": round(found.rho, 2),
+                "low": round(found.low, 2), "high": round(found.high, 2), "link": found.link})
+        result["strategies"].sort(key=lambda s: (-s["rho"], s["title"]))
+        result["available"] = bool(result["strategies"])
+        if result["available"] and too_few:
+            result["note"] = (f"not shown for {_and(too_few)}: fewer than {needed} people have "
+                              "both its score and felt trust, or they do not vary")
+        if not result["available"]:
+            result["note"] = (f"no strategy has at least {needed} responses with both a score "
+                              "and felt trust that vary, so nothing can be ranked")
+        return result
 
     def quality(self) -> dict[str, Any]:
         with_answers = sum(sum(b.has_answers) for b in self.kept)
@@ -623,8 +725,9 @@ class _Section:
         base = {"label": self.label, "checklists": checklists, "roles": roles}
         if self.suppressed:
             return base | {"responses": None, "suppressed": True, "note": suppressed_text(self.n),
-                           "overall": None, "strategies": [], "focus": [], "obstacles": [],
-                           "obstacles_note": None, "comparison": None, "quality": None}
+                           "overall": None, "strategies": [], "focus": None, "obstacles": [],
+                           "obstacles_note": None, "comparison": None, "felt_trust": None,
+                           "quality": None}
         rows = _rows(self.kept)
         strategies = [self.strategy(row) for row in rows]
         hidden = [s["title"] for s in strategies if s["suppressed"]]
@@ -643,6 +746,7 @@ class _Section:
             "obstacles": obstacles,
             "obstacles_note": obstacles_note,
             "comparison": self.comparison(rows),
+            "felt_trust": self.felt_trust(rows, strategies),
             "quality": self.quality(),
         }
 
@@ -669,6 +773,85 @@ def _measurement(parts: list[tuple[Bucket, int]], entry: dict[str, Any],
         spread = reliability.SPREAD
     return {"reliability": used, "reliability_source": source, "spread": spread,
             "sem": _one(reliability.sem(used, spread))}
+
+
+def _mean_interval(counts: Mapping[float, int], n: int) -> dict[str, Any]:
+    """The standard error of a group's mean (spread / sqrt(n)) and the 95 % interval it gives:
+    where the mean of other people like these would likely be."""
+    if n < 2:
+        return {"se": None, "low": None, "high": None}
+    mean = _mean(counts, n)
+    se = reliability.standard_error(math.sqrt(_variance(counts)), n)
+    return {"se": _one(se), "low": _one(max(0.0, mean - reliability.Z95 * se)),
+            "high": _one(min(100.0, mean + reliability.Z95 * se))}
+
+
+def hangs_together(alpha: float | None) -> str | None:
+    """How well a strategy's statements hang together in this group, in words, from alpha."""
+    if alpha is None:
+        return None
+    if alpha >= ALPHA_WELL_FROM:
+        return "well"
+    return "fairly well" if alpha >= ALPHA_FLAG_BELOW else "poorly"
+
+
+class Lowest(NamedTuple):
+    """The focus areas picked from candidates: (index, tier) lowest first, and the indexes of
+    candidates left out that are as low, within noise, as the last one shown."""
+
+    shown: list[tuple[int, int]]
+    also_as_low: list[int]
+
+
+def lowest(candidates: Sequence[tuple[float, float | None]],
+           most: int = MAX_FOCUS) -> Lowest:
+    """The lowest of (mean, standard error) candidates, ranked without ranking on noise.
+
+    Candidates are taken lowest mean first. They fall into tiers: a tier starts at its lowest
+    mean, and each next candidate joins it unless its mean is clearly higher, that is by more
+    than 1.96 x sqrt(SE of the first^2 + SE of this one^2); then it starts the next tier. Within
+    a tier the order means nothing. Up to `most` are shown; candidates beyond them that fall in
+    the tier of the last one shown are named too, as equally low.
+    """
+    order = sorted(range(len(candidates)), key=lambda i: (candidates[i][0], i))
+    tiers: list[int] = []
+    tier, first = 0, None
+    for index in order:
+        mean, se = candidates[index]
+        if first is None or _clearly_higher(candidates[first], (mean, se)):
+            tier += 1
+            first = index
+        tiers.append(tier)
+    shown = list(zip(order[:most], tiers[:most], strict=True))
+    last_tier = tiers[most - 1] if len(order) > most else None
+    also = [index for index, found in zip(order[most:], tiers[most:], strict=True)
+            if found == last_tier]
+    return Lowest(shown, also)
+
+
+def _clearly_higher(low: tuple[float, float | None], other: tuple[float, float | None]) -> bool:
+    se_low, se_other = low[1] or 0.0, other[1] or 0.0
+    return other[0] - low[0] > reliability.threshold(se_low, se_other)
+
+
+def _focus_note(areas: list[dict[str, Any]], also: list[str], scored: bool) -> str:
+    """What the order of the focus areas means, in plain words."""
+    if not areas:
+        return ("every strategy shown here is at 80 or more (strong): keep doing what works"
+                if scored else "nothing can be shown here: the groups are too small")
+    tiers: dict[int, list[str]] = {}
+    for area in areas:
+        tiers.setdefault(area["tier"], []).append(one_line(area["title"]))
+    if also:
+        tiers.setdefault(areas[-1]["tier"], []).extend(one_line(t) for t in also)
+    tied = [names for names in tiers.values() if len(names) > 1]
+    if len(areas) == 1 and not also:
+        return "only this strategy is below 80 here"
+    if not tied:
+        return "each is clearly lower than the next, beyond the noise of the means"
+    sentences = [f"{join_and(names)} are within noise of each other, so their order means "
+                 "nothing: start with whichever the room prefers" for names in tied]
+    return "; ".join(sentences)
 
 
 def _gap_judged(mentors: dict[str, Any], mentees: dict[str, Any]) -> dict[str, Any]:

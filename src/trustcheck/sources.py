@@ -170,7 +170,7 @@ class Collector:
             return None
         self._seen.add(result_id)
         bucket.add("r:" + result_id, [given[s.id] for s in layout.strategies], overall,
-                   _as_answers(values))
+                   _as_answers(values), _felt_trust(data))
         if verdict.stated == SCORES_ONLY:
             self.stated_scores_only += 1
         elif verdict.stated == UNKNOWN_CHECKLIST:
@@ -593,6 +593,15 @@ def _csv_problem(exc: csv.Error) -> str:
         return ("a cell in this row holds a line break outside quotes, so the row was left "
                 "out; save the file again as CSV from the spreadsheet or form.")
     return "this row cannot be read as CSV, so it was left out; check its quotes and separators."
+
+
+def _felt_trust(data: dict) -> float | None:
+    """The score of felt trust in a valid result's partner view (checked by `validate`)."""
+    part = data.get("partner_view")
+    felt = part.get("felt_trust") if isinstance(part, dict) else None
+    score = felt.get("score") if isinstance(felt, dict) else None
+    return float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) \
+        else None
 
 
 def _remember(bucket: Bucket, area: Any) -> None:

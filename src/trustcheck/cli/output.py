@@ -121,6 +121,7 @@ RENDERERS: dict[str, dict[str, Way]] = {
                     for_files="trustcheck.render.report:text_string"),
         "markdown": Way("text", "trustcheck.render.report:markdown", part="document"),
         "html": Way("text", "trustcheck.render.html:render_html", part="document"),
+        "slides": Way("text", "trustcheck.render.html:render_slides", part="document"),
         "json": Way("data", "trustcheck.usecases.cohort_report:to_dict"),
     },
 }

@@ -46,6 +46,9 @@ def report(
         "--format", "-f", case_sensitive=False,
         help="text for a terminal or projector, markdown for a wiki or email, html for one "
              "self-contained page, json for other tools.")] = ReportFormat.text,
+    slides: Annotated[bool, typer.Option(
+        "--slides", help="With --format html: each part of the report is one screen of "
+                         "1280x720 (and one printed page), for a projector.")] = False,
     output_name: OutputOption = None,
     force: ForceOption = False,
     replaces: Annotated[Optional[list[str]], typer.Option(
@@ -67,6 +70,12 @@ def report(
     from trustcheck.usecases import cohort_report
 
     places = session(ctx).places
+    if slides and format is not ReportFormat.html:
+        from trustcheck.errors import InputError
+
+        raise InputError("--slides makes a page for a projector, so it goes with --format html; "
+                         "add --format html, or leave --slides out.")
+    shown_as = "slides" if slides else format.value
     output = None if output_name in (None, "-") else Path(output_name).expanduser()
     (label,) = option_labels(cohort=cohort)
     if output is not None:
@@ -96,11 +105,11 @@ def report(
         # Remembered before it is printed: a report cut short may still have been seen, and
         # the log only ever makes the next report more careful.
         cohort_report.record(made)
-        emit(made, format)
+        emit(made, shown_as)
         return
     from trustcheck.files import write_private
 
-    content = "".join(chunks(made, format))
+    content = "".join(chunks(made, shown_as))
     # Remembered before the file is written, for the same reason: a report that may exist must
     # count, and a write that fails only makes the next report more careful than it needed.
     cohort_report.record(made, file=content)

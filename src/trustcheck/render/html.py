@@ -1,11 +1,18 @@
 """The cohort report as one self-contained HTML page, for a projector, a browser or paper.
 
-Drawn from the report document alone (`trustcheck/report/v1`, built by `trustcheck.cohort`),
+Drawn from the report document alone (`trustcheck/report/v2`, built by `trustcheck.cohort`),
 which never holds answers, names, ids or free text. The page loads nothing from anywhere: the
-CSS and the two SVG charts are inline, there are no scripts, fonts or images, and a Content
+CSS and the SVG charts are inline, there are no scripts, fonts or images, and a Content
 Security Policy forbids them anyway. Checklist titles, action texts and the cohort label are
 still user text, so every piece of text (SVG text and attributes included) goes through
 `html.escape(..., quote=True)` after control characters are removed.
+
+Each part of the report is its own `<section class="part">`, in the order a room needs them:
+first who answered, the overall index with its uncertainty, the workshop focus and mentors
+beside mentees (the first screen at 1280x720), then what to try, obstacles, every strategy,
+what went together with felt trust, the quality of the data and what was suppressed. With
+`slides=True` (`report --format html --slides`) each part is one screen of 1280x720 and one
+printed page, for a projector or a printed handout.
 
 Suppressed groups read "suppressed (fewer than N responses)": they never get a number or a bar.
 """
@@ -17,18 +24,26 @@ from collections.abc import Iterable
 from typing import Any
 
 from trustcheck.render.report import (
-    _alpha_lines,
-    _gap_line,
-    _group_title,
-    _intake_line,
-    _overall_line,
-    _overall_row,
-    _signals,
+    actions_of,
+    audience,
+    capital,
+    comparison_note,
+    comparison_rows,
+    felt_trust_lines,
+    focus_rule,
+    gap_line,
     gap_verdict,
+    group_title,
+    intake_line,
+    lede,
     number,
+    obstacle_lines,
+    overall_details,
+    quality_lines,
     sem_text,
     spread,
     title_of,
+    who_line,
 )
 from trustcheck.render.table import signed
 from trustcheck.text import one_line
@@ -42,36 +57,50 @@ AXIS_HEIGHT = 44
 TICKS = (0, 20, 40, 60, 80, 100)
 BANDS = ((0, 40, "needs attention"), (40, 60, "developing"), (60, 80, "solid"),
          (80, 100, "strong"))
+ACCENT = "#1f3a5f"  # headings and the focus panel's edge
+FOCUS_GROUND = "#fdf1d6"  # the focus panel: the one warm area of the first screen
 
 CSS = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 html { background: #fff; }
 body {
-  margin: 0 auto; max-width: 1200px; padding: 28px 36px 48px;
+  margin: 0 auto; max-width: 1240px; padding: 18px 32px 40px;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: 21px; line-height: 1.45; color: #111; background: #fff;
+  font-size: 20px; line-height: 1.4; color: #111; background: #fff;
   overflow-wrap: anywhere;
 }
-h1 { font-size: 2.1em; line-height: 1.15; margin: 0 0 0.3em; }
-h2 { font-size: 1.6em; line-height: 1.2; margin: 1.6em 0 0.4em; padding-top: 0.4em;
-     border-top: 4px solid #1f3a5f; }
-h3 { font-size: 1.25em; margin: 1.4em 0 0.4em; }
-p { margin: 0.4em 0; }
-.lede { font-size: 1.1em; }
-.meta { color: #444; }
+h1 { font-size: 1.6em; line-height: 1.15; margin: 0 0 0.15em; }
+h2 { font-size: 1.35em; line-height: 1.2; margin: 1.2em 0 0.4em; padding-top: 0.3em;
+     border-top: 4px solid ACCENT; color: ACCENT; }
+section.overview > h2 { margin-top: 0.2em; border-top: none; padding-top: 0; color: #111;
+                        font-size: 1.1em; }
+h3 { font-size: 1.15em; margin: 0.8em 0 0.3em; }
+p { margin: 0.35em 0; }
+.meta { color: #444; font-size: 0.85em; }
 .warning { border-left: 6px solid #b7791f; background: #fff8e6; padding: 0.4em 0.8em; }
 .checklists { color: #333; }
-.cards { display: flex; flex-wrap: wrap; gap: 14px; margin: 0.8em 0; padding: 0;
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 0.4em 0 0.6em; padding: 0;
          list-style: none; }
-.card { border: 2px solid #c9d3df; border-radius: 10px; padding: 0.5em 0.9em; min-width: 11em; }
-.card .what { display: block; font-size: 0.85em; color: #333; }
-.card .figure { display: block; font-size: 1.6em; font-weight: 700; }
+.card { border: 2px solid #c9d3df; border-radius: 10px; padding: 0.3em 0.8em; min-width: 9em; }
+.card .what { display: block; font-size: 0.8em; color: #333; }
+.card .figure { display: block; font-size: 1.5em; font-weight: 700; line-height: 1.2; }
 .card .figure.small { font-size: 1em; font-weight: 600; }
-.card .detail { display: block; font-size: 0.85em; color: #333; }
+.card .detail { display: block; font-size: 0.8em; color: #333; }
+.first { display: grid; grid-template-columns: 1fr 1.1fr; gap: 22px; align-items: start; }
+.focus-panel { background: FOCUS; border-left: 10px solid ACCENT; border-radius: 8px;
+               padding: 0.4em 0.9em 0.6em; }
+.focus-panel h3, .pairs-panel h3 { margin-top: 0.1em; }
+ul.groups { list-style: none; margin: 0; padding: 0; }
+ul.groups > li { margin: 0 0 0.5em; }
+.who { display: block; font-weight: 700; }
+.areas { display: block; }
+.close { display: block; font-size: 0.8em; color: #333; }
+.pairs-panel table { font-size: 0.8em; margin: 0; }
+.pairs-panel td:last-child { white-space: nowrap; }
 .suppressed { font-style: italic; color: #333; }
-figure { margin: 1em 0 1.2em; break-inside: avoid; page-break-inside: avoid; }
-figcaption { font-size: 0.9em; color: #333; margin-top: 0.3em; }
+figure { margin: 0.6em 0 1em; break-inside: avoid; page-break-inside: avoid; }
+figcaption { font-size: 0.85em; color: #333; margin-top: 0.3em; }
 svg.chart { display: block; width: 100%; height: auto; }
 .chart text { fill: #111; font-size: 20px; }
 .chart .tick { font-size: 16px; fill: #333; }
@@ -89,20 +118,23 @@ svg.chart { display: block; width: 100%; height: auto; }
 .chart .whisker { stroke: #111; stroke-width: 3; }
 .chart .bar-mentor, .chart .swatch-mentor { fill: #1f4e8c; }
 .chart .bar-mentee, .chart .swatch-mentee { fill: #f2b134; stroke: #6b4a00; stroke-width: 1; }
-table { border-collapse: collapse; width: 100%; margin: 0.6em 0 1em;
+table { border-collapse: collapse; width: 100%; margin: 0.5em 0 0.8em;
         font-variant-numeric: tabular-nums; }
-th, td { padding: 0.3em 0.55em; border-bottom: 1px solid #d5d9de; vertical-align: top; }
+th, td { padding: 0.2em 0.5em; border-bottom: 1px solid #d5d9de; vertical-align: top; }
 th { text-align: left; border-bottom: 2px solid #555; }
 td.num, th.num { text-align: right; white-space: nowrap; }
-tr.group th { border-bottom: 1px solid #9aa3ad; padding-top: 0.8em; font-style: italic; }
+tr.group th { border-bottom: 1px solid #9aa3ad; padding-top: 0.6em; font-style: italic; }
 tr.total td { font-weight: 700; border-top: 2px solid #555; }
-.flag { font-weight: 700; color: #8a1c1c; }
-ol.focus > li { margin-bottom: 0.6em; }
+.differs { font-weight: 700; }
+ol.focus > li { margin-bottom: 0.5em; }
 ol.focus ul { margin: 0.2em 0 0; }
-ul.obstacles > li { margin-bottom: 0.6em; }
+ul.obstacles > li { margin-bottom: 0.5em; }
 .remedy { display: block; }
-.rules { color: #333; }
+.rule-text, .rules { color: #333; font-size: 0.9em; }
 footer { margin-top: 2em; font-size: 0.85em; color: #444; }
+@media (max-width: 900px) {
+  .first { grid-template-columns: 1fr; }
+}
 @media (max-width: 700px) {
   body { font-size: 17px; padding: 16px; }
 }
@@ -110,14 +142,16 @@ footer { margin-top: 2em; font-size: 0.85em; color: #444; }
   @page { margin: 14mm; }
   html, body { background: #fff !important; color: #000 !important; }
   body { max-width: none; padding: 0; font-size: 11pt; }
-  h2 { break-after: avoid; page-break-after: avoid; border-top-color: #000; }
+  section.part { break-before: page; page-break-before: always; }
+  section.part:first-of-type { break-before: auto; page-break-before: auto; }
+  h2 { break-after: avoid; page-break-after: avoid; border-top-color: #000; color: #000; }
   h3 { break-after: avoid; page-break-after: avoid; }
   .meta, .checklists, .card .what, .card .detail, .suppressed, figcaption, .rules, footer,
-  .chart .note, .chart .tick, .chart .bandname { color: #000 !important; }
+  .rule-text, .chart .note, .chart .tick, .chart .bandname { color: #000 !important; }
   .chart text { fill: #000 !important; }
   .warning { background: #fff; border-left-color: #000; }
+  .focus-panel { background: #fff; border-left-color: #000; border: 2px solid #000; }
   .card { border-color: #000; }
-  .flag { color: #000; }
   th, td { border-bottom-color: #777; }
   tr, .card, figure, li { break-inside: avoid; page-break-inside: avoid; }
   .chart .grid { stroke: #bbb; }
@@ -125,6 +159,34 @@ footer { margin-top: 2em; font-size: 0.85em; color: #444; }
   .chart .bar-mentor, .chart .swatch-mentor { fill: #333; }
   .chart .bar-mentee, .chart .swatch-mentee { fill: #fff; stroke: #000; stroke-width: 2; }
   .chart .whisker { stroke: #000; }
+}
+""".replace("ACCENT", ACCENT).replace("FOCUS", FOCUS_GROUND)
+
+# Slides: each part is one screen (1280x720 on a projector) and one landscape page on paper.
+SLIDES_CSS = """
+body.slides { max-width: none; padding: 0; font-size: 21px; }
+.slides section.overview { font-size: 0.95em; }
+body.slides > header { display: none; }
+.slides section.part { min-height: 100vh; padding: 20px 44px 24px; overflow: hidden;
+                       break-after: page; page-break-after: always;
+                       border-bottom: 3px solid #c9d3df; }
+.slides section.part > h2 { margin-top: 0; }
+.slides section.overview h2 { font-size: 1em; }
+.slides .overview .kicker { display: block; font-size: 1.3em; font-weight: 700; }
+.slides svg.chart { max-height: calc(100vh - 190px); width: auto; max-width: 100%;
+                    margin: 0 auto; }
+.slides .dense { font-size: 0.8em; }
+.slides .try { font-size: 0.9em; }
+.slides footer { display: none; }
+@media print {
+  @page { size: 1280px 720px; margin: 0; }
+  /* One part per page: a part that does not fit would run onto a second page, not be cut. */
+  .slides section.part { min-height: 0; overflow: visible; border-bottom: none;
+                         break-before: auto; page-break-before: auto; }
+  /* Chromium matches print media queries against its default paper, not @page: keep the
+     first screen's two columns, and leave room under a chart for its caption. */
+  .slides .first { grid-template-columns: 1fr 1.1fr; }
+  .slides svg.chart { max-height: 460px; }
 }
 """
 
@@ -139,6 +201,16 @@ def e(value: object) -> str:
 
 def render_html(report: dict[str, Any]) -> str:
     """The report document as one self-contained HTML page."""
+    return page(report, slides=False)
+
+
+def render_slides(report: dict[str, Any]) -> str:
+    """The report as slides: each part one screen of 1280x720, and one page when printed."""
+    return page(report, slides=True)
+
+
+def page(report: dict[str, Any], *, slides: bool) -> str:
+    title = title_of(report)
     out: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -147,24 +219,21 @@ def render_html(report: dict[str, Any]) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title_of(report))}</title>",
-        f"<style>{CSS}</style>",
+        f"<title>{e(title)}</title>",
+        f"<style>{CSS}{SLIDES_CSS if slides else ''}</style>",
         "</head>",
-        "<body>",
+        '<body class="slides">' if slides else "<body>",
         "<header>",
-        f"<h1>{e(title_of(report))}</h1>",
-        f'<p class="lede">{e(report["responses"])} responses in the figures. Groups smaller '
-        f'than {e(report["min_group"])} are never shown; see what was suppressed and why at the '
-        "end.</p>",
-        f'<p class="meta">Made {e(_when(report["created_at"]))}.</p>',
+        f"<h1>{e(title)}</h1>",
+        f'<p class="meta">Made {e(_when(report["created_at"]))}. {e(lede(report))}</p>',
     ]
     if report["left_out"] or report["duplicates"]:
-        out.append(f'<p class="warning">{e(_intake_line(report))}</p>')
+        out.append(f'<p class="warning">{e(intake_line(report))}</p>')
     out.append("</header>")
     out.append("<main>")
     for index, section in enumerate(report["sections"]):
-        out += _section(section, index, report["min_group"])
-    out += _privacy(report["privacy"])
+        out += _section(section, index, title if slides else None)
+    out += _privacy(report)
     out.append("</main>")
     out.append(f'<footer><p>Cohort report made by trustcheck ({e(report["schema"])}) on '
                f'{e(_when(report["created_at"]))}. It holds no individual answers, names, ids or '
@@ -180,9 +249,12 @@ def _when(created_at: object) -> str:
 
 # --- one section -------------------------------------------------------------------------------
 
-def _section(section: dict[str, Any], index: int, min_group: int) -> list[str]:
-    out = ['<section class="part">', f"<h2>{e(section['label'])}</h2>"]
-    out.append(f'<p class="checklists">{_checklists(section["checklists"])}</p>')
+def _section(section: dict[str, Any], index: int, kicker: str | None) -> list[str]:
+    """A checklist section's parts: its first screen, then one part per kind of detail."""
+    out = [f'<section class="part overview" id="overview-{index}">']
+    if kicker is not None:  # slides have no page header: the first screen names the report
+        out.append(f'<span class="kicker">{e(kicker)}</span>')
+    out.append(f"<h2>{e(section['label'])}</h2>")
     out.append('<ul class="cards">')
     for role in section["roles"]:
         name = role["role"][:1].upper() + role["role"][1:] + "s"
@@ -197,22 +269,37 @@ def _section(section: dict[str, Any], index: int, min_group: int) -> list[str]:
         out.append(_overall_card(section["overall"]))
     out.append("</ul>")
     if section["suppressed"]:
-        out.append(f'<p class="suppressed">Nothing from this part is shown: '
-                   f'{e(section["note"])}.</p>')
+        out.append(f'<p class="suppressed">{e(who_line(section))}. Nothing from this part is '
+                   f'shown: {e(section["note"])}.</p>')
+        out.append(f'<p class="checklists">{_checklists(section["checklists"])}</p>')
         out.append("</section>")
         return out
+    out.append('<div class="first">')
+    out += _focus_panel(section["focus"])
+    out += _pairs_panel(section["comparison"])
+    out.append("</div>")
+    out.append("</section>")
 
-    out.append(f"<p>{e(_overall_line_plain(section['overall']))}</p>")
-    out.append("<h3>Strategies</h3>")
-    out.append(_means_chart(section["strategies"], f"means-{index}"))
-    out += _strategy_table(section["strategies"])
-    out += _focus(section["focus"])
+    out += _what_to_try(section["focus"])
     out += _obstacles(section)
-    out += _comparison(section["comparison"], f"pairs-{index}")
-    out.append("<h3>Quality of the data</h3>")
+    groups: list[str] = []
+    for strategy in section["strategies"]:
+        if strategy["group"] not in groups:
+            groups.append(strategy["group"])
+    for position, group in enumerate(groups):
+        # The id is made of numbers only: a group name is document text.
+        out += _strategies(section, group, f"means-{index}-{position}")
+    for group in groups:
+        out += _strategy_table(section, group, last=group == groups[-1])
+    if section["comparison"]["available"]:
+        out += _pairs_part(section["comparison"], f"pairs-{index}")
+    out += _felt_trust(section.get("felt_trust"))
+    out.append('<section class="part dense">')
+    out.append("<h2>Quality of the data</h2>")
     out.append("<ul>")
-    out += [f"<li>{e(line)}</li>" for line in _alpha_lines(section)]
+    out += [f"<li>{e(line)}</li>" for line in quality_lines(section)]
     out.append("</ul>")
+    out.append(f'<p class="checklists">{_checklists(section["checklists"])}</p>')
     out.append("</section>")
     return out
 
@@ -231,91 +318,52 @@ def _overall_card(overall: dict[str, Any] | None) -> str:
         note = overall["note"] if overall else "suppressed"
         return ('<li class="card"><span class="what">Overall trust index</span>'
                 f'<span class="figure small suppressed">{e(note)}</span></li>')
+    likely = ""
+    if overall.get("low") is not None:
+        likely = f"likely {number(overall['low'])} to {number(overall['high'])}"
     return ('<li class="card"><span class="what">Overall trust index</span>'
             f'<span class="figure">{e(number(overall["mean"]))}</span>'
-            f'<span class="detail">of 100 · {e(overall["band"])}</span></li>')
+            f'<span class="detail">of 100 · {e(overall["band"])}'
+            f'{" · " + e(likely) if likely else ""}</span></li>')
 
 
-def _overall_line_plain(overall: dict[str, Any] | None) -> str:
-    return _overall_line(overall) + ("." if overall and not overall["suppressed"] else "")
-
-
-def _strategy_table(strategies: list[dict[str, Any]]) -> list[str]:
-    out = ["<table>", "<thead><tr><th>Strategy</th>"
-           + "".join(f'<th class="num">{name}</th>' for name in (
-               "n", "Mean", "Median", "Middle half (Q1–Q3)", "Favourable", "Alpha", "SEM"))
-           + "</tr></thead>", "<tbody>"]
-    group = None
-    for s in strategies:
-        if s["group"] != group:
-            group = s["group"]
-            out.append(f'<tr class="group"><th colspan="8">{e(_group_title(group))}</th></tr>')
-        if s["suppressed"]:
-            out.append(f'<tr><td>{e(s["title"])}</td><td class="suppressed" colspan="7">'
-                       f'{e(s["note"])}</td></tr>')
-            continue
-        if s.get("alpha") is None:
-            alpha = "—"
-        else:
-            value = e(format(s["alpha"], ".2f"))
-            alpha = f'<span class="flag">{value} low</span>' if s["alpha_flag"] else value
-        cells = [str(s["n"]), number(s["mean"]), number(s["median"]), spread(s),
-                 number(s["favourable"], " %")]
-        out.append(f"<tr><td>{e(s['title'])}</td>"
-                   + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells)
-                   + f'<td class="num">{alpha}</td><td class="num">{e(sem_text(s))}</td></tr>')
-    out += ["</tbody>", "</table>"]
+def _focus_panel(focus: dict[str, Any]) -> list[str]:
+    out = ['<section class="focus-panel" id="focus">', "<h3>Workshop focus</h3>",
+           '<ul class="groups">']
+    for group in focus["groups"]:
+        out.append(f'<li><span class="who">{e(audience(group, focus["room"]))}</span>'
+                   f"{_ranked_html(group)}</li>")
+    out += ["</ul>", "</section>"]
     return out
 
 
-def _focus(focus: list[dict[str, Any]]) -> list[str]:
-    out = ["<h3>Suggested workshop focus</h3>"]
-    if not focus:
-        return out + ["<p>No strategy shown is below 80 (strong): keep doing what works.</p>"]
-    out.append('<ol class="focus">')
-    for area in focus:
-        out.append(f"<li><strong>{e(area['title'])}</strong> — mean "
-                   f"{e(number(area['mean']))} ({e(area['band'])})")
-        if area["actions"]:
-            out.append("<ul>")
-            for action in area["actions"]:
-                who = f"for {e(action['for'])}: " if action["for"] else ""
-                out.append(f"<li>{who}{e(action['text'])}</li>")
-            out.append("</ul>")
-        out.append("</li>")
-    out.append("</ol>")
-    return out
+def _ranked_html(group: dict[str, Any]) -> str:
+    """A group's focus areas, lowest first, with what is too close to rank in smaller type."""
+    areas = group["areas"]
+    if not areas:
+        return e(capital(group["note"]) + ".")
+    names = " · ".join(f"{e(a['title'])} {e(number(a['mean']))}" for a in areas)
+    tiers = [a["tier"] for a in areas]
+    tied = len(set(tiers)) < len(tiers) or group["also_as_low"]
+    if not tied:
+        return f'<span class="areas">{names}</span>'
+    close = "all too close to rank" if len(set(tiers)) == 1 else "some too close to rank"
+    also = group["also_as_low"]
+    if also:
+        close += "; as low: " + ", ".join(one_line(t) for t in also)
+    return f'<span class="areas">{names}</span><span class="close">{e(close)}</span>'
 
 
-def _obstacles(section: dict[str, Any]) -> list[str]:
-    out = ["<h3>Obstacles signalled in the cohort</h3>"]
-    if section["obstacles_note"]:
-        out.append(f"<p>{e('Not available for part of it: ' + section['obstacles_note'] + '.')}"
-                   "</p>")
-    if not section["obstacles"]:
-        return out + ["<p>None: the warning signs of every obstacle average 60 or more.</p>"]
-    out.append('<ul class="obstacles">')
-    for obstacle in section["obstacles"]:
-        out.append(f"<li><strong>{e(obstacle['title'])}</strong> ({e(obstacle['role'])} "
-                   f"checklist): warning signs average {e(number(obstacle['mean']))} of 100 "
-                   f"({e(_signals(obstacle))})."
-                   f'<span class="remedy">{e(obstacle["remedy"])}</span></li>')
-    out.append("</ul>")
-    return out
 
-
-def _comparison(comparison: dict[str, Any] | None, chart_id: str) -> list[str]:
-    out = ["<h3>Mentors and mentees side by side (shared strategies)</h3>"]
-    if comparison is None:
-        return out
-    if not comparison["available"]:
-        note = one_line(comparison["note"] or "")
-        return out + [f"<p>{e(note[:1].upper() + note[1:])}.</p>"]
-    rows = [*comparison["strategies"], _overall_row(comparison)]
-    out.append(_pairs_chart(rows, chart_id))
+def _pairs_panel(comparison: dict[str, Any] | None) -> list[str]:
+    out = ['<section class="pairs-panel">',
+           "<h3>Mentors beside mentees on the shared strategies</h3>"]
+    if comparison is None or not comparison["available"]:
+        return out + [f"<p>{e(comparison_note(comparison))}</p>", "</section>"]
     out += ["<table>", "<thead><tr><th>Strategy</th>"
             + "".join(f'<th class="num">{name}</th>' for name in ("Mentors", "Mentees", "Gap"))
-            + "<th>More than chance?</th></tr></thead>", "<tbody>"]
+            + "<th></th></tr></thead>", "<tbody>"]
+    rows = comparison_rows(comparison)
     for position, row in enumerate(rows):
         total = ' class="total"' if position == len(rows) - 1 else ""
         if row["suppressed"]:
@@ -324,17 +372,110 @@ def _comparison(comparison: dict[str, Any] | None, chart_id: str) -> list[str]:
             continue
         cells = [number(row["mentor"]["mean"]), number(row["mentee"]["mean"]),
                  signed(row["gap"])]
+        verdict = gap_verdict(row)
+        css = ' class="differs"' if verdict == "differs" else ""
         out.append(f"<tr{total}><td>{e(row['title'])}</td>"
                    + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells)
-                   + f"<td>{e(gap_verdict(row))}</td></tr>")
-    out += ["</tbody>", "</table>", f"<p>{e(_gap_line(comparison))}</p>"]
+                   + f"<td{css}>{e(verdict)}</td></tr>")
+    out += ["</tbody>", "</table>", "</section>"]
     return out
+
+
+def _what_to_try(focus: dict[str, Any]) -> list[str]:
+    out = []
+    for group in focus["groups"]:
+        out += ['<section class="part try">',
+                f"<h2>What to try: {e(audience(group, focus['room']))}</h2>"]
+        if group["areas"]:
+            out.append('<ol class="focus">')
+            for area in group["areas"]:
+                out.append(f"<li><strong>{e(area['title'])}</strong> — mean "
+                           f"{e(number(area['mean']))} ({e(area['band'])})")
+                actions = actions_of(area)
+                if actions:
+                    out.append("<ul>" + "".join(f"<li>{e(a)}</li>" for a in actions) + "</ul>")
+                out.append("</li>")
+            out.append("</ol>")
+        out.append(f"<p>{e(capital(group['note']))}.</p>")
+        out.append(f'<p class="rule-text">{e(focus_rule())}</p>')
+        out.append("</section>")
+    return out
+
+
+def _obstacles(section: dict[str, Any]) -> list[str]:
+    out = ['<section class="part dense">', "<h2>Obstacles the room signals</h2>"]
+    if section["obstacles_note"]:
+        out.append(f"<p>{e('Not available for part of it: ' + section['obstacles_note'] + '.')}"
+                   "</p>")
+    if not section["obstacles"]:
+        return out + ["<p>None: the warning signs of every obstacle average 60 or more.</p>",
+                      "</section>"]
+    out.append('<ul class="obstacles">')
+    for obstacle in section["obstacles"]:
+        title, signalled, helps = obstacle_lines(obstacle)
+        out.append(f"<li><strong>{e(title)}</strong>: {e(signalled)}."
+                   + "".join(f'<span class="remedy">{e(line)}</span>' for line in helps)
+                   + "</li>")
+    out += ["</ul>", "</section>"]
+    return out
+
+
+def _strategies(section: dict[str, Any], group: str, chart_id: str) -> list[str]:
+    strategies = [s for s in section["strategies"] if s["group"] == group]
+    return ['<section class="part">', f"<h2>{e(group_title(group))}</h2>",
+            _means_chart(strategies, chart_id), "</section>"]
+
+
+def _strategy_table(section: dict[str, Any], group: str, *, last: bool) -> list[str]:
+    """One group's strategies in numbers (one table per group, so each fits a slide)."""
+    out = ['<section class="part">', f"<h2>{e(group_title(group))} in numbers</h2>", "<table>",
+           "<thead><tr><th>Strategy</th>"
+           + "".join(f'<th class="num">{name}</th>' for name in (
+               "n", "Mean", "Median", "Middle half", "Favourable", "SEM"))
+           + "</tr></thead>", "<tbody>"]
+    for s in section["strategies"]:
+        if s["group"] != group:
+            continue
+        if s["suppressed"]:
+            out.append(f'<tr><td>{e(s["title"])}</td><td class="suppressed" colspan="6">'
+                       f'{e(s["note"])}</td></tr>')
+            continue
+        cells = [str(s["n"]), number(s["mean"]), number(s["median"]), spread(s),
+                 number(s["favourable"], " %"), sem_text(s)]
+        out.append(f"<tr><td>{e(s['title'])}</td>"
+                   + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells) + "</tr>")
+    out += ["</tbody>", "</table>",
+            '<p class="rule-text">Middle half: half of the people scored between these two '
+            "numbers. Favourable: the share of answers that were favourable (agree or strongly "
+            "agree, the other way round for statements about problems). SEM: how far one "
+            "person's score can wobble, see Quality of the data.</p>"]
+    details = overall_details(section["overall"]) if last else None
+    if details:
+        out.append(f'<p class="rule-text">{e(details)}</p>')
+    out.append("</section>")
+    return out
+
+
+def _pairs_part(comparison: dict[str, Any], chart_id: str) -> list[str]:
+    return ['<section class="part">', "<h2>Mentors beside mentees, in a chart</h2>",
+            _pairs_chart(comparison_rows(comparison), chart_id),
+            f'<p class="rule-text">{e(gap_line())}</p>', "</section>"]
+
+
+def _felt_trust(felt: dict[str, Any] | None) -> list[str]:
+    lines = felt_trust_lines(felt)
+    if not lines:
+        return []
+    return ['<section class="part">', "<h2>What went together with felt trust</h2>",
+            "<ul>", *[f"<li>{e(line)}</li>" for line in lines], "</ul>", "</section>"]
 
 
 # --- what was suppressed -------------------------------------------------------------------------
 
-def _privacy(privacy: dict[str, Any]) -> list[str]:
-    out = ['<section class="part privacy">', "<h2>What was suppressed and why</h2>", "<ul>"]
+def _privacy(report: dict[str, Any]) -> list[str]:
+    privacy = report["privacy"]
+    out = ['<section class="part privacy dense">', "<h2>What was suppressed and why</h2>",
+           f"<p>{e(lede(report))}</p>", "<ul>"]
     out += [f"<li>{e(line)}</li>" for line in privacy["suppressed"] or ["Nothing was suppressed."]]
     out += ["</ul>", "<h3>The rules this report follows</h3>", '<ul class="rules">']
     out += [f"<li>{e(line)}</li>" for line in privacy["rules"]]
@@ -440,7 +581,7 @@ def _means_chart(strategies: list[dict[str, Any]], chart_id: str) -> str:
         if s["group"] != group:
             group = s["group"]
             body.append(f'<text class="group" x="0" y="{y + 26:.1f}">'
-                        f"{e(_group_title(group))}</text>")
+                        f"{e(group_title(group))}</text>")
             y += 38
         height = _row_height(s["title"], 46, 62)
         body.append(_label(s["title"], y, height))

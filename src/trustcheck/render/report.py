@@ -1,9 +1,15 @@
 """Cohort reports for people: text for a terminal or projector, Markdown, and the JSON document.
 
-Every renderer works from the report document alone (`trustcheck/report/v1`, built by
+Every renderer works from the report document alone (`trustcheck/report/v2`, built by
 `trustcheck.cohort`), which never holds answers, names, ids or free text. Checklist titles and
 the cohort label are still user text: control characters are removed everywhere and Markdown
 special characters are escaped.
+
+Each section starts with what a room needs on its first screen: who answered, the overall
+index with its uncertainty, the workshop focus fitted to the room, and mentors beside mentees
+on the shared strategies. The details follow: what to try, obstacles, every strategy with its
+spread, what went together with felt trust, and the quality of the data in plain words. The
+sentences are made here once (plain strings) and shared by the text, Markdown and HTML pages.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ if TYPE_CHECKING:
 
 SUPPRESSED = "suppressed"
 BAR_WIDTH = 10
+PLURAL = {"mentor": "mentors", "mentee": "mentees"}
 
 
 def number(value: float | None, suffix: str = "") -> str:
@@ -30,12 +37,6 @@ def spread(entry: dict[str, Any] | None) -> str:
     if not entry or entry.get("q1") is None:
         return "—"
     return f"{entry['q1']:.1f}–{entry['q3']:.1f}"
-
-
-def alpha_text(strategy: dict[str, Any]) -> str:
-    if strategy.get("alpha") is None:
-        return "—"
-    return f"{strategy['alpha']:.2f}" + (" low" if strategy["alpha_flag"] else "")
 
 
 def sem_text(strategy: dict[str, Any]) -> str:
@@ -49,6 +50,10 @@ def gap_verdict(row: dict[str, Any]) -> str:
             "mentees higher": "differs"}.get(row.get("direction") or "", "")
 
 
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def title_of(document: dict[str, Any]) -> str:
     scope = document["scope"]
     parts = ["Cohort report"]
@@ -59,21 +64,164 @@ def title_of(document: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _roles_line(section: dict[str, Any]) -> str:
+def lede(document: dict[str, Any]) -> str:
+    return (f"{document['responses']} responses in the figures. Groups smaller than "
+            f"{document['min_group']} are never shown.")
+
+
+# --- the first screen, as sentences -------------------------------------------------------------
+
+def who_line(section: dict[str, Any]) -> str:
+    """Who answered, per role: "Who answered: 6 mentors and 12 mentees"."""
     parts = []
     for role in section["roles"]:
-        name = role["role"] + "s"
+        name = PLURAL.get(role["role"], role["role"] + "s")
         parts.append(f"{name} {role['note']}" if role["suppressed"]
-                     else f"{name} {role['responses']}")
-    return "Responses: " + ", ".join(parts)
+                     else f"{role['responses']} {name}")
+    return "Who answered: " + _join(parts)
 
 
-def _overall_line(overall: dict[str, Any] | None) -> str:
+def overall_line(overall: dict[str, Any] | None) -> str:
+    """The overall index with its uncertainty (the 95 % interval of the group's mean)."""
     if not overall or overall["suppressed"]:
         return "Overall trust index: " + (overall["note"] if overall else SUPPRESSED)
-    return (f"Overall trust index: {overall['mean']:.1f} of 100 ({overall['band']}); median "
-            f"{overall['median']:.1f}, middle half {spread(overall)}, from {overall['n']} "
-            "responses")
+    line = f"Overall trust index: {overall['mean']:.1f} of 100 ({overall['band']})"
+    if overall.get("low") is not None:
+        line += (f", likely between {overall['low']:.1f} and {overall['high']:.1f} for a "
+                 "group like this")
+    return line
+
+
+def overall_details(overall: dict[str, Any] | None) -> str | None:
+    if not overall or overall["suppressed"]:
+        return None
+    return (f"The overall index is the mean of {overall['n']} people's indexes; half of them "
+            f"are between {overall['q1']:.1f} and {overall['q3']:.1f} (median "
+            f"{overall['median']:.1f}). \"Likely "
+            "between\" is the 95 % interval of the mean: the mean ± 1.96 × its standard error "
+            "(the spread ÷ √n).")
+
+
+def audience(group: dict[str, Any], room: str) -> str:
+    """Whom a focus group is for, as a heading."""
+    if group["for"] == "everyone":
+        return "Everyone (shared strategies)"
+    name = capital(PLURAL.get(group["for"], group["for"]))
+    return f"{name} (their own strategies)" if room == "mixed" else f"{name} (every strategy)"
+
+
+def ranked(group: dict[str, Any]) -> str:
+    """The focus areas of a group on one line, tiers joined with "or" when too close to rank."""
+    if not group["areas"]:
+        return capital(group["note"]) + "."
+    tiers: list[list[dict[str, Any]]] = []
+    for area in group["areas"]:
+        if tiers and tiers[-1][0]["tier"] == area["tier"]:
+            tiers[-1].append(area)
+        else:
+            tiers.append([area])
+    parts = []
+    for tier in tiers:
+        names = " or ".join(f"{one_line(a['title'])} {a['mean']:.1f}" for a in tier)
+        parts.append(names + (" (too close to rank)" if len(tier) > 1 else ""))
+    line = ", then ".join(parts)
+    if group["also_as_low"]:
+        line += f"; as low: {_join([one_line(t) for t in group['also_as_low']])}"
+    return line
+
+
+def focus_rule() -> str:
+    return ("A strategy is named before another only when its mean is lower by more than the "
+            "noise of the two means (1.96 × √(SE₁² + SE₂²), each SE the spread ÷ √n); "
+            "strategies closer than that are too close to rank. Only strategies below 80 "
+            "(strong) are suggested, up to three per group.")
+
+
+# --- the details, as sentences ----------------------------------------------------------------
+
+def obstacle_lines(obstacle: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """An obstacle's title, what signals it for each role, and what helps (one line for the
+    room when the checklists agree, else one per role)."""
+    parts = []
+    for part in obstacle["roles"]:
+        signals = ", ".join(one_line(s["title"]) for s in part["signals"])
+        flag = "" if part["flagged"] else ", not below 60"
+        parts.append(f"{PLURAL.get(part['role'], part['role'])} {part['mean']:.1f}{flag} "
+                     f"({signals})")
+    signalled = "warning signs average: " + "; ".join(parts)
+    if obstacle["remedy"] is not None:
+        helps = [one_line(obstacle["remedy"])]
+    else:
+        helps = [f"For {PLURAL.get(p['role'], p['role'])}: {one_line(p['remedy'])}"
+                 for p in obstacle["roles"]]
+    return one_line(obstacle["title"]), signalled, helps
+
+
+def felt_trust_lines(felt: dict[str, Any] | None) -> list[str]:
+    """What went together with felt trust, in words: association, never cause."""
+    if felt is None:
+        return []
+    if not felt["available"]:
+        return [f"Not shown: {felt['note']}."]
+    lines = [f"From {felt['responses']} responses that say how much people trust their partner. "
+             "Spearman's rho runs from -1 to 1: above 0, people who scored higher on the "
+             "strategy tended to trust their partner more. In brackets, the 95 % interval."]
+    for entry in felt["strategies"]:
+        verdict = {"went together": "went together with felt trust",
+                   "went against": "went against felt trust",
+                   "not clear": "no clear link with felt trust"}[entry["link"]]
+        lines.append(f"{one_line(entry['title'])}: {verdict} (rho {entry['rho']:.2f}, "
+                     f"{entry['low']:.2f} to {entry['high']:.2f}, {entry['n']} people)")
+    if felt["note"]:
+        lines.append(capital(one_line(felt["note"])) + ".")
+    lines.append("This shows what went together in this group, not what causes trust: people "
+                 "who trust their partner more may also rate themselves higher on everything. "
+                 "A link counts only when its whole interval is above (or below) 0.")
+    return lines
+
+
+def quality_lines(section: dict[str, Any]) -> list[str]:
+    """The quality of the data in plain words, with the figures beside them."""
+    quality = section["quality"]
+    lines = []
+    words = {"well": "hang together well", "fairly well": "hang together fairly well",
+             "poorly": "hang together poorly"}
+    rated = [s for s in section["strategies"] if s.get("hangs_together")]
+    poorly = [s for s in rated if s["hangs_together"] == "poorly"]
+    for word in ("poorly", "fairly well", "well"):
+        these = sorted((s for s in rated if s["hangs_together"] == word),
+                       key=lambda s: s["alpha"])
+        if these:
+            lines.append(f"These statements {words[word]} in this group: "
+                         + ", ".join(f"{one_line(s['title'])} (alpha {s['alpha']:.2f})"
+                                     for s in these))
+    minimum = quality["alpha_min_responses"]
+    if not rated:
+        lines.append(f"How well each strategy's statements hang together is not shown: it needs "
+                     f"at least {minimum} complete responses per strategy and the checklist "
+                     "itself.")
+    elif poorly:
+        lines.append("Where statements hang together poorly, people may have read them "
+                     "differently: read that score with care, and talk through what its "
+                     "statements mean before choosing actions.")
+    else:
+        lines.append("Every strategy shown hangs together well enough to read its score as it "
+                     "is.")
+    if rated:
+        lines.append(f"(Alpha is Cronbach's alpha, from {minimum} complete responses: 0.7 and "
+                     f"above well, {quality['alpha_flag_below']} to 0.7 fairly well, below "
+                     f"{quality['alpha_flag_below']} poorly.)")
+    if quality["straight_lined"] is None:
+        lines.append("Straight-lined responses: not available (the results hold no answers).")
+    else:
+        lines.append(f"Straight-lined responses (the same answer to every statement): "
+                     f"{quality['straight_lined']} of {quality['with_answers']}.")
+    reliability_line = _reliability_line(section)
+    if reliability_line:
+        lines.append(reliability_line)
+    if quality.get("item_level_note"):
+        lines.append(capital(one_line(quality["item_level_note"])) + ".")
+    return lines
 
 
 def _reliability_line(section: dict[str, Any]) -> str | None:
@@ -95,145 +243,195 @@ def _reliability_line(section: dict[str, Any]) -> str | None:
         else:
             parts.append(f"{label} for {'the others' if parts else 'every strategy'}")
     minimum = section["quality"]["reliability_min_responses"]
-    return ("± is one standard error of measurement: how far one person's score on a strategy "
-            "can wobble with nothing changed. It comes from " + "; ".join(parts)
+    return ("± is one standard error of measurement (SEM in the table of strategies): how far "
+            "one person's score can wobble with nothing changed. It comes from "
+            + "; ".join(parts)
             + f" (a cohort's own alpha is used once it has {minimum} complete responses).")
 
 
-def _gap_line(comparison: dict[str, Any]) -> str:
+def gap_line() -> str:
     return ("Gap: the mentors' mean minus the mentees'. \"differs\" when it is larger than "
             "1.96 × √(SE of one mean² + SE of the other²), each SE the spread ÷ √n; "
             "otherwise about the same.")
 
 
-def _alpha_lines(section: dict[str, Any]) -> list[str]:
-    quality = section["quality"]
-    lines = []
-    reliability_line = _reliability_line(section)
-    if reliability_line:
-        lines.append(reliability_line)
-    shown = [s for s in section["strategies"] if s.get("alpha") is not None]
-    minimum = quality["alpha_min_responses"]
-    if shown:
-        low = [s for s in shown if s["alpha_flag"]]
-        lines.append(
-            f"Internal consistency (Cronbach's alpha) is shown for strategies with at least "
-            f"{minimum} complete responses; below {quality['alpha_flag_below']} is marked low"
-            + (": " + ", ".join(f"{one_line(s['title'])} {s['alpha']:.2f}" for s in low)
-               if low else "; none is low") + ".")
-    else:
-        lines.append(f"Internal consistency (Cronbach's alpha): not available (it needs at least "
-                     f"{minimum} complete responses per strategy and the checklist itself).")
-    if quality["straight_lined"] is None:
-        lines.append("Straight-lined responses: not available (the results hold no answers).")
-    else:
-        lines.append(f"Straight-lined responses (the same answer to every statement): "
-                     f"{quality['straight_lined']} of {quality['with_answers']}.")
-    if quality.get("item_level_note"):
-        lines.append(one_line(quality["item_level_note"][0].upper()
-                              + quality["item_level_note"][1:]) + ".")
-    return lines
+def comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
+    overall: dict[str, Any] = comparison["overall"]
+    return [*comparison["strategies"], {"title": "Overall trust index", **overall}]
+
+
+def comparison_note(comparison: dict[str, Any] | None) -> str:
+    note = one_line((comparison or {}).get("note") or "not available")
+    return capital(note) + "."
+
+
+def actions_of(area: dict[str, Any]) -> list[str]:
+    return [(f"for {action['for']}: " if action["for"] else "") + one_line(action["text"])
+            for action in area["actions"]]
+
+
+def intake_line(document: dict[str, Any]) -> str:
+    parts = []
+    if document["left_out"]:
+        count = document["left_out"]
+        parts.append(f"{count} row{'s' if count != 1 else ''} could not be used and "
+                     f"{'were' if count != 1 else 'was'} left out (listed on the terminal)")
+    if document["duplicates"]:
+        count = document["duplicates"]
+        parts.append(f"{count} result{'s' if count != 1 else ''} appeared more than once and "
+                     "counted once")
+    return capital("; ".join(parts)) + "."
+
+
+def group_title(group: str) -> str:
+    names = {"mentor": "Mentor strategies", "mentee": "Mentee strategies",
+             "shared": "Shared strategies"}
+    return names.get(group, f"{group} strategies")
+
+
+def _join(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # --- text (Rich) -------------------------------------------------------------------------------
 
 def text(document: dict[str, Any], stream: IO[str], *, width: int | None = None) -> None:
-    """The report for a terminal or a projector."""
+    """The report for a terminal or a projector: each section's first screen, then details."""
     from rich.table import Table
     from rich.text import Text
 
     from trustcheck.render.listing import BAND_STYLES
+    from trustcheck.render.modes import plain
     from trustcheck.render.text import indented, make_console, user
 
+    bars = not plain()
     console = make_console(stream, width=width)
     console.print(user(title_of(document), "bold"))
-    console.print(Text(f"{document['responses']} responses in the figures. Groups smaller than "
-                       f"{document['min_group']} are never shown; see what was suppressed and "
-                       "why at the end."))
     if document["left_out"] or document["duplicates"]:
-        console.print(Text(_intake_line(document), style="yellow"))
+        console.print(Text(intake_line(document), style="yellow"))
     for section in document["sections"]:
-        console.print()
         console.print(user(section["label"], "bold underline"))
-        console.print(Text(_roles_line(section)))
+        console.print(Text(who_line(section)))
         if section["suppressed"]:
             console.print(Text(f"Nothing from this part is shown: {section['note']}."))
+            console.print()
             continue
-        table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1))
-        table.add_column("Strategy", min_width=16, ratio=1)
-        for name in ("n", "Mean", "", "Median", "Q1–Q3", "Fav.", "Alpha", "SEM"):
-            table.add_column(name, justify="left" if name == "" else "right", no_wrap=True)
-        group = None
-        for s in section["strategies"]:
-            if s["group"] != group:
-                group = s["group"]
-                table.add_row(user(_group_title(group), "bold italic"), *[""] * 8)
-            if s["suppressed"]:
-                table.add_row(user(s["title"]), "", Text(s["note"], "dim"), "", "", "", "", "",
-                              "")
-                continue
-            style = BAND_STYLES.get(s["band"], "")
-            table.add_row(user(s["title"]), str(s["n"]), number(s["mean"]),
-                          short_bar(s["mean"], style), number(s["median"]), spread(s),
-                          number(s["favourable"], "%"), alpha_text(s), sem_text(s))
-        console.print(table)
-        console.print(Text(_overall_line(section["overall"])))
+        console.print(Text(overall_line(section["overall"])))
 
         console.print()
-        console.print(Text("Suggested workshop focus", style="bold"))
-        if not section["focus"]:
-            console.print(Text("No strategy shown is below 80 (strong): keep doing what works."))
-        for position, area in enumerate(section["focus"], start=1):
-            console.print(Text.assemble(f"{position}. ", user(area["title"], "bold"),
-                                        f" — mean {area['mean']:.1f} ({area['band']})"))
-            for action in area["actions"]:
-                who = f"for {action['for']}: " if action["for"] else ""
-                console.print(indented(Text.assemble("- ", who, user(action["text"])), 3))
+        console.print(Text("Workshop focus", style="bold"))
+        focus = section["focus"]
+        for group in focus["groups"]:
+            console.print(indented(Text.assemble(
+                (audience(group, focus["room"]) + ": ", "bold"), user(ranked(group))), 0))
+
+        comparison = section["comparison"]
         console.print()
-        console.print(Text("Obstacles signalled in the cohort", style="bold"))
+        console.print(Text("Mentors beside mentees on the shared strategies", style="bold"))
+        if not comparison["available"]:
+            console.print(user(comparison_note(comparison)))
+        else:
+            side = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1),
+                         show_edge=False)
+            side.add_column("Strategy", min_width=16, ratio=1)
+            columns = ("Mentors", "", "Mentees", "", "Gap", " ") if bars else (
+                "Mentors", "Mentees", "Gap", " ")
+            for name in columns:
+                side.add_column(name, justify="left" if name.strip() == "" else "right",
+                                no_wrap=True)
+            for row in comparison_rows(comparison):
+                if row["suppressed"]:
+                    side.add_row(user(row["title"]), Text(row["note"], "dim"),
+                                 *[""] * (len(columns) - 1))
+                    continue
+                verdict = gap_verdict(row)
+                cells: list[Text | str] = [number(row["mentor"]["mean"])]
+                if bars:
+                    cells.append(short_bar(row["mentor"]["mean"], "cyan"))
+                cells.append(number(row["mentee"]["mean"]))
+                if bars:
+                    cells.append(short_bar(row["mentee"]["mean"], "magenta"))
+                cells += [signed(row["gap"]),
+                          Text(verdict, "dim" if verdict != "differs" else "bold yellow")]
+                side.add_row(user(row["title"]), *cells)
+            console.print(side)
+
+        # --- the details ---
+        console.print()
+        console.print(Text("What to try", style="bold"))
+        for group in focus["groups"]:
+            console.print(Text(audience(group, focus["room"]), style="bold"))
+            if not group["areas"]:
+                console.print(indented(user(capital(group["note"]) + "."), 2))
+                continue
+            for position, area in enumerate(group["areas"], start=1):
+                console.print(indented(Text.assemble(
+                    f"{position}. ", user(area["title"], "bold"),
+                    f" — mean {area['mean']:.1f} ({area['band']})"), 2))
+                for action in actions_of(area):
+                    console.print(indented(Text.assemble("- ", user(action)), 5))
+            console.print(indented(user(capital(group["note"]) + "."), 2))
+        console.print(Text(focus_rule(), style="dim"))
+
+        console.print()
+        console.print(Text("Obstacles the room signals", style="bold"))
         if section["obstacles_note"]:
             console.print(user("Not available for part of it: " + section["obstacles_note"]
                                + "."))
         if not section["obstacles"]:
             console.print(Text("None: the warning signs of every obstacle average 60 or more."))
         for obstacle in section["obstacles"]:
-            console.print(Text.assemble("- ", user(obstacle["title"], "bold"),
-                                        f" ({obstacle['role']} checklist): warning signs "
-                                        f"average {obstacle['mean']:.1f} of 100"))
-            console.print(indented(Text.assemble("(", user(_signals(obstacle)), ")"), 2))
-            console.print(indented(user(obstacle["remedy"]), 2))
+            title, signalled, helps = obstacle_lines(obstacle)
+            console.print(Text.assemble("- ", user(title, "bold"), ": ", user(signalled)))
+            for line in helps:
+                console.print(indented(user(line), 2))
 
-        comparison = section["comparison"]
         console.print()
-        console.print(Text("Mentors and mentees side by side (shared strategies)", style="bold"))
-        if not comparison["available"]:
-            console.print(user(comparison["note"][0].upper() + comparison["note"][1:] + "."))
-        else:
-            side = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1))
-            side.add_column("Strategy", min_width=16, ratio=1)
-            for name in ("Mentors", "", "Mentees", "", "Gap", " "):
-                side.add_column(name, justify="left" if name.strip() == "" else "right",
-                                no_wrap=True)
-            for row in [*comparison["strategies"], _overall_row(comparison)]:
-                if row["suppressed"]:
-                    side.add_row(user(row["title"]), "", "", Text(row["note"], "dim"), "", "",
-                                 "")
-                    continue
-                side.add_row(user(row["title"]), number(row["mentor"]["mean"]),
-                             short_bar(row["mentor"]["mean"], "cyan"),
-                             number(row["mentee"]["mean"]),
-                             short_bar(row["mentee"]["mean"], "magenta"), signed(row["gap"]),
-                             Text(gap_verdict(row), "dim" if gap_verdict(row) !=
-                                  "differs" else "bold yellow"))
-            console.print(side)
-            console.print(Text(_gap_line(comparison), style="dim"))
+        console.print(Text("Every strategy", style="bold"))
+        table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1),
+                      show_edge=False)
+        table.add_column("Strategy", min_width=16, ratio=1)
+        names = ("n", "Mean", "", "Median", "Middle half", "Favourable", "SEM") if bars else (
+            "n", "Mean", "Median", "Middle half", "Favourable", "SEM")
+        for name in names:
+            table.add_column(name, justify="left" if name == "" else "right", no_wrap=True)
+        group_name = None
+        for s in section["strategies"]:
+            if s["group"] != group_name:
+                group_name = s["group"]
+                table.add_row(user(group_title(group_name), "bold italic"), *[""] * len(names))
+            if s["suppressed"]:
+                table.add_row(user(s["title"]), "", Text(s["note"], "dim"),
+                              *[""] * (len(names) - 2))
+                continue
+            cells = [str(s["n"]), number(s["mean"])]
+            if bars:
+                cells.append(short_bar(s["mean"], BAND_STYLES.get(s["band"], "")))
+            cells += [number(s["median"]), spread(s), number(s["favourable"], "%"), sem_text(s)]
+            table.add_row(user(s["title"]), *cells)
+        console.print(table)
+        details = overall_details(section["overall"])
+        if details:
+            console.print(Text(details, style="dim"))
+        if comparison["available"]:
+            console.print(Text(gap_line(), style="dim"))
+
+        felt = felt_trust_lines(section.get("felt_trust"))
+        if felt:
+            console.print()
+            console.print(Text("What went together with felt trust", style="bold"))
+            for line in felt:
+                console.print(indented(Text.assemble("- ", user(line)), 0))
 
         console.print()
         console.print(Text("Quality of the data", style="bold"))
-        for line in _alpha_lines(section):
+        for line in quality_lines(section):
             console.print(indented(Text.assemble("- ", user(line)), 0))
+        console.print()
 
-    console.print()
+    console.print(Text(lede(document)))
     console.print(Text("What was suppressed and why", style="bold"))
     for line in document["privacy"]["suppressed"] or ["Nothing was suppressed."]:
         console.print(Text.assemble("- ", user(line)))
@@ -255,35 +453,6 @@ def short_bar(score: float | None, style: str = "") -> Text:
         return Text("-" * BAR_WIDTH, style="dim")
     filled = round(score / 100 * BAR_WIDTH)
     return Text("█" * filled + "░" * (BAR_WIDTH - filled), style=style)
-
-
-def _group_title(group: str) -> str:
-    names = {"mentor": "Mentor strategies", "mentee": "Mentee strategies",
-             "shared": "Shared strategies"}
-    return names.get(group, f"{group} strategies")
-
-
-def _intake_line(document: dict[str, Any]) -> str:
-    parts = []
-    if document["left_out"]:
-        count = document["left_out"]
-        parts.append(f"{count} row{'s' if count != 1 else ''} could not be used and "
-                     f"{'were' if count != 1 else 'was'} left out (listed on the terminal)")
-    if document["duplicates"]:
-        count = document["duplicates"]
-        parts.append(f"{count} result{'s' if count != 1 else ''} appeared more than once and "
-                     "counted once")
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
-
-
-def _signals(obstacle: dict[str, Any]) -> str:
-    return ", ".join(f"{s['title']} {s['mean']:.1f}" for s in obstacle["signals"])
-
-
-def _overall_row(comparison: dict[str, Any]) -> dict[str, Any]:
-    overall: dict[str, Any] = comparison["overall"]
-    return {"title": "Overall trust index", **overall}
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -318,57 +487,27 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) 
 
 def markdown(document: dict[str, Any]) -> str:
     """The report as Markdown, for a wiki page or an email."""
-    out = [f"# {md(title_of(document))}", ""]
-    out.append(f"{document['responses']} responses in the figures. Groups smaller than "
-               f"{document['min_group']} are never shown; see *What was suppressed and why* at "
-               "the end.")
+    out = [f"# {md(title_of(document))}"]
     if document["left_out"] or document["duplicates"]:
-        out += ["", md(_intake_line(document))]
+        out += ["", md(intake_line(document))]
     for section in document["sections"]:
-        out += ["", f"## {md(section['label'])}", "", md(_roles_line(section))]
+        out += ["", f"## {md(section['label'])}", "", md(who_line(section))]
         if section["suppressed"]:
             out += ["", f"Nothing from this part is shown: {md(section['note'])}."]
             continue
-        rows = []
-        for s in section["strategies"]:
-            if s["suppressed"]:
-                rows.append([md(s["title"]), md(s["group"]), "", md(s["note"]), "", "", "", "",
-                             ""])
-                continue
-            rows.append([md(s["title"]), md(s["group"]), str(s["n"]), number(s["mean"]),
-                         number(s["median"]), spread(s), number(s["favourable"], " %"),
-                         alpha_text(s), sem_text(s)])
-        out += [""] + _md_table(["Strategy", "Group", "n", "Mean", "Median", "Middle half",
-                                 "Favourable", "Alpha", "SEM"], rows, "llrrrrrrr")
-        out += ["", md(_overall_line(section["overall"]))]
-
-        out += ["", "### Suggested workshop focus", ""]
-        if not section["focus"]:
-            out.append("No strategy shown is below 80 (strong): keep doing what works.")
-        for position, area in enumerate(section["focus"], start=1):
-            out.append(f"{position}. **{md(area['title'])}**: mean {area['mean']:.1f} "
-                       f"({md(area['band'])})")
-            for action in area["actions"]:
-                who = f"for {md(action['for'])}: " if action["for"] else ""
-                out.append(f"    - {who}{md(action['text'])}")
-
-        out += ["", "### Obstacles signalled in the cohort", ""]
-        if section["obstacles_note"]:
-            out += [md("Not available for part of it: " + section["obstacles_note"] + "."), ""]
-        if not section["obstacles"]:
-            out.append("None: the warning signs of every obstacle average 60 or more.")
-        for obstacle in section["obstacles"]:
-            out.append(f"- **{md(obstacle['title'])}** ({md(obstacle['role'])} checklist): "
-                       f"warning signs average {obstacle['mean']:.1f} of 100 "
-                       f"({md(_signals(obstacle))}). {md(obstacle['remedy'])}")
+        out += ["", md(overall_line(section["overall"]))]
+        focus = section["focus"]
+        out += ["", "### Workshop focus", ""]
+        out += [f"- **{md(audience(group, focus['room']))}**: {md(ranked(group))}"
+                for group in focus["groups"]]
 
         comparison = section["comparison"]
-        out += ["", "### Mentors and mentees side by side (shared strategies)", ""]
+        out += ["", "### Mentors beside mentees on the shared strategies", ""]
         if not comparison["available"]:
-            out.append(md(comparison["note"][0].upper() + comparison["note"][1:] + "."))
+            out.append(md(comparison_note(comparison)))
         else:
             rows = []
-            for row in [*comparison["strategies"], _overall_row(comparison)]:
+            for row in comparison_rows(comparison):
                 if row["suppressed"]:
                     rows.append([md(row["title"]), md(row["note"]), "", "", ""])
                 else:
@@ -377,11 +516,52 @@ def markdown(document: dict[str, Any]) -> str:
                                  gap_verdict(row)])
             out += _md_table(["Strategy", "Mentors", "Mentees", "Gap", "More than chance?"],
                              rows, "lrrrl")
-            out += ["", md(_gap_line(comparison))]
+
+        out += ["", "### What to try"]
+        for group in focus["groups"]:
+            out += ["", f"**{md(audience(group, focus['room']))}**", ""]
+            for position, area in enumerate(group["areas"], start=1):
+                out.append(f"{position}. **{md(area['title'])}**: mean {area['mean']:.1f} "
+                           f"({md(area['band'])})")
+                out += [f"    - {md(action)}" for action in actions_of(area)]
+            out += ["", md(capital(group["note"]) + ".")]
+        out += ["", md(focus_rule())]
+
+        out += ["", "### Obstacles the room signals", ""]
+        if section["obstacles_note"]:
+            out += [md("Not available for part of it: " + section["obstacles_note"] + "."), ""]
+        if not section["obstacles"]:
+            out.append("None: the warning signs of every obstacle average 60 or more.")
+        for obstacle in section["obstacles"]:
+            title, signalled, helps = obstacle_lines(obstacle)
+            out.append(f"- **{md(title)}**: {md(signalled)}. {md(' '.join(helps))}")
+
+        rows = []
+        for s in section["strategies"]:
+            if s["suppressed"]:
+                rows.append([md(s["title"]), md(s["group"]), "", md(s["note"]), "", "", "", ""])
+                continue
+            rows.append([md(s["title"]), md(s["group"]), str(s["n"]), number(s["mean"]),
+                         number(s["median"]), spread(s), number(s["favourable"], " %"),
+                         sem_text(s)])
+        out += ["", "### Every strategy", ""]
+        out += _md_table(["Strategy", "Group", "n", "Mean", "Median", "Middle half",
+                          "Favourable", "SEM"], rows, "llrrrrrr")
+        details = overall_details(section["overall"])
+        if details:
+            out += ["", md(details)]
+        if comparison["available"]:
+            out += ["", md(gap_line())]
+
+        felt = felt_trust_lines(section.get("felt_trust"))
+        if felt:
+            out += ["", "### What went together with felt trust", ""]
+            out += [f"- {md(line)}" for line in felt]
 
         out += ["", "### Quality of the data", ""]
-        out += [f"- {md(line)}" for line in _alpha_lines(section)]
+        out += [f"- {md(line)}" for line in quality_lines(section)]
 
+    out += ["", md(lede(document))]
     out += ["", "## What was suppressed and why", ""]
     out += [f"- {md(line)}" for line in document["privacy"]["suppressed"]
             or ["Nothing was suppressed."]]
