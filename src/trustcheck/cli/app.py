@@ -100,6 +100,16 @@ outcome = Outcome()  # one per run: `_Group.invoke` starts it afresh
 class _Group(TyperGroup):
     """Turns every failure into one plain sentence and the right exit code, in one place."""
 
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        # Help pages for people (plain ones without boxes): set on each run, as the same app
+        # may serve runs with and without --plain (tests, tools).
+        from trustcheck.cli.helptext import tidy
+        from trustcheck.render.modes import plain
+
+        given = sys.argv[1:] if args is None else list(args)
+        tidy(self, plain=plain() or "--plain" in given)
+        return super().main(args, *rest, **kwargs)
+
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         # Typer turns a Ctrl-C while it reads the command line into a silent exit 130.
         try:
