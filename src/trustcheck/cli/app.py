@@ -107,6 +107,7 @@ class _Group(TyperGroup):
         from trustcheck.render.modes import plain
 
         given = sys.argv[1:] if args is None else list(args)
+        self.given = given
         tidy(self, plain=plain() or "--plain" in given)
         return super().main(args, *rest, **kwargs)
 
@@ -151,6 +152,10 @@ class _Group(TyperGroup):
                                  "permissions."))
             raise typer.Exit(EXIT_RUNTIME) from None
         except Exception as exc:
+            moved = _misplaced_global_option(exc, getattr(self, "given", []))
+            if moved is not None:
+                say(moved)
+                raise typer.Exit(EXIT_BAD_INPUT) from None
             if type(exc).__module__.startswith("typer"):
                 raise  # Typer's own exits and usage errors: it reports them itself
             if interrupted(exc):
@@ -175,6 +180,35 @@ class _Group(TyperGroup):
             import traceback
 
             traceback.print_exc()
+
+
+# trustcheck's own options, which go before the command; True: takes a value.
+GLOBAL_OPTIONS = {"--data-dir": True, "--plain": False, "--version": False, "-V": False}
+
+
+def _misplaced_global_option(exc: Exception, given: list[str]) -> str | None:
+    """For a global option written after the command (`trustcheck history --data-dir X`), the
+    sentence that says where it goes, with the command line put right; otherwise None."""
+    option = getattr(exc, "option_name", None)
+    if type(exc).__name__ != "NoSuchOption" or option not in GLOBAL_OPTIONS:
+        return None
+    import shlex
+
+    rest = list(given)
+    moved = [option]
+    for position, word in enumerate(rest):
+        if word == option or word.startswith(f"{option}="):
+            moved = [word]
+            if GLOBAL_OPTIONS[option] and word == option:
+                taken = rest[position + 1:position + 2]
+                moved += taken or ["DIR"]
+                del rest[position + 1:position + 1 + len(taken)]
+            del rest[position]
+            break
+    if option in ("--version", "-V"):
+        rest = []  # the version is all it shows
+    fixed = shlex.join(["trustcheck", *moved, *rest])
+    return f"{option} goes before the command: {fixed}"
 
 
 class Session(NamedTuple):
