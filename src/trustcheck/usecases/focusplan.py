@@ -55,11 +55,13 @@ def commitments(database: Path, *, role: str | None, partner: str | None,
     from trustcheck.commitments import by_relationship
     from trustcheck.listings import Commitments
     from trustcheck.records import CommitmentRecord, Filters
+    from trustcheck.usecases.partners import resolved
 
     records: list[CommitmentRecord] = []
     store = _reading(database)
     if store is not None:
         with store:
+            partner = resolved(store, partner)
             records = [r for r in store.commitments(Filters(role=role, partner=partner))
                        if any_partner or r.relationship.partner == partner]
     return Commitments(by_relationship(records))
@@ -76,7 +78,9 @@ def _reading(database: Path) -> Store | None:
 def _relationships(store: Store, role: str | None, partner: str | None,
                    any_partner: bool) -> list[Relationship]:
     from trustcheck.records import Filters
+    from trustcheck.usecases.partners import resolved
 
+    partner = resolved(store, partner)
     found = store.relationships(Filters(role=role))
     return [r for r in found if any_partner or r.partner == partner]
 

@@ -71,8 +71,10 @@ def delete(
         if references:
             chosen = _by_reference(store, references)
         else:
-            chosen = store.score_rows(Filters(role=role.value if role else None,
-                                              partner=partner, until=cutoff))
+            from trustcheck.usecases import partners
+
+            chosen = store.score_rows(partners.within(store, Filters(
+                role=role.value if role else None, partner=partner, until=cutoff)))
         if not chosen:
             say("No assessments match, so nothing was deleted.")
             return

@@ -107,6 +107,9 @@ def export(
         deliver(_export_chunks(None, scope, format, assessment_id, scores_only, counted))
     else:
         with store:
+            from trustcheck.usecases import partners
+
+            scope = partners.within(store, scope)
             try:
                 # One snapshot from the first row to the last, streamed straight to the output:
                 # a history can be far larger than memory should hold.

@@ -46,6 +46,8 @@ def history(
                              f"put them after it (`trustcheck history {command} --help` lists "
                              "them). Nothing was done.")
         return
+    from trustcheck.usecases import partners
+
     scope = filters(role.value if role else None, partner, cohort, since, until)
     store = open_history(session(ctx).places)
     # People get a line per check-in, read from the columns the store keeps (no whole results
@@ -54,6 +56,7 @@ def history(
     found: CheckInLines | CheckIns = CheckInLines([]) if text else CheckIns([])
     if store is not None:
         with store:
+            scope = partners.within(store, scope)
             found = (CheckInLines(store.check_in_lines(scope, limit=limit or None)) if text
                      else CheckIns(store.check_ins(scope, limit=limit or None)))
     # An empty table says nothing, so a person is told why instead; tools get an empty list.
