@@ -79,3 +79,63 @@ def test_delete_by_partner_finds_the_saved_spelling(trustcheck_home):
     result = run("history", "delete", "--partner", "SAM", "--yes")
     assert result.exit_code == 0, result.stderr
     assert rows(trustcheck_home, "SELECT partner FROM assessments") == [("Alex",)]
+
+
+# --- listings that fit the terminal ----------------------------------------------------------
+
+
+def _many_check_ins(home):
+    save(home, make("aaaa1111", partner="Sam Lee-Whitfield the Third", cohort="spring-2026-x"),
+         make("bbbb2222", days=20, partner="Alex", cohort=None, value=2),
+         make("cccc3333", days=40, partner="Alex", value=3))
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_history_fits_the_terminal_and_keeps_what_matters(columns, trustcheck_home):
+    _many_check_ins(trustcheck_home)
+    result = run("history", env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns, result.stdout
+    for shown in ("cccc3333", "Alex", "needs attention", "38.6", "2026-03-21"):
+        assert shown in result.stdout
+    # The lowest strategy only where there is room for it.
+    assert ("Lowest strategy" in lines[0]) == (columns >= 100)
+
+
+def test_narrow_history_leaves_out_an_empty_cohort_column(trustcheck_home):
+    save(trustcheck_home, make("aaaa1111", cohort=None))
+    result = run("history", env={"COLUMNS": "80"})
+    assert "Cohort" not in result.stdout
+    assert "Sam" in result.stdout
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_paths_fits_the_terminal_and_never_shortens_a_path(columns, trustcheck_home,
+                                                           tmp_path):
+    result = run("paths", env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    database = str(trustcheck_home / "history.db")
+    assert any(database in line for line in lines)
+    assert "…" not in result.stdout
+    if len(database) + 12 < columns:  # the path itself fits: so does every line
+        assert max(len(line) for line in lines) <= columns, result.stdout
+
+
+def test_plain_trends_give_scores_in_numbers_with_no_sparklines_or_rules(trustcheck_home):
+    _many_check_ins(trustcheck_home)
+    # TRUSTCHECK_PLAIN, which --plain sets for the rest of the process: tests share one.
+    result = run("history", "trends", "--partner", "alex", env={"TRUSTCHECK_PLAIN": "1"})
+    assert result.exit_code == 0, result.stderr
+    assert "Recent scores" in result.stdout
+    assert "38.6, 50" in result.stdout
+    assert not set(result.stdout) & set("▁▂▃▄▅▆▇█·─—")
+
+
+def test_plain_history_and_paths_have_no_box_drawing(trustcheck_home):
+    _many_check_ins(trustcheck_home)
+    for command in (["history"], ["paths"]):
+        result = run(*command, env={"TRUSTCHECK_PLAIN": "1"})
+        assert result.exit_code == 0, result.stderr
+        assert "─" not in result.stdout, command

@@ -43,7 +43,9 @@ def test_no_command_module_picks_a_renderer_itself():
                          ("questionnaire.py", "trustcheck.render.text"),
                          # a whole history streamed: the format decides what is read
                          ("history/export.py", "trustcheck.render.csv"),
-                         ("history/export.py", "trustcheck.render.json")}
+                         ("history/export.py", "trustcheck.render.json"),
+                         # --plain: how text looks on this run, not a renderer
+                         ("app.py", "trustcheck.render.modes")}
     found = set()
     for path in CLI_FOLDER.rglob("*.py"):
         name = path.relative_to(CLI_FOLDER).as_posix()
