@@ -284,6 +284,7 @@ _COMMANDS = {
     "share": ("share", "share", False),
     "report": ("report", "report", False),
     "paths": ("paths", "paths", False),
+    "completion": ("completion", "completion", False),
 }
 COMMANDS = tuple(_COMMANDS)
 
@@ -339,6 +340,11 @@ def __getattr__(name: str) -> typer.Typer:
 
 def run() -> None:
     arguments = sys.argv[1:]
+    if os.environ.get("_TRUSTCHECK_COMPLETE"):  # a shell asks what Tab completes to
+        from trustcheck.cli.completion import complete
+
+        complete(build)
+        return
     from trustcheck.cli.helptext import load_help_formatting, wants_help
 
     if wants_help(arguments):
