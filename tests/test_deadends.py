@@ -139,3 +139,66 @@ def test_plain_history_and_paths_have_no_box_drawing(trustcheck_home):
         result = run(*command, env={"TRUSTCHECK_PLAIN": "1"})
         assert result.exit_code == 0, result.stderr
         assert "─" not in result.stdout, command
+
+
+# --- focus picks one relationship in a terminal ----------------------------------------------
+
+
+def _focus_in_a_terminal(home, *args):
+    import io
+    import os
+    import sys
+
+    import pexpect
+
+    env = dict(os.environ, TRUSTCHECK_HOME=str(home), NO_COLOR="1")
+    child = pexpect.spawn(sys.executable, ["-m", "trustcheck", "focus", *args], env=env,
+                          encoding="utf-8", timeout=15, dimensions=(40, 100))
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def _three_relationships(home):
+    save(home, make("aaaa1111", partner="Sam", value=2), make("bbbb2222", partner="Alex"),
+         make("cccc3333", role="mentee", partner=None))
+
+
+def test_focus_in_a_terminal_lets_you_pick_a_relationship_by_number(trustcheck_home):
+    import pexpect
+
+    _three_relationships(trustcheck_home)
+    child = _focus_in_a_terminal(trustcheck_home)
+    child.expect_exact("Enter alone stops: ")
+    shown = child.logfile_read.getvalue()
+    assert "mentor, with Sam" in shown and "mentee, no partner named" in shown
+    number = next(line.split()[0] for line in shown.splitlines() if "with Sam" in line)
+    child.sendline("x")  # not a number: asked again, nothing else happens
+    child.expect_exact("Please type a number from 1 to 3")
+    child.sendline(number)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    after = child.logfile_read.getvalue().split("Please type a number", 1)[1]
+    assert "Sam" in after
+    assert "Alex" not in after
+
+
+def test_focus_in_a_terminal_stops_on_enter_alone(trustcheck_home):
+    import pexpect
+
+    _three_relationships(trustcheck_home)
+    child = _focus_in_a_terminal(trustcheck_home)
+    child.expect_exact("Enter alone stops: ")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "focus --partner NAME" in child.logfile_read.getvalue()
+
+
+def test_focus_without_a_terminal_fails_fast_naming_partner_and_role(trustcheck_home):
+    _three_relationships(trustcheck_home)
+    result = run("focus")
+    assert result.exit_code == 2
+    assert "--partner" in result.stderr and "--role" in result.stderr
+    assert "Type its number" not in result.stderr

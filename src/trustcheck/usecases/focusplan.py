@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from trustcheck.store import Store
 
 
+class SeveralRelationships(InputError):
+    """Several relationships fit and the command looks at one: the message names the options
+    that pick each (for scripts); `relationships` lets a person in a terminal pick one."""
+
+    def __init__(self, message: str, problems: list[Problem],
+                 relationships: list[Relationship]) -> None:
+        super().__init__(message, problems)
+        self.relationships = relationships
+
+
 def plan_for(database: Path, *, role: str | None, partner: str | None, any_partner: bool,
              checklist_folders: list[tuple[Path, bool]]) -> Plan | None:
     """The focus plan for the one relationship meant (`partner` counts unless `any_partner`;
@@ -104,9 +114,10 @@ def _one_relationship(store: Store, role: str | None, partner: str | None, any_p
                       f"{r.role}, no partner named: ") for r in found]
     listed = [Problem(p.message + f"trustcheck {command} {_flags(r, everyone)}")
               for p, r in zip(listed, found, strict=True)]
-    raise InputError(
+    raise SeveralRelationships(
         f"You have check-ins for {len(found)} relationships; `trustcheck {command}` looks at one "
-        "at a time, so please choose one with --partner (and --role where needed):", listed)
+        "at a time, so please choose one with --partner (and --role where needed):", listed,
+        found)
 
 
 def _checklist_now(checklist_id: str,
