@@ -202,3 +202,12 @@ def test_focus_without_a_terminal_fails_fast_naming_partner_and_role(trustcheck_
     assert result.exit_code == 2
     assert "--partner" in result.stderr and "--role" in result.stderr
     assert "Type its number" not in result.stderr
+
+
+def test_commitments_add_joins_the_check_in_saved_under_the_name_as_first_typed(
+        trustcheck_home):
+    save(trustcheck_home, make("aaaa1111", partner="Sam Lee"))
+    result = run("commitments", "add", "Send a short note", "--partner", "sam lee")
+    assert result.exit_code == 0, result.stderr
+    assert "with Sam Lee" in result.stderr
+    assert rows(trustcheck_home, "SELECT count(*) FROM commitments") == [(1,)]
