@@ -211,3 +211,33 @@ def test_commitments_add_joins_the_check_in_saved_under_the_name_as_first_typed(
     assert result.exit_code == 0, result.stderr
     assert "with Sam Lee" in result.stderr
     assert rows(trustcheck_home, "SELECT count(*) FROM commitments") == [(1,)]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_trends_fit_the_terminal_in_whole_words(columns, trustcheck_home, monkeypatch):
+    import io
+    import re
+
+    from trustcheck.records import Filters
+    from trustcheck.render.listing import trends as render
+    from trustcheck.store import Store
+    from trustcheck.trends import trends
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    save(trustcheck_home, *(make(f"{n:04d}aaaa", days=n * 9, partner="Sam Lee-Whitfield",
+                                 value=2 + n % 3) for n in range(30)))
+    with Store.open(trustcheck_home / "history.db") as history:
+        found = trends(history.score_rows(Filters()), history.review_counts(Filters()),
+                       history.outline)
+    terminal = Terminal()
+    render(found, terminal)
+    lines = terminal.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= columns, terminal.getvalue()
+    # The notes wrap between words: no line ends inside one.
+    words = set(re.findall(r"\w+", " ".join(lines)))
+    assert "measurement" in words and "followed" in words
+    assert ("per 30 days" in terminal.getvalue()) == (columns >= 100)

@@ -109,37 +109,55 @@ def trends(found: Sequence[Trend], stream: IO[str]) -> None:
     """One block per relationship: a heading, a row per strategy and overall, then notes."""
     from trustcheck.render.table import paint
     from trustcheck.text import one_line
-    from trustcheck.trends import MIN_ASSESSMENTS, MIN_SPAN_DAYS, OVERALL
+    from trustcheck.trends import MIN_ASSESSMENTS, MIN_SPAN_DAYS, OVERALL, sparkline
 
     colour = colour_wanted(stream)
+    # The terminal's width only (not COLUMNS for a pipe): what tools read stays as it was.
     width = terminal_width(stream)
+    narrow = width is not None and width < NARROW
     plain = plain_output()
     # Plain: the recent scores in numbers instead of a sparkline, "none" instead of a dash.
+    # Narrow: a shorter sparkline, no slope column (JSON and a wider terminal have it).
     columns = [Column("Strategy", flexible=True), Column("Recent scores" if plain else "Trend"),
-               Column("Latest", align="right"), Column("vs previous", align="right"),
-               Column("vs first", align="right"), Column("per 30 days", align="right"),
-               Column("Direction")]
+               Column("Latest", align="right"),
+               Column("Change" if narrow else "vs previous", align="right"),
+               Column("Since first" if narrow else "vs first", align="right")]
+    if not narrow:
+        columns.append(Column("per 30 days", align="right"))
+    columns.append(Column("Direction"))
+
+    def wrapped(text: str, style: str = "") -> str:
+        """A note in whole words within the width (a terminal would break words)."""
+        if width is not None:
+            import textwrap
+
+            text = textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+        return "\n".join(paint(line, style, colour) for line in text.splitlines())
+
     blocks = []
     for trend in found:
         who = f"You as {trend.role}"
         who += f" with {one_line(trend.partner)}" if trend.partner else " (no partner named)"
         count = f"{trend.assessments} assessment{'s' if trend.assessments != 1 else ''}"
-        span = local_time(trend.start)
-        if trend.end != trend.start:
-            span += f" to {local_time(trend.end)}"
-        lines = [paint(f"{who}: {count}, {span}", "bold", colour)]
+        # Narrow: dates without the time of day, as in `history`.
+        start, end = (local_time(moment)[:10] if narrow else local_time(moment)
+                      for moment in (trend.start, trend.end))
+        span = start if trend.end == trend.start else f"{start} to {end}"
+        lines = [wrapped(f"{who}: {count}, {span}", "bold")]
         rows: list[list[str | Styled]] = []
         for row in trend.rows:
             overall = row.strategy == OVERALL
             cells: list[str | Styled] = [
                 Styled(row.title, "bold" if overall else ""),
-                _recent(row.series.scores) if plain else row.sparkline,
+                _recent(row.series.scores) if plain else
+                sparkline(row.series.scores, NARROW_SPARKLINE) if narrow else row.sparkline,
                 "—" if row.latest is None else
                 f"{row.latest:.1f}" + ("" if row.sem is None else f" ±{row.sem:.0f}"),
                 signed(row.change_previous), signed(row.change_first),
-                signed(row.slope_per_30_days),
-                Styled(row.direction, DIRECTION_STYLES.get(row.direction, "")),
             ]
+            if not narrow:
+                cells.append(signed(row.slope_per_30_days))
+            cells.append(Styled(row.direction, DIRECTION_STYLES.get(row.direction, "")))
             if plain:
                 cells = [_in_words(cell) for cell in cells]
             rows.append(cells)
@@ -150,27 +168,28 @@ def trends(found: Sequence[Trend], stream: IO[str]) -> None:
             after = f"v{one_line(change.to_version)}"
             if change.checklist != change.from_checklist:
                 after = f"{one_line(change.checklist)} {after}"
-            lines.append(f"Checklist changed from {before} to {after} on "
-                         f"{local_time(change.at)}; strategy scores stay comparable, item "
-                         "answers do not.")
+            lines.append(wrapped(f"Checklist changed from {before} to {after} on "
+                                 f"{local_time(change.at)}; strategy scores stay comparable, "
+                                 "item answers do not."))
         if trend.follow_through is None:
             lines.append("Commitments followed through: none reviewed yet.")
         else:
-            lines.append(f"Commitments followed through: {trend.follow_through:g}% of "
-                         f"{trend.reviewed} reviewed (partly done counts half).")
+            lines.append(wrapped(f"Commitments followed through: {trend.follow_through:g}% of "
+                                 f"{trend.reviewed} reviewed (partly done counts half)."))
         blocks.append("\n".join(lines))
-    legend = paint(
+    legend = wrapped(
         "± is each latest score's measurement noise (one standard error). Direction: a "
         "straight line is fitted through the scores over their dates; it is improving or "
         "slipping only when the change along that line is larger than the noise of two "
         "scores (95 %) or than the scores' scatter around the line, if larger; otherwise it "
         "is about the same. It needs scores from at least "
         f"{MIN_ASSESSMENTS} check-ins over at least {MIN_SPAN_DAYS} days; until then it is too "
-        "early to tell.", "dim", colour)
+        "early to tell.", "dim")
     stream.write("\n\n".join(blocks) + "\n\n" + legend + "\n")
 
 
 RECENT_SCORES = 3  # plain trends name this many latest scores in numbers
+NARROW_SPARKLINE = 8  # points in a sparkline of the narrow layout
 
 
 def _recent(scores: Sequence[float | None]) -> str:
