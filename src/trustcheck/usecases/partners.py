@@ -21,10 +21,10 @@ def resolved(store: Store, partner: str | None) -> str | None:
     saved but looks like one is an InputError naming the closest ("Did you mean Sam?"); a name
     like nothing saved stays as typed, so the command finds nothing and says so.
     """
-    from trustcheck import names
-
     if not partner:
         return partner
+    from trustcheck import names
+
     known = store.partners()
     found = names.resolve(partner, known)
     if found is not None:
