@@ -81,3 +81,10 @@ def test_plain_help_has_no_box_drawing_and_keeps_the_examples(path):
     assert "Examples:" in page
     for example in EXAMPLES[" ".join(path)]:
         assert f"    {example}" in page.splitlines()
+
+
+def test_plain_usage_errors_have_no_box_drawing_either():
+    result = run("history", "--rol", "mentor", env={"TRUSTCHECK_PLAIN": "1", "COLUMNS": "80"})
+    assert result.exit_code == 2
+    assert "No such option: --rol" in result.stderr
+    assert not BOXES.search(result.stderr), result.stderr
