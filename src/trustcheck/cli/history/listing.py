@@ -33,7 +33,7 @@ def history(
     limit: LimitOption = 20,
     format: ListFormatOption = ListFormat.text,
 ) -> None:
-    """List past assessments, newest first (date, role, partner, cohort, overall, band)."""
+    """List past check-ins, newest first (date, role, partner, cohort, overall, band)."""
     if ctx.invoked_subcommand is not None:
         # Options before the command would be ignored: `history --partner Sam delete --all`
         # must not quietly delete everyone's assessments.
@@ -73,10 +73,10 @@ def history(
 def show(
     ctx: typer.Context,
     assessment_id: Annotated[str, typer.Argument(
-        metavar="ID", help="An assessment id (the first few characters are enough) or 'last'.")],
+        metavar="ID", help="A check-in id (the first few characters are enough) or 'last'.")],
     format: ResultFormatOption = ResultFormat.text,
 ) -> None:
-    """Show one past assessment in full."""
+    """Show one past check-in in full."""
 
     store = open_history(session(ctx).places)
     if store is None:
