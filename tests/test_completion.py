@@ -89,3 +89,21 @@ def test_a_damaged_history_completes_nothing_and_prints_no_error(trustcheck_home
 def test_without_a_history_nothing_is_offered_and_nothing_is_created(trustcheck_home):
     assert offered("trustcheck history show ") == []
     assert not trustcheck_home.exists()
+
+
+def test_the_bash_script_completes_in_a_real_bash(history):
+    import shutil
+    from pathlib import Path
+
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash is not installed")
+    script = run("completion", "bash").stdout
+    # The script runs `trustcheck` as the shell would find it: this environment's.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    session = (f"{script}\nCOMP_WORDS=(trustcheck history --partner Al); COMP_CWORD=3\n"
+               "_trustcheck_completion trustcheck\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n")
+    done = subprocess.run([bash, "--norc", "--noprofile"], input=session, text=True,
+                          capture_output=True, env=dict(os.environ, PATH=path), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Alex"]
