@@ -31,7 +31,8 @@ def help_page(*path, plain=False):
 
 
 def test_every_command_has_examples_to_show():
-    missing = [" ".join(path) for path in PATHS if " ".join(path) not in EXAMPLES]
+    missing = [" ".join(path) for path, command in commands()
+               if " ".join(path) not in EXAMPLES and "\nExamples:" not in (command.help or "")]
     assert not missing, f"add examples for these commands to cli/helptext.py: {missing}"
 
 
@@ -49,7 +50,9 @@ def test_each_help_page_fits_80_columns_and_ends_with_whole_examples(path):
     start = words.index("Examples:")
     shown = [word for word in words[start + 1:] if word]
     # Each example on one line of its own, as it can be typed, and nothing after them.
-    assert shown == list(EXAMPLES[" ".join(path)]), page
+    if " ".join(path) in EXAMPLES:
+        assert shown == list(EXAMPLES[" ".join(path)]), page
+    assert shown and all("trustcheck " in example for example in shown), page
 
 
 def test_choices_and_counts_read_as_words_a_person_can_type():

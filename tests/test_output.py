@@ -41,11 +41,11 @@ def test_no_command_module_picks_a_renderer_itself():
                          ("history/delete.py", "trustcheck.render.table"),
                          ("common.py", "trustcheck.render.text"),  # the console for questions
                          ("questionnaire.py", "trustcheck.render.text"),
+                         # --plain chooses how every renderer writes, not which one
+                         ("app.py", "trustcheck.render.modes"),
                          # a whole history streamed: the format decides what is read
                          ("history/export.py", "trustcheck.render.csv"),
-                         ("history/export.py", "trustcheck.render.json"),
-                         # --plain: how text looks on this run, not a renderer
-                         ("app.py", "trustcheck.render.modes")}
+                         ("history/export.py", "trustcheck.render.json")}
     found = set()
     for path in CLI_FOLDER.rglob("*.py"):
         name = path.relative_to(CLI_FOLDER).as_posix()

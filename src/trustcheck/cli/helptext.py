@@ -63,8 +63,8 @@ def wants_help(arguments: list[str]) -> bool:
 
 
 # Examples ending each command's help, by command path ("" is trustcheck itself). A command
-# added later gets its own here (tests/test_help.py checks every command has some). No square
-# brackets: the help is Rich markup.
+# added later gets its own here, or ends its docstring with an "Examples:" paragraph
+# (tests/test_help.py checks every command has some). No square brackets: help is Rich markup.
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "": ("trustcheck assess --role mentor --partner Sam",
          "trustcheck history"),
@@ -121,7 +121,9 @@ def tidy(command: Any, path: str = "", *, plain: bool = False) -> None:
     if command.help:
         command.help = _reflowed(command.help)
     examples = EXAMPLES.get(path)
-    if examples and (not command.epilog or command.epilog.startswith("Examples:")):
+    # A command whose help already ends with its own examples keeps them.
+    own = "\nExamples:" in (command.help or "")
+    if examples and not own and (not command.epilog or command.epilog.startswith("Examples:")):
         lines = "\n".join(f"  {example}" for example in examples)
         # Click's own formatter (plain help) keeps a paragraph's lines after \b as they are.
         command.epilog = f"Examples:\n\n\b\n{lines}" if plain else f"Examples:\n{lines}"
