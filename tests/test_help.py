@@ -91,3 +91,28 @@ def test_plain_usage_errors_have_no_box_drawing_either():
     assert result.exit_code == 2
     assert "No such option: --rol" in result.stderr
     assert not BOXES.search(result.stderr), result.stderr
+
+
+def test_examples_a_docstring_ends_with_move_to_the_end_of_the_page():
+    from trustcheck.cli.app import build
+
+    application = build("paths")
+
+    @application.command("later")
+    def later() -> None:
+        """A command added later.
+
+        Examples:
+
+          trustcheck later
+
+          trustcheck later --again
+        """
+
+    from typer.testing import CliRunner
+
+    for env in ({"COLUMNS": "80"}, {"COLUMNS": "80", "TRUSTCHECK_PLAIN": "1"}):
+        page = CliRunner().invoke(application, ["later", "--help"], env=env).stdout
+        words = [line.strip(" │") for line in page.splitlines()]
+        assert [w for w in words[words.index("Examples:") + 1:] if w] == [
+            "trustcheck later", "trustcheck later --again"], page

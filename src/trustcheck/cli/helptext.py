@@ -118,12 +118,15 @@ def tidy(command: Any, path: str = "", *, plain: bool = False) -> None:
     at any width, and an "Examples:" block at the end. `plain` drops the boxes (`--plain`)."""
     for param in command.params:
         _plain_metavar(param)
+    examples = command.__dict__.get("_examples") or EXAMPLES.get(path)
     if command.help:
-        command.help = _reflowed(command.help)
-    examples = EXAMPLES.get(path)
-    # A command whose help already ends with its own examples keeps them.
-    own = "\nExamples:" in (command.help or "")
-    if examples and not own and (not command.epilog or command.epilog.startswith("Examples:")):
+        # A docstring may end with its own "Examples:": they move to the end of the page.
+        text, marker, own = command.help.partition("\nExamples:")
+        if marker:
+            examples = tuple(line.strip() for line in own.splitlines() if line.strip())
+        command.help = _reflowed(text)
+    command.__dict__["_examples"] = examples  # for the next run, plain or not
+    if examples and (not command.epilog or command.epilog.startswith("Examples:")):
         lines = "\n".join(f"  {example}" for example in examples)
         # Click's own formatter (plain help) keeps a paragraph's lines after \b as they are.
         command.epilog = f"Examples:\n\n\b\n{lines}" if plain else f"Examples:\n{lines}"
