@@ -70,8 +70,8 @@ def _choose(relationships: "list[Relationship]") -> "Relationship | None":
 
     from trustcheck.text import one_line
 
-    lines = [f"You have check-ins for {len(relationships)} relationships; which one shall "
-             "focus look at?"]
+    lines = [f"You have check-ins for {len(relationships)} relationships; which one would "
+             "you like to look at?"]
     for number, relationship in enumerate(relationships, start=1):
         about = (f"with {one_line(relationship.partner)}" if relationship.partner
                  else "no partner named")

@@ -47,7 +47,7 @@ def layout_width(stream: IO[str]) -> int | None:
     found = terminal_width(stream)
     if found is None:
         columns = os.environ.get("COLUMNS", "").strip()
-        found = int(columns) if columns.isdigit() and int(columns) > 0 else None
+        found = int(columns) if columns.isdecimal() and int(columns) > 0 else None
     return found
 
 
