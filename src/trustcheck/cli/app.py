@@ -100,6 +100,17 @@ outcome = Outcome()  # one per run: `_Group.invoke` starts it afresh
 class _Group(TyperGroup):
     """Turns every failure into one plain sentence and the right exit code, in one place."""
 
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        # Help pages for people (plain ones without boxes): set on each run, as the same app
+        # may serve runs with and without --plain (tests, tools).
+        from trustcheck.cli.helptext import tidy
+        from trustcheck.render.modes import plain
+
+        given = sys.argv[1:] if args is None else list(args)
+        self.given = given
+        tidy(self, plain=plain() or "--plain" in given)
+        return super().main(args, *rest, **kwargs)
+
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         # Typer turns a Ctrl-C while it reads the command line into a silent exit 130.
         try:
@@ -141,6 +152,10 @@ class _Group(TyperGroup):
                                  "permissions."))
             raise typer.Exit(EXIT_RUNTIME) from None
         except Exception as exc:
+            moved = _misplaced_global_option(exc, getattr(self, "given", []))
+            if moved is not None:
+                say(moved)
+                raise typer.Exit(EXIT_BAD_INPUT) from None
             if type(exc).__module__.startswith("typer"):
                 raise  # Typer's own exits and usage errors: it reports them itself
             if interrupted(exc):
@@ -165,6 +180,35 @@ class _Group(TyperGroup):
             import traceback
 
             traceback.print_exc()
+
+
+# trustcheck's own options, which go before the command; True: takes a value.
+GLOBAL_OPTIONS = {"--data-dir": True, "--plain": False, "--version": False, "-V": False}
+
+
+def _misplaced_global_option(exc: Exception, given: list[str]) -> str | None:
+    """For a global option written after the command (`trustcheck history --data-dir X`), the
+    sentence that says where it goes, with the command line put right; otherwise None."""
+    option = getattr(exc, "option_name", None)
+    if type(exc).__name__ != "NoSuchOption" or option not in GLOBAL_OPTIONS:
+        return None
+    import shlex
+
+    rest = list(given)
+    moved = [option]
+    for position, word in enumerate(rest):
+        if word == option or word.startswith(f"{option}="):
+            moved = [word]
+            if GLOBAL_OPTIONS[option] and word == option:
+                taken = rest[position + 1:position + 2]
+                moved += taken or ["DIR"]
+                del rest[position + 1:position + 1 + len(taken)]
+            del rest[position]
+            break
+    if option in ("--version", "-V"):
+        rest = []  # the version is all it shows
+    fixed = shlex.join(["trustcheck", *moved, *rest])
+    return f"{option} goes before the command: {fixed}"
 
 
 class Session(NamedTuple):
@@ -241,6 +285,7 @@ _COMMANDS = {
     "report": ("report", "report", False),
     "due": ("due", "due", False),
     "paths": ("paths", "paths", False),
+    "completion": ("completion", "completion", False),
 }
 COMMANDS = tuple(_COMMANDS)
 
@@ -296,6 +341,11 @@ def __getattr__(name: str) -> typer.Typer:
 
 def run() -> None:
     arguments = sys.argv[1:]
+    if os.environ.get("_TRUSTCHECK_COMPLETE"):  # a shell asks what Tab completes to
+        from trustcheck.cli.completion import complete
+
+        complete(build)
+        return
     from trustcheck.cli.helptext import load_help_formatting, wants_help
 
     if wants_help(arguments):

@@ -38,7 +38,7 @@ def list_(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text,
 
 @app.command("show")
 def show(ctx: typer.Context, checklist: Annotated[str, typer.Argument(
-            help="A checklist id (e.g. mentor) or a YAML file.")],
+            metavar="ID|FILE", help="A checklist id (e.g. mentor) or a YAML file.")],
          format: ResultFormatOption = ResultFormat.text,
          version: Annotated[str | None, typer.Option(
              "--version", help="An earlier version to show (`checklists list --all` lists "
@@ -60,7 +60,7 @@ def show(ctx: typer.Context, checklist: Annotated[str, typer.Argument(
 
 @app.command("validate")
 def validate(paths: Annotated[list[Path], typer.Argument(
-        help="Checklist YAML files to check.", dir_okay=False)]) -> None:
+        metavar="FILE...", help="Checklist YAML files to check.", dir_okay=False)]) -> None:
     """Check checklist files and list every problem found (exit 2 if there are any)."""
     from trustcheck.checklist import check
 
@@ -79,7 +79,8 @@ def validate(paths: Annotated[list[Path], typer.Argument(
 
 @app.command("lint")
 def lint_checklists(paths: Annotated[list[Path], typer.Argument(
-                        help="Checklist YAML files to check.", dir_okay=False)],
+                        metavar="FILE...", help="Checklist YAML files to check.",
+                        dir_okay=False)],
                     format: ResultFormatOption = ResultFormat.text) -> None:
     """Check that each statement is easy and fair to answer (rules: docs/checklists.md).
 

@@ -1,10 +1,15 @@
 """`trustcheck focus` and `trustcheck commitments`: what to work on next, and what you promised."""
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from trustcheck.cli.app import say, session
 from trustcheck.cli.options import PartnerOption, ResultFormat, ResultFormatOption, RoleOption
 from trustcheck.cli.output import emit
+
+if TYPE_CHECKING:
+    from trustcheck.records import Relationship
 
 
 def _wanted_partner(partner: str | None) -> tuple[bool, str | None]:
@@ -31,9 +36,23 @@ def focus(
 
     places = session(ctx).places
     given, wanted = _wanted_partner(partner)
-    found = focusplan.plan_for(places.database, role=role.value if role else None,
-                               partner=wanted, any_partner=not given,
-                               checklist_folders=places.checklist_folders())
+    try:
+        found = focusplan.plan_for(places.database, role=role.value if role else None,
+                                   partner=wanted, any_partner=not given,
+                                   checklist_folders=places.checklist_folders())
+    except focusplan.SeveralRelationships as several:
+        from trustcheck.cli.common import stdin_is_terminal
+
+        # A person at a terminal picks one; a script (or JSON) is told the options instead.
+        if format is not ResultFormat.text or not stdin_is_terminal():
+            raise
+        chosen = _choose(several.relationships)
+        if chosen is None:
+            say("Nothing was shown; `trustcheck focus --partner NAME` goes straight to one.")
+            return
+        found = focusplan.plan_for(places.database, role=chosen.role, partner=chosen.partner,
+                                   any_partner=False,
+                                   checklist_folders=places.checklist_folders())
     # Tools get null; a person is told why there is nothing to show.
     if found is None and format is ResultFormat.text:
         if role is not None or partner is not None:
@@ -43,6 +62,31 @@ def focus(
             say("No check-ins saved yet; run `trustcheck assess --role mentor` (or mentee) "
                 "first, and `trustcheck focus` will show what to work on next.")
     emit(found, format)
+
+
+def _choose(relationships: "list[Relationship]") -> "Relationship | None":
+    """One relationship, picked by its number (Enter alone, or the end of input, picks none)."""
+    import sys
+
+    from trustcheck.text import one_line
+
+    lines = [f"You have check-ins for {len(relationships)} relationships; which one would "
+             "you like to look at?"]
+    for number, relationship in enumerate(relationships, start=1):
+        about = (f"with {one_line(relationship.partner)}" if relationship.partner
+                 else "no partner named")
+        lines.append(f"  {number}  {relationship.role}, {about}")
+    sys.stderr.write("\n".join(lines) + "\n")
+    question = f"Type its number (1 to {len(relationships)}) and press Enter; Enter alone stops: "
+    while True:
+        sys.stderr.write(question)
+        sys.stderr.flush()
+        answer = sys.stdin.readline()
+        if not answer.strip():
+            return None
+        if answer.strip().isdecimal() and 1 <= int(answer) <= len(relationships):
+            return relationships[int(answer) - 1]
+        question = f"Please type a number from 1 to {len(relationships)}, or press Enter to stop: "
 
 
 def commitments_list(

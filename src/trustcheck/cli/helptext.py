@@ -13,6 +13,9 @@ import sys
 from types import ModuleType
 from typing import Any
 
+# Loaded with the app already (trustcheck.cli.app imports typer), so this costs nothing more.
+from typer.core import TyperArgument
+
 
 class Markdown:
     """Stands in for `rich.markdown.Markdown`: makes the real one when help is Markdown."""
@@ -57,3 +60,137 @@ def load_help_formatting() -> None:
 def wants_help(arguments: list[str]) -> bool:
     """Whether this command line shows a help page (asked for, or no command given)."""
     return not arguments or any(argument in ("-h", "--help") for argument in arguments)
+
+
+# Examples ending each command's help, by command path ("" is trustcheck itself). A command
+# added later gets its own here, or ends its docstring with an "Examples:" paragraph
+# (tests/test_help.py checks every command has some). No square brackets: help is Rich markup.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "": ("trustcheck assess --role mentor --partner Sam",
+         "trustcheck history"),
+    "assess": ("trustcheck assess --role mentor --partner Sam",
+               "trustcheck assess --answers answers.yaml --format json"),
+    "focus": ("trustcheck focus",
+              "trustcheck focus --partner Sam"),
+    "template": ("trustcheck template --role mentee > answers.yaml",),
+    "compare": ("trustcheck compare last for-my-mentor.json",
+                "trustcheck compare for-alex.json --code K7QX-M2PA-9H"),
+    "share": ("trustcheck share --partner Sam -o for-sam.json",),
+    "report": ("trustcheck report answers-folder --cohort spring-2026",
+               "trustcheck report --format html -o report.html"),
+    "paths": ("trustcheck paths",
+              "trustcheck --data-dir ~/mentoring paths"),
+    "commitments": ("trustcheck commitments",
+                    "trustcheck commitments --partner Sam"),
+    "commitments add": ("trustcheck commitments add transparency.share-reasoning --partner Sam",
+                        'trustcheck commitments add "Send a note after each meeting" -p Sam'),
+    "history": ("trustcheck history --partner Sam -n 0",
+                "trustcheck history --since 6m"),
+    "history show": ("trustcheck history show last",
+                     "trustcheck history show 3d5c --format json"),
+    "history trends": ("trustcheck history trends",
+                       "trustcheck history trends --partner Sam --since 1y"),
+    "history export": ("trustcheck history export -o my-history.json",
+                       "trustcheck history export --id last --scores-only -o for-sam.json"),
+    "history import": ("trustcheck history import my-history.json",),
+    "history delete": ("trustcheck history delete 3d5c",
+                       "trustcheck history delete --before 1y"),
+    "history backup": ("trustcheck history backup",
+                       "trustcheck history backup ~/backups"),
+    "checklists": ("trustcheck checklists list",
+                   "trustcheck checklists show mentor"),
+    "checklists list": ("trustcheck checklists list --all",),
+    "checklists show": ("trustcheck checklists show mentee",),
+    "checklists validate": ("trustcheck checklists validate mine.yaml",),
+    "checklists lint": ("trustcheck checklists lint mine.yaml",),
+    "completion": ('eval "$(trustcheck completion bash)"',
+                   "trustcheck completion fish > ~/.config/fish/completions/trustcheck.fish"),
+}
+
+# Plain words for what an option takes, where its type alone would say `<str>`.
+METAVARS = {"--data-dir": "DIR", "--partner": "NAME", "--cohort": "LABEL",
+            "--checklist": "ID|FILE", "--version": "VERSION", "--strategy": "ID"}
+
+
+def tidy(command: Any, path: str = "", *, plain: bool = False) -> None:
+    """Help pages for people, on this command and every subcommand: plain metavars (`FILE`,
+    `N`, `mentor|mentee`; no `<str>`, `{ID}` or `<int range>`), docstrings reflowed so they wrap
+    at any width, and an "Examples:" block at the end. `plain` drops the boxes (`--plain`)."""
+    for param in command.params:
+        _plain_metavar(param)
+    examples = command.__dict__.get("_examples") or EXAMPLES.get(path)
+    if command.help:
+        # A docstring may end with its own "Examples:": they move to the end of the page.
+        text, marker, own = command.help.partition("\nExamples:")
+        if marker:
+            examples = tuple(line.strip() for line in own.splitlines() if line.strip())
+        command.help = _reflowed(text)
+    command.__dict__["_examples"] = examples  # for the next run, plain or not
+    if examples and (not command.epilog or command.epilog.startswith("Examples:")):
+        lines = "\n".join(f"  {example}" for example in examples)
+        # Click's own formatter (plain help) keeps a paragraph's lines after \b as they are.
+        command.epilog = f"Examples:\n\n\b\n{lines}" if plain else f"Examples:\n{lines}"
+    # Typer's boxes when not plain; Click's plain pages when plain.
+    original = command.__dict__.setdefault("_rich_markup_mode", command.rich_markup_mode)
+    command.rich_markup_mode = None if plain else original
+    for name, subcommand in getattr(command, "commands", {}).items():
+        tidy(subcommand, f"{path} {name}".strip(), plain=plain)
+
+
+def _plain_metavar(param: Any) -> None:
+    kind = param.type
+    choices = getattr(kind, "choices", None)
+    if isinstance(param, _PlainArgument):
+        return  # tidied on an earlier run
+    if isinstance(param, TyperArgument):
+        if param.metavar is None:
+            param.metavar = (param.name or "").upper()
+        param.__class__ = _PlainArgument
+        param.type = _quiet(kind)
+        return
+    if param.metavar is not None or getattr(param, "is_flag", False) \
+            or getattr(param, "count", False):
+        return
+    if choices:
+        param.metavar = "|".join(str(choice) for choice in choices)
+    elif param.opts[0] in METAVARS:
+        param.metavar = METAVARS[param.opts[0]]
+    elif kind.name in ("int", "int range", "integer", "integer range"):
+        param.metavar = "N"
+    elif kind.name in ("float", "float range"):
+        param.metavar = "NUMBER"
+    elif kind.name == "path":
+        param.metavar = "FILE"
+    else:
+        param.metavar = "TEXT"
+
+
+def _reflowed(text: str) -> str:
+    """Each paragraph on one line (Typer keeps a docstring's line breaks, which then break
+    mid-sentence at a narrow width); a paragraph that starts with \\b keeps its lines."""
+    import inspect
+
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split()) for p in paragraphs)
+
+
+class _PlainArgument(TyperArgument):
+    """An argument named plainly in usage lines: `ID`, `[FILE]`, `FILE...`, not `{ID}`."""
+
+    def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
+        var = str(self.metavar)
+        if not usage or var.startswith("["):
+            return var
+        if self.nargs != 1 and not var.endswith("..."):
+            var += "..."
+        return var if self.required else f"[{var}]"
+
+
+def _quiet(kind: Any) -> Any:
+    """A copy of a parameter type that names no type of its own (`<str>`, `<path>`) in help:
+    the argument's name says what it takes."""
+    import copy
+
+    quiet = copy.copy(kind)
+    quiet.get_metavar = lambda *args, **kwargs: ""
+    return quiet

@@ -54,8 +54,17 @@ CohortOption = Annotated[Optional[str], typer.Option(
     "--cohort", "-c", callback=utf8_label, help="A workshop or group label, e.g. 'spring-2026'.")]
 ChecklistOption = Annotated[Optional[str], typer.Option(
     "--checklist", help="A checklist id (see `trustcheck checklists list`) or a YAML file path.")]
+def at_least_zero(value: int) -> int:
+    """--limit: a count, so 0 or more (checked here, not with `min=0`, which would put
+    "<int range> [x>=0]" in the help instead of N)."""
+    if value < 0:
+        raise typer.BadParameter(f"{value} is below 0; give 0 or more (0 shows all).")
+    return value
+
+
 LimitOption = Annotated[int, typer.Option(
-    "--limit", "-n", min=0, help="How many to show, newest first; 0 shows all.")]
+    "--limit", "-n", metavar="N", callback=at_least_zero,
+    help="How many to show, newest first; 0 shows all.")]
 ResultFormatOption = Annotated[ResultFormat, typer.Option(
     "--format", "-f", help="text for people, json for other tools.", case_sensitive=False)]
 ListFormatOption = Annotated[ListFormat, typer.Option(

@@ -116,8 +116,11 @@ def paint(text: str, style: str, colour: bool) -> str:
 
 
 def render(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
-           width: int | None = None, colour: bool = False, gap: int = 2) -> str:
-    """The table as text, header first; user text is cleaned of control characters."""
+           width: int | None = None, colour: bool = False, gap: int = 2,
+           rule: bool = True) -> str:
+    """The table as text, header first; user text is cleaned of control characters.
+
+    `rule=False` leaves out the line under the header (plain output: no box drawing)."""
     # Each cell as (text, its width, style), cleaned and measured once.
     cells = [[_measured(c.text, c.style) if isinstance(c, Styled) else _measured(c, "")
               for c in row] for row in rows]
@@ -156,7 +159,8 @@ def render(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
         if len(row) != len(columns):
             raise ValueError(f"a row has {len(row)} cells for {len(columns)} columns")
     out = [line([(col.title, width_of(col.title), "") for col in columns], header=True)]
-    out.append(spacer.join("─" * w for w in widths))
+    if rule:
+        out.append(spacer.join("─" * w for w in widths))
     out.extend(line(row) for row in cells)
     return "\n".join(out) + "\n"
 

@@ -32,8 +32,10 @@ def add(database: Path, action_or_text: str, *, partner: str | None, role: str |
     if not database.exists():
         raise InputError(f"There is no check-in {named} yet to add a commitment to; run "
                          "`trustcheck assess` first.")
+    from trustcheck.usecases.partners import resolved
+
     with Store.open(database) as store:
-        relationship = _relationship(store, partner, role, named)
+        relationship = _relationship(store, resolved(store, partner), role, named)
         latest = store.newest(relationship)
         if latest is None:
             raise InputError(f"There is no check-in as a {relationship.role} {named} yet; run "

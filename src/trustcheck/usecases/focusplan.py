@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from trustcheck.store import Store
 
 
+class SeveralRelationships(InputError):
+    """Several relationships fit and the command looks at one: the message names the options
+    that pick each (for scripts); `relationships` lets a person in a terminal pick one."""
+
+    def __init__(self, message: str, problems: list[Problem],
+                 relationships: list[Relationship]) -> None:
+        super().__init__(message, problems)
+        self.relationships = relationships
+
+
 def plan_for(database: Path, *, role: str | None, partner: str | None, any_partner: bool,
              checklist_folders: list[tuple[Path, bool]]) -> Plan | None:
     """The focus plan for the one relationship meant (`partner` counts unless `any_partner`;
@@ -55,11 +65,13 @@ def commitments(database: Path, *, role: str | None, partner: str | None,
     from trustcheck.commitments import by_relationship
     from trustcheck.listings import Commitments
     from trustcheck.records import CommitmentRecord, Filters
+    from trustcheck.usecases.partners import resolved
 
     records: list[CommitmentRecord] = []
     store = _reading(database)
     if store is not None:
         with store:
+            partner = resolved(store, partner)
             records = [r for r in store.commitments(Filters(role=role, partner=partner))
                        if any_partner or r.relationship.partner == partner]
     return Commitments(by_relationship(records))
@@ -76,7 +88,9 @@ def _reading(database: Path) -> Store | None:
 def _relationships(store: Store, role: str | None, partner: str | None,
                    any_partner: bool) -> list[Relationship]:
     from trustcheck.records import Filters
+    from trustcheck.usecases.partners import resolved
 
+    partner = resolved(store, partner)
     found = store.relationships(Filters(role=role))
     return [r for r in found if any_partner or r.partner == partner]
 
@@ -100,9 +114,10 @@ def _one_relationship(store: Store, role: str | None, partner: str | None, any_p
                       f"{r.role}, no partner named: ") for r in found]
     listed = [Problem(p.message + f"trustcheck {command} {_flags(r, everyone)}")
               for p, r in zip(listed, found, strict=True)]
-    raise InputError(
+    raise SeveralRelationships(
         f"You have check-ins for {len(found)} relationships; `trustcheck {command}` looks at one "
-        "at a time, so please choose one with --partner (and --role where needed):", listed)
+        "at a time, so please choose one with --partner (and --role where needed):", listed,
+        found)
 
 
 def _checklist_now(checklist_id: str,

@@ -46,12 +46,14 @@ def for_history(database: Path, scope: Filters, *, strategy: str | None = None) 
     from trustcheck import trends
     from trustcheck.records import ROLES
     from trustcheck.store import Store
+    from trustcheck.usecases import partners
 
     if not database.exists():
         return []
     # Only to read: it never writes, so it works on a full disk and never migrates.
     with Store.open_for_reading(database) as store, store.snapshot():
         # One moment: a check-in saved meanwhile is all or nothing.
+        scope = partners.within(store, scope)
         scopes = trends.scopes(scope, ROLES)
         rows = [row for part in scopes for row in store.score_rows(part)]
         # Follow-through by the relationship each commitment was made in, counted when it

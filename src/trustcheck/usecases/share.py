@@ -253,7 +253,9 @@ def _relationships(store: Store, role: str | None, partner: str | None,
 def _one_relationship(store: Store, role: str | None, partner: str | None,
                       any_partner: bool) -> Relationship | None:
     """The one relationship meant; None when there is none; an InputError when several fit."""
-    found = _relationships(store, role, partner, any_partner)
+    from trustcheck.usecases.partners import resolved
+
+    found = _relationships(store, role, resolved(store, partner), any_partner)
     if len(found) <= 1:
         return found[0] if found else None
     listed = [Problem(f"{r.role} with {r.partner}" if r.partner else

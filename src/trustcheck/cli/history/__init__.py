@@ -32,7 +32,7 @@ def build(arguments: Sequence[str] | None = None) -> typer.Typer:
     subcommand when they ask for help, name an unknown one, or are not given."""
     from trustcheck.cli.history import listing
 
-    group = typer.Typer(help="Your past assessments, kept only on this computer.",
+    group = typer.Typer(help="Your past check-ins, kept only on this computer.",
                         invoke_without_command=True)
     group.callback()(listing.history)
     wanted = SUBCOMMANDS if arguments is None else _named(arguments)

@@ -25,23 +25,23 @@ def delete(
     ctx: typer.Context,
     references: Annotated[Optional[list[str]], typer.Argument(
         metavar="[ID]...",
-        help="Assessment ids (the first few characters are enough) or 'last'.")] = None,
+        help="Check-in ids (the first few characters are enough) or 'last'.")] = None,
     before: Annotated[Optional[str], typer.Option(
         "--before", metavar="WHEN",
-        help="Every assessment taken before this moment: 2026-01-01 (before that day starts) "
+        help="Every check-in taken before this moment: 2026-01-01 (before that day starts) "
              "or 6m, 1y (older than that).")] = None,
     partner: Annotated[Optional[str], typer.Option(
-        "--partner", "-p", help="Every assessment with this partner.")] = None,
+        "--partner", "-p", help="Every check-in with this partner.")] = None,
     role: Annotated[Optional[Role], typer.Option(
         "--role", "-r", case_sensitive=False,
-        help="Only assessments taken in this role (with --before or --partner).")] = None,
+        help="Only check-ins taken in this role (with --before or --partner).")] = None,
     everything: Annotated[bool, typer.Option(
-        "--all", help="Every saved assessment.")] = False,
+        "--all", help="Every saved check-in.")] = False,
     yes: Annotated[bool, typer.Option(
         "--yes", "-y",
         help="Delete without asking; needed when standard input is not a terminal.")] = False,
 ) -> None:
-    """Delete assessments for good, with their answers, scores and commitments.
+    """Delete check-ins for good, with their answers, scores and commitments.
 
     Shows what will go and asks first (pass --yes in scripts). Run `trustcheck history backup`
     first if you may want them back.
@@ -71,8 +71,10 @@ def delete(
         if references:
             chosen = _by_reference(store, references)
         else:
-            chosen = store.score_rows(Filters(role=role.value if role else None,
-                                              partner=partner, until=cutoff))
+            from trustcheck.usecases import partners
+
+            chosen = store.score_rows(partners.within(store, Filters(
+                role=role.value if role else None, partner=partner, until=cutoff)))
         if not chosen:
             say("No assessments match, so nothing was deleted.")
             return

@@ -46,20 +46,20 @@ def export(
     format: Annotated[ExportFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="json: a list of full results; jsonl: one full result per line; csv: one row per "
-             "assessment with a column per strategy score, safe to open in a spreadsheet.")
+             "check-in with a column per strategy score, safe to open in a spreadsheet.")
     ] = ExportFormat.json,
     output: OutputOption = None,
     force: ForceOption = False,
     assessment_id: Annotated[Optional[str], typer.Option(
         "--id", metavar="ID",
-        help="Export just this assessment: its id (the first few characters are enough) or "
+        help="Export just this check-in: its id (the first few characters are enough) or "
              "'last'.")] = None,
     scores_only: Annotated[bool, typer.Option(
         "--scores-only",
         help="Leave out item answers, partner and cohort names and commitments: scores to "
              "share with your mentoring partner for `trustcheck compare`.")] = False,
 ) -> None:
-    """Export your assessments, oldest first, to keep or to move to another computer.
+    """Export your check-ins, oldest first, to keep or to move to another computer.
 
     JSON and JSON Lines exports can be read back with `trustcheck history import`.
     """
@@ -107,6 +107,9 @@ def export(
         deliver(_export_chunks(None, scope, format, assessment_id, scores_only, counted))
     else:
         with store:
+            from trustcheck.usecases import partners
+
+            scope = partners.within(store, scope)
             try:
                 # One snapshot from the first row to the last, streamed straight to the output:
                 # a history can be far larger than memory should hold.

@@ -16,9 +16,9 @@ def import_(
         help="JSON or JSON Lines files from `trustcheck history export` (- reads standard "
              "input).")],
 ) -> None:
-    """Add assessments from exports, made on this computer or another one.
+    """Add check-ins from exports, made on this computer or another one.
 
-    Assessments already in your history (the same id) are left as they are, so importing a
+    Check-ins already in your history (the same id) are left as they are, so importing a
     file twice adds nothing. Every record is checked before anything is written: if any record
     has a problem, nothing at all is imported and each problem is listed with its file and line
     (or record number), so you can fix or remove it and run the same import again.

@@ -33,7 +33,7 @@ def history(
     limit: LimitOption = 20,
     format: ListFormatOption = ListFormat.text,
 ) -> None:
-    """List past assessments, newest first (date, role, partner, cohort, overall, band)."""
+    """List past check-ins, newest first (date, role, partner, cohort, overall, band)."""
     if ctx.invoked_subcommand is not None:
         # Options before the command would be ignored: `history --partner Sam delete --all`
         # must not quietly delete everyone's assessments.
@@ -46,6 +46,8 @@ def history(
                              f"put them after it (`trustcheck history {command} --help` lists "
                              "them). Nothing was done.")
         return
+    from trustcheck.usecases import partners
+
     scope = filters(role.value if role else None, partner, cohort, since, until)
     store = open_history(session(ctx).places)
     # People get a line per check-in, read from the columns the store keeps (no whole results
@@ -54,6 +56,7 @@ def history(
     found: CheckInLines | CheckIns = CheckInLines([]) if text else CheckIns([])
     if store is not None:
         with store:
+            scope = partners.within(store, scope)
             found = (CheckInLines(store.check_in_lines(scope, limit=limit or None)) if text
                      else CheckIns(store.check_ins(scope, limit=limit or None)))
     # An empty table says nothing, so a person is told why instead; tools get an empty list.
@@ -70,10 +73,10 @@ def history(
 def show(
     ctx: typer.Context,
     assessment_id: Annotated[str, typer.Argument(
-        metavar="ID", help="An assessment id (the first few characters are enough) or 'last'.")],
+        metavar="ID", help="A check-in id (the first few characters are enough) or 'last'.")],
     format: ResultFormatOption = ResultFormat.text,
 ) -> None:
-    """Show one past assessment in full."""
+    """Show one past check-in in full."""
 
     store = open_history(session(ctx).places)
     if store is None:
