@@ -75,9 +75,8 @@ def ask_before_quitting(console: Console, keys: int, answered: int) -> None:
     other key carries on. With nothing answered yet it quits at once; Ctrl-C always does."""
     if answered <= 0:
         raise Quit
-    console.print(Text.assemble(
-        f"  Quit and lose {answered} answer{'s' if answered != 1 else ''}? ", ("y", "bold"),
-        "/", ("n", "bold")))
+    console.print(Text(f"  Quit and lose {answered} answer{'s' if answered != 1 else ''}? y/n",
+                       style="bold"))
     if read_key(keys) == "y":
         raise Quit
     console.print(Text("  -> carrying on", style="dim"))
