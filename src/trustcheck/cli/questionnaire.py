@@ -41,9 +41,10 @@ class Answered(NamedTuple):
 
 
 def plain() -> bool:
-    from trustcheck.render.modes import plain as plain_mode
+    """Whether to say "Statement 5 of 44" instead of "5/44" (--plain, TRUSTCHECK_PLAIN)."""
+    from trustcheck.render import modes
 
-    return plain_mode()
+    return modes.plain()
 
 
 def legend(entries: Sequence[tuple[str, str]], width: int, lead: str = "Keys: ") -> Text:

@@ -143,7 +143,7 @@ def _who(result: Assessment) -> Text:
     when = local_time(result.created_at)
     return Text.assemble(
         ("Your check-in", "bold"), f" as a {result.role}",
-        *((" about ", user(result.partner, "bold")) if result.partner else ()),
+        *((" with ", user(result.partner, "bold")) if result.partner else ()),
         *((" (cohort ", user(result.cohort), ")") if result.cohort else ()),
         f", {when}")
 
@@ -241,9 +241,9 @@ def _focus_lines(result: Assessment, count: int) -> list[Table | Text]:
 
 def summary(console: Console, result: Assessment, compared: Progress | None = None) -> None:
     """What matters first, in at most 24 lines at 80 columns (fewer focus areas if need be)."""
-    from trustcheck.render.modes import plain as plain_mode
+    from trustcheck.render import modes
 
-    plain = plain_mode()
+    plain = modes.plain()
     head: list[Table | Text | str] = [_who(result), _overall(result, plain), ""]
     head += _strategy_rows(console, result, compared, plain)
     notes: list[Table | Text | str] = []
@@ -255,6 +255,11 @@ def summary(console: Console, result: Assessment, compared: Progress | None = No
         notes.append(hanging("", Text(
             f"{count} statement{'s' if count != 1 else ''} didn't come up this time; they "
             "count neither for nor against a score.", style="dim")))
+    from trustcheck.focus import felt_trust_note
+
+    felt = felt_trust_note(result)  # low felt trust matters more than any score: said first
+    if felt:
+        notes.append(hanging("", Text(felt)))
     shown = len(result.focus)
     while True:
         focus_part = _focus_lines(result, shown)
@@ -304,7 +309,7 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False,
 
 def partner_view(console: Console, result: Assessment) -> None:
     """"How you see your mentor": felt trust and the partner's strategies, when answered."""
-    from trustcheck.render.modes import plain as plain_mode
+    from trustcheck.render import modes
     from trustcheck.scoring import NOT_ENOUGH
 
     part = result.partner_view
@@ -316,7 +321,7 @@ def partner_view(console: Console, result: Assessment) -> None:
     felt = part.felt_trust
     rows = [(Text("Felt trust", style="bold"), felt)] + [(user(s.title), s)
                                                          for s in part.strategies]
-    if plain_mode():
+    if modes.plain():
         for title, strategy in rows:
             words = NOT_ENOUGH if strategy is None else score_words(
                 strategy.score, strategy.sem, strategy.band)
@@ -339,11 +344,6 @@ def partner_view(console: Console, result: Assessment) -> None:
             table.add_row(title, with_sem(strategy.score, strategy.sem),
                           bar(strategy.score, style, width), Text(strategy.band, style=style))
         show(console, table)
-    from trustcheck.focus import felt_trust_note
-
-    note = felt_trust_note(result)
-    if note:
-        show(console, hanging("", Text(note)))
 
 
 def indented(renderable: Text, by: int) -> Padding:
