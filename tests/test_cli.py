@@ -120,7 +120,7 @@ def test_a_filled_template_made_for_another_checklist_version_is_saved_with_a_no
     same = run("assess", "--answers", str(current), "--format", "json")
     noted = run("assess", "--answers", str(older), "--format", "json")
 
-    assert same.exit_code == 0 and same.stderr.count("\n") == 2  # only where it was saved (and the command to see it)
+    assert same.exit_code == 0 and same.stderr.count("\n") == 2  # where it was saved, how to see it
     assert noted.exit_code == 0, noted.stderr
     assert (f"{older} was made for version 0.9 of the checklist 'mentor', and this is version "
             f"{checklist.version}: the answers were checked statement by statement, but a "
