@@ -145,6 +145,9 @@ def test_details_add_every_action_obstacles_and_a_strength_without_ids(earlier: 
 def test_details_do_not_change_the_json() -> None:
     plain_json = json.loads(check_in(NOW, "--no-save", "--format", "json").stdout)
     full_json = json.loads(check_in(NOW, "--no-save", "--format", "json", "--details").stdout)
+    from test_schemas import problems
+
+    assert problems("result-v3", full_json) == []
     for data in (plain_json, full_json):
         data.pop("id"), data.pop("created_at")
     assert plain_json == full_json
@@ -185,3 +188,19 @@ def test_a_partner_typed_in_another_case_is_kept_with_the_stored_spelling(
     assert {item["partner"] for item in listed} == {"Sam"}
     # and it was compared with the earlier one, as the same relationship
     assert "Since " in again.stdout
+
+
+def test_plain_questions_say_statement_n_of_total(trustcheck_home, monkeypatch) -> None:
+    from test_interactive import TOTAL, finish, screen, spawn, start
+
+    monkeypatch.setenv("TRUSTCHECK_PLAIN", "1")
+    child = spawn("--role", "mentor", "--no-save", home=trustcheck_home)
+    start(child)
+    child.expect_exact(f"Statement 1 of {TOTAL}:")
+    child.send("4")
+    child.expect_exact(f"Statement 2 of {TOTAL}:")
+    child.send("\x03")
+    assert finish(child) == 130
+    seen = screen(child)
+    assert not any(f"{n}/{TOTAL}" in seen for n in (1, 2))
+    assert not re.search("[\u2500-\u259f]", seen)
