@@ -82,6 +82,12 @@ def finish(child: pexpect.spawn) -> int:
     return child.exitstatus
 
 
+def stored_id(home: Path) -> str:
+    """The short id of the one check-in in the history."""
+    [(found,)] = rows(home, "SELECT id FROM assessments")
+    return found[:8]
+
+
 def stored(home: Path) -> list[dict]:
     """The assessments in the history file, each with its answers by statement id."""
     database = home / "history.db"
@@ -854,9 +860,10 @@ def test_see_it_again_prints_a_command_that_runs_as_printed(trustcheck_home: Pat
     child.send("\r")
     assert finish(child) == 0
     lines = screen(child).split("\n")
-    at = next(i for i, line in enumerate(lines) if "See it again, in full, with:" in line)
-    command = lines[at + 1].strip()
-    assert "history show" in command
+    assert "See it again, in full, with:" in " ".join(screen(child).split())
+    # The command has a line of its own, so a narrow terminal never breaks it in two.
+    command = next(line for line in lines if " history show " in line).strip()
+    assert command.endswith(stored_id(trustcheck_home))
     env = dict(os.environ, TRUSTCHECK_HOME=str(trustcheck_home), NO_COLOR="1",
                PATH="/usr/bin:/bin")  # no trustcheck on this PATH
     again = subprocess.run(shlex.split(command), env=env, capture_output=True, text=True,

@@ -151,9 +151,23 @@ def assess(
         say("Not saved (--no-save).")
     else:
         # The command on a line of its own, so a narrow terminal never breaks it in two.
-        say(f"Saved in your history as {saved.short_id} (in {saved.database}, on this computer "
-            "only). See it again, in full, with:")
-        say(f"  {program} history show {saved.short_id}")
+        for line in _wrapped(f"Saved in your history as {saved.short_id} (in {saved.database}, "
+                             "on this computer only). See it again, in full, with:"):
+            say(line)
+        say(f"{program} history show {saved.short_id}")
+
+
+def _wrapped(message: str) -> list[str]:
+    """A message in lines that fit the terminal, broken between words only (a terminal left to
+    wrap it breaks words in two: "on this co / mputer only")."""
+    import shutil
+    import textwrap
+
+    if not stdin_is_terminal():
+        return [message]
+    width = shutil.get_terminal_size((80, 24)).columns
+    return textwrap.wrap(message, width=max(40, width - 1), break_long_words=False,
+                         break_on_hyphens=False) or [message]
 
 
 def command_name() -> str:

@@ -16,6 +16,7 @@ from rich.text import Text
 from trustcheck.checklist import Action, Checklist
 from trustcheck.commitments import MAX_PER_CHECK_IN, STATUS_LABELS
 from trustcheck.records import OpenCommitment
+from trustcheck.render.text import hanging, show
 from trustcheck.scoring import NOT_CAME_UP, Answer, needed
 from trustcheck.text import one_line
 
@@ -243,8 +244,8 @@ class Questionnaire:
             self.console.print()
             where = (f"Statement {index + 1} of {total}:" if plain()
                      else f"{index + 1}/{total}")
-            self.console.print(Text.assemble((where, "dim"), "  ", Text(one_line(item.text)),
-                                             (current, "dim")))
+            show(self.console, hanging(Text.assemble((where, "dim"), "  "), Text.assemble(
+                Text(one_line(item.text)), (current, "dim"))))
             if item.conditional:
                 self.console.print(Text.assemble(
                     "  or ", ("d", "bold"), f" {NOT_CAME_UP}: this may not have happened this "
@@ -385,9 +386,9 @@ class Questionnaire:
             told = statuses.get(action)
             current = f"  (your answer: {STATUS_LABELS[told]})" if told else ""
             c.print()
-            c.print(Text.assemble((f"{index + 1}/{len(asking)}", "dim"), "  ",
-                                  Text(one_line(item.commitment.text)),
-                                  (f"  (chosen {made})", "dim"), (current, "dim")))
+            show(c, hanging(Text.assemble((f"{index + 1}/{len(asking)}", "dim"), "  "),
+                            Text.assemble(Text(one_line(item.commitment.text)),
+                                          (f"  (chosen {made})", "dim"), (current, "dim"))))
             while True:
                 key = self.key()
                 if key in REVIEW_KEYS:
@@ -485,7 +486,7 @@ def pick(offered: Sequence[tuple[str, Sequence[Action]]], *, answered: int = 0,
                 continue
             c.print(Text(one_line(title), style="bold"))
             for action in shown:
-                c.print(Text.assemble(f"  {key_of[action.id]}  ", Text(one_line(action.text))))
+                show(c, hanging(f"  {key_of[action.id]}  ", Text(one_line(action.text))))
         parts: list[tuple[str, str] | str] = [
             "Press a number to pick it (again to drop it), ", ("Enter", "bold"),
             " when done (right away for none), "]

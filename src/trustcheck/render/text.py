@@ -104,7 +104,7 @@ def _real_change(points: float | None, direction: str | None) -> Text:
     return Text(shown, style="green" if points > 0 else "red")
 
 
-def hanging(prefix: str, body: Text | str, indent: int = 0) -> Table:
+def hanging(prefix: str | Text, body: Text | str, indent: int = 0) -> Table:
     """`prefix` then `body`, whose wrapped lines line up under its first word (a hanging
     indent); words are never broken."""
     grid = Table.grid(padding=0)
