@@ -41,10 +41,9 @@ def test_no_command_module_picks_a_renderer_itself():
                          ("history/delete.py", "trustcheck.render.table"),
                          ("common.py", "trustcheck.render.text"),  # the console for questions
                          ("questionnaire.py", "trustcheck.render.text"),
-                         # whether output is plain (--plain), not a renderer
-                         ("app.py", "trustcheck.render"),
+                         # --plain chooses how every renderer writes, not which one
                          ("app.py", "trustcheck.render.modes"),
-                         ("questionnaire.py", "trustcheck.render"),
+                         ("questionnaire.py", "trustcheck.render"),  # render.modes: plain?
                          # a whole history streamed: the format decides what is read
                          ("history/export.py", "trustcheck.render.csv"),
                          ("history/export.py", "trustcheck.render.json")}
