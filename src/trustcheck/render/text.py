@@ -229,7 +229,11 @@ def _focus_lines(result: Assessment, count: int) -> list[Table | Text]:
                 s.score is None for s in result.strategies) else "Every strategy")
             lines.append(Text(f"{every} is strong. Keep doing what you are doing."))
         return lines
-    lines.append(Text("What to work on next", style="bold"))
+    heading = Text("What to work on next", style="bold")
+    if count < len(result.focus):
+        heading.append(f" (the first {count} of {len(result.focus)}; all of them in full)",
+                       style="dim")
+    lines.append(heading)
     for number, area in enumerate(result.focus[:count], start=1):
         body = Text.assemble(user(area.title, "bold"))
         if area.actions:
@@ -257,7 +261,7 @@ def summary(console: Console, result: Assessment, compared: Progress | None = No
             "count neither for nor against a score.", style="dim")))
     from trustcheck.focus import felt_trust_note
 
-    felt = felt_trust_note(result)  # low felt trust matters more than any score: said first
+    felt = felt_trust_note(result)  # low felt trust is said in the summary, never left to detail
     if felt:
         notes.append(hanging("", Text(felt)))
     shown = len(result.focus)
@@ -287,10 +291,13 @@ def details(console: Console, result: Assessment) -> None:
     follow_through_told(console, result)
     commitments_made(console, result)
     if result.overall is not None:
+        from trustcheck.render import modes
+
+        sign = "\"Plus or minus\"" if modes.plain() else "±"
         console.print()
         show(console, hanging("", Text(
-            "± is one standard error of measurement: how far a score can wobble with nothing "
-            "changed.", style="dim")))
+            f"{sign} is one standard error of measurement: how far a score can wobble with "
+            "nothing changed.", style="dim")))
 
 
 def assessment(console: Console, result: Assessment, *, answers: bool = False,

@@ -45,7 +45,7 @@ class Plan(NamedTuple):
 
     checklist: Checklist
     role: str
-    partner: str | None  # as given on the command line
+    partner: str | None  # as the history spells it ("sam" given, "Sam" kept), else as given
     cohort: str | None
     commitments: tuple[Commitment, ...]  # chosen with --commit
     open_commitments: tuple[OpenCommitment, ...]  # earlier commitments to review now
