@@ -312,7 +312,7 @@ def test_skipping_too_many_keeps_the_answers_and_offers_to_go_back(
     start(child)
     answer(child, 1, "s" * TOTAL)
     child.expect_exact(f"All done: 0 answered, {TOTAL} skipped.")
-    child.expect_exact(f"A result needs at least {(TOTAL + 1) // 2} answers.")
+    child.expect_exact(f"A check-in needs at least {(TOTAL + 1) // 2} answers.")
     child.send("\r")  # Enter does not save a result that cannot be scored
     child.send("b")  # back to the last statement, answers kept
     at_statement(child, TOTAL)
@@ -771,7 +771,7 @@ def test_enough_answers_counts_only_statements_that_came_up_in_the_questionnaire
         child.send(key)
     # 4 came up, 1 answered: at least 2 are needed.
     child.expect_exact("All done: 1 answered, 3 skipped, 3 didn't come up.")
-    child.expect_exact("A result needs at least 2 answers to the statements that came up.")
+    child.expect_exact("A check-in needs at least 2 answers to the statements that came up.")
     child.send("q")
     child.expect_exact("Quit and lose 7 answers? y/n")
     child.send("y")

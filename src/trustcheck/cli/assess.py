@@ -40,7 +40,7 @@ def assess(
     answers: AnswersOption = None,
     format: ResultFormatOption = ResultFormat.text,
     no_save: Annotated[bool, typer.Option(
-        "--no-save", help="Show the result without keeping it in your history.")] = False,
+        "--no-save", help="Show the check-in without keeping it in your history.")] = False,
     commit: CommitOption = None,
     partner_view: Annotated[Optional[bool], typer.Option(
         "--partner-view/--no-partner-view",
@@ -49,7 +49,7 @@ def assess(
         show_default=False)] = None,
     details: Annotated[bool, typer.Option(
         "--details",
-        help="Show the result in full: every suggested action, obstacles, a strength to keep "
+        help="Show the check-in in full: every suggested action, obstacles, a strength to keep "
              "and how you see your partner, after the short summary.")] = False,
 ) -> None:
     """Answer the trust checklist for your role and see where you stand."""

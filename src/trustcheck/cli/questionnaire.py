@@ -359,7 +359,7 @@ class Questionnaire:
             self.console.print(self._end_keys(then, offer_details))
         else:
             self.console.print(Text.assemble(
-                f"A result needs at least {need} answers"
+                f"A check-in needs at least {need} answers"
                 + (" to the statements that came up" if not_came_up else "") + ". Press ",
                 ("b", "bold"), " to go back and answer more, or ", ("q", "bold"),
                 " to quit without saving."))
