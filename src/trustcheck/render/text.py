@@ -264,10 +264,14 @@ def summary(console: Console, result: Assessment, compared: Progress | None = No
     felt = felt_trust_note(result)  # low felt trust is said in the summary, never left to detail
     if felt:
         notes.append(hanging("", Text(felt)))
+    promised: list[Table | Text | str] = []
+    if result.commitments:  # what the person chose to try: part of what matters
+        promised = ["", Text("Your commitments until the next check-in", style="bold")]
+        promised += [hanging("- ", user(c.text)) for c in result.commitments]
     shown = len(result.focus)
     while True:
         focus_part = _focus_lines(result, shown)
-        parts = head + notes + ([""] + focus_part if focus_part else [])
+        parts = head + notes + ([""] + focus_part if focus_part else []) + promised
         if shown <= 1 or _height(console, parts) <= SUMMARY_LINES:
             break
         shown -= 1
@@ -288,8 +292,7 @@ def details(console: Console, result: Assessment) -> None:
     console.print(Text("In full", style="bold underline"))
     focus(console, result)
     partner_view(console, result)
-    follow_through_told(console, result)
-    commitments_made(console, result)
+    follow_through_told(console, result)  # (the commitments made are in the summary)
     if result.overall is not None:
         from trustcheck.render import modes
 
