@@ -160,12 +160,15 @@ def assess(
 def _wrapped(message: str) -> list[str]:
     """A message in lines that fit the terminal, broken between words only (a terminal left to
     wrap it breaks words in two: "on this co / mputer only")."""
-    import shutil
+    import os
     import textwrap
 
-    if not stdin_is_terminal():
+    try:
+        if not sys.stderr.isatty():
+            return [message]
+        width = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (AttributeError, OSError, ValueError):
         return [message]
-    width = shutil.get_terminal_size((80, 24)).columns
     return textwrap.wrap(message, width=max(40, width - 1), break_long_words=False,
                          break_on_hyphens=False) or [message]
 
