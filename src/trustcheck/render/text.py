@@ -155,7 +155,7 @@ def _overall(result: Assessment, plain: bool) -> Text:
     sem = overall_sem(result.strategies)
     if plain:
         line = Text.assemble(("Overall trust index: ", "bold"),
-                             score_words(result.overall, sem, result.band))
+                             score_words(result.overall, sem, result.band), ".")
     else:
         line = Text.assemble(
             ("Overall trust index: ", "bold"), (score_text(result.overall), f"bold {band_style}"),
