@@ -43,7 +43,6 @@ def test_no_command_module_picks_a_renderer_itself():
                          ("questionnaire.py", "trustcheck.render.text"),
                          # --plain chooses how every renderer writes, not which one
                          ("app.py", "trustcheck.render.modes"),
-                         ("questionnaire.py", "trustcheck.render"),  # render.modes: plain?
                          # a whole history streamed: the format decides what is read
                          ("history/export.py", "trustcheck.render.csv"),
                          ("history/export.py", "trustcheck.render.json")}

@@ -16,7 +16,7 @@ from rich.text import Text
 from trustcheck.checklist import Action, Checklist
 from trustcheck.commitments import MAX_PER_CHECK_IN, STATUS_LABELS
 from trustcheck.records import OpenCommitment
-from trustcheck.render.text import hanging, show
+from trustcheck.render.text import hanging, progress, show
 from trustcheck.scoring import NOT_CAME_UP, Answer, needed
 from trustcheck.text import one_line
 
@@ -39,13 +39,6 @@ class Answered(NamedTuple):
     values: dict[str, Answer]
     statuses: Mapping[str, str] = MappingProxyType({})  # action id: done|partly|not_done
     details: bool = False  # `d` at the end: see the results in full
-
-
-def plain() -> bool:
-    """Whether to say "Statement 5 of 44" instead of "5/44" (--plain, TRUSTCHECK_PLAIN)."""
-    from trustcheck.render import modes
-
-    return modes.plain()
 
 
 def legend(entries: Sequence[tuple[str, str]], width: int, lead: str = "Keys: ") -> Text:
@@ -242,8 +235,7 @@ class Questionnaire:
                 "  (your answer: skip)" if previous is None else f"  (your answer: {previous})")
             keys = f"{scale.low} to {scale.high}, s, {'d, ' if item.conditional else ''}b, ? or q"
             self.console.print()
-            where = (f"Statement {index + 1} of {total}:" if plain()
-                     else f"{index + 1}/{total}")
+            where = progress(index + 1, total)
             show(self.console, hanging(Text.assemble((where, "dim"), "  "), Text.assemble(
                 Text(one_line(item.text)), (current, "dim"))))
             if item.conditional:

@@ -122,6 +122,14 @@ def hanging(prefix: str | Text, body: Text | str, indent: int = 0) -> Table:
     return grid
 
 
+def progress(number: int, total: int) -> str:
+    """Where the questionnaire is: "5/44", or in plain output "Statement 5 of 44:" (a screen
+    reader reads "5/44" as a fraction)."""
+    from trustcheck.render import modes
+
+    return f"Statement {number} of {total}:" if modes.plain() else f"{number}/{total}"
+
+
 def show(console: Console, renderable: Table | Text | str) -> None:
     """Print without the blanks Rich pads tables and grids with to their right edge: a line
     ends where its text does (screen readers and copied text stay clean)."""
