@@ -117,3 +117,38 @@ def test_a_file_with_skipped_statements_says_how_many(tmp_path):
     plan = file_plan(history, path)
     scored = checkin.score(history, plan, plan.given, now=START, id="e" * 32)
     assert scored.notes == ("1 statement had no answer in the file and count as skipped.",)
+
+
+def test_a_partner_typed_in_another_case_joins_the_stored_spelling_with_one_note(tmp_path):
+    history = checkin.History(tmp_path / "data" / "history.db")
+    try:
+        check_in(history, answers_file(tmp_path, value=3), partner="Sam")
+        plan, scored, _ = check_in(history, answers_file(tmp_path, value=4), partner=" sAM ",
+                                   when=START + timedelta(days=7), id="b" * 32)
+        assert plan.partner == "Sam" and scored.result.partner == "Sam"
+        assert scored.change is not None, "compared with the earlier check-in about Sam"
+        assert [note for note in plan.notes if "Sam" in note] == [
+            'Your history already has "Sam", so this check-in is kept with your earlier ones '
+            "about Sam."]
+        asked = checkin.prepare(history, role="mentor", partner="sam", cohort=None,
+                                checklist=None, commit=(), no_save=False, folders=FOLDERS)
+        assert asked.partner == "Sam" and len(asked.notes) == 1
+        same = checkin.prepare(history, role="mentor", partner="Sam", cohort=None,
+                               checklist=None, commit=(), no_save=False, folders=FOLDERS)
+        assert same.notes == ()
+    finally:
+        history.close()
+
+
+def test_the_usual_role_is_that_of_the_latest_check_in_with_the_partner(tmp_path):
+    history = checkin.History(tmp_path / "data" / "history.db")
+    try:
+        assert checkin.usual_role(history, "Sam") is None  # no history yet
+        check_in(history, answers_file(tmp_path, value=3), partner="Sam")
+        check_in(history, answers_file(tmp_path, role="mentee", value=3), partner="Kim",
+                 when=START + timedelta(days=1), id="b" * 32)
+        assert checkin.usual_role(history, "sam") == "mentor"
+        assert checkin.usual_role(history, "Kim") == "mentee"
+        assert checkin.usual_role(history, "Alex") is None
+    finally:
+        history.close()

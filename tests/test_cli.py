@@ -120,7 +120,7 @@ def test_a_filled_template_made_for_another_checklist_version_is_saved_with_a_no
     same = run("assess", "--answers", str(current), "--format", "json")
     noted = run("assess", "--answers", str(older), "--format", "json")
 
-    assert same.exit_code == 0 and same.stderr.count("\n") == 1  # only where it was saved
+    assert same.exit_code == 0 and same.stderr.count("\n") == 2  # where it was saved, how to see it
     assert noted.exit_code == 0, noted.stderr
     assert (f"{older} was made for version 0.9 of the checklist 'mentor', and this is version "
             f"{checklist.version}: the answers were checked statement by statement, but a "
@@ -204,7 +204,7 @@ def test_workshop_path_from_template_to_history(tmp_path, trustcheck_home):
     saved = run("assess", "--role", "mentor", "--answers", str(answers),
                 "--partner", "Sam", "--cohort", "spring")
     assert saved.exit_code == 0, saved.stderr
-    assert "Trust check for a mentor with Sam (cohort spring)" in saved.stdout
+    assert "Your check-in as a mentor with Sam (cohort spring)" in saved.stdout
     assert "Overall trust index:" in saved.stdout
     assert "Saved in your history as" in saved.stderr
     assert (trustcheck_home / "history.db").is_file()
@@ -219,7 +219,7 @@ def test_workshop_path_from_template_to_history(tmp_path, trustcheck_home):
     for reference in ("last", short_id[:6]):
         shown = run("history", "show", reference)
         assert shown.exit_code == 0, shown.stderr
-        assert "Trust check for a mentor with Sam (cohort spring)" in shown.stdout
+        assert "Your check-in as a mentor with Sam (cohort spring)" in shown.stdout
         assert "Answers" in shown.stdout
         assert "transparency.4: skipped" in shown.stdout
         assert "transparency.6: 4" in shown.stdout

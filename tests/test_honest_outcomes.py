@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -25,6 +26,13 @@ from trustcheck.errors import EXIT_INTERRUPTED, EXIT_RUNTIME
 TRUSTCHECK = Path(sys.executable).parent / "trustcheck"  # the installed console script
 SEED = 20261202  # the moments of the interrupts come from this seed, so a failure can be rerun
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def as_typed(message: str) -> str:
+    """The message with its command as plain `trustcheck ...`: assess names the program that
+    ran by its full path when `trustcheck` on the PATH is another one or none (issue 12), so
+    the command runs as printed."""
+    return re.sub(r"`[^`]*?trustcheck (history show )", r"`trustcheck \1", message)
 
 
 def saved_ids(database: Path) -> list[str]:
@@ -168,7 +176,8 @@ def test_a_check_in_whose_output_cannot_be_written_says_it_was_saved(tmp_path,
     saved = saved_ids(trustcheck_home / "history.db")
     assert len(saved) == 1
     assert process.returncode == EXIT_RUNTIME
-    assert stderr.strip() == (
+    assert f"`{TRUSTCHECK} history show" in stderr or "`trustcheck history show" in stderr
+    assert as_typed(stderr.strip()) == (
         "The disk is full, so the output was not written, but the check-in was saved in your "
         f"history as {saved[0][:8]}; see it with `trustcheck history show {saved[0][:8]}` "
         "rather than running it again.")
@@ -186,7 +195,7 @@ def test_ctrl_c_right_after_the_save_names_the_saved_check_in(tmp_path, trustche
     saved = saved_ids(trustcheck_home / "history.db")
     assert len(saved) == 1
     assert done.exit_code == EXIT_INTERRUPTED
-    assert done.stderr.strip() == (
+    assert as_typed(done.stderr.strip()) == (
         f"Stopped before the end, but the check-in was saved in your history as "
         f"{saved[0][:8]}; see it with `trustcheck history show {saved[0][:8]}` rather than "
         "running it again.")
@@ -336,7 +345,9 @@ def test_a_check_in_whose_reader_went_away_still_names_what_was_saved(tmp_path):
     saved = saved_ids(home / "history.db")
     assert len(saved) == 1
     assert done.returncode == 0
-    assert done.stderr.strip() == (
+    assert f"`{TRUSTCHECK} history show" in done.stderr or \
+        "`trustcheck history show" in done.stderr
+    assert as_typed(done.stderr.strip()) == (
         f"The output was cut short, but the check-in was saved in your history as "
         f"{saved[0][:8]}; see it with `trustcheck history show {saved[0][:8]}` rather than "
         "running it again.")

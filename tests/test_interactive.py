@@ -82,6 +82,12 @@ def finish(child: pexpect.spawn) -> int:
     return child.exitstatus
 
 
+def stored_id(home: Path) -> str:
+    """The short id of the one check-in in the history."""
+    [(found,)] = rows(home, "SELECT id FROM assessments")
+    return found[:8]
+
+
 def stored(home: Path) -> list[dict]:
     """The assessments in the history file, each with its answers by statement id."""
     database = home / "history.db"
@@ -172,13 +178,15 @@ def test_b_on_the_summary_reopens_the_last_statement_so_it_can_be_changed(
     assert all(value == 4 for item_id, value in saved["answers"].items() if item_id != last)
 
 
-def test_each_statement_shows_its_strategy_heading_progress_and_the_scale(
+def test_each_statement_shows_its_strategy_heading_and_progress_and_the_keys_only_once(
         trustcheck_home: Path) -> None:
     child = spawn("--role", "mentor", home=trustcheck_home)
     start(child)
     answer(child, 1, "3" * TOTAL)
     child.expect_exact("All done")
     child.send("q")
+    child.expect_exact(f"Quit and lose {TOTAL} answers? y/n")
+    child.send("y")
     assert finish(child) == 0
 
     lines = screen(child).split("\n")
@@ -186,6 +194,12 @@ def test_each_statement_shows_its_strategy_heading_progress_and_the_scale(
     starts = [next(i for i, line in enumerate(lines) if line.startswith(f"{n}/{TOTAL}  "))
               for n in range(1, TOTAL + 1)] + [len(lines)]
     labels = [f"{value} {MENTOR.scale.label(value)}" for value in MENTOR.scale.points]
+    # The keys are explained once, before the first statement, in lines that fit 80 columns.
+    before = "\n".join(lines[:starts[0]])
+    for label in labels + ["s skip", "b back", "? help", "q quit"]:
+        assert before.count(label) == 1, label
+    legend = [line for line in lines[:starts[0]] if "quit" in line or "Disagree" in line]
+    assert legend and all(len(line) <= 80 for line in legend)
     shown_strategy = None
     for number, item in enumerate(MENTOR.items, 1):
         at = starts[number - 1]
@@ -195,9 +209,21 @@ def test_each_statement_shows_its_strategy_heading_progress_and_the_scale(
             assert above == MENTOR.strategy(item.strategy).title
             shown_strategy = item.strategy
         block = " ".join(lines[at:starts[number]])
-        for label in labels:
-            assert label in block, f"'{label}' not in view with statement {number}"
-        assert "s skip" in block and "q quit" in block
+        assert "q quit" not in block and "Strongly disagree" not in block, \
+            f"the keys are repeated under statement {number}"
+
+
+def test_question_mark_shows_the_keys_again(trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", "--no-save", home=trustcheck_home)
+    start(child)
+    at_statement(child, 1)
+    child.send("?")
+    child.expect_exact("How to answer")
+    child.expect(r" quit\r\n")  # the last key of the legend, shown again
+    child.send("4")
+    at_statement(child, 2)
+    child.send("\x03")
+    assert finish(child) == 130
 
 
 def test_q_midway_saves_nothing_and_says_so(trustcheck_home: Path) -> None:
@@ -206,10 +232,43 @@ def test_q_midway_saves_nothing_and_says_so(trustcheck_home: Path) -> None:
     answer(child, 1, "45345")
     at_statement(child, 6)
     child.send("q")
+    child.expect_exact("Quit and lose 5 answers? y/n")
+    child.send("y")
     assert finish(child) == 0
 
     assert "nothing was saved" in screen(child)
     assert stored(trustcheck_home) == []
+
+
+def test_a_stray_q_asks_first_and_any_other_key_carries_on_with_every_answer_kept(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "4" * (TOTAL - 2))
+    at_statement(child, TOTAL - 1)
+    child.send("q")
+    child.expect_exact(f"Quit and lose {TOTAL - 2} answers? y/n")
+    child.send("n")
+    child.expect_exact("carrying on")
+    child.send("4")
+    at_statement(child, TOTAL)
+    child.send("4")
+    child.expect_exact(f"All done: {TOTAL} answered, 0 skipped.")
+    child.send("\r")
+    pick_none(child)
+    assert finish(child) == 0
+    [saved] = stored(trustcheck_home)
+    assert set(saved["answers"].values()) == {4}
+
+
+def test_q_before_any_answer_quits_at_once(trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    at_statement(child, 1)
+    child.send("q")
+    assert finish(child) == 0
+    assert "Quit and lose" not in screen(child)
+    assert "nothing was saved" in screen(child)
 
 
 def test_ctrl_c_midway_stops_cleanly_saves_nothing_and_gives_the_terminal_back(
@@ -253,12 +312,14 @@ def test_skipping_too_many_keeps_the_answers_and_offers_to_go_back(
     start(child)
     answer(child, 1, "s" * TOTAL)
     child.expect_exact(f"All done: 0 answered, {TOTAL} skipped.")
-    child.expect_exact(f"A result needs at least {(TOTAL + 1) // 2} answers.")
+    child.expect_exact(f"A check-in needs at least {(TOTAL + 1) // 2} answers.")
     child.send("\r")  # Enter does not save a result that cannot be scored
     child.send("b")  # back to the last statement, answers kept
     at_statement(child, TOTAL)
     child.expect_exact("(your answer: skip)")
     child.send("q")
+    child.expect_exact(f"Quit and lose {TOTAL} answers? y/n")
+    child.send("y")
     assert finish(child) == 0
 
     seen = screen(child)
@@ -267,14 +328,62 @@ def test_skipping_too_many_keeps_the_answers_and_offers_to_go_back(
     assert stored(trustcheck_home) == []
 
 
-def test_without_a_role_it_asks_for_role_before_any_question(trustcheck_home: Path) -> None:
-    child = spawn(home=trustcheck_home)
-    assert finish(child) == 2
+def test_without_a_role_a_terminal_asks_for_it_with_one_key(trustcheck_home: Path) -> None:
+    child = spawn("--partner", "Sam", home=trustcheck_home)
+    child.expect_exact("Are you the mentor or the mentee here?")
+    assert "as last time" not in screen(child)  # no check-in with Sam yet: no default
+    child.send("x")
+    child.expect_exact("Please press m or e.")
+    child.send("e")
+    child.expect_exact("Press any key to start")
+    assert "You are answering as a mentee about Sam" in screen(child)
+    child.send("q")
+    assert finish(child) == 0
+    assert "--role mentee" in screen(child)  # how to skip the question next time
 
-    seen = screen(child)
-    assert "--role mentor or --role mentee" in seen
-    assert "Press any key" not in seen
+
+def test_the_role_asked_defaults_to_the_latest_check_in_with_that_partner(
+        trustcheck_home: Path) -> None:
+    seed(partner="Sam")  # a mentor check-in with Sam
+    child = spawn("--partner", "sam", home=trustcheck_home)
+    child.expect_exact("for mentor as last time")
+    assert "Enter for mentor as last time" in screen(child)
+    child.send("\r")
+    child.expect_exact("Press any key to start")
+    assert "You are answering as a mentor about Sam" in screen(child)
+    child.send("x")
+    at_statement(child, 1)
+    child.send("q")
+    assert finish(child) == 0
+
+
+def test_without_a_role_and_without_a_terminal_it_stops_and_names_the_options(
+        trustcheck_home: Path) -> None:
+    result = run("assess")
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "--answers FILE" in message and "--role" in message
     assert stored(trustcheck_home) == []
+
+
+def test_a_partner_typed_in_another_case_joins_the_relationship_and_its_review(
+        trustcheck_home: Path) -> None:
+    seed(SHORT_ACTIONS[0], partner="Sam")
+    child = spawn("--role", "mentor", "--partner", " sam ", home=trustcheck_home)
+    child.expect_exact('Your history already has "Sam"')
+    child.expect_exact("First, 1 quick question about what you committed to last time.")
+    assert "You are answering as a mentor about Sam" in screen(child)
+    start(child)
+    child.expect_exact("1/1")
+    child.send("d")
+    answer(child, 1, "4" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    pick_none(child)
+    assert finish(child) == 0
+    assert screen(child).count("Your history already has") == 1
+    assert {saved["partner"] for saved in stored(trustcheck_home)} == {"Sam"}
+    assert open_actions(trustcheck_home) == []
 
 
 # --- commitments: reviewed before the statements, picked at the end ---------------------------
@@ -321,7 +430,7 @@ def test_open_commitments_are_reviewed_one_key_each_before_the_first_statement(
         child.send(keys[told])
     answer(child, 1, "4" * TOTAL)
     child.expect_exact("All done")
-    child.send("\r")
+    child.send("d")  # the results in full, with how the commitments went
     pick_none(child)
     assert finish(child) == 0
 
@@ -347,7 +456,7 @@ def test_an_unknown_key_during_the_review_is_explained_and_nothing_is_lost(
     start(child)
     child.expect_exact("1/1")
     child.send("x")
-    child.expect_exact("Please press d, p, n, s or q.")
+    child.expect_exact("Please press d, p, n, s, b, ? or q.")
     child.send("d")
     answer(child, 1, "4" * TOTAL)
     child.expect_exact("All done")
@@ -444,6 +553,8 @@ def test_q_while_picking_saves_nothing(trustcheck_home: Path) -> None:
     child.send("1")
     child.expect_exact("+ picked 1")
     child.send("q")
+    child.expect_exact(f"Quit and lose {TOTAL} answers? y/n")
+    child.send("y")
     assert finish(child) == 0
 
     assert "nothing was saved" in screen(child)
@@ -574,11 +685,17 @@ def test_a_signal_mid_questionnaire_gives_the_terminal_back_under_dash(tmp_path,
 CONDITIONAL = Path(__file__).resolve().parent / "data" / "conditional.yaml"
 
 
-def at_one_of_seven(child: pexpect.spawn, number: int) -> str:
-    """Wait until statement NUMBER of 7 and its key line are on screen; what they say."""
-    child.expect(rf"(?<![0-9]){number}/7")
-    child.expect_exact("quit")
-    return " ".join(ANSI.sub("", child.before).split())
+def at_one_of_seven(child: pexpect.spawn, number: int) -> None:
+    """Wait until statement NUMBER of 7 is on screen."""
+    child.expect(rf"(?<![0-9]){number}/7[^0-9][^\n]*\n")
+
+
+def shown_with(child: pexpect.spawn, number: int) -> str:
+    """Statement NUMBER of 7 as first shown, with the key line under it if it has one."""
+    lines = screen(child).split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"{number}/7  "))
+    shown = lines[at:at + 2] if lines[at + 1].startswith("  or ") else lines[at:at + 1]
+    return " ".join(" ".join(shown).split())
 
 
 def test_didnt_come_up_has_a_key_of_its_own_on_statements_about_events_only(
@@ -586,12 +703,14 @@ def test_didnt_come_up_has_a_key_of_its_own_on_statements_about_events_only(
     child = spawn("--checklist", str(CONDITIONAL), "--role", "mentor", "--partner", "Sam",
                   home=trustcheck_home)
     start(child)
-    first = at_one_of_seven(child, 1)
+    at_one_of_seven(child, 1)
+    child.expect_exact("didn't come up: this may not have happened this time")
     child.send("d")
     child.expect_exact("-> didn't come up")
-    assert at_one_of_seven(child, 2).count("didn't come up") == 1  # the key line only
+    at_one_of_seven(child, 2)
+    child.expect_exact("didn't come up: this may not have happened this time")
     child.send("d")
-    third = at_one_of_seven(child, 3)
+    at_one_of_seven(child, 3)
     child.send("d")  # not about an event: a short hint, and the statement stays
     child.expect_exact("is only for statements about something that may not have happened")
     child.send("2")
@@ -603,16 +722,18 @@ def test_didnt_come_up_has_a_key_of_its_own_on_statements_about_events_only(
     child.send("4")  # it did come up after all
     child.expect_exact("(your answer: 2)")
     child.send("2")
-    for key in "24s":  # statements 4, 5 and 6
-        child.expect_exact("quit")
+    for number, key in zip((4, 5, 6), "24s", strict=True):
+        at_one_of_seven(child, number)
         child.send(key)
-    seventh = at_one_of_seven(child, 7)
+    at_one_of_seven(child, 7)
+    child.expect_exact("didn't come up: this may not have happened this time")
     child.send("d")
     child.expect_exact("All done: 4 answered, 1 skipped, 2 didn't come up.")
     child.send("\r")
     pick_none(child)
     assert finish(child) == 0
 
+    first, third, seventh = (shown_with(child, n) for n in (1, 3, 7))
     assert "d didn't come up" in first and "d didn't come up" in seventh
     assert "didn't come up" not in third and "Please press" not in third
     [saved] = stored(trustcheck_home)
@@ -650,6 +771,102 @@ def test_enough_answers_counts_only_statements_that_came_up_in_the_questionnaire
         child.send(key)
     # 4 came up, 1 answered: at least 2 are needed.
     child.expect_exact("All done: 1 answered, 3 skipped, 3 didn't come up.")
-    child.expect_exact("A result needs at least 2 answers to the statements that came up.")
+    child.expect_exact("A check-in needs at least 2 answers to the statements that came up.")
     child.send("q")
+    child.expect_exact("Quit and lose 7 answers? y/n")
+    child.send("y")
     assert finish(child) == 0
+
+
+# --- the commitment review: back and help --------------------------------------------------------
+
+
+def test_the_commitment_review_goes_back_with_b_and_explains_with_a_question_mark(
+        trustcheck_home: Path) -> None:
+    seed(*SHORT_ACTIONS[:2])
+    child = spawn("--role", "mentor", "--partner", "Sam", home=trustcheck_home)
+    start(child)
+    child.expect_exact("1/2")
+    child.send("b")
+    child.expect_exact("This is the first one; there is nothing before it.")
+    child.send("?")
+    child.expect_exact("How did you get on with what you committed to last time?")
+    child.send("d")
+    child.expect_exact("2/2")
+    child.send("b")  # changed my mind about the first
+    child.expect_exact("done)")
+    assert "(your answer: done)" in " ".join(screen(child).split())
+    child.send("n")
+    child.expect_exact("2/2")
+    child.send("p")
+    answer(child, 1, "4" * TOTAL)
+    child.expect_exact("All done")
+    child.send("\r")
+    pick_none(child)
+    assert finish(child) == 0
+
+    reviews = dict(rows(trustcheck_home, "SELECT action_id, status FROM reviews"))
+    first, second = (o for o in SHORT_ACTIONS[:2])
+    told = {text_of(first): "not_done", text_of(second): "partly"}
+    shown = re.findall(r"^([12])/2  (.+?)  \(chosen ", screen(child), re.MULTILINE)
+    by_text = {text: status for text, status in told.items()}
+    assert sorted(reviews.values()) == sorted(by_text.values())
+    assert len(shown) >= 3  # the first one was shown twice
+
+
+# --- the results in full, on request -------------------------------------------------------------
+
+
+def test_d_at_the_end_shows_the_results_in_full_before_the_picking(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    start(child)
+    answer(child, 1, "2" * TOTAL)
+    child.expect_exact("All done")
+    child.expect_exact("to see them in full")
+    child.send("d")
+    child.expect_exact("Pick up to 2 of these")
+    child.send("\r")
+    assert finish(child) == 0
+
+    seen = screen(child)
+    assert seen.index("In full") < seen.index("Pick up to 2")
+    assert "Obstacles to watch for" in seen or "A strength to keep" in seen
+    assert "[" not in seen[seen.index("Overall trust index"):], "no ids in the results"
+
+
+def test_d_while_picking_shows_every_action_then_the_choices_again(
+        trustcheck_home: Path) -> None:
+    child = spawn("--role", "mentor", home=trustcheck_home)
+    reach_picking(child)
+    assert "In full" not in screen(child)  # the summary only, by default
+    child.expect_exact("to see your results in full")
+    child.send("d")
+    child.expect_exact("In full")
+    child.expect_exact("Pick up to 2 of these")
+    child.send("1")
+    child.expect_exact("+ picked 1")
+    child.send("\r")
+    assert finish(child) == 0
+    assert rows(trustcheck_home, "SELECT count(*) FROM commitments") == [(1,)]
+
+
+def test_see_it_again_prints_a_command_that_runs_as_printed(trustcheck_home: Path) -> None:
+    import shlex
+    import subprocess
+
+    child = spawn("--role", "mentor", "--no-partner-view", home=trustcheck_home)
+    reach_picking(child)
+    child.send("\r")
+    assert finish(child) == 0
+    lines = screen(child).split("\n")
+    assert "See it again, in full, with:" in " ".join(screen(child).split())
+    # The command has a line of its own, so a narrow terminal never breaks it in two.
+    command = next(line for line in lines if " history show " in line).strip()
+    assert command.endswith(stored_id(trustcheck_home))
+    env = dict(os.environ, TRUSTCHECK_HOME=str(trustcheck_home), NO_COLOR="1",
+               PATH="/usr/bin:/bin")  # no trustcheck on this PATH
+    again = subprocess.run(shlex.split(command), env=env, capture_output=True, text=True,
+                           check=False)
+    assert again.returncode == 0, again.stderr
+    assert "Overall trust index" in again.stdout

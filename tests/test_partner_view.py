@@ -343,7 +343,7 @@ def test_a_partner_view_for_a_checklist_without_one_is_refused(tmp_path: Path) -
 def test_the_result_and_history_show_say_how_you_see_your_partner(
         tmp_path: Path, trustcheck_home: Path) -> None:
     path = answers_with_partner_view(tmp_path, "mentor", felt_trust=4, behaviour=5)
-    shown_now = assess(path, "--partner", "Ana").stdout
+    shown_now = assess(path, "--partner", "Ana", "--details").stdout  # in full, on request
     shown_later = run("history", "show", "last").stdout
     for shown in (shown_now, shown_later):
         assert "How you see your mentee" in shown
@@ -467,7 +467,7 @@ def test_the_questionnaire_asks_about_the_partner_after_the_self_part(
         child.expect(rf"(?<![0-9]){number}/{extra}")
         child.send("5" if number == 1 else "4")
     child.expect_exact("to see your results")
-    child.send("\r")
+    child.send("d")  # in full: the summary leaves the partner view out
     assert finish(child) == 0
     seen = screen(child)
     assert "How you see your mentor" in seen

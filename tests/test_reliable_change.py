@@ -306,7 +306,9 @@ def test_assess_and_focus_call_a_drop_within_the_noise_about_the_same(tmp_path: 
     text = run("assess", "--checklist", str(checklist), "--answers", str(after))
     assert text.exit_code == 0, text.stderr
     row = next(line for line in text.stdout.splitlines() if line.startswith("Open well"))
-    assert "75 ± 11" in row and row.rstrip().endswith("-25.0 about the same")
+    assert "75 ± 11" in row and "-25" not in row  # within the noise: not called a change
+    row = next(line for line in text.stdout.splitlines() if line.startswith("Listen"))
+    assert row.rstrip().endswith("-50")
 
     plan = json.loads(run("focus", "--format", "json").stdout)
     assert plan["schema"] == "trustcheck/focus/v2"

@@ -45,6 +45,10 @@ RENDERERS: dict[str, dict[str, Way]] = {
         "text": Way("rich", "trustcheck.render.text:scored"),
         "json": Way("data", "trustcheck.usecases.checkin:to_dict"),
     },
+    "trustcheck.usecases.checkin.InFull": {  # `assess --details`: the same JSON as `assess`
+        "text": Way("rich", "trustcheck.render.text:scored_in_full"),
+        "json": Way("data", "trustcheck.usecases.checkin:to_dict", part="scored"),
+    },
     "trustcheck.listings.CheckIns": {  # `history`, and `history export --id`
         "text": Way("stream", "trustcheck.render.listing:history", part="check_ins"),
         "json": Way("data", "trustcheck.listings:check_ins_to_dict"),

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from trustcheck.compare import Comparison
     from trustcheck.focus import ObstacleFlag, Progress
     from trustcheck.records import CommitmentRecord, Relationship
-    from trustcheck.usecases.checkin import Scored
+    from trustcheck.usecases.checkin import InFull, Scored
 
 BAR_WIDTH = 20
 
@@ -44,11 +44,11 @@ def user(text: object, style: str = "") -> Text:
     return Text(one_line(text), style=style)
 
 
-def bar(score: float | None, style: str = "") -> Text:
+def bar(score: float | None, style: str = "", width: int = BAR_WIDTH) -> Text:
     if score is None:
-        return Text("-" * BAR_WIDTH, style="dim")
-    filled = round(score / 100 * BAR_WIDTH)
-    return Text("█" * filled + "░" * (BAR_WIDTH - filled), style=style)
+        return Text("-" * width, style="dim")
+    filled = round(score / 100 * width)
+    return Text("█" * filled + "░" * (width - filled), style=style)
 
 
 def with_sem(score: float | None, sem: float | None) -> str:
@@ -66,64 +66,260 @@ def _sem_note(score: float | None, sem: float | None) -> str:
     return "" if score is None or sem is None else f" (± {sem:.0f})"
 
 
-def assessment(console: Console, result: Assessment, *, answers: bool = False,
-               compared: Progress | None = None) -> None:
-    """A whole result: strategy table, overall index, focus areas, obstacles, a strength.
+# --- one check-in: the summary that leads, and the detail on request ----------------------------
+#
+# The summary (`assess`, the top of `history show`) fits 24 lines at 80 columns: the overall index
+# with its ±, one compact row per strategy, only the changes beyond measurement noise, and the top
+# focus areas with one action each. The detail (`assess --details`, the `d` key at the end of the
+# questionnaire, `history show`) adds every action, obstacles, a strength, the partner view and
+# commitments. No ids in either: they belong to JSON and `checklists show`.
 
-    With `compared`, each score shows its change since the previous check-in.
-    """
-    heading = Text.assemble(
-        ("Trust check", "bold"), " for a ", (result.role, "bold"),
-        *(((" with ", ""), user(result.partner, "bold")) if result.partner else ()),
-        *(((" (cohort ", ""), user(result.cohort), (")", "")) if result.cohort else ()),
-        f", {local_time(result.created_at)}",
-    )
-    console.print(heading)
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Strategy")
-    table.add_column("Group")
-    table.add_column("Score", justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column("Band")
-    if compared is not None:
-        table.add_column(f"Since {local_date(compared.created_at)}", justify="right")
-    for strategy in result.strategies:
-        style = BAND_STYLES.get(strategy.band, "")
-        row: list[str | Text] = [user(strategy.title), user(strategy.group),
-                                 with_sem(strategy.score, strategy.sem),
-                                 bar(strategy.score, style), Text(strategy.band, style=style)]
-        if compared is not None:
-            row.append(change_text(compared.strategies.get(strategy.id),
-                                   compared.directions.get(strategy.id)))
-        table.add_row(*row)
-    console.print(table)
-    band_style = BAND_STYLES.get(result.band, "")
+SUMMARY_LINES = 24  # the most the summary takes at 80 columns (issue 12)
+NARROW_BELOW = 100  # columns: below this, the narrow layout (no group, no bars)
+SHORT_BAR = 10
+
+
+def score_words(score: float | None, sem: float | None, band: str) -> str:
+    """A score in words and numbers for plain output: "62.5 out of 100, plus or minus 11,
+    solid"."""
+    from trustcheck.reliability import sem_or_default
+
+    if score is None:
+        return band
+    return f"{score_text(score)} out of 100, plus or minus {sem_or_default(sem):.0f}, {band}"
+
+
+def change_words(points: float | None, direction: str | None) -> str:
+    """A real change in words ("up 12.5", "down 8"), or "" for none or one within the noise."""
+    if points is None or direction not in ("higher", "lower"):
+        return ""
+    return f"{'up' if points > 0 else 'down'} {score_text(abs(points))}"
+
+
+def _real_change(points: float | None, direction: str | None) -> Text:
+    """The Change cell: only a change beyond the noise; noise is not called a change."""
+    if points is None or direction not in ("higher", "lower"):
+        return Text("")
+    shown = f"+{score_text(points)}" if points > 0 else f"-{score_text(abs(points))}"
+    return Text(shown, style="green" if points > 0 else "red")
+
+
+def hanging(prefix: str | Text, body: Text | str, indent: int = 0) -> Table:
+    """`prefix` then `body`, whose wrapped lines line up under its first word (a hanging
+    indent); words are never broken."""
+    grid = Table.grid(padding=0)
+    row: list[Text | str] = []
+    if indent:
+        grid.add_column(width=indent, no_wrap=True)
+        row.append("")
+    if prefix:
+        grid.add_column(width=len(prefix), no_wrap=True)
+        row.append(prefix)
+    # A word longer than the whole line is cut with "…" rather than folded mid-word.
+    grid.add_column(overflow="ellipsis")
+    row.append(body if isinstance(body, Text) else Text(body))
+    grid.add_row(*row)
+    return grid
+
+
+def progress(number: int, total: int) -> str:
+    """Where the questionnaire is: "5/44", or in plain output "Statement 5 of 44:" (a screen
+    reader reads "5/44" as a fraction)."""
+    from trustcheck.render import modes
+
+    return f"Statement {number} of {total}:" if modes.plain() else f"{number}/{total}"
+
+
+def show(console: Console, renderable: Table | Text | str) -> None:
+    """Print without the blanks Rich pads tables and grids with to their right edge: a line
+    ends where its text does (screen readers and copied text stay clean)."""
+    from rich.segment import Segment, Segments
+
+    if isinstance(renderable, str):
+        console.print(renderable)
+        return
+    for line in console.render_lines(renderable, console.options, pad=False):
+        while line and not line[-1].control and not line[-1].text.strip():
+            line.pop()
+        if line and not line[-1].control:
+            last = line[-1]
+            line[-1] = Segment(last.text.rstrip(), last.style)
+        console.print(Segments([*line, Segment.line()]), end="")
+
+
+def _who(result: Assessment) -> Text:
+    when = local_time(result.created_at)
+    return Text.assemble(
+        ("Your check-in", "bold"), f" as a {result.role}",
+        *((" with ", user(result.partner, "bold")) if result.partner else ()),
+        *((" (cohort ", user(result.cohort), ")") if result.cohort else ()),
+        f", {when}")
+
+
+def _overall(result: Assessment, plain: bool) -> Text:
     from trustcheck.focus import overall_sem
 
-    overall = Text.assemble(
-        ("Overall trust index: ", "bold"), (score_text(result.overall), f"bold {band_style}"),
-        " of 100", _sem_note(result.overall, overall_sem(result.strategies)), ", ",
-        (result.band, band_style))
-    if compared is not None and compared.overall_change is not None:
-        overall.append(" (")
-        overall.append_text(change_text(compared.overall_change, compared.overall_direction))
-        overall.append(f" since {local_date(compared.created_at)})")
-    console.print(overall)
-    not_came_up = result.not_came_up
-    if not_came_up:
-        console.print(Text(
-            f"{not_came_up} statement{'s' if not_came_up != 1 else ''} didn't come up this "
-            "time; they count neither for nor against a score.", style="dim"))
-    if result.overall is not None:
-        console.print(Text("± is one standard error of measurement: how far a score can wobble "
-                           "with nothing changed.", style="dim"))
-    partner_view(console, result)
-    follow_through_told(console, result)
+    band_style = BAND_STYLES.get(result.band, "")
+    sem = overall_sem(result.strategies)
+    if plain:
+        line = Text.assemble(("Overall trust index: ", "bold"),
+                             score_words(result.overall, sem, result.band), ".")
+    else:
+        line = Text.assemble(
+            ("Overall trust index: ", "bold"), (score_text(result.overall), f"bold {band_style}"),
+            " of 100", _sem_note(result.overall, sem), ", ", (result.band, band_style))
+    return line
+
+
+def _strategy_rows(console: Console, result: Assessment, compared: Progress | None,
+                   plain: bool) -> list[Table | Text]:
+    """The strategies: a table, or in plain output one sentence each."""
+    changes = {} if compared is None else {
+        s.id: (compared.strategies.get(s.id), compared.directions.get(s.id))
+        for s in result.strategies}
+    any_real = any(change_words(*c) for c in changes.values())
+    if plain:
+        lines: list[Table | Text] = []
+        for strategy in result.strategies:
+            moved = change_words(*changes.get(strategy.id, (None, None)))
+            lines.append(hanging("", Text.assemble(
+                user(strategy.title), ": ", score_words(strategy.score, strategy.sem,
+                                                        strategy.band),
+                f", {moved}" if moved else "", ".")))
+        return lines
+    wide = console.width >= NARROW_BELOW
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                  show_edge=False)
+    table.add_column("Strategy", no_wrap=True)
+    if wide:
+        table.add_column("Group", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("Band", no_wrap=True)
+    if any_real:
+        table.add_column("Change", justify="right", no_wrap=True)
+    for strategy in result.strategies:
+        style = BAND_STYLES.get(strategy.band, "")
+        row: list[str | Text] = [user(strategy.title)]
+        if wide:
+            row.append(user(strategy.group))
+        row += [with_sem(strategy.score, strategy.sem),
+                bar(strategy.score, style, BAR_WIDTH if wide else SHORT_BAR),
+                Text(strategy.band, style=style)]
+        if any_real:
+            row.append(_real_change(*changes.get(strategy.id, (None, None))))
+        table.add_row(*row)
+    return [table]
+
+
+def _change_note(compared: Progress | None, result: Assessment, plain: bool) -> Text | None:
+    """Since when, how the overall index moved, and that only real changes are shown."""
+    if compared is None:
+        return None
+    since = local_date(compared.created_at)
+    overall = change_words(compared.overall_change, compared.overall_direction) or (
+        "about the same" if compared.overall_change is not None else "")
+    text = f"Since {since}:" + (f" overall {overall}." if overall else "")
+    if any(change_words(compared.strategies.get(s.id), compared.directions.get(s.id))
+           for s in result.strategies):
+        text += " Only real changes are named." if plain else " Change shows only real changes."
+    else:
+        text += " No strategy changed beyond noise."
+    return Text(text, style="dim")
+
+
+def _focus_lines(result: Assessment, count: int) -> list[Table | Text]:
+    """The top focus areas by title, each with its first action."""
+    lines: list[Table | Text] = []
+    if not result.focus:
+        if result.overall is not None:
+            every = ("Every strategy with a score" if any(
+                s.score is None for s in result.strategies) else "Every strategy")
+            lines.append(Text(f"{every} is strong. Keep doing what you are doing."))
+        return lines
+    heading = Text("What to work on next", style="bold")
+    if count < len(result.focus):
+        heading.append(f" (the first {count} of {len(result.focus)}; all of them in full)",
+                       style="dim")
+    lines.append(heading)
+    for number, area in enumerate(result.focus[:count], start=1):
+        body = Text.assemble(user(area.title, "bold"))
+        if area.actions:
+            body.append(": ")
+            body.append_text(user(area.actions[0].text))
+        lines.append(hanging(f"{number}. ", body))
+    return lines
+
+
+def summary(console: Console, result: Assessment, compared: Progress | None = None) -> None:
+    """What matters first, in at most 24 lines at 80 columns (fewer focus areas if need be)."""
+    from trustcheck.render import modes
+
+    plain = modes.plain()
+    head: list[Table | Text | str] = [_who(result), _overall(result, plain), ""]
+    head += _strategy_rows(console, result, compared, plain)
+    notes: list[Table | Text | str] = []
+    change = _change_note(compared, result, plain)
+    if change is not None:
+        notes.append(hanging("", change))
+    if result.not_came_up:
+        count = result.not_came_up
+        notes.append(hanging("", Text(
+            f"{count} statement{'s' if count != 1 else ''} didn't come up this time; they "
+            "count neither for nor against a score.", style="dim")))
+    from trustcheck.focus import felt_trust_note
+
+    felt = felt_trust_note(result)  # low felt trust is said in the summary, never left to detail
+    if felt:
+        notes.append(hanging("", Text(felt)))
+    promised: list[Table | Text | str] = []
+    if result.commitments:  # what the person chose to try: part of what matters
+        promised = ["", Text("Your commitments until the next check-in", style="bold")]
+        promised += [hanging("- ", user(c.text)) for c in result.commitments]
+    shown = len(result.focus)
+    while True:
+        focus_part = _focus_lines(result, shown)
+        parts = head + notes + ([""] + focus_part if focus_part else []) + promised
+        if shown <= 1 or _height(console, parts) <= SUMMARY_LINES:
+            break
+        shown -= 1
+    for part in parts:
+        show(console, part)
+
+
+def _height(console: Console, parts: Sequence[Table | Text | str]) -> int:
+    options = console.options
+    return sum(len(console.render_lines(part, options, pad=False)) if part != "" else 1
+               for part in parts)
+
+
+def details(console: Console, result: Assessment) -> None:
+    """Everything else: every focus area with its reason and actions, obstacles, a strength,
+    how you see your partner, commitments, and what ± means."""
+    console.print()
+    console.print(Text("In full", style="bold underline"))
     focus(console, result)
-    commitments_made(console, result)
+    partner_view(console, result)
+    follow_through_told(console, result)  # (the commitments made are in the summary)
+    if result.overall is not None:
+        from trustcheck.render import modes
+
+        sign = "\"Plus or minus\"" if modes.plain() else "±"
+        console.print()
+        show(console, hanging("", Text(
+            f"{sign} is one standard error of measurement: how far a score can wobble with "
+            "nothing changed.", style="dim")))
+
+
+def assessment(console: Console, result: Assessment, *, answers: bool = False,
+               compared: Progress | None = None) -> None:
+    """A whole check-in: the summary, then everything in full (and the answers, if asked)."""
+    summary(console, result, compared)
+    details(console, result)
     if answers:
         console.print()
-        console.print(Text("Answers", style="bold"))
+        console.print(Text("Answers, by statement id (`trustcheck checklists show` has the "
+                           "statements)", style="bold"))
         for item_id, value in result.answers.items():
             console.print(Text.assemble("  ", user(item_id), ": ",
                                         "skipped" if value is None else str(value)))
@@ -131,6 +327,7 @@ def assessment(console: Console, result: Assessment, *, answers: bool = False,
 
 def partner_view(console: Console, result: Assessment) -> None:
     """"How you see your mentor": felt trust and the partner's strategies, when answered."""
+    from trustcheck.render import modes
     from trustcheck.scoring import NOT_ENOUGH
 
     part = result.partner_view
@@ -139,27 +336,32 @@ def partner_view(console: Console, result: Assessment) -> None:
     partner = "mentee" if result.role == "mentor" else "mentor"
     console.print()
     console.print(Text(f"How you see your {partner}", style="bold"))
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column(f"Your {partner}")
-    table.add_column("Score", justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column("Band")
     felt = part.felt_trust
     rows = [(Text("Felt trust", style="bold"), felt)] + [(user(s.title), s)
                                                          for s in part.strategies]
-    for title, strategy in rows:
-        if strategy is None:  # felt trust without enough answers for a score
-            table.add_row(title, score_text(None), bar(None), Text(NOT_ENOUGH, style="dim"))
-            continue
-        style = BAND_STYLES.get(strategy.band, "")
-        table.add_row(title, with_sem(strategy.score, strategy.sem), bar(strategy.score, style),
-                      Text(strategy.band, style=style))
-    console.print(table)
-    from trustcheck.focus import felt_trust_note
-
-    note = felt_trust_note(result)
-    if note:
-        console.print(indented(Text(note), 0))
+    if modes.plain():
+        for title, strategy in rows:
+            words = NOT_ENOUGH if strategy is None else score_words(
+                strategy.score, strategy.sem, strategy.band)
+            show(console, hanging("", Text.assemble(title, ": ", words, ".")))
+    else:
+        wide = console.width >= NARROW_BELOW
+        table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                      show_edge=False)
+        table.add_column(f"Your {partner}", no_wrap=True)
+        table.add_column("Score", justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True)
+        table.add_column("Band", no_wrap=True)
+        width = BAR_WIDTH if wide else SHORT_BAR
+        for title, strategy in rows:
+            if strategy is None:  # felt trust without enough answers for a score
+                table.add_row(title, score_text(None), bar(None, "", width),
+                              Text(NOT_ENOUGH, style="dim"))
+                continue
+            style = BAND_STYLES.get(strategy.band, "")
+            table.add_row(title, with_sem(strategy.score, strategy.sem),
+                          bar(strategy.score, style, width), Text(strategy.band, style=style))
+        show(console, table)
 
 
 def indented(renderable: Text, by: int) -> Padding:
@@ -168,15 +370,15 @@ def indented(renderable: Text, by: int) -> Padding:
 
 
 def focus(console: Console, result: Assessment) -> None:
+    """Every focus area with its reason and every action, obstacles, and a strength."""
     if result.focus:
         console.print()
         console.print(Text("What to work on next", style="bold"))
         for number, area in enumerate(result.focus, start=1):
-            console.print(Text.assemble(f"{number}. ", user(area.title, "bold")))
-            console.print(indented(user(area.reason), 3))
+            show(console, hanging(f"{number}. ", user(area.title, "bold")))
+            show(console, hanging("", user(area.reason), 3))
             for action in area.actions:
-                console.print(indented(Text.assemble("- ", user(action.text), " ",
-                                                     (f"[{one_line(action.id)}]", "dim")), 3))
+                show(console, hanging("- ", user(action.text), 3))
     elif result.overall is not None:
         console.print()
         every = ("Every strategy with a score" if any(s.score is None for s in result.strategies)
@@ -186,9 +388,9 @@ def focus(console: Console, result: Assessment) -> None:
         _obstacles(console, result.obstacles)
     if result.strength is not None:
         console.print()
-        console.print(Text.assemble(("A strength to keep: ", "bold"),
-                                    user(result.strength.title), " - ",
-                                    user(result.strength.reason)))
+        show(console, hanging("", Text.assemble(("A strength to keep: ", "bold"),
+                                                user(result.strength.title), " - ",
+                                                user(result.strength.reason))))
 
 
 def checklist_listing(console: Console, listings: Iterable[Listing]) -> None:
@@ -388,7 +590,8 @@ def follow_through_told(console: Console, result: Assessment) -> None:
     console.print()
     console.print(Text("How your commitments from last time went", style="bold"))
     for review in result.follow_through:
-        console.print(Text.assemble("- ", status_text(review.status), ": ", user(review.text)))
+        show(console, hanging("- ", Text.assemble(status_text(review.status), ": ",
+                                                  user(review.text))))
 
 
 def commitments_made(console: Console, result: Assessment) -> None:
@@ -398,8 +601,7 @@ def commitments_made(console: Console, result: Assessment) -> None:
     console.print()
     console.print(Text("Your commitments until the next check-in", style="bold"))
     for commitment in result.commitments:
-        console.print(indented(Text.assemble("- ", user(commitment.text), " ",
-                                             (f"[{one_line(commitment.action)}]", "dim")), 0))
+        show(console, hanging("- ", user(commitment.text)))
 
 
 def relationship_name(role: str, partner: str | None) -> Text:
@@ -419,9 +621,9 @@ def _obstacles(console: Console, obstacles: Sequence[ObstacleFlag]) -> None:
     console.print()
     console.print(Text("Obstacles to watch for", style="bold"))
     for obstacle in obstacles:
-        console.print(Text.assemble("- ", user(obstacle.title, "bold"), ": ",
-                                    user(obstacle.reason)))
-        console.print(indented(user(obstacle.remedy), 2))
+        show(console, hanging("- ", Text.assemble(user(obstacle.title, "bold"), ": ",
+                                                  user(obstacle.reason))))
+        show(console, hanging("", user(obstacle.remedy), 2))
 
 
 def commitment_list(console: Console,
@@ -448,10 +650,19 @@ def commitment_list(console: Console,
 
 
 def check_in(console: Console, result: Assessment) -> None:
-    """`trustcheck history show`: one saved check-in in full, with every answer."""
+    """`trustcheck history show`: the summary first, then everything in full, with every
+    answer."""
     assessment(console, result, answers=True)
 
 
 def scored(console: Console, found: Scored) -> None:
-    """`trustcheck assess`: the result, beside the previous check-in when there is one."""
-    assessment(console, found.result, compared=found.change)
+    """`trustcheck assess`: the summary, beside the previous check-in when there is one."""
+    summary(console, found.result, found.change)
+
+
+def scored_in_full(console: Console, found: InFull) -> None:
+    """`trustcheck assess --details` (and the `d` key at the end of the questionnaire): the
+    summary, unless it is on the screen already, then everything in full."""
+    if found.summary:
+        summary(console, found.scored.result, found.scored.change)
+    details(console, found.scored.result)

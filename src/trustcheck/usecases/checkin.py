@@ -45,7 +45,7 @@ class Plan(NamedTuple):
 
     checklist: Checklist
     role: str
-    partner: str | None  # as given on the command line
+    partner: str | None  # as the history spells it ("sam" given, "Sam" kept), else as given
     cohort: str | None
     commitments: tuple[Commitment, ...]  # chosen with --commit
     open_commitments: tuple[OpenCommitment, ...]  # earlier commitments to review now
@@ -61,6 +61,14 @@ class Scored(NamedTuple):
     notes: tuple[str, ...] = ()
     # what the result was built from, so commitments picked at the end rebuild it the same way
     given: Answers | None = None
+
+
+class InFull(NamedTuple):
+    """A check-in to be shown with every detail (`assess --details`, or the `d` key at the end
+    of the questionnaire); `summary` False when the summary is on the screen already."""
+
+    scored: Scored
+    summary: bool = True
 
 
 class Saved(NamedTuple):
@@ -122,12 +130,31 @@ def prepare(history: History, *, role: str | None, partner: str | None, cohort: 
             folders: Folders) -> Plan:
     """The plan of a check-in whose questions are asked: checklist, commitments, reviews."""
     partner, cohort = _labels(partner, cohort)
+    partner, notes = _known_spelling(history, partner)
     used = choose_checklist(checklist, role, folders)
     chosen_role = role or role_of(used)
     promised = commitments.choose(used, commit)
     # Reviews are only worth asking when they will be kept.
     still_open = () if no_save else _open_commitments(history, chosen_role, partner)
-    return Plan(used, chosen_role, partner, cohort, promised, still_open)
+    return Plan(used, chosen_role, partner, cohort, promised, still_open, notes=notes)
+
+
+def known_partner(history: History, partner: str | None) -> str | None:
+    """The partner's name as the history spells it ("sam" finds "Sam"), else as given."""
+    return _known_spelling(history, _labels(partner, None)[0])[0]
+
+
+def usual_role(history: History, partner: str | None) -> str | None:
+    """The role of the latest check-in with this partner (or without a partner name), to offer
+    as the default when a check-in is asked without --role; None when there is none."""
+    from trustcheck.records import Filters
+
+    store = history.existing()
+    if store is None:
+        return None
+    latest = store.check_in_lines(Filters(partner=known_partner(history, partner) or ""),
+                                  limit=1)
+    return latest[0].role if latest else None
 
 
 def prepare_from_file(history: History, text: str, source: str, *, role: str | None,
@@ -140,6 +167,7 @@ def prepare_from_file(history: History, text: str, source: str, *, role: str | N
     when the file has one."""
     partner, cohort = _labels(partner, cohort)
     answers_file = answers.read(text, source=source)
+    partner, spelling = _known_spelling(history, partner or answers_file.partner)
     file_role = answers_file.role
     if role and file_role and file_role != role:
         raise InputError(f"{source} says role '{file_role}' but the command says --role {role}; "
@@ -153,11 +181,11 @@ def prepare_from_file(history: History, text: str, source: str, *, role: str | N
                       answers_file.version, folders, reference=checklist)
     chosen_role = chosen_role or role_of(used)
     promised = commitments.choose(used, commit)
-    still_open = _open_commitments(history, chosen_role, partner or answers_file.partner)
+    still_open = _open_commitments(history, chosen_role, partner)
     given = _partner_view_as_asked(answers.check(
         answers_file, used, open_actions={o.commitment.action for o in still_open}),
         used, partner_view, source)
-    notes = []
+    notes = list(spelling)
     if answers_file.version not in (None, used.version):
         notes.append(
             f"{source} was made for version {answers_file.version} of the checklist "
@@ -226,6 +254,22 @@ def _partner_view_as_asked(given: Answers, used: Checklist, wanted: bool | None,
             "the command without --partner-view.")
     return given
 
+
+
+def _known_spelling(history: History,
+                    partner: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """The stored spelling of a partner typed in another case or spacing, so the check-in
+    joins that relationship; with a note to say so when the spelling differed."""
+    from trustcheck.names import resolve
+
+    store = history.existing()
+    if partner is None or store is None:
+        return partner, ()
+    known = resolve(partner, store.partners())
+    if known is None or known == partner:
+        return partner, ()
+    return known, (f"Your history already has \"{known}\", so this check-in is kept with "
+                   f"your earlier ones about {known}.",)
 
 
 def _labels(partner: str | None, cohort: str | None) -> tuple[str | None, str | None]:
