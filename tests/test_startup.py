@@ -180,3 +180,59 @@ def test_the_stand_ins_make_the_real_rich_classes_when_used():
     except ValueError as exc:
         made = helptext.Traceback.from_exception(type(exc), exc, exc.__traceback__)
     assert isinstance(made, rich.traceback.Traceback)
+
+
+# --- `trustcheck assess --answers FILE.json`: fingerprints without OpenSSL --------------------
+
+
+@pytest.mark.parametrize("data", [b"", b"abc", "Vertrauen \u00e9\u3000".encode(),
+                                  bytes(range(256)) * 300])
+def test_a_fingerprint_is_the_sha256_hashlib_gives(data):
+    import hashlib
+
+    from trustcheck.digests import sha256_hex
+
+    assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
+
+
+def test_a_checklist_keeps_the_fingerprint_its_stored_results_name():
+    import hashlib
+    import json
+
+    for role in ("mentor", "mentee"):
+        used = builtin(role)
+        canonical = json.dumps(used.content(), sort_keys=True, ensure_ascii=False)
+        assert used.sha256 == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _loaded_by_assess(answers: Path) -> tuple[subprocess.CompletedProcess, set[str]]:
+    program = ("import sys\n"
+               f"sys.argv = ['trustcheck', 'assess', '--answers', {str(answers)!r}, "
+               "'--format', 'json']\n"
+               "from trustcheck.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\n"
+               "sys.stderr.write('\\n' + ' '.join(sorted(sys.modules)))\n")
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         env=dict(os.environ), timeout=120)
+    return ran, set(ran.stderr.splitlines()[-1].split())
+
+
+def test_assess_with_json_answers_saves_without_hashlib_or_yaml(trustcheck_home, tmp_path):
+    import json
+
+    used = builtin("mentor")
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"role": "mentor", "answers": {
+        item.id: 4 for item in used.items}}), encoding="utf-8")
+
+    first, _ = _loaded_by_assess(answers)  # reads the YAML and keeps a compiled copy
+    again, loaded = _loaded_by_assess(answers)  # from the compiled copy, checked by its hash
+
+    for ran in (first, again):
+        assert ran.returncode == 0, ran.stderr
+        assert json.loads(ran.stdout)["checklist"]["sha256"] == used.sha256
+    assert list((tmp_path / "cache-home" / "trustcheck").glob("checklist-*.json"))
+    for heavy in ("hashlib", "_hashlib", "yaml", "rich"):
+        assert heavy not in loaded, heavy
+    with Store.open_for_reading(trustcheck_home / "history.db") as store:
+        assert len(store.check_in_lines()) == 2
