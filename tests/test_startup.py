@@ -166,6 +166,7 @@ def test_help_is_the_same_without_loading_markdown_or_pygments(arguments):
     assert shown == expected
     assert "Usage" in shown
     assert not {"markdown_it", "pygments", "rich.markdown", "rich.traceback"} & loaded
+    assert not {"pickle", "fractions", "subprocess"} & loaded  # Rich's and Typer's extras
 
 
 def test_the_stand_ins_make_the_real_rich_classes_when_used():
