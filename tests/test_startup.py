@@ -258,7 +258,7 @@ def _main(*arguments: str, typer_loaded_first: bool = False,
                "sys.stderr.write('\\n' + ' '.join(names))\n"
                "sys.exit(code)\n")
     ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                         env=dict(os.environ, COLUMNS="100", **(env or {})), timeout=120)
+                         env={**os.environ, "COLUMNS": "100", **(env or {})}, timeout=120)
     message, _, loaded = ran.stderr.rpartition("\n")
     assert not [name for name in loaded.split() if name.startswith("LEFT:")]
     return subprocess.CompletedProcess(ran.args, ran.returncode, ran.stdout, message), \
@@ -326,3 +326,37 @@ def test_typer_still_reads_an_option_of_any_type_after_the_stand_ins():
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.split("\n") == ["UUID 12345678-1234-5678-1234-567812345678", "", "2",
                                       "True True", ""]
+
+
+def _whole_app_help(*arguments: str, columns: str) -> subprocess.CompletedProcess:
+    """The help page as the app with every command, options and all, shows it."""
+    program = ("import sys\n"
+               "from trustcheck.cli.app import build\n"
+               f"build()(prog_name='trustcheck', args={list(arguments)!r})\n")
+    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          env=dict(os.environ, COLUMNS=columns), timeout=120)
+
+
+@pytest.mark.parametrize("arguments", [(), ("--help",), ("-h",), ("--plain", "--help"),
+                                       ("-h", "--plain")])
+@pytest.mark.parametrize("columns", ["60", "100", "160"])
+def test_the_first_help_page_is_the_whole_apps_without_reading_every_option(arguments, columns):
+    shown, _ = _main(*arguments, env={"COLUMNS": columns})
+    expected = _whole_app_help(*arguments, columns=columns)
+
+    assert (shown.returncode, shown.stdout, shown.stderr) == \
+        (expected.returncode, expected.stdout, expected.stderr)
+    page = shown.stdout + shown.stderr
+    for command in ("assess", "history", "checklists", "commitments", "report", "paths"):
+        assert command in page
+
+
+def test_only_the_first_help_page_leaves_options_out():
+    from trustcheck.cli.helptext import wants_first_page
+
+    assert wants_first_page([]) and wants_first_page(["--help"])
+    assert wants_first_page(["--plain", "-h"])
+    assert not wants_first_page(["--help", "history"])
+    assert not wants_first_page(["--data-dir", "x", "--help"])
+    assert not wants_first_page(["--version", "--help"])
+    assert not wants_first_page(["--plain"])  # no command and no help: Click says so

@@ -66,3 +66,68 @@ def load_help_formatting() -> None:
 def wants_help(arguments: list[str]) -> bool:
     """Whether this command line shows a help page (asked for, or no command given)."""
     return not arguments or any(argument in ("-h", "--help") for argument in arguments)
+
+
+# --- the first help page ----------------------------------------------------------------------
+
+# What may stand beside -h/--help for the first page, the one listing the commands.
+_FIRST_PAGE_WORDS = ("-h", "--help", "--plain")
+
+
+def wants_first_page(arguments: list[str]) -> bool:
+    """Whether this command line shows the first help page, before any command is named."""
+    return wants_help(arguments) and all(argument in _FIRST_PAGE_WORDS for argument in arguments)
+
+
+def first_page(application: Any) -> Any:
+    """The app as its first help page needs it: the same commands, names, help and settings,
+    but none of their options, which that page does not show.
+
+    Typer turns every command and group into Click objects before it shows any help, reading
+    each command's options from its signature (about 60 of them, a few milliseconds); the
+    first page shows only each command's name and help, so here each callback is a function
+    with no options and the same docstring, and each group has no subcommands.
+    """
+    import copy
+
+    page = copy.copy(application)
+    page.registered_commands = [_info_without_options(info)
+                                for info in application.registered_commands]
+    page.registered_groups = [_group_without_subcommands(info)
+                              for info in application.registered_groups]
+    return page
+
+
+def _info_without_options(info: Any) -> Any:
+    """A copy of a Typer command or group record with its callback's options left out."""
+    import copy
+
+    made = copy.copy(info)
+    if callable(getattr(info, "callback", None)):
+        made.callback = _same_docstring(info.callback)
+    return made
+
+
+def _group_without_subcommands(group: Any) -> Any:
+    import copy
+
+    made = _info_without_options(group)
+    instance = copy.copy(group.typer_instance)
+    instance.registered_commands = []
+    instance.registered_groups = []
+    if instance.registered_callback is not None:
+        instance.registered_callback = _info_without_options(instance.registered_callback)
+    instance.info = _info_without_options(instance.info)
+    made.typer_instance = instance
+    return made
+
+
+def _same_docstring(function: Any) -> Any:
+    def listed() -> None:
+        """Stands in for a command on the first help page, which shows only its help."""
+
+    listed.__doc__ = function.__doc__
+    listed.__name__ = getattr(function, "__name__", listed.__name__)
+    listed.__module__ = getattr(function, "__module__", listed.__module__)
+    listed.__qualname__ = getattr(function, "__qualname__", listed.__qualname__)
+    return listed
