@@ -9,7 +9,9 @@ moment one is used; the stand-ins are gone from `sys.modules` right after, so an
 that imports `rich.markdown` or `rich.traceback` gets the real module. The same goes for two
 standard modules Rich takes single names from at its top (`trustcheck.cli.standins`): `pickle`
 (for a style's metadata, which help never sets) and `fractions` (for `rich.layout`'s sizes;
-help's tables share out their widths without it), about 2 ms together.
+help's tables share out their widths without it), about 2 ms together. And the first page,
+which lists the commands, is shown without Typer reading every command's options
+(`first_page`).
 """
 
 import sys

@@ -68,16 +68,18 @@ def _compares_as_real(module: str, name: str) -> type:
 
 
 @contextmanager
-def standing_in(functions: dict[str, tuple[str, ...]]) -> Iterator[None]:
+def standing_in(functions: dict[str, tuple[str, ...]],
+                classes: dict[str, tuple[str, ...]] | None = None) -> Iterator[None]:
     """While inside, each module named (that is not loaded yet) is a stand-in; the functions
-    listed for it are there for a `from module import function`, which would load it at once."""
+    (and classes) listed for it are there for a `from module import name`, which would load
+    the real module at once."""
     placed = []
     for name, names in functions.items():
         if name not in sys.modules:
             module = StandIn(name, f"A stand-in for {name} (see trustcheck.cli.standins).")
             for function in names:
                 setattr(module, function, _calls_real(name, function))
-            for class_name in CLASSES.get(name, ()):
+            for class_name in (classes or {}).get(name, ()):
                 setattr(module, class_name, _compares_as_real(name, class_name))
             sys.modules[name] = module
             placed.append(name)
@@ -99,12 +101,12 @@ TYPER_EXTRAS: dict[str, tuple[str, ...]] = {
     "uuid": (),  # it imports `platform` at its top
 }
 # Classes Typer takes by `from ... import` and only compares with.
-CLASSES: dict[str, tuple[str, ...]] = {"uuid": ("UUID",)}
+TYPER_CLASSES: dict[str, tuple[str, ...]] = {"uuid": ("UUID",)}
 
 
 def load_typer() -> None:
     """Import Typer with stand-ins for its extras (nothing to do when it is loaded)."""
     if "typer" in sys.modules:
         return
-    with standing_in(TYPER_EXTRAS):
+    with standing_in(TYPER_EXTRAS, TYPER_CLASSES):
         import typer  # noqa: F401
