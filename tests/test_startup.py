@@ -166,6 +166,7 @@ def test_help_is_the_same_without_loading_markdown_or_pygments(arguments):
     assert shown == expected
     assert "Usage" in shown
     assert not {"markdown_it", "pygments", "rich.markdown", "rich.traceback"} & loaded
+    assert not {"pickle", "fractions", "subprocess"} & loaded  # Rich's and Typer's extras
 
 
 def test_the_stand_ins_make_the_real_rich_classes_when_used():
@@ -180,3 +181,182 @@ def test_the_stand_ins_make_the_real_rich_classes_when_used():
     except ValueError as exc:
         made = helptext.Traceback.from_exception(type(exc), exc, exc.__traceback__)
     assert isinstance(made, rich.traceback.Traceback)
+
+
+# --- `trustcheck assess --answers FILE.json`: fingerprints without OpenSSL --------------------
+
+
+@pytest.mark.parametrize("data", [b"", b"abc", "Vertrauen \u00e9\u3000".encode(),
+                                  bytes(range(256)) * 300])
+def test_a_fingerprint_is_the_sha256_hashlib_gives(data):
+    import hashlib
+
+    from trustcheck.digests import sha256_hex
+
+    assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
+
+
+def test_a_checklist_keeps_the_fingerprint_its_stored_results_name():
+    import hashlib
+    import json
+
+    for role in ("mentor", "mentee"):
+        used = builtin(role)
+        canonical = json.dumps(used.content(), sort_keys=True, ensure_ascii=False)
+        assert used.sha256 == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _loaded_by_assess(answers: Path) -> tuple[subprocess.CompletedProcess, set[str]]:
+    program = ("import sys\n"
+               f"sys.argv = ['trustcheck', 'assess', '--answers', {str(answers)!r}, "
+               "'--format', 'json']\n"
+               "from trustcheck.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\n"
+               "sys.stderr.write('\\n' + ' '.join(sorted(sys.modules)))\n")
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         env=dict(os.environ), timeout=120)
+    return ran, set(ran.stderr.splitlines()[-1].split())
+
+
+def test_assess_with_json_answers_saves_without_hashlib_or_yaml(trustcheck_home, tmp_path):
+    import json
+
+    used = builtin("mentor")
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"role": "mentor", "answers": {
+        item.id: 4 for item in used.items}}), encoding="utf-8")
+
+    first, _ = _loaded_by_assess(answers)  # reads the YAML and keeps a compiled copy
+    again, loaded = _loaded_by_assess(answers)  # from the compiled copy, checked by its hash
+
+    for ran in (first, again):
+        assert ran.returncode == 0, ran.stderr
+        assert json.loads(ran.stdout)["checklist"]["sha256"] == used.sha256
+    assert list((tmp_path / "cache-home" / "trustcheck").glob("checklist-*.json"))
+    for heavy in ("hashlib", "_hashlib", "yaml", "rich"):
+        assert heavy not in loaded, heavy
+    with Store.open_for_reading(trustcheck_home / "history.db") as store:
+        assert len(store.check_in_lines()) == 2
+
+
+# --- Typer without the extras trustcheck never uses (cli/standins.py) -------------------------
+
+
+def _main(*arguments: str, typer_loaded_first: bool = False,
+          env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run `trustcheck ARGUMENTS` through the console script's `main` in a fresh Python: what it
+    printed and its exit code, and every module loaded by the end (`standins` left in none)."""
+    program = ("import sys\n"
+               + ("import typer\n" if typer_loaded_first else "")
+               + f"sys.argv = ['trustcheck', *{list(arguments)!r}]\n"
+               "from trustcheck.cli import main\n"
+               "code = 0\n"
+               "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+               "from trustcheck.cli.standins import StandIn\n"
+               "left = [n for n, m in sys.modules.items() if isinstance(m, StandIn)]\n"
+               "names = sorted(sys.modules) + ['LEFT:' + name for name in left]\n"
+               "sys.stderr.write('\\n' + ' '.join(names))\n"
+               "sys.exit(code)\n")
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         env={**os.environ, "COLUMNS": "100", **(env or {})}, timeout=120)
+    message, _, loaded = ran.stderr.rpartition("\n")
+    assert not [name for name in loaded.split() if name.startswith("LEFT:")]
+    return subprocess.CompletedProcess(ran.args, ran.returncode, ran.stdout, message), \
+        set(loaded.split())
+
+
+TYPER_EXTRAS = {"platform", "subprocess", "difflib", "uuid", "shellingham", "typer.completion",
+                "typer._completion_classes", "typer._completion_shared"}
+
+
+def test_trends_load_none_of_typers_extras(trustcheck_home):
+    save(trustcheck_home, *(make(f"a{n}", days=n * 10, partner="Sam") for n in range(4)))
+
+    ran, loaded = _main("history", "trends", "--partner", "Sam")
+
+    assert ran.returncode == 0, ran.stderr
+    assert "You as mentor with Sam: 4 assessments" in ran.stdout
+    assert not TYPER_EXTRAS & loaded
+
+
+@pytest.mark.parametrize("arguments", [("histroy",), ("history", "trend"), ("assess", "--rol"),
+                                       ("history", "-n", "many")])
+def test_mistakes_are_answered_as_before_with_did_you_mean(arguments):
+    shown, loaded = _main(*arguments)
+    expected, _ = _main(*arguments, typer_loaded_first=True)
+
+    assert shown.returncode == expected.returncode == 2
+    assert (shown.stdout, shown.stderr) == (expected.stdout, expected.stderr)
+    assert "Usage" in shown.stderr
+    if arguments != ("history", "-n", "many"):
+        assert "Did you mean" in shown.stderr or "Possible options" in shown.stderr
+        assert "difflib" in loaded  # loaded when a suggestion is needed, not before
+
+
+def test_a_shell_asking_for_completions_gets_the_same_answer():
+    # trustcheck turns completion off, yet Click still answers a shell that asks.
+    completion = {"_TRUSTCHECK_COMPLETE": "complete_bash", "COMP_WORDS": "trustcheck hist",
+                  "COMP_CWORD": "1"}
+
+    shown, _ = _main(env=completion)
+    expected, _ = _main(typer_loaded_first=True, env=completion)
+
+    assert (shown.returncode, shown.stdout, shown.stderr) == \
+        (expected.returncode, expected.stdout, expected.stderr)
+
+
+def test_typer_still_reads_an_option_of_any_type_after_the_stand_ins():
+    # uuid.UUID is one Typer picks by comparing the option's type with the class it imported.
+    program = ("import sys, uuid\n"
+               "from typing import Optional\n"
+               "from trustcheck.cli.standins import load_typer\n"
+               "load_typer()\n"
+               "import typer\n"
+               "from typer.testing import CliRunner\n"
+               "app = typer.Typer()\n"
+               "@app.command()\n"
+               "def show(key: uuid.UUID, when: Optional[str] = None):\n"
+               "    print(type(key).__name__, key)\n"
+               "print(CliRunner().invoke(app, ['12345678-1234-5678-1234-567812345678']).stdout)\n"
+               "print(CliRunner().invoke(app, ['not-a-uuid']).exit_code)\n"
+               "print(typer.main.subprocess.DEVNULL == -3, 'subprocess' in sys.modules)\n")
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         env=dict(os.environ), timeout=120)
+
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split("\n") == ["UUID 12345678-1234-5678-1234-567812345678", "", "2",
+                                      "True True", ""]
+
+
+def _whole_app_help(*arguments: str, columns: str) -> subprocess.CompletedProcess:
+    """The help page as the app with every command, options and all, shows it."""
+    program = ("import sys\n"
+               "from trustcheck.cli.app import build\n"
+               f"build()(prog_name='trustcheck', args={list(arguments)!r})\n")
+    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          env=dict(os.environ, COLUMNS=columns), timeout=120)
+
+
+@pytest.mark.parametrize("arguments", [(), ("--help",), ("-h",), ("--plain", "--help"),
+                                       ("-h", "--plain")])
+@pytest.mark.parametrize("columns", ["60", "100", "160"])
+def test_the_first_help_page_is_the_whole_apps_without_reading_every_option(arguments, columns):
+    shown, _ = _main(*arguments, env={"COLUMNS": columns})
+    expected = _whole_app_help(*arguments, columns=columns)
+
+    assert (shown.returncode, shown.stdout, shown.stderr) == \
+        (expected.returncode, expected.stdout, expected.stderr)
+    page = shown.stdout + shown.stderr
+    for command in ("assess", "history", "checklists", "commitments", "report", "paths"):
+        assert command in page
+
+
+def test_only_the_first_help_page_leaves_options_out():
+    from trustcheck.cli.helptext import wants_first_page
+
+    assert wants_first_page([]) and wants_first_page(["--help"])
+    assert wants_first_page(["--plain", "-h"])
+    assert not wants_first_page(["--help", "history"])
+    assert not wants_first_page(["--data-dir", "x", "--help"])
+    assert not wants_first_page(["--version", "--help"])
+    assert not wants_first_page(["--plain"])  # no command and no help: Click says so

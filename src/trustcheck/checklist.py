@@ -181,12 +181,11 @@ class Checklist(NamedTuple):
     @property
     def sha256(self) -> str:
         """A fingerprint of the content, so a stored result names exactly what was answered."""
-        # Here, not at the top: hashlib starts OpenSSL (about 4 ms), and `history trends`
-        # imports this module for ROLES alone.
-        import hashlib
+        # Not hashlib: it starts OpenSSL (about 3 ms of every `assess`); see digests.py.
+        from trustcheck.digests import sha256_hex
 
         canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return sha256_hex(canonical.encode("utf-8"))
 
 
 def other_role(role: str) -> str:

@@ -50,12 +50,11 @@ def read(path: Path) -> Checklist | None:
         data = _read_private_file(folder / name)
         if data is None:
             return None
-        import hashlib
         import json
 
         # The first line is the hash of the rest: a copy damaged on the disk is told apart.
         checksum, _, text = data.partition(b"\n")
-        if hashlib.sha256(text).hexdigest().encode("ascii") != checksum:
+        if _sha256(text).encode("ascii") != checksum:
             return None
         entry = json.loads(text)
         if entry.get("key") != _key(path) or not _unchanged(entry.get("files")):
@@ -93,20 +92,16 @@ def write(path: Path, checklist: Checklist) -> None:
 
 def sealed(text: str) -> bytes:
     """A copy's bytes: the hash of its JSON text on the first line, then the text."""
-    import hashlib
-
     data = text.encode("utf-8")
-    return hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
+    return _sha256(data).encode("ascii") + b"\n" + data
 
 
 def _place(path: Path) -> tuple[Path, str] | None:
     """The cache folder and the copy's file name for this checklist path; None: no cache."""
     if not _folder or not hasattr(os, "getuid") or not hasattr(os, "O_NOFOLLOW"):
         return None  # no owner to check (Windows): never trust a copy there
-    import hashlib
-
     where = str(Path(path).resolve())
-    return _folder[0](), f"checklist-{hashlib.sha256(where.encode('utf-8')).hexdigest()[:32]}.json"
+    return _folder[0](), f"checklist-{_sha256(where.encode('utf-8'))[:32]}.json"
 
 
 def _key(path: Path) -> list[Any]:
@@ -144,13 +139,18 @@ def _made_from(path: Path) -> list[list[Any]] | None:
 
 
 def _fingerprint(path: Path) -> list[Any]:
-    import hashlib
-
     with open(path, "rb") as handle:
         found = os.fstat(handle.fileno())
         content = handle.read()
     return [str(Path(path).absolute()), found.st_size, found.st_mtime_ns,
-            hashlib.sha256(content).hexdigest()]
+            _sha256(content)]
+
+
+def _sha256(data: bytes) -> str:
+    # The module is imported by every command, but only loading a checklist needs a hash.
+    from trustcheck.digests import sha256_hex
+
+    return sha256_hex(data)
 
 
 def _unchanged(files: Any) -> bool:

@@ -27,6 +27,9 @@ def main() -> None:
 
             sys.stdout.write(f"trustcheck {__version__}\n")
             return
+        from trustcheck.cli.standins import load_typer
+
+        load_typer()  # without the modules Typer loads for what trustcheck never uses
         from trustcheck.cli.app import run
 
         run()

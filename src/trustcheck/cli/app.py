@@ -346,7 +346,12 @@ def run() -> None:
 
         complete(build)
         return
-    from trustcheck.cli.helptext import load_help_formatting, wants_help
+    from trustcheck.cli.helptext import (
+        first_page,
+        load_help_formatting,
+        wants_first_page,
+        wants_help,
+    )
 
     if wants_help(arguments):
         load_help_formatting()
@@ -354,4 +359,7 @@ def run() -> None:
     # What follows the command, for a group that loads only the subcommand it names (a folder
     # given to --data-dir under the same name only makes it load them all).
     rest = None if name is None else arguments[arguments.index(name) + 1:]
-    build(name, rest)(prog_name="trustcheck")
+    application = build(name, rest)
+    if name is None and wants_first_page(arguments):
+        application = first_page(application)  # the same page without reading every option
+    application(prog_name="trustcheck")
