@@ -37,6 +37,7 @@ FILTERS = [
     ["history"],
     ["history", "--format", "json"],
     ["history", "trends"],
+    ["history", "trends", "--format", "html"],
     ["history", "export", "--format", "csv"],
     ["focus"],
     ["commitments"],

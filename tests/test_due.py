@@ -132,7 +132,7 @@ def test_a_cadence_set_for_one_partner_moves_only_their_check_ins(trustcheck_hom
     (("--partner", "Sam", "--every", "soon"), "--every 'soon' is not a cadence trustcheck"),
     (("--partner", "Sam", "--every", "0d"), "is 0 days; please choose between 1 day and 366"),
     (("--partner", "Sam", "--every", "60w"), "is 420 days; please choose between 1 day"),
-    (("--partner", "Sma", "--every", "45d"), "There are no check-ins with Sma; did you mean Sam?"),
+    (("--partner", "Sma", "--every", "45d"), "No check-ins with “Sma”. Did you mean Sam?"),
     (("--partner", "Sam", "--role", "mentee", "--every", "45d"),
      "There is no check-in as a mentee with Sam yet, so no cadence was set"),
     (("-o", "x.ics"), "-o and --force are for the calendar file; add --ics"),

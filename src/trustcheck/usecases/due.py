@@ -90,17 +90,14 @@ def _due(store: Store, role: str | None, partner: str | None, any_partner: bool,
 
 
 def _known_partner(store: Store, partner: str) -> str | None:
-    """The stored spelling of a partner name ("" is none named); an unknown one is an
-    InputError suggesting the closest names."""
-    from trustcheck import names
+    """The stored spelling of a partner name ("" is none named): a near miss is an InputError
+    suggesting the closest names (as every partner filter does), an unknown one too."""
+    from trustcheck.usecases import partners
 
     if not partner:
         return None
-    known = store.partners()
-    found = names.resolve(partner, known)
-    if found is not None:
-        return found
-    closest = names.closest(partner, known)
-    hint = (f"did you mean {' or '.join(closest)}?" if closest else
-            "`trustcheck due` without --partner lists every relationship.")
-    raise InputError(f"There are no check-ins with {partner}; {hint}")
+    found = partners.resolved(store, partner)
+    if found not in store.partners():
+        raise InputError(f"There are no check-ins with {partner}; `trustcheck due` without "
+                         "--partner lists every relationship.")
+    return found

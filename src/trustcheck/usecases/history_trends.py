@@ -71,10 +71,12 @@ def for_page(database: Path, scope: Filters, *, now: datetime,
     from trustcheck import trends
     from trustcheck.records import ROLES
     from trustcheck.store import Store
+    from trustcheck.usecases import partners
 
     if not database.exists():
         return Page((), now)
     with Store.open_for_reading(database) as store, store.snapshot():
+        scope = partners.within(store, scope)
         scopes = trends.scopes(scope, ROLES)
         rows = [row for part in scopes for row in store.score_rows(part)]
         reviewed = {key: counts for part in scopes if rows
