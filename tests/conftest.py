@@ -76,6 +76,9 @@ def trustcheck_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     # Compiled checklists go to the platform's cache folder: this test's own, never the real one.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
     monkeypatch.delenv("TRUSTCHECK_DEBUG", raising=False)
+    # `--plain` in a test run in this process sets it for the rest of the process: this puts
+    # it back after each test, so no later test (or its children) runs plain by accident.
+    monkeypatch.delenv("TRUSTCHECK_PLAIN", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     _assert_home_inside(tmp_path, "at the start of the test")
