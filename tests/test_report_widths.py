@@ -27,6 +27,12 @@ VERDICTS = ("about the same", "differs")
 BLOCKS = re.compile("[\u2500-\u259f]")  # box drawing and the bars' blocks
 
 
+@pytest.fixture(autouse=True)
+def not_plain(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--plain` in an earlier test of this process sets TRUSTCHECK_PLAIN for the rest of its run.
+    monkeypatch.delenv("TRUSTCHECK_PLAIN", raising=False)
+
+
 def report_at(columns: int, env: dict[str, str] | None = None) -> str:
     done = run("report", str(FORM), env={"COLUMNS": str(columns), **(env or {})})
     assert done.exit_code == 0, done.stderr
@@ -143,8 +149,7 @@ def long_named_report() -> dict:
 
 
 @pytest.mark.parametrize("columns", [80, 120])
-def test_a_long_strategy_name_is_never_split_other_columns_give_way(columns, monkeypatch):
-    monkeypatch.delenv("TRUSTCHECK_PLAIN", raising=False)
+def test_a_long_strategy_name_is_never_split_other_columns_give_way(columns):
     out = text_string(long_named_report(), width=columns)
     assert [line for line in out.splitlines() if cell_len(line) > columns] == []
     assert out.count(LONG) == unwrapped(out).count(LONG) >= 2
@@ -160,8 +165,7 @@ def test_a_long_strategy_name_is_never_split_other_columns_give_way(columns, mon
     assert all(name in note for name in missing), note
 
 
-def test_a_screen_too_narrow_for_a_table_puts_each_rows_figures_under_its_name(monkeypatch):
-    monkeypatch.delenv("TRUSTCHECK_PLAIN", raising=False)
+def test_a_screen_too_narrow_for_a_table_puts_each_rows_figures_under_its_name():
     out = text_string(long_named_report(), width=60)
     assert [line for line in out.splitlines() if cell_len(line) > 60] == []
     beside = section(out, "Mentors beside mentees on the shared strategies")
