@@ -168,6 +168,13 @@ def test_a_long_strategy_name_is_never_split_other_columns_give_way(columns):
 def test_a_screen_too_narrow_for_a_table_puts_each_rows_figures_under_its_name():
     out = text_string(long_named_report(), width=60)
     assert [line for line in out.splitlines() if cell_len(line) > 60] == []
+    # A name longer than a whole line breaks between its words, never inside one, and goes on
+    # with a hanging indent.
+    wide = text_string(long_named_report(), width=1000)
+    assert unwrapped(out).count(LONG) == wide.count(LONG) >= 2
+    focus = section(out, "Workshop focus")
+    assert all(line.startswith("  ") and line[2] != " " for line in focus
+               if not line.startswith(("Everyone", "Mentors", "Mentees")))
     beside = section(out, "Mentors beside mentees on the shared strategies")
     # The long name does not fit beside four figures: each row's figures and verdict go under
     # its name, and stay whole.

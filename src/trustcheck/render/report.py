@@ -311,14 +311,15 @@ def wrap(line: Text, width: int, *, indent: int = 0, hang: int = 2,
          keep: Sequence[str] = ()) -> Text:
     """`line` wrapped at spaces to `width`: the first line indented by `indent`, the others by
     `indent + hang` (a hanging indent). A word, a command in backticks and each phrase in
-    `keep` (strategy names) are never split; a single word longer than the width stays whole."""
+    `keep` (strategy names) are never split, unless a name is longer than a whole line: then it
+    breaks between its words. Only a single word longer than a line is folded (by Rich)."""
     from rich.cells import cell_len
     from rich.text import Text
 
     plain_text = line.plain
     whole = [(m.start(), m.end()) for m in _UNIT.finditer(plain_text)]
     for phrase in keep:
-        if " " not in phrase:
+        if " " not in phrase or cell_len(phrase) > width - indent - hang:
             continue
         start = plain_text.find(phrase)
         while start != -1:
@@ -335,7 +336,7 @@ def wrap(line: Text, width: int, *, indent: int = 0, hang: int = 2,
             if cell_len(plain_text[lines[-1][0]:end]) <= room:
                 lines[-1] = (lines[-1][0], end)
                 continue
-        lines.append((start, end))  # a single word longer than the room stays whole
+        lines.append((start, end))
     if not lines:
         return Text(" " * indent)
     out = Text()
