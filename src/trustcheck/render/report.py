@@ -15,6 +15,7 @@ sentences are made here once (plain strings) and shared by the text, Markdown an
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
@@ -81,14 +82,16 @@ def who_line(section: dict[str, Any]) -> str:
     return "Who answered: " + _join(parts)
 
 
-def overall_line(overall: dict[str, Any] | None) -> str:
-    """The overall index with its uncertainty (the 95 % interval of the group's mean)."""
+def overall_line(overall: dict[str, Any] | None, *, short: bool = False) -> str:
+    """The overall index with its uncertainty (the 95 % interval of the group's mean); `short`
+    leaves out "for a group like this", so it fits one line of a narrow screen."""
     if not overall or overall["suppressed"]:
         return "Overall trust index: " + (overall["note"] if overall else SUPPRESSED)
     line = f"Overall trust index: {overall['mean']:.1f} of 100 ({overall['band']})"
     if overall.get("low") is not None:
-        line += (f", likely between {overall['low']:.1f} and {overall['high']:.1f} for a "
-                 "group like this")
+        line += f", likely between {overall['low']:.1f} and {overall['high']:.1f}"
+        if not short:
+            line += " for a group like this"
     return line
 
 
@@ -297,146 +300,302 @@ def _join(names: Sequence[str]) -> str:
 
 # --- text (Rich) -------------------------------------------------------------------------------
 
+NARROW_BELOW = 100  # columns: below this, no bars and the overall line without its tail
+GAP = 2  # spaces between table columns
+# The columns of the table of every strategy a narrow screen gives up first, in this order.
+DROP_FIRST = ("Median", "Favourable", "SEM", "Middle half", "n")
+_UNIT = re.compile(r"`[^`]*`\S*|\S+")  # a word, or a command in backticks with what follows
+
+
+def wrap(line: Text, width: int, *, indent: int = 0, hang: int = 2,
+         keep: Sequence[str] = ()) -> Text:
+    """`line` wrapped at spaces to `width`: the first line indented by `indent`, the others by
+    `indent + hang` (a hanging indent). A word, a command in backticks and each phrase in
+    `keep` (strategy names) are never split, unless a name is longer than a whole line: then it
+    breaks between its words. Only a single word longer than a line is folded (by Rich)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    plain_text = line.plain
+    whole = [(m.start(), m.end()) for m in _UNIT.finditer(plain_text)]
+    for phrase in keep:
+        if " " not in phrase or cell_len(phrase) > width - indent - hang:
+            continue
+        start = plain_text.find(phrase)
+        while start != -1:
+            end = start + len(phrase)
+            inside = [u for u in whole if u[1] > start and u[0] < end]
+            if len(inside) > 1:
+                joined = (inside[0][0], inside[-1][1])
+                whole = sorted([u for u in whole if u not in inside] + [joined])
+            start = plain_text.find(phrase, end)
+    lines: list[tuple[int, int]] = []
+    for start, end in whole:
+        if lines:
+            room = width - indent - (hang if len(lines) > 1 else 0)
+            if cell_len(plain_text[lines[-1][0]:end]) <= room:
+                lines[-1] = (lines[-1][0], end)
+                continue
+        lines.append((start, end))
+    if not lines:
+        return Text(" " * indent)
+    out = Text()
+    for position, (start, end) in enumerate(lines):
+        if position:
+            out.append("\n")
+        out.append(" " * (indent + (hang if position else 0)))
+        out.append_text(line[start:end])
+    return out
+
+
+def _row_text(cells: Sequence[Text], widths: Sequence[int], right: Sequence[bool]) -> Text:
+    """One table row as a line: each cell padded to its column, columns GAP apart."""
+    from rich.text import Text
+
+    out = Text()
+    for position, (cell, width, justify_right) in enumerate(zip(cells, widths, right, strict=True)):
+        if position:
+            out.append(" " * GAP)
+        pad = " " * max(0, width - cell.cell_len)
+        if justify_right:
+            out.append(pad)
+            out.append_text(cell)
+        else:
+            out.append_text(cell)
+            out.append(pad)
+    out.rstrip()
+    return out
+
+
+class _Grid:
+    """A table without box drawing, laid out here so that it fits the width: columns are
+    dropped (the caller's choice) before anything wraps, and nothing is cut."""
+
+    def __init__(self, headers: Sequence[str], right: Sequence[bool]) -> None:
+        self.headers = list(headers)
+        self.right = list(right)
+        self.rows: list[tuple[str, list[Text]]] = []  # ("row" | "span" | "note", cells)
+
+    def row(self, *cells: Text) -> None:
+        self.rows.append(("row", list(cells)))
+
+    def span(self, name: Text, note: Text | None = None) -> None:
+        """A row whose name is followed by one note across the other columns (or nothing)."""
+        self.rows.append(("span", [name] if note is None else [name, note]))
+
+    def widths(self, keep: Sequence[int]) -> list[int]:
+        widths = [len(self.headers[c]) for c in keep]
+        for kind, cells in self.rows:
+            if kind == "row":
+                widths = [max(w, cells[c].cell_len) for w, c in zip(widths, keep, strict=True)]
+            else:
+                widths[0] = max(widths[0], cells[0].cell_len)
+        return widths
+
+    def width(self, keep: Sequence[int]) -> int:
+        return sum(self.widths(keep)) + GAP * (len(keep) - 1)
+
+    def lines(self, keep: Sequence[int], width: int, words: Sequence[str]) -> list[Text]:
+        from rich.text import Text
+
+        widths = self.widths(keep)
+        right = [self.right[c] for c in keep]
+        out = [_row_text([Text(self.headers[c], "bold") for c in keep], widths, right)]
+        for kind, cells in self.rows:
+            if kind == "row":
+                out.append(_row_text([cells[c] for c in keep], widths, right))
+                continue
+            name = cells[0]
+            if len(cells) == 1:
+                out.append(name)
+            elif widths[0] + GAP + cells[1].cell_len <= width:
+                out.append(_row_text(cells, [widths[0], cells[1].cell_len], [False, False]))
+            else:
+                out.append(name)
+                out.append(wrap(cells[1], width, indent=2, keep=words))
+        return out
+
+    def stacked(self, keep: Sequence[int], width: int, words: Sequence[str]) -> list[Text]:
+        """Each row as its name on a line and "Header value, ..." under it: for a screen too
+        narrow for even two columns."""
+        from rich.text import Text
+
+        out = []
+        for kind, cells in self.rows:
+            out.append(wrap(cells[0], width, keep=words))
+            if kind == "span":
+                if len(cells) > 1:
+                    out.append(wrap(cells[1], width, indent=2, keep=words))
+                continue
+            parts = [Text.assemble(f"{self.headers[c]} " if self.headers[c] else "", cells[c])
+                     for c in keep[1:] if cells[c].plain.strip()]
+            out.append(wrap(Text(", ").join(parts), width, indent=2,
+                            keep=[*words, *(part.plain for part in parts)]))
+        return out
+
+
 def text(document: dict[str, Any], stream: IO[str], *, width: int | None = None) -> None:
-    """The report for a terminal or a projector: each section's first screen, then details."""
-    from rich.table import Table
+    """The report for a terminal or a projector: each section's first screen, then details.
+
+    Below NARROW_BELOW columns it is laid out for a narrow screen: no bars, strategy names on
+    one line (other columns are dropped first), every wrapped line with a hanging indent."""
     from rich.text import Text
 
     from trustcheck.render.listing import BAND_STYLES
     from trustcheck.render.modes import plain
-    from trustcheck.render.text import indented, make_console, user
+    from trustcheck.render.text import make_console, user
 
-    bars = not plain()
     console = make_console(stream, width=width)
-    console.print(user(title_of(document), "bold"))
+    columns = console.width
+    narrow = columns < NARROW_BELOW
+    bars = not plain() and not narrow
+    names = sorted({one_line(s["title"]) for section in document["sections"]
+                    for s in section.get("strategies", [])} | {"Overall trust index"},
+                   key=len, reverse=True)
+
+    def say(line: Text, indent: int = 0, hang: int = 2) -> None:
+        console.print(wrap(line, columns, indent=indent, hang=hang, keep=names))
+
+    def item(marker: str, body: Text, indent: int = 0) -> None:
+        say(Text.assemble(marker, body), indent, len(marker))
+
+    def grid(table: _Grid, keep: list[int], optional: Sequence[int] = ()) -> list[int]:
+        """Print the table with the columns in `keep`, giving up those in `optional` (in
+        order) until it fits; stacked rows when even the name and one figure do not fit.
+        Returns the columns given up."""
+        dropped = []
+        for column in optional:
+            if table.width(keep) <= columns:
+                break
+            keep.remove(column)
+            dropped.append(column)
+        if table.width(keep) > columns:
+            lines = table.stacked(keep, columns, names)
+        else:
+            lines = table.lines(keep, columns, names)
+        for line in lines:
+            console.print(line)
+        return dropped
+
+    say(user(title_of(document), "bold"))
     if document["left_out"] or document["duplicates"]:
-        console.print(Text(intake_line(document), style="yellow"))
+        say(Text(intake_line(document), style="yellow"))
     for section in document["sections"]:
-        console.print(user(section["label"], "bold underline"))
-        console.print(Text(who_line(section)))
+        say(user(section["label"], "bold underline"))
+        say(Text(who_line(section)))
         if section["suppressed"]:
-            console.print(Text(f"Nothing from this part is shown: {section['note']}."))
+            say(Text(f"Nothing from this part is shown: {one_line(section['note'])}."))
             console.print()
             continue
-        console.print(Text(overall_line(section["overall"])))
+        say(Text(overall_line(section["overall"], short=narrow)))
 
         console.print()
         console.print(Text("Workshop focus", style="bold"))
         focus = section["focus"]
         for group in focus["groups"]:
-            console.print(indented(Text.assemble(
-                (audience(group, focus["room"]) + ": ", "bold"), user(ranked(group))), 0))
+            say(Text.assemble((audience(group, focus["room"]) + ": ", "bold"),
+                              user(ranked(group))))
 
         comparison = section["comparison"]
         console.print()
-        console.print(Text("Mentors beside mentees on the shared strategies", style="bold"))
+        say(Text("Mentors beside mentees on the shared strategies", style="bold"))
         if not comparison["available"]:
-            console.print(user(comparison_note(comparison)))
+            say(user(comparison_note(comparison)))
         else:
-            side = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1),
-                         show_edge=False)
-            side.add_column("Strategy", min_width=16, ratio=1)
-            columns = ("Mentors", "", "Mentees", "", "Gap", " ") if bars else (
-                "Mentors", "Mentees", "Gap", " ")
-            for name in columns:
-                side.add_column(name, justify="left" if name.strip() == "" else "right",
-                                no_wrap=True)
+            headers = ["Strategy", "Mentors", "", "Mentees", "", "Gap", ""]
+            side = _Grid(headers, [False, True, False, True, False, True, False])
             for row in comparison_rows(comparison):
                 if row["suppressed"]:
-                    side.add_row(user(row["title"]), Text(row["note"], "dim"),
-                                 *[""] * (len(columns) - 1))
+                    side.span(user(row["title"]), Text(one_line(row["note"]), "dim"))
                     continue
                 verdict = gap_verdict(row)
-                cells: list[Text | str] = [number(row["mentor"]["mean"])]
-                if bars:
-                    cells.append(short_bar(row["mentor"]["mean"], "cyan"))
-                cells.append(number(row["mentee"]["mean"]))
-                if bars:
-                    cells.append(short_bar(row["mentee"]["mean"], "magenta"))
-                cells += [signed(row["gap"]),
-                          Text(verdict, "dim" if verdict != "differs" else "bold yellow")]
-                side.add_row(user(row["title"]), *cells)
-            console.print(side)
+                side.row(user(row["title"]), Text(number(row["mentor"]["mean"])),
+                         short_bar(row["mentor"]["mean"], "cyan"),
+                         Text(number(row["mentee"]["mean"])),
+                         short_bar(row["mentee"]["mean"], "magenta"), Text(signed(row["gap"])),
+                         Text(verdict, "dim" if verdict != "differs" else "bold yellow"))
+            keep = [0, 1, 2, 3, 4, 5, 6] if bars else [0, 1, 3, 5, 6]
+            grid(side, keep, optional=(2, 4) if bars else ())
 
         # --- the details ---
         console.print()
         console.print(Text("What to try", style="bold"))
         for group in focus["groups"]:
-            console.print(Text(audience(group, focus["room"]), style="bold"))
+            say(Text(audience(group, focus["room"]), style="bold"))
             if not group["areas"]:
-                console.print(indented(user(capital(group["note"]) + "."), 2))
+                say(user(capital(group["note"]) + "."), 2)
                 continue
             for position, area in enumerate(group["areas"], start=1):
-                console.print(indented(Text.assemble(
-                    f"{position}. ", user(area["title"], "bold"),
-                    f" — mean {area['mean']:.1f} ({area['band']})"), 2))
+                item(f"{position}. ", Text.assemble(
+                    user(area["title"], "bold"), f" — mean {area['mean']:.1f} ({area['band']})"),
+                    2)
                 for action in actions_of(area):
-                    console.print(indented(Text.assemble("- ", user(action)), 5))
-            console.print(indented(user(capital(group["note"]) + "."), 2))
-        console.print(Text(focus_rule(), style="dim"))
+                    item("- ", user(action), 5)
+            say(user(capital(group["note"]) + "."), 2)
+        say(Text(focus_rule(), style="dim"))
 
         console.print()
         console.print(Text("Obstacles the room signals", style="bold"))
         if section["obstacles_note"]:
-            console.print(user("Not available for part of it: " + section["obstacles_note"]
-                               + "."))
+            say(user("Not available for part of it: " + section["obstacles_note"] + "."))
         if not section["obstacles"]:
-            console.print(Text("None: the warning signs of every obstacle average 60 or more."))
+            say(Text("None: the warning signs of every obstacle average 60 or more."))
         for obstacle in section["obstacles"]:
             title, signalled, helps = obstacle_lines(obstacle)
-            console.print(Text.assemble("- ", user(title, "bold"), ": ", user(signalled)))
+            item("- ", Text.assemble(user(title, "bold"), ": ", user(signalled)))
             for line in helps:
-                console.print(indented(user(line), 2))
+                say(user(line), 2)
 
         console.print()
         console.print(Text("Every strategy", style="bold"))
-        table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1),
-                      show_edge=False)
-        table.add_column("Strategy", min_width=16, ratio=1)
-        names = ("n", "Mean", "", "Median", "Middle half", "Favourable", "SEM") if bars else (
-            "n", "Mean", "Median", "Middle half", "Favourable", "SEM")
-        for name in names:
-            table.add_column(name, justify="left" if name == "" else "right", no_wrap=True)
+        headers = ["Strategy", "n", "Mean", "", "Median", "Middle half", "Favourable", "SEM"]
+        every = _Grid(headers, [False, True, True, False, True, True, True, True])
         group_name = None
         for s in section["strategies"]:
             if s["group"] != group_name:
                 group_name = s["group"]
-                table.add_row(user(group_title(group_name), "bold italic"), *[""] * len(names))
+                every.span(user(group_title(group_name), "bold italic"))
             if s["suppressed"]:
-                table.add_row(user(s["title"]), "", Text(s["note"], "dim"),
-                              *[""] * (len(names) - 2))
+                every.span(user(s["title"]), Text(one_line(s["note"]), "dim"))
                 continue
-            cells = [str(s["n"]), number(s["mean"])]
-            if bars:
-                cells.append(short_bar(s["mean"], BAND_STYLES.get(s["band"], "")))
-            cells += [number(s["median"]), spread(s), number(s["favourable"], "%"), sem_text(s)]
-            table.add_row(user(s["title"]), *cells)
-        console.print(table)
+            every.row(user(s["title"]), Text(str(s["n"])), Text(number(s["mean"])),
+                      short_bar(s["mean"], BAND_STYLES.get(s["band"], "")),
+                      Text(number(s["median"])), Text(spread(s)),
+                      Text(number(s["favourable"], "%")), Text(sem_text(s)))
+        keep = [0, 1, 2, 3, 4, 5, 6, 7] if bars else [0, 1, 2, 4, 5, 6, 7]
+        optional = [3] if bars else []
+        optional += [headers.index(name) for name in DROP_FIRST]
+        dropped = grid(every, keep, optional=optional)
+        left_out = [headers[c] for c in dropped if headers[c]]
+        if left_out:
+            say(Text(f"{_join(left_out)} {'is' if len(left_out) == 1 else 'are'} left out to "
+                     "fit this width; a wider window or `--format markdown` shows "
+                     f"{'it' if len(left_out) == 1 else 'them'}.", style="dim"))
         details = overall_details(section["overall"])
         if details:
-            console.print(Text(details, style="dim"))
+            say(Text(details, style="dim"))
         if comparison["available"]:
-            console.print(Text(gap_line(), style="dim"))
+            say(Text(gap_line(), style="dim"))
 
         felt = felt_trust_lines(section.get("felt_trust"))
         if felt:
             console.print()
             console.print(Text("What went together with felt trust", style="bold"))
             for line in felt:
-                console.print(indented(Text.assemble("- ", user(line)), 0))
+                item("- ", user(line))
 
         console.print()
         console.print(Text("Quality of the data", style="bold"))
         for line in quality_lines(section):
-            console.print(indented(Text.assemble("- ", user(line)), 0))
+            item("- ", user(line))
         console.print()
 
-    console.print(Text(lede(document)))
+    say(Text(lede(document)))
     console.print(Text("What was suppressed and why", style="bold"))
     for line in document["privacy"]["suppressed"] or ["Nothing was suppressed."]:
-        console.print(Text.assemble("- ", user(line)))
+        item("- ", user(line))
     for line in document["privacy"]["rules"]:
-        console.print(Text.assemble("- ", user(line)), style="dim")
+        item("- ", user(line, "dim"))
 
 
 def text_string(document: dict[str, Any], width: int = 100) -> str:
