@@ -297,3 +297,36 @@ def test_a_felt_trust_count_below_the_group_minimum_is_not_shown(tmp_path):
     felt = felt_part(document)
     assert document["responses"] == 30
     assert felt["responses"] is None and "fewer than 5" in felt["note"]
+
+
+def test_a_json_list_of_answers_with_the_partner_view_gives_felt_trust(tmp_path):
+    used = builtin("mentor")
+    own = {item.id for item in used.items}
+    people = []
+    for person in range(30):
+        answers = person_answers("mentor", person)
+        people.append({"role": "mentor", "partner": f"P{person}",
+                       "answers": {k: v for k, v in answers.items() if k in own},
+                       "partner_view": {k: v for k, v in answers.items() if k not in own}})
+    listed = tmp_path / "answers.json"
+    listed.write_text(json.dumps(people), encoding="utf-8")
+    document, _ = report_json(str(listed))
+    felt = felt_part(document)
+    assert felt["available"] and felt["responses"] == 30
+    empathy = next(entry for entry in felt["strategies"] if entry["id"] == "empathy")
+    assert empathy["rho"] == pytest.approx(
+        expected_rho([("mentor", p) for p in range(30)], "empathy"), abs=0.005)
+
+
+def test_form_rows_and_answers_files_count_together_towards_30(tmp_path):
+    questions = form_questions("--role", "mentee")
+    export = google_csv(tmp_path / "form.csv", ["Timestamp", *questions],
+                        form_rows("mentee", range(15), questions))
+    folder = answers_folder(tmp_path / "answers", "mentee", range(15, 30))
+    document, _ = report_json(str(export), str(folder))
+    assert document["responses"] == 30
+    felt = felt_part(document)
+    assert felt["available"] and felt["responses"] == 30
+    empathy = next(entry for entry in felt["strategies"] if entry["id"] == "empathy")
+    assert empathy["rho"] == pytest.approx(
+        expected_rho([("mentee", p) for p in range(30)], "empathy"), abs=0.005)
