@@ -176,6 +176,7 @@ def test_a_form_for_both_roles_gives_felt_trust_from_each_roles_section(tmp_path
     export = google_csv(tmp_path / "both.csv", ["Timestamp", *questions], rows)
     document, stderr = report_json(str(export))
     assert document["responses"] == 32 and document["left_out"] == 0, stderr
+    assert "felt trust) in" not in stderr  # every felt trust question matched, in both sections
     felt = felt_part(document)
     assert felt["available"] and felt["responses"] == 32
     # Shared strategies have 32 people with both scores; each role's own have only 16.
@@ -254,6 +255,7 @@ def test_a_folder_of_32_answers_files_with_the_partner_view_shows_felt_trust_lin
     folder = answers_folder(tmp_path / "answers", "mentor", range(32))
     document, stderr = report_json(str(folder))
     assert document["responses"] == 32 and document["left_out"] == 0, stderr
+    assert "felt trust) in" not in stderr  # every felt trust question matched, in both sections
     felt = felt_part(document)
     assert felt["available"] and felt["responses"] == 32
     empathy = next(entry for entry in felt["strategies"] if entry["id"] == "empathy")

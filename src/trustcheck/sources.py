@@ -7,10 +7,11 @@ answers file; a CSV header is trustcheck's own (role, partner, cohort, statement
 export's (question texts, a timestamp...).
 
 Every row is checked before it is used; a bad row is noted with its file and line and left
-out, never guessed at. Rows are read one at a time and go straight into compact columns
-(`cohort.Bucket`), so even 100,000 responses need little memory. Messages about bad rows name
-the file, the line and what is wrong, never what a row contains: they may be read out on a
-projector.
+out, never guessed at. A response's felt trust (from its partner view, when it has one) goes
+with it, scored by the rule of a check-in. Rows are read one at a time and go straight into
+compact columns (`cohort.Bucket`), so even 100,000 responses need little memory. Messages about
+bad rows name the file, the line and what is wrong, never what a row contains: they may be read
+out on a projector.
 """
 
 from __future__ import annotations
@@ -617,10 +618,10 @@ class FeltTrust:
     def __init__(self, used: Checklist) -> None:
         self.used = used
         part = used.partner_view
-        felt = [] if part is None else [item.id for item in part.felt_trust.items]
-        self.ids = felt
-        self.pick = picker([i for i, item in enumerate(used.partner_items) if item.id in felt]) \
-            if felt else None
+        felt = set() if part is None else {item.id for item in part.felt_trust.items}
+        positions = [i for i, item in enumerate(used.partner_items) if item.id in felt]
+        self.ids = [used.partner_items[i].id for i in positions]
+        self.pick = picker(positions) if positions else None
         self.cache: dict[tuple[int, ...], float | None] = {}
 
     def score(self, partner_values: list[int] | None) -> float | None:
