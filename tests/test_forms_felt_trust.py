@@ -248,6 +248,29 @@ def test_one_more_row_after_a_report_with_felt_trust_is_refused_so_no_answer_can
     assert "1 person" in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_a_microsoft_forms_workbook_with_the_partner_view_gives_felt_trust(tmp_path):
+    """An Excel export of a mentee-only form without the role question, reported with --role;
+    Microsoft Forms writes its own columns first, and numbers as a sheet edited by hand may."""
+    openpyxl = pytest.importorskip("openpyxl")
+    questions = form_questions("--role", "mentee")[1:]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Start time", "Completion time", "Email", "Name", *questions])
+    for number, row in enumerate(form_rows("mentee", range(31), ["I am the...", *questions])):
+        answers = [float(LABELS.index(cell) + 1) if n % 4 == 0 else cell
+                   for n, cell in enumerate(row[2:])]
+        sheet.append([number + 1, row[0], row[0], "anonymous", "", *answers])
+    workbook = tmp_path / "Trust check.xlsx"
+    book.save(workbook)
+    document, _ = report_json(str(workbook), "--role", "mentee")
+    assert document["responses"] == 31 and document["left_out"] == 0
+    felt = felt_part(document)
+    assert felt["available"] and felt["responses"] == 31
+    empathy = next(entry for entry in felt["strategies"] if entry["id"] == "empathy")
+    assert empathy["rho"] == pytest.approx(
+        expected_rho([("mentee", p) for p in range(31)], "empathy"), abs=0.005)
+
+
 # --- answers files -----------------------------------------------------------------------------
 
 
