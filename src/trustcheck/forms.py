@@ -144,6 +144,9 @@ class FormPlan(NamedTuple):
     submission_at: list[int]  # Timestamp or ID: tells two submissions that answered alike apart
     note: str  # what was not used, by header ("" when every column was used)
     values: dict[str, dict[str, int]]  # per role: folded answer text to a raw value
+    # per role, per statement of its partner view (in order): the columns that ask it; a form
+    # without the partner view has none, and its rows then give no felt trust
+    partner_columns: dict[str, list[list[int]]]
 
 
 def _index(checklist: Checklist) -> dict[str, list[str]]:
@@ -233,14 +236,18 @@ def plan_form(headers: list[str], candidates: Sequence[Checklist], role: str | N
         return None, [f"--role says everyone is a {role}, but none of its columns is a "
                       f"statement of the {role} checklist."]
     columns: dict[str, list[list[int]]] = {}
+    partner_columns: dict[str, list[list[int]]] = {}
     foreign: dict[str, list[int]] = {}
     values: dict[str, dict[str, int]] = {}
     for who, used in chosen.items():
-        by_item: dict[str, list[int]] = {item.id: [] for item in used.items}
+        # The partner view's statements are matched like the self statements: they give the
+        # row's felt trust (the partner view is optional, so a form may leave them out).
+        by_item: dict[str, list[int]] = {item.id: [] for item in used.items + used.partner_items}
         for i, items in matched.items():
             if who in items and items[who] in by_item:
                 by_item[items[who]].append(i)
         columns[who] = [by_item[item.id] for item in used.items]
+        partner_columns[who] = [by_item[item.id] for item in used.partner_items]
         foreign[who] = sorted(i for i, items in matched.items() if who not in items)
         values[who] = answer_values(used)
     used_columns = set(matched) | set(role_columns)
@@ -253,8 +260,24 @@ def plan_form(headers: list[str], candidates: Sequence[Checklist], role: str | N
             note += (f"{' ' if note else ''}The form asks {len(columns[who]) - count} of the "
                      f"{len(columns[who])} statements of the {who} checklist in {source}; the "
                      f"others count as skipped.")
+    for who, used in chosen.items():
+        felt = _felt_trust_asked(used, partner_columns[who])
+        if 0 < felt[0] < felt[1]:
+            note += (f"{' ' if note else ''}The form asks {felt[0]} of the {felt[1]} statements "
+                     f"about how much {who}s trust their partner (felt trust) in {source}; the "
+                     f"others count as skipped.")
     return FormPlan(chosen, columns, foreign, headers, role_at, submission_at, note,
-                    values), []
+                    values, partner_columns), []
+
+
+def _felt_trust_asked(used: Checklist, partner_columns: list[list[int]]) -> tuple[int, int]:
+    """How many of the felt trust statements a form asks, and how many there are."""
+    if used.partner_view is None:
+        return 0, 0
+    felt = {item.id for item in used.partner_view.felt_trust.items}
+    asked = [bool(places) for item, places in zip(used.partner_items, partner_columns,
+                                                 strict=True) if item.id in felt]
+    return sum(asked), len(asked)
 
 
 def _shown(header: str) -> str:
@@ -328,6 +351,8 @@ class Row(NamedTuple):
     values: list[int] | None = None
     submission: str = ""
     problem: str | None = None
+    # the answers to the partner view's statements, in order (all SKIPPED when not asked)
+    partner_values: list[int] | None = None
 
 
 def row(plan: FormPlan, cells: list[str], default_role: str | None) -> Row:
@@ -349,33 +374,47 @@ def row(plan: FormPlan, cells: list[str], default_role: str | None) -> Row:
                                  f"the {role} checklist.")
     lookup = plan.values[role]
     used = plan.checklists[role]
-    values: list[int] = []
-    for item, places in zip(used.items, plan.columns[role], strict=True):
-        found = SKIPPED
-        for place in places:
-            cell = cells[place] if place < len(cells) else ""
-            value = value_of(cell, lookup)
-            if value is None:
-                return Row(role, problem=f"the answer to '{_shown(plan.headers[place])}' is not "
-                           f"one of the scale's answers ({_scale_words(used)}); leave it empty "
-                           "to skip it.")
-            if value == DIDNT_COME_UP and not item.conditional:
-                return Row(role, problem=f"the answer to '{_shown(plan.headers[place])}' is "
-                           "\"didn't come up\", but that statement is not about something that "
-                           "may not have happened; give an answer or leave it empty.")
-            if value != SKIPPED:
-                if found != SKIPPED and found != value:
-                    return Row(role, problem=f"the statement '{item.id}' is answered twice "
-                               "in this row, differently; keep one answer.")
-                found = value
-        values.append(found)
+    values, problem = _answers(plan, used, lookup, used.items, plan.columns[role], cells)
+    if problem is not None:
+        return Row(role, problem=problem)
+    partner_values, problem = _answers(plan, used, lookup, used.partner_items,
+                                       plan.partner_columns[role], cells)
+    if problem is not None:
+        return Row(role, problem=problem)
     for place in plan.foreign[role]:
         cell = cells[place] if place < len(cells) else ""
         if cell.strip() and value_of(cell, lookup) != SKIPPED:
             return Row(role, problem=f"this row says {role} but answers a question meant for "
                        f"another role ('{_shown(plan.headers[place])}'); check its role answer.")
     submission = "\x1f".join(cells[i] if i < len(cells) else "" for i in plan.submission_at)
-    return Row(role, values, submission)
+    return Row(role, values, submission, partner_values=partner_values)
+
+
+def _answers(plan: FormPlan, used: Checklist, lookup: dict[str, int], items: Sequence[Item],
+             columns: list[list[int]], cells: list[str]) -> tuple[list[int], str | None]:
+    """The answers of one row to these statements (in order), or what is wrong with them: a
+    statement's columns are read alike whether it is about oneself or about the partner."""
+    values: list[int] = []
+    for item, places in zip(items, columns, strict=True):
+        found = SKIPPED
+        for place in places:
+            cell = cells[place] if place < len(cells) else ""
+            value = value_of(cell, lookup)
+            if value is None:
+                return values, (f"the answer to '{_shown(plan.headers[place])}' is not one of "
+                                f"the scale's answers ({_scale_words(used)}); leave it empty to "
+                                "skip it.")
+            if value == DIDNT_COME_UP and not item.conditional:
+                return values, (f"the answer to '{_shown(plan.headers[place])}' is \"didn't "
+                                "come up\", but that statement is not about something that may "
+                                "not have happened; give an answer or leave it empty.")
+            if value != SKIPPED:
+                if found != SKIPPED and found != value:
+                    return values, (f"the statement '{item.id}' is answered twice in this row, "
+                                    "differently; keep one answer.")
+                found = value
+        values.append(found)
+    return values, None
 
 
 def _scale_words(used: Checklist) -> str:

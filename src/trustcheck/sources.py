@@ -7,10 +7,11 @@ answers file; a CSV header is trustcheck's own (role, partner, cohort, statement
 export's (question texts, a timestamp...).
 
 Every row is checked before it is used; a bad row is noted with its file and line and left
-out, never guessed at. Rows are read one at a time and go straight into compact columns
-(`cohort.Bucket`), so even 100,000 responses need little memory. Messages about bad rows name
-the file, the line and what is wrong, never what a row contains: they may be read out on a
-projector.
+out, never guessed at. A response's felt trust (from its partner view, when it has one) goes
+with it, scored by the rule of a check-in. Rows are read one at a time and go straight into
+compact columns (`cohort.Bucket`), so even 100,000 responses need little memory. Messages about
+bad rows name the file, the line and what is wrong, never what a row contains: they may be read
+out on a projector.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ import io
 import json
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from trustcheck import forms
+from trustcheck import forms, scoring
 from trustcheck.answers import (
     MAX_LABEL,
     NOT_CAME_UP_WORDS,
@@ -56,6 +57,7 @@ from trustcheck.resultfiles import (
     validate,
     values,
 )
+from trustcheck.scoring import NOT_CAME_UP, Answer
 from trustcheck.text import quoted_name
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".yaml", ".yml", ".xlsx")
@@ -305,9 +307,13 @@ class Collector:
                        values, source, line)
 
     def _take(self, bucket: Bucket, scorer: Scorer, role: str, cohort: str | None,
-              told_apart: list[str], values: list[int], source: str, line: int | None) -> None:
+              told_apart: list[str], values: list[int], source: str, line: int | None,
+              felt_trust: float | None = None) -> None:
         """One response read from a row or an answers file: checked for enough answers and
-        scope, counted once, scored into its bucket."""
+        scope, counted once, scored into its bucket (with its felt trust, if it gives one).
+
+        Its key stays what it says about itself (not its partner view): the same row keeps
+        the same key in every report, which the differencing guard depends on."""
         answered, need = scorer.enough(values)
         if answered < need or not answered:
             came_up = len(values) - values.count(DIDNT_COME_UP)
@@ -327,7 +333,7 @@ class Collector:
             return
         self._rows.add(key)
         scores, overall = scorer.score(values)
-        bucket.add(key, scores, overall, _as_answers(values))
+        bucket.add(key, scores, overall, _as_answers(values), felt_trust)
         self.used += 1
 
     # answers files -------------------------------------------------------------------------
@@ -349,7 +355,8 @@ class Collector:
         role = used.role or "mentor"
         values = [mark(checked.values.get(item.id)) for item in used.items]
         self._take(self.bucket_for(used), self.library.scorer(used), role, checked.cohort,
-                   [checked.partner or "", checked.cohort or ""], values, source, line)
+                   [checked.partner or "", checked.cohort or ""], values, source, line,
+                   felt_trust_of(used, checked.values))
 
     def _checklist_for_answers(self, found: AnswersFile, source: str,
                                line: int | None) -> Checklist | None:
@@ -406,7 +413,7 @@ class Collector:
             return
         if plan.note:
             self.notes.append(plan.note)
-        targets = {who: (self.bucket_for(used), self.library.scorer(used))
+        targets = {who: (self.bucket_for(used), self.library.scorer(used), FeltTrust(used))
                    for who, used in plan.checklists.items()}
         for number, cells, problem in rows:
             if cells is None:
@@ -418,12 +425,12 @@ class Collector:
             if got.problem is not None or got.values is None or got.role is None:
                 self.bad(*where(number), got.problem or forms.NOT_READABLE)
                 continue
-            bucket, scorer = targets[got.role]
+            bucket, scorer, felt_trust = targets[got.role]
             # A form has no cohort column: its rows are the cohort the report is asked about.
             # The label stays out of their key, so the same rows are the same people in every
             # report, whatever it is called (the differencing guard depends on it).
             self._take(bucket, scorer, got.role, self.scope.cohort, ["", "", got.submission],
-                       got.values, *where(number))
+                       got.values, *where(number), felt_trust.score(got.partner_values))
 
     def _csv_header(self, header: list[str],
                     source: str) -> tuple[dict[str, _CsvPlan], list[str], int]:
@@ -593,6 +600,47 @@ def _csv_problem(exc: csv.Error) -> str:
         return ("a cell in this row holds a line break outside quotes, so the row was left "
                 "out; save the file again as CSV from the spreadsheet or form.")
     return "this row cannot be read as CSV, so it was left out; check its quotes and separators."
+
+
+def felt_trust_of(used: Checklist, answers: Mapping[str, Answer]) -> float | None:
+    """The score of felt trust in a response's partner view (None when it gives none): the rule
+    of a check-in, `scoring.score_partner`, so a form row or an answers file counts as the
+    same answers given to `assess` would."""
+    partner_view = scoring.score_partner(used, answers)
+    felt = None if partner_view is None else partner_view.felt_trust
+    return None if felt is None else felt.score
+
+
+class FeltTrust:
+    """Felt trust of one checklist's form rows (`felt_trust_of`), worked out once per pattern
+    of answers to its felt trust statements: a form may have many thousands of rows."""
+
+    def __init__(self, used: Checklist) -> None:
+        self.used = used
+        part = used.partner_view
+        felt = set() if part is None else {item.id for item in part.felt_trust.items}
+        positions = [i for i, item in enumerate(used.partner_items) if item.id in felt]
+        self.ids = [used.partner_items[i].id for i in positions]
+        self.pick = picker(positions) if positions else None
+        self.cache: dict[tuple[int, ...], float | None] = {}
+
+    def score(self, partner_values: list[int] | None) -> float | None:
+        """Felt trust from a row's answers to the partner view (raw, in its order)."""
+        if self.pick is None or not partner_values:
+            return None
+        pattern = self.pick(partner_values)
+        if pattern not in self.cache:
+            self.cache[pattern] = felt_trust_of(
+                self.used, {item: _answer(value)
+                            for item, value in zip(self.ids, pattern, strict=True)})
+        return self.cache[pattern]
+
+
+def _answer(value: int) -> Answer:
+    """A raw value (SKIPPED, DIDNT_COME_UP or a point of the scale) as `scoring` takes it."""
+    if value == SKIPPED:
+        return None
+    return NOT_CAME_UP if value == DIDNT_COME_UP else value
 
 
 def _felt_trust(data: dict) -> float | None:
