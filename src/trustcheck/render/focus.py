@@ -237,7 +237,7 @@ def focus_plan(plan: Plan, stream: IO[str]) -> None:
         line.append(f" ({latest.band})")
     if previous is not None:
         before = "no score" if previous.overall is None else number(previous.overall)
-        line.append(f", compared with {when(previous.created_at)} ({before})")
+        line.append(f". Compared with {when(previous.created_at)} ({before})")
         if plan.overall_change is not None:
             line += [": ", change(plan.overall_change, plan.overall_direction)]
     else:
