@@ -134,8 +134,8 @@ class Page:
         offset, first_line = 0, True
         for line in text.split("\n"):
             spans = wrapped(line, width, hang) if first_line else wrapped(line, width - hang)
-            for number, (start, end) in enumerate(spans):
-                margin = indent + (0 if first_line and number == 0 else hang)
+            for index, (start, end) in enumerate(spans):
+                margin = indent + (0 if first_line and index == 0 else hang)
                 shown = self._painted(parts, offset + start, offset + end)
                 self.lines.append((" " * margin + shown).rstrip() if shown.strip() else "")
             offset += len(line) + 1
