@@ -90,10 +90,10 @@ def _trend_sentence(found: Difference | None, before: float | None) -> str:
         return f" The same as at your previous check-in ({points(before)})."
     way = "Up" if found.points > 0 else "Down"
     if found.direction == "about the same":
-        # Say the number, but not as a change: it is within what answers wobble by anyway.
-        return (f" About the same as at your previous check-in ({points(before)} then; "
-                f"{way.lower()} {_signed(found.points)}, within the {points(found.threshold)} "
-                "points answers can wobble by).")
+        # Noise is not a change: no number of points, only the score then and the noise.
+        return (f" About the same as at your previous check-in ({points(before)} then; the "
+                f"difference is within the {points(found.threshold)} points answers can "
+                "wobble by).")
     return f" {way} {_signed(found.points)} since your previous check-in ({points(before)} then)."
 
 

@@ -1,9 +1,10 @@
 """`trustcheck focus` as plain text: what to work on next, without importing Rich.
 
 Rich alone takes longer to import than the rest of `focus`, so this view writes its lines
-itself. It wraps and indents them the way the Rich view it replaced did (words kept whole,
-wrapped lines of an indented paragraph keep the indent and are padded to the width), so the
-output in a pipe or a file is byte for byte what people and their scripts had before.
+itself: words (and `commands` in backticks) are never broken, wrapped lines of a list item or
+a numbered area start under its text (a hanging indent), and no line ends in spaces. Numbers
+follow the house format: one decimal without a trailing ".0", and a change within measurement
+noise is said as "about the same", never shown as a number.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import os
 from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
-from trustcheck.render.listing import local_time, score_text
-from trustcheck.render.table import paint, signed, width_of
+from trustcheck.render.listing import local_time
+from trustcheck.render.modes import plain
+from trustcheck.render.table import paint, width_of
 from trustcheck.text import one_line
 
 if TYPE_CHECKING:
@@ -23,12 +25,13 @@ if TYPE_CHECKING:
 Piece = tuple[str, str]
 
 _COLOURS = frozenset({"red", "green", "yellow", "cyan"})
+NARROW_BELOW = 100  # columns: below this, dates without the time of day (as `history`)
+ABOUT_THE_SAME = "about the same"
 
 
 def page_width(stream: IO[str]) -> int:
-    """The width lines wrap at, found as Rich finds it, so wrapping stays as it was: COLUMNS,
-    else the size of the terminal on standard input, output or error, else 80 (also for a
-    dumb terminal)."""
+    """The width lines wrap at: COLUMNS, else the size of the terminal on standard input,
+    output or error, else 80 (also for a dumb terminal)."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit():
         return int(columns) or 80
@@ -59,62 +62,50 @@ def styles_wanted(stream: IO[str]) -> frozenset[str] | None:
     return frozenset({"bold", "dim"}) | _COLOURS
 
 
-def break_points(text: str, width: int) -> list[int]:
-    """Where a line of text breaks to fit the width: before a word that does not fit (a word
-    keeps the spaces after it), and inside a word longer than a whole line."""
-    breaks: list[int] = []
-    used = 0
+def words(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each unbreakable run of the text: a word, or a `command` in backticks
+    with the spaces inside it (a command broken over two lines cannot be copied)."""
+    found: list[tuple[int, int]] = []
     position, length = 0, len(text)
     while position < length:
-        # A word: the spaces before it (only at the start of the line), itself, the spaces after.
-        start = position
-        while position < length and text[position].isspace():
+        if text[position].isspace():
             position += 1
+            continue
+        start = position
+        if text[position] == "`":
+            closing = text.find("`", position + 1)
+            if closing > 0:
+                position = closing + 1
         while position < length and not text[position].isspace():
             position += 1
-        while position < length and text[position].isspace():
-            position += 1
-        word = text[start:position]
-        word_width = width_of(word.rstrip())
-        if width - used >= word_width:
-            used += width_of(word)
-        elif word_width > width:
-            # Too long for any line: folded across as many lines as it needs.
-            pieces: list[str] = []
-            piece, piece_width = "", 0
-            for character in word:
-                character_width = width_of(character)
-                if piece_width + character_width > width:
-                    pieces.append(piece)
-                    piece, piece_width = "", 0
-                piece += character
-                piece_width += character_width
-            pieces.append(piece)
-            for last, folded in ((n == len(pieces) - 1, p) for n, p in enumerate(pieces)):
-                if start:
-                    breaks.append(start)
-                if last:
-                    used = width_of(folded)
-                else:
-                    start += len(folded)
-        elif used and start:
-            breaks.append(start)
-            used = width_of(word)
-    return breaks
+        found.append((start, position))
+    return found
 
 
-def _wrapped(text: str, width: int) -> list[tuple[int, int]]:
-    """(start, end) of each line of the text wrapped at the width: the spaces that end a line
-    are kept as far as the width allows (as Rich keeps them), the rest dropped."""
-    edges = [0, *break_points(text, width), len(text)]
-    lines = []
-    for start, end in zip(edges, edges[1:], strict=False):
-        line = text[start:end]
-        if len(line) > width:
-            end -= min(len(line) - len(line.rstrip()), len(line) - width)
-        while end > start and width_of(text[start:end]) > width:
-            end -= 1
-        lines.append((start, end))
+def wrapped(text: str, width: int, hang: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each line of one paragraph wrapped at the width, the lines after the
+    first `hang` columns narrower (they are indented by that much). Spaces where a line breaks
+    are dropped; a word (or command) wider than a whole line is kept whole on a line of its
+    own rather than cut."""
+    runs: list[tuple[int, int]] = []
+    for start, end in words(text):
+        # A command too wide for any line is broken at its spaces after all, never mid-word.
+        if " " in text[start:end] and width_of(text[start:end]) > width - hang:
+            runs += [(start + s, start + e) for s, e in words(text[start:end].replace("`", "x"))]
+        else:
+            runs.append((start, end))
+    if not runs:
+        return [(0, 0)]
+    lines: list[tuple[int, int]] = []
+    first, last = 0, runs[0][1]  # the first line keeps any spaces the paragraph starts with
+    room = width
+    for start, end in runs[1:]:
+        if width_of(text[first:end]) <= room:
+            last = end
+            continue
+        lines.append((first, last))
+        first, last, room = start, end, width - hang
+    lines.append((first, last))
     return lines
 
 
@@ -133,25 +124,22 @@ class Page:
     def blank(self) -> None:
         self.lines.append("")
 
-    def say(self, *pieces: Piece | str, indent: int | None = None) -> None:
-        """A paragraph made of pieces. An indented one (indent 0 too) keeps its indent on
-        wrapped lines, and is as wide as its text, at most the page: its lines are padded to
-        that width with spaces, as Rich pads them."""
+    def say(self, *pieces: Piece | str, indent: int = 0, hang: int = 0) -> None:
+        """A paragraph made of pieces, `indent` columns in; its wrapped lines start `hang`
+        columns further in (under the text after "- " or "1. "). A line break in the text
+        starts a new line at the hanging indent too."""
         parts = [(piece, "") if isinstance(piece, str) else piece for piece in pieces]
         text = "".join(part for part, _ in parts)
-        spans = _split_lines(text)
-        width = self.width
-        if indent is not None:
-            widest = max(width_of(text[start:end]) for start, end in spans)
-            width = min(widest + indent, self.width) - indent
-        for first, last in spans:
-            line = text[first:last]
-            for start, end in _wrapped(line, max(width, 1)):
-                shown = self._painted(parts, first + start, first + end)
-                if indent is not None:
-                    shown = (" " * indent + shown
-                             + " " * max(width - width_of(line[start:end]), 0))
-                self.lines.append(shown)
+        width = max(self.width - indent, hang + 1)
+        offset, first_line = 0, True
+        for line in text.split("\n"):
+            spans = wrapped(line, width, hang) if first_line else wrapped(line, width - hang)
+            for index, (start, end) in enumerate(spans):
+                margin = indent + (0 if first_line and index == 0 else hang)
+                shown = self._painted(parts, offset + start, offset + end)
+                self.lines.append((" " * margin + shown).rstrip() if shown.strip() else "")
+            offset += len(line) + 1
+            first_line = False
 
     def _painted(self, parts: list[Piece], start: int, end: int) -> str:
         out, offset = [], 0
@@ -172,37 +160,42 @@ class Page:
         return "".join(line + "\n" for line in self.lines)
 
 
-def _split_lines(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    while True:
-        found = text.find("\n", start)
-        if found < 0:
-            spans.append((start, len(text)))
-            return spans
-        spans.append((start, found))
-        start = found + 1
-
-
 def local_date(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d")
 
 
-def with_sem(score: float | None, sem: float | None) -> str:
-    """A score with its uncertainty, "62 ± 11": ± is one standard error of measurement."""
+def number(value: float) -> str:
+    """A score or a number of points as people read it: 62.5, 50, 0 (no trailing .0)."""
+    shown = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{shown:g}"
+
+
+def with_sem(score: float | None, sem: float | None, band: str) -> str:
+    """A score with its uncertainty, "62.5 ± 11 of 100" (± is one standard error of
+    measurement, in whole points); in plain output in words: "62.5 out of 100, plus or minus
+    11, solid"."""
     from trustcheck.reliability import sem_or_default
 
     if score is None:
-        return score_text(score)
-    return f"{score:g} ± {sem_or_default(sem):.0f}"
+        return band
+    if plain():
+        return f"{number(score)} out of 100, plus or minus {sem_or_default(sem):.0f}, {band}"
+    return f"{number(score)} ± {sem_or_default(sem):.0f} of 100"
 
 
-def change(points: float | None, direction: str | None = None) -> Piece:
-    """A change in points: +5.0 (green), -3.3 (red), 0.0, or — when there is nothing to compare;
-    a change within the noise is dim and says so: "-8.3 about the same"."""
-    shown = signed(points)
-    if direction == "about the same" and points:
-        return f"{shown} about the same", "dim"
-    return shown, {"+": "green", "-": "red"}.get(shown[0], "dim")
+def change(points: float | None, direction: str | None) -> Piece:
+    """A change in points: "+5" (green), "-3.3" (red), in plain output "up 5", "down 3.3";
+    a change within the noise (zero too) is "about the same", with no number: noise is not a
+    change. — when there is nothing to compare."""
+    if points is None:
+        return "—", "dim"
+    if direction == ABOUT_THE_SAME or round(points, 1) == 0:
+        return ABOUT_THE_SAME, "dim"
+    if plain():
+        return f"{'up' if points > 0 else 'down'} {number(abs(points))}", ""
+    if points > 0:
+        return f"+{number(points)}", "green"
+    return f"-{number(-points)}", "red"
 
 
 def relationship_name(role: str, partner: str | None) -> tuple[Piece, ...]:
@@ -211,18 +204,20 @@ def relationship_name(role: str, partner: str | None) -> tuple[Piece, ...]:
     return (f"{role}, no partner named", ""),
 
 
-def _plan_item(page: Page, number: int, item: PlanItem, since: datetime | None) -> None:
-    heading: list[Piece] = [(f"{number}. ", ""), (one_line(item.title), "bold"), (": ", ""),
-                            (with_sem(item.score, item.sem), "bold"), (" of 100", "")]
+def _plan_item(page: Page, position: int, item: PlanItem, since: str | None) -> None:
+    from trustcheck.bands import band
+
+    marker = f"{position}. "
+    heading: list[Piece] = [(marker, ""), (one_line(item.title), "bold"), (": ", ""),
+                            (with_sem(item.score, item.sem, band(item.score)), "bold")]
     if item.change is not None and since is not None:
-        heading += [(" (", ""), change(item.change, item.direction),
-                    (f" since {local_date(since)})", "")]
-    page.say(*heading)
-    page.say(one_line(item.reason), indent=3)
+        heading += [(" (", ""), change(item.change, item.direction), (f" since {since})", "")]
+    page.say(*heading, hang=len(marker))
+    page.say(one_line(item.reason), indent=len(marker))
     for action in item.actions:
-        page.say("- ", one_line(action.text), " ", (f"[{one_line(action.id)}]", "dim"), indent=3)
+        page.say("- ", one_line(action.text), indent=len(marker), hang=2)
     if item.note:
-        page.say((one_line(item.note), "dim"), indent=3)
+        page.say((one_line(item.note), "dim"), indent=len(marker))
 
 
 def focus_plan(plan: Plan, stream: IO[str]) -> None:
@@ -230,16 +225,21 @@ def focus_plan(plan: Plan, stream: IO[str]) -> None:
     from trustcheck.focus import overall_sem
 
     page = Page(page_width(stream), styles_wanted(stream))
+    narrow = page.width < NARROW_BELOW
+    when = local_date if narrow else local_time
     latest, previous = plan.latest, plan.previous
     page.say(("What to work on next", "bold"), ": ",
              *relationship_name(latest.role, latest.partner))
     line: list[Piece | str] = [
-        f"From your check-in of {local_time(latest.created_at)}: overall ",
-        (with_sem(latest.overall, overall_sem(latest.strategies)), "bold"), f" ({latest.band})"]
+        f"From your check-in of {when(latest.created_at)}: overall ",
+        (with_sem(latest.overall, overall_sem(latest.strategies), latest.band), "bold")]
+    if not plain():
+        line.append(f" ({latest.band})")
     if previous is not None:
-        line += [f", compared with {local_time(previous.created_at)} "
-                 f"({score_text(previous.overall)}): ",
-                 change(plan.overall_change, plan.overall_direction)]
+        before = "no score" if previous.overall is None else number(previous.overall)
+        line.append(f". Compared with {when(previous.created_at)} ({before})")
+        if plan.overall_change is not None:
+            line += [": ", change(plan.overall_change, plan.overall_direction)]
     else:
         # On a line of its own, so the sentence is never broken by the terminal's width.
         line.append(";\nthis is the first check-in, so there is no trend yet")
@@ -248,12 +248,13 @@ def focus_plan(plan: Plan, stream: IO[str]) -> None:
     if ft.rate is None:
         told = "no commitments reviewed yet."
     else:
-        told = (f"{ft.rate:g}% of what you committed to was carried out ({ft.counts['done']} "
-                f"done, {ft.counts['partly']} partly done, {ft.counts['not_done']} not done; "
-                "partly done counts half).")
+        told = (f"{number(ft.rate)}% of what you committed to was carried out "
+                f"({ft.counts['done']} done, {ft.counts['partly']} partly done, "
+                f"{ft.counts['not_done']} not done; partly done counts half).")
     page.say(("Follow-through: ", "bold"), told)
 
-    number = 0
+    position = 0
+    since = None if previous is None else local_date(previous.created_at)
     for heading, items in (("Lowest strategies", plan.lowest),
                            ("Slipped since your previous check-in (more than the noise)",
                             plan.slipped)):
@@ -262,34 +263,36 @@ def focus_plan(plan: Plan, stream: IO[str]) -> None:
         page.blank()
         page.say((heading, "bold"))
         for item in items:
-            number += 1
-            _plan_item(page, number, item, None if previous is None else previous.created_at)
+            position += 1
+            _plan_item(page, position, item, since)
     if not plan.lowest and not plan.slipped and latest.overall is not None:
         page.blank()
         page.say("Every strategy is strong and none slipped. Keep doing what you are doing.")
     if plan.felt_trust:
         page.blank()
         page.say(("How you feel with your partner", "bold"))
-        page.say(one_line(plan.felt_trust), indent=0)
+        page.say(one_line(plan.felt_trust))
     if plan.obstacles:
         page.blank()
         page.say(("Obstacles to watch for", "bold"))
         for obstacle in plan.obstacles:
-            page.say("- ", (one_line(obstacle.title), "bold"), ": ", one_line(obstacle.reason))
+            page.say("- ", (one_line(obstacle.title), "bold"), ": ", one_line(obstacle.reason),
+                     hang=2)
             page.say(one_line(obstacle.remedy), indent=2)
     if plan.strengths:
         page.blank()
         page.say(("Strengths to keep", "bold"))
         for strength in plan.strengths:
-            page.say("- ", (one_line(strength.title), "bold"), " - ", one_line(strength.reason))
+            page.say("- ", (one_line(strength.title), "bold"), ": ", one_line(strength.reason),
+                     hang=2)
     page.blank()
-    page.say(("± is one standard error of measurement: how far a score can wobble with nothing "
-              "changed; a change within the noise is called about the same.", "dim"))
+    sign = "Plus or minus" if plain() else "±"
+    page.say((f"{sign} is one standard error of measurement: how far a score can wobble with "
+              "nothing changed; a change within the noise is called about the same.", "dim"))
     if plan.open_commitments:
         page.blank()
         page.say(("Your open commitments", "bold"))
         for open_one in plan.open_commitments:
-            page.say("- ", one_line(open_one.commitment.text), " ",
-                     (f"[{one_line(open_one.commitment.action)}], chosen "
-                      f"{local_date(open_one.made_at)}", "dim"), indent=0)
+            page.say("- ", one_line(open_one.commitment.text),
+                     (f" (chosen {local_date(open_one.made_at)})", "dim"), hang=2)
     stream.write(page.text())
