@@ -86,15 +86,6 @@ def trustcheck_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     _assert_home_inside(tmp_path, "at the end of the test")
 
 
-@pytest.fixture(autouse=True)
-def _plain_output_ends_with_its_test():
-    """`--plain` sets TRUSTCHECK_PLAIN for the rest of the process (modes.ask_for_plain), and
-    tests share one process: without this, one test's `run("--plain", ...)` made every later
-    test's output plain."""
-    yield
-    os.environ.pop("TRUSTCHECK_PLAIN", None)
-
-
 @pytest.fixture
 def umask_022():
     old = os.umask(0o022)
