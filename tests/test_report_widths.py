@@ -27,12 +27,6 @@ VERDICTS = ("about the same", "differs")
 BLOCKS = re.compile("[\u2500-\u259f]")  # box drawing and the bars' blocks
 
 
-@pytest.fixture(autouse=True)
-def not_plain(monkeypatch: pytest.MonkeyPatch) -> None:
-    # `--plain` in an earlier test of this process sets TRUSTCHECK_PLAIN for the rest of its run.
-    monkeypatch.delenv("TRUSTCHECK_PLAIN", raising=False)
-
-
 def report_at(columns: int, env: dict[str, str] | None = None) -> str:
     done = run("report", str(FORM), env={"COLUMNS": str(columns), **(env or {})})
     assert done.exit_code == 0, done.stderr
