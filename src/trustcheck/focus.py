@@ -86,7 +86,7 @@ def choose(checklist: Checklist, scores: Scores) -> Focus:
             names = ", ".join(f"{s.title} {points(s.score)}" for s in known)
             obstacles.append(ObstacleFlag(
                 obstacle.id, obstacle.title, obstacle.remedy,
-                reason=f"Its warning signs average {mean:.1f} of 100 ({names}).",
+                reason=f"Its warning signs average {points(round(mean, 1))} of 100 ({names}).",
             ))
 
     chosen = {a.strategy for a in areas}
