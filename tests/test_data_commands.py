@@ -482,7 +482,7 @@ def test_deleting_an_assessment_removes_its_answers_scores_and_commitments(trust
     result = run("history", "delete", "bbbb", "--yes")
 
     assert result.exit_code == 0, result.stderr
-    assert "Deleted 1 assessment." in result.stderr
+    assert "Deleted 1 check-in." in result.stderr
     assert rows_of(database, "bbbb2222") == dict.fromkeys(TABLES, 0)
     assert rows_of(database, "aaaa1111") == kept
     assert saved_ids(trustcheck_home) == ["aaaa1111", "cccc3333"]
@@ -600,7 +600,7 @@ def test_delete_on_a_terminal_asks_and_only_yes_deletes(trustcheck_home, reply, 
     child.close()
 
     assert child.exitstatus == 0
-    assert ("Deleted 1 assessment." if reply == "y" else "Nothing was deleted.") in child.before
+    assert ("Deleted 1 check-in." if reply == "y" else "Nothing was deleted.") in child.before
     assert saved_ids(trustcheck_home) == left
 
 
