@@ -352,7 +352,7 @@ def test_history_show_of_an_unknown_id_exits_2_with_a_plain_message(tmp_path):
     result = run("history", "show", "nope")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "no saved assessment with the id 'nope'" in result.stderr
+    assert "no saved check-in with the id 'nope'" in result.stderr
     assert "trustcheck history" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -362,12 +362,12 @@ def test_history_with_nothing_saved_says_so_and_succeeds(trustcheck_home):
     result = run("history")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No assessments found yet" in result.stderr
+    assert "No check-ins found yet" in result.stderr
     assert not (trustcheck_home / "history.db").exists(), "only reading must not create a file"
 
     shown = run("history", "show", "last")
     assert shown.exit_code == 2
-    assert "no saved assessments yet" in shown.stderr
+    assert "no saved check-ins yet" in shown.stderr
 
 
 # --- no terminal -----------------------------------------------------------------------------

@@ -166,7 +166,7 @@ def test_a_list_with_exactly_one_result_is_read_and_a_longer_list_is_refused(wor
     refused = run("compare", str(two), str(mentee_file))
 
     assert refused.exit_code == 2
-    assert "holds 2 results" in refused.stderr
+    assert "holds 2 check-ins" in refused.stderr
     assert "history export --id" in refused.stderr
     assert refused.stdout == ""
 
@@ -367,8 +367,8 @@ def test_two_mentor_results_are_refused_with_a_plain_sentence(work: Path) -> Non
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.strip() == (
-        "Both results are from a mentor; please compare one mentor result with one mentee "
-        "result about the same relationship.")
+        "Both check-ins are from a mentor; please compare one mentor check-in with one mentee "
+        "check-in about the same relationship.")
 
 
 def test_the_same_saved_result_twice_is_refused(work: Path) -> None:
@@ -377,7 +377,7 @@ def test_the_same_saved_result_twice_is_refused(work: Path) -> None:
     result = run("compare", "last", "last")
 
     assert result.exit_code == 2
-    assert "Both results are from a mentee" in result.stderr
+    assert "Both check-ins are from a mentee" in result.stderr
 
 
 SOLO_MENTOR = """\
@@ -491,8 +491,8 @@ def test_missing_files_and_unknown_ids_are_reported_plainly(work: Path) -> None:
 
     assert (missing.exit_code, unknown.exit_code, garbage.exit_code) == (2, 2, 2)
     assert "There is no file at" in missing.stderr
-    assert "'abc123' is not a file, and there are no saved assessments yet" in unknown.stderr
-    assert "is not a JSON result file" in garbage.stderr
+    assert "'abc123' is not a file, and there are no saved check-ins yet" in unknown.stderr
+    assert "is not a JSON check-in file" in garbage.stderr
     assert "history export --id last --scores-only" in garbage.stderr
 
 
@@ -513,7 +513,7 @@ def test_a_scores_only_export_of_the_last_result_compares_with_your_own(
     out = work / "for-my-mentor.json"
     exported = run("history", "export", "--id", "last", "--scores-only", "-o", str(out))
     assert exported.exit_code == 0, exported.stderr
-    assert "Exported 1 assessment" in exported.stderr
+    assert "Exported 1 check-in" in exported.stderr
     sent = json.loads(out.read_text(encoding="utf-8"))
     # ... and the mentor, on theirs, compares their own saved result with it.
     shutil.rmtree(trustcheck_home)
@@ -570,9 +570,9 @@ def test_export_by_id_is_refused_plainly_when_it_cannot_pick_one(work: Path) -> 
     mixed = run("history", "export", "--id", "last", "--role", "mentor")
 
     assert (nothing_yet.exit_code, unknown.exit_code, mixed.exit_code) == (2, 2, 2)
-    assert "There are no saved assessments yet" in nothing_yet.stderr
-    assert "There is no saved assessment with the id 'zzzz'" in unknown.stderr
-    assert "--id picks one assessment" in mixed.stderr
+    assert "There are no saved check-ins yet" in nothing_yet.stderr
+    assert "There is no saved check-in with the id 'zzzz'" in unknown.stderr
+    assert "--id picks one check-in" in mixed.stderr
     assert nothing_yet.stdout == unknown.stdout == mixed.stdout == ""
 
 

@@ -191,7 +191,7 @@ def test_export_to_a_file_is_private_even_with_a_permissive_umask(tmp_path, trus
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
-    assert f"Exported 2 assessments to {target}" in result.stderr
+    assert f"Exported 2 check-ins to {target}" in result.stderr
     assert mode(target) == 0o600
     assert target.read_text(encoding="utf-8") == run("history", "export", "-f", "jsonl").stdout
     assert leftovers(tmp_path) == []
@@ -274,7 +274,7 @@ def test_exporting_an_empty_history_gives_an_empty_list(trustcheck_home):
 
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
-    assert "no saved assessments yet" in result.stderr
+    assert "no saved check-ins yet" in result.stderr
     assert not trustcheck_home.exists()
 
 
@@ -363,7 +363,7 @@ def test_one_bad_record_means_nothing_is_imported_and_every_problem_is_located(
     problems = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
     assert problems[0].startswith(f"  - {lines}, line 2: this line is not valid JSON")
     assert problems[1].startswith(f"  - {lines}, line 4: this has a schema that is not a "
-                                  "trustcheck result")
+                                  "trustcheck check-in")
     assert problems[2].startswith(f"  - {listed}, record 2: ")
     assert "'id'" in problems[2]
     assert saved_ids(trustcheck_home) == ["a1"], "nothing may be written when anything is wrong"
@@ -465,7 +465,7 @@ def test_delete_without_a_terminal_shows_what_would_go_and_asks_for_yes(trustche
     result = run("history", "delete", "--all")
 
     assert result.exit_code == 2
-    assert "2 assessments will be deleted" in result.stderr
+    assert "2 check-ins will be deleted" in result.stderr
     assert "aaaa1111" in result.stderr and "bbbb2222" in result.stderr
     assert "--yes" in result.stderr
     assert saved_ids(trustcheck_home) == ["aaaa1111", "bbbb2222"]
@@ -482,7 +482,7 @@ def test_deleting_an_assessment_removes_its_answers_scores_and_commitments(trust
     result = run("history", "delete", "bbbb", "--yes")
 
     assert result.exit_code == 0, result.stderr
-    assert "Deleted 1 assessment." in result.stderr
+    assert "Deleted 1 check-in." in result.stderr
     assert rows_of(database, "bbbb2222") == dict.fromkeys(TABLES, 0)
     assert rows_of(database, "aaaa1111") == kept
     assert saved_ids(trustcheck_home) == ["aaaa1111", "cccc3333"]
@@ -518,7 +518,7 @@ def test_delete_all_with_yes_empties_the_history(trustcheck_home):
     result = run("history", "delete", "--all", "--yes")
 
     assert result.exit_code == 0, result.stderr
-    assert "12 assessments will be deleted" in result.stderr
+    assert "12 check-ins will be deleted" in result.stderr
     assert "... and 2 more" in result.stderr
     assert rows_of(database) == dict.fromkeys(TABLES, 0)
 
@@ -529,7 +529,7 @@ def test_delete_when_nothing_matches_says_so_and_succeeds(trustcheck_home):
     result = run("history", "delete", "--partner", "Nobody")
 
     assert result.exit_code == 0
-    assert "No assessments match, so nothing was deleted." in result.stderr
+    assert "No check-ins match, so nothing was deleted." in result.stderr
     assert saved_ids(trustcheck_home) == ["a1"]
 
 
@@ -539,8 +539,8 @@ def test_an_unknown_or_ambiguous_id_deletes_nothing(trustcheck_home):
     result = run("history", "delete", "def3", "abc", "zzz", "--yes")
 
     assert result.exit_code == 2
-    assert "more than one assessment has an id starting with 'abc'" in result.stderr
-    assert "no saved assessment with the id 'zzz'" in result.stderr
+    assert "more than one check-in has an id starting with 'abc'" in result.stderr
+    assert "no saved check-in with the id 'zzz'" in result.stderr
     assert saved_ids(trustcheck_home) == ["abc1", "abc2", "def3"]
 
 
@@ -592,7 +592,7 @@ def test_delete_on_a_terminal_asks_and_only_yes_deletes(trustcheck_home, reply, 
     save(trustcheck_home, make("a1", partner="Sam"), make("b2", partner="Ada", days=1))
     child = spawn_delete(trustcheck_home, "--partner", "Sam")
 
-    child.expect_exact("1 assessment will be deleted")
+    child.expect_exact("1 check-in will be deleted")
     child.expect_exact("[y/N]")
     child.sendline(reply)
     child.expect(pexpect.EOF)
@@ -600,7 +600,7 @@ def test_delete_on_a_terminal_asks_and_only_yes_deletes(trustcheck_home, reply, 
     child.close()
 
     assert child.exitstatus == 0
-    assert ("Deleted 1 assessment." if reply == "y" else "Nothing was deleted.") in child.before
+    assert ("Deleted 1 check-in." if reply == "y" else "Nothing was deleted.") in child.before
     assert saved_ids(trustcheck_home) == left
 
 
@@ -616,7 +616,7 @@ def test_backup_makes_a_private_complete_copy_in_the_data_folder(trustcheck_home
     copies = list(trustcheck_home.glob("history-backup-*.db"))
     assert len(copies) == 1
     assert re.fullmatch(r"history-backup-\d{8}-\d{6}\.db", copies[0].name)
-    assert f"Backed up 2 assessments to {copies[0]}" in result.stderr
+    assert f"Backed up 2 check-ins to {copies[0]}" in result.stderr
     assert mode(copies[0]) == 0o600
     assert integrity(copies[0]) == "ok"
     assert rows_of(copies[0]) == rows_of(database)

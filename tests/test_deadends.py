@@ -72,7 +72,7 @@ def test_a_name_like_nobody_saved_lists_nothing_and_says_so(trustcheck_home):
     result = run("history", "--partner", "Zed")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No assessments match those filters" in result.stderr
+    assert "No check-ins match those filters" in result.stderr
 
 
 def test_delete_by_partner_finds_the_saved_spelling(trustcheck_home):

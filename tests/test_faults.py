@@ -911,7 +911,7 @@ def test_no_writing_command_ever_writes_into_a_damaged_history(tmp_path, trustch
         saved = [record["id"] for record in json.loads(rescue.read_text(encoding="utf-8"))]
         assert set(saved) <= set(ids) and len(saved) == len(set(saved))
         if len(saved) < len(ids):
-            told = re.search(r"damaged: (at least )?(\d+|an unknown number of) assessments? "
+            told = re.search(r"damaged: (at least )?(\d+|an unknown number of) check-ins? "
                              "could not be read", exported.stderr)
             assert told, f"copy {number}: {len(ids) - len(saved)} left out silently"
             if told[2].isdigit() and not told[1]:
@@ -1096,10 +1096,10 @@ def test_export_rescues_every_readable_assessment_from_a_damaged_history(tmp_pat
     saved = [record["id"] for record in json.loads(rescue.read_text(encoding="utf-8"))]
     assert saved == [i for i in ids if i in saved], "oldest first, each once"
     lines = exported.stderr.strip().splitlines()
-    assert lines[0] == f"Exported {len(saved)} assessment{'s' * (len(saved) != 1)} to {rescue}."
+    assert lines[0] == f"Exported {len(saved)} check-in{'s' * (len(saved) != 1)} to {rescue}."
     if len(saved) == len(ids):
         assert len(lines) == 1
     else:
         assert len(lines) == 2 and "Traceback" not in exported.stderr
-        left_out = int(re.search(r"damaged: (\d+) assessments? could not be read", lines[1])[1])
+        left_out = int(re.search(r"damaged: (\d+) check-ins? could not be read", lines[1])[1])
         assert len(saved) + left_out == len(ids), "the primary key's index names them all"

@@ -159,7 +159,7 @@ def test_an_interrupted_import_says_exactly_how_many_were_added(
                  f"exit {code}): {stderr!r}")
         assert added in (0, 3), where
         if added:
-            assert ": 3 added" in stderr or "had already added 3 assessments" in stderr, where
+            assert ": 3 added" in stderr or "had already added 3 check-ins" in stderr, where
             assert "nothing was saved" not in stderr, where
         else:
             assert "added" not in stderr, where
@@ -236,7 +236,7 @@ def test_an_import_interrupted_while_closing_the_history_says_what_it_added(
     done = run("history", "import", str(export))
     assert done.exit_code == EXIT_INTERRUPTED
     assert done.stderr.strip() == (
-        "Stopped before the end, but the import had already added 2 assessments to your "
+        "Stopped before the end, but the import had already added 2 check-ins to your "
         "history (0 were there before); running it again adds nothing twice.")
     assert len(saved_ids(trustcheck_home / "history.db")) == 2
 

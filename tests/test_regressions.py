@@ -184,7 +184,7 @@ def test_an_empty_or_blank_id_picks_no_assessment(trustcheck_home):
         for done in (shown, exported):
             assert done.exit_code == 2
             assert done.stdout == ""
-            assert "Please give an assessment id" in done.stderr
+            assert "Please give a check-in id" in done.stderr
             assert "`trustcheck history`" in done.stderr
 
 

@@ -396,13 +396,13 @@ def test_without_sources_the_history_of_a_cohort_is_reported(tmp_path):
     assert SECRET not in done.stdout
     nobody = run("report", "--cohort", "autumn")
     assert nobody.exit_code == 2
-    assert "No saved assessment matches --cohort autumn" in nobody.stderr
+    assert "No saved check-in matches --cohort autumn" in nobody.stderr
 
 
 def test_without_sources_or_history_it_says_what_to_give(trustcheck_home):
     done = run("report")
     assert done.exit_code == 2
-    assert "There are no saved assessments to report on" in done.stderr
+    assert "There are no saved check-ins to report on" in done.stderr
     assert "trustcheck report answers.csv" in done.stderr
 
 

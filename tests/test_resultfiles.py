@@ -78,9 +78,9 @@ CORPUS = [
     ("spaced-id", lambda d: d.update(id="an id with spaces in it " * 4),
      "its id is not a trustcheck id"),
     ("year-one", lambda d: d.update(created_at="0001-01-01T00:00:00+01:00"),
-     "is not a complete trustcheck result object"),
+     "is not a complete trustcheck check-in"),
     ("year-9999", lambda d: d.update(created_at="9999-12-31T23:30:00-01:00"),
-     "is not a complete trustcheck result object"),
+     "is not a complete trustcheck check-in"),
     ("surrogate", lambda d: d.update(cohort="\ud800"), "a lone surrogate"),
     ("score-as-text", lambda d: d["strategies"][0].update(score="50"),
      "a strategy score is not a number from 0 to 100."),
@@ -204,7 +204,7 @@ def test_a_result_whose_checklist_is_not_here_is_taken_on_its_stated_scores_and_
     counted = json.loads(reported.stdout)
     assert counted["responses"] == 10 and counted["left_out"] == 0
     assert counted["taken_as_stated"] == {"scores_only": 5, "checklist_not_here": 5}
-    assert ("10 results were counted on the scores they state, not worked out again from "
+    assert ("10 responses were counted on the scores they state, not worked out again from "
             "answers: 5 scores-only, 5 answered a checklist that is not on this computer."
             ) in " ".join(reported.stderr.split())
 
@@ -303,7 +303,7 @@ def test_copies_of_csv_rows_are_counted_once_as_duplicates(tmp_path, trustcheck_
     assert counted["responses"] == alone["responses"] == 6
     assert counted["duplicates"] == 18
     assert counted["sections"][0]["overall"] == alone["sections"][0]["overall"]
-    assert "18 results appeared more than once" in both.stderr
+    assert "18 responses appeared more than once" in both.stderr
 
 
 # --- property-based: whatever the file, exit 0 or 2, never a traceback ------------------------
@@ -412,6 +412,6 @@ def test_a_bad_field_is_named_but_its_value_never_shown(tmp_path):
     single.write_text(json.dumps(bad), encoding="utf-8")
     reported = run("report", str(single), "--strict")
     assert reported.exit_code == 2
-    assert "is not a complete trustcheck result object" in reported.stderr
+    assert "is not a complete trustcheck check-in" in reported.stderr
     assert "a time that is not a date and time with a time zone" in reported.stderr
     assert "Alice" not in reported.stderr and "Bob" not in reported.stderr

@@ -171,13 +171,13 @@ def test_a_result_with_an_unknown_schema_is_left_out_with_its_line(tmp_path):
     assert sizes(collected) == {"mentor": 2} and collected.left_out == 1
     assert problems(collected) == [
         f"{tmp_path / 'x.jsonl'}, line 2: this has the schema 'trustcheck/result/v9', which is "
-        "not a result this trustcheck can read; update trustcheck or leave the file out."]
+        "not a check-in this trustcheck can read; update trustcheck or leave the file out."]
 
 
 def test_a_schema_that_is_not_a_trustcheck_name_is_not_repeated(tmp_path):
     collected = read(tmp_path, "x.json", json.dumps(result("mentor", schema="Sam's diary")))
     assert problems(collected) == [
-        f"{tmp_path / 'x.json'}, line 1: this has a schema that is not a trustcheck result; "
+        f"{tmp_path / 'x.json'}, line 1: this has a schema that is not a trustcheck check-in; "
         "update trustcheck or leave the file out."]
 
 

@@ -328,12 +328,12 @@ def test_get_finds_by_unique_prefix_full_id_or_last(tmp_path):
 
         with pytest.raises(InputError) as ambiguous:
             history.check_in("abc")
-        assert "More than one assessment" in ambiguous.value.message
+        assert "More than one check-in" in ambiguous.value.message
         assert "type more of the id" in ambiguous.value.message
 
         with pytest.raises(InputError) as unknown:
             history.check_in("zzz")
-        assert "no saved assessment with the id 'zzz'" in unknown.value.message
+        assert "no saved check-in with the id 'zzz'" in unknown.value.message
 
         for wildcard in ("%", "_bc111", "abc%"):
             with pytest.raises(InputError):
@@ -393,7 +393,7 @@ def test_get_last_on_an_empty_history_says_there_is_nothing_yet(tmp_path):
     path = saved_store(tmp_path)
     with Store.open(path) as history, pytest.raises(InputError) as caught:
         history.check_in("last")
-    assert "no saved assessments yet" in caught.value.message
+    assert "no saved check-ins yet" in caught.value.message
     assert "trustcheck assess" in caught.value.message
 
 
@@ -402,7 +402,7 @@ def test_ambiguous_prefix_on_the_command_line_exits_2(tmp_path, trustcheck_home)
     data = str(tmp_path / "data")
     result = run("--data-dir", data, "history", "show", "abc")
     assert result.exit_code == 2
-    assert "More than one assessment" in result.stderr
+    assert "More than one check-in" in result.stderr
     shown = run("--data-dir", data, "history", "show", "abc2", "--format", "json")
     assert shown.exit_code == 0, shown.stderr
     assert json.loads(shown.stdout)["id"] == "abc222"
@@ -461,7 +461,7 @@ def test_a_streamed_export_has_exactly_the_bytes_of_the_old_export(trustcheck_ho
                   *(["--scores-only"] if scores_only else []))
     assert written.exit_code == 0, written.stderr
     assert (trustcheck_home / f"export.{format}").read_text(encoding="utf-8") == expected
-    assert "Exported 5 assessments" in written.stderr
+    assert "Exported 5 check-ins" in written.stderr
 
 
 @pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
@@ -483,7 +483,7 @@ def test_a_streamed_export_of_a_filtered_or_empty_history_matches_the_old_export
     nobody = run("history", "export", "--format", format, "--partner", "Nobody")
     assert nobody.exit_code == 0, nobody.stderr
     assert nobody.stdout == {"json": "[]\n", "jsonl": "", "csv": csv_output.results([])}[format]
-    assert "No assessments match those filters" in nobody.stderr
+    assert "No check-ins match those filters" in nobody.stderr
 
 
 def test_an_export_of_a_release_1_history_brings_its_results_up_to_date(trustcheck_home):

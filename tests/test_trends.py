@@ -519,7 +519,7 @@ def test_no_history_gives_a_plain_message_and_exit_0(trustcheck_home):
     result = run("history", "trends")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No assessments found yet" in result.stderr
+    assert "No check-ins found yet" in result.stderr
     assert not (trustcheck_home / "history.db").exists()  # looking creates nothing
     json_result = run("history", "trends", "--format", "json")
     assert (json_result.exit_code, json_result.stdout) == (0, "[]\n")
@@ -530,7 +530,7 @@ def test_filters_that_match_nothing_say_so(trustcheck_home):
     result = run("history", "trends", "--partner", "Nobody")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No assessments match those filters" in result.stderr
+    assert "No check-ins match those filters" in result.stderr
     assert trends_json("--partner", "Nobody") == []
     # Without data in scope an unknown --strategy cannot be checked: still the plain message.
     assert run("history", "trends", "--partner", "Nobody", "--strategy", "nope").exit_code == 0

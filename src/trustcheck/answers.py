@@ -51,7 +51,7 @@ def check_enough(checklist: Checklist, values: Mapping[str, Answer]) -> Problem 
     if answered < needed(total) or not answered:
         return Problem(
             f"only {answered} of {total} statements {_that_came_up(checklist, total)}have an "
-            f"answer; please answer at least {max(1, needed(total))} so the result means "
+            f"answer; please answer at least {max(1, needed(total))} so the scores mean "
             "something."
         )
     return None

@@ -162,7 +162,7 @@ def from_dict(data: Mapping[str, Any], *, source: str = "") -> Assessment:
     if wrong:
         raise InputError(
             f"{source or 'The input'} has values trustcheck cannot use, so it may have been "
-            "edited by hand; please use the result as trustcheck wrote it.",
+            "edited by hand; please use the check-in file as trustcheck wrote it.",
             [Problem(f"it has {phrase}.", source) for phrase in wrong])
     return result
 
@@ -177,11 +177,11 @@ def checked(data: Any, *, source: str = "") -> tuple[Assessment, list[str]]:
 
 def _read(data: Any, source: str) -> Assessment:
     if not isinstance(data, Mapping):
-        raise InputError(f"{source or 'The input'} is not a trustcheck result object.")
+        raise InputError(f"{source or 'The input'} is not a trustcheck check-in.")
     schema = data.get("schema")
     if schema not in READABLE_SCHEMAS:
         raise InputError(
-            f"{source or 'The input'} has result schema {schema!r}, which this version of "
+            f"{source or 'The input'} has the check-in schema {schema!r}, which this version of "
             "trustcheck cannot read; please update trustcheck.")
     try:
         checklist = data["checklist"]
@@ -236,7 +236,7 @@ def _read(data: Any, source: str) -> Assessment:
         else:
             detail = "a field holds a value of the wrong kind"
         raise InputError(
-            f"{source or 'The input'} is not a complete trustcheck result object.",
+            f"{source or 'The input'} is not a complete trustcheck check-in.",
             [Problem(f"missing or malformed field: {detail}", source)],
         ) from None
 

@@ -83,19 +83,19 @@ def compare(a: Assessment, b: Assessment, *,
     for result in (a, b):
         if result.role not in ROLES:
             raise InputError(
-                f"The result {result.id[:8]} has the role '{result.role}'; please compare one "
-                "mentor result with one mentee result.")
+                f"The check-in {result.id[:8]} has the role '{result.role}'; please compare one "
+                "mentor check-in with one mentee check-in.")
     if a.role == b.role:
         raise InputError(
-            f"Both results are from a {a.role}; please compare one mentor result with one "
-            "mentee result about the same relationship.")
+            f"Both check-ins are from a {a.role}; please compare one mentor check-in with one "
+            "mentee check-in about the same relationship.")
     shared_a = {s.id: s for s in a.strategies if s.group == SHARED}
     shared_b = {s.id: s for s in b.strategies if s.group == SHARED}
     common = [s.id for s in a.strategies if s.id in shared_a and s.id in shared_b]
     if not common:
         raise InputError(
             f"The checklists '{a.checklist.id}' and '{b.checklist.id}' have no shared strategy "
-            "in common, so there is nothing to compare; please compare two results answered "
+            "in common, so there is nothing to compare; please compare two check-ins answered "
             "with checklists that include the same shared part.")
     _check_same_statements(a, b, common, shared_a, shared_b, checklists)
 

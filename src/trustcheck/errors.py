@@ -12,8 +12,8 @@ EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
-# Said wherever a command needs a saved assessment and the history is still empty.
-NO_ASSESSMENTS_YET = ("There are no saved assessments yet; run `trustcheck assess` to take "
+# Said wherever a command needs a saved check-in and the history is still empty.
+NO_ASSESSMENTS_YET = ("There are no saved check-ins yet; run `trustcheck assess` to take "
                       "your first.")
 
 

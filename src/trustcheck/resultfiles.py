@@ -35,7 +35,7 @@ DIDNT_COME_UP = -2
 SCORES_ONLY = "scores-only"
 UNKNOWN_CHECKLIST = "checklist not here"
 # What a report says of a file that is none of the kinds it reads.
-NOT_A_SOURCE = ("this is none of the kinds of file a report reads: result files (JSON from "
+NOT_A_SOURCE = ("this is none of the kinds of file a report reads: check-in files (JSON from "
                 "`assess --format json` or `history export`), answers files (YAML or JSON, as "
                 "`trustcheck template` writes them), CSV files with the header of `trustcheck "
                 "template --format csv`, or Google Forms and Microsoft Forms exports (CSV or "
@@ -232,16 +232,16 @@ def _same_partner_view(stated: Any, computed: scoring.PartnerScores | None) -> b
 
 def _shape(data: Any) -> str | None:
     if not isinstance(data, dict):
-        return "this is not a trustcheck result object."
+        return "this is not a trustcheck check-in."
     schema = data.get("schema")
     if schema not in READABLE_SCHEMAS:
         if schema is None:
-            return ("this is not a trustcheck result (it has no 'schema'); answers files go "
+            return ("this is not a trustcheck check-in (it has no 'schema'); answers files go "
                     "through `trustcheck assess --answers` first.")
         if isinstance(schema, str) and _SCHEMA_NAME.match(schema):
-            return (f"this has the schema '{schema}', which is not a result this "
+            return (f"this has the schema '{schema}', which is not a check-in this "
                     "trustcheck can read; update trustcheck or leave the file out.")
-        return ("this has a schema that is not a trustcheck result; update trustcheck or "
+        return ("this has a schema that is not a trustcheck check-in; update trustcheck or "
                 "leave the file out.")
     role = data.get("role")
     if role not in ROLES:
@@ -643,7 +643,7 @@ def read_results(source: str, *, stdin: IO[bytes] | None = None) -> Iterator[Fou
         yield Found(name, None, problem="there is no such file; please check the path.")
         return
     except IsADirectoryError:
-        yield Found(name, None, problem="this is a folder; please name the result file.")
+        yield Found(name, None, problem="this is a folder; please name the check-in file.")
         return
     except PermissionError:
         yield Found(name, None, problem="trustcheck may not read this file; please check its "
@@ -668,7 +668,7 @@ def _results(handle: IO[str], source: str, kind: str | None) -> Iterator[Found]:
                         "UTF-8 and try again.")
             return
         if first and first not in "{[":
-            yield Found(source, reader.line, problem="this is not valid JSON: a result file "
+            yield Found(source, reader.line, problem="this is not valid JSON: a check-in file "
                         "starts with '{' or '['; is it a trustcheck export?")
             return
         kind = "json"

@@ -575,9 +575,9 @@ class Store:
                 (pattern + "%",))]
 
     def check_in(self, reference: str) -> Assessment:
-        """One assessment by id, a unique start of an id, or 'last' for the newest."""
+        """One check-in by id, a unique start of an id, or 'last' for the newest."""
         if not reference.strip():  # the start of every id: it would pick one at random
-            raise InputError("Please give an assessment id (the first few characters are "
+            raise InputError("Please give a check-in id (the first few characters are "
                              "enough) or 'last'; run `trustcheck history` to see the ids.")
         with self.snapshot():  # a check-in deleted between the two queries is never half-found
             found = self.check_in_ids(reference)
@@ -589,9 +589,9 @@ class Store:
         if not found:
             if reference == "last":
                 raise InputError(NO_ASSESSMENTS_YET)
-            raise InputError(f"There is no saved assessment with the id '{reference}'; run "
+            raise InputError(f"There is no saved check-in with the id '{reference}'; run "
                              "`trustcheck history` to see the ids.")
-        raise InputError(f"More than one assessment has an id starting with '{reference}'; "
+        raise InputError(f"More than one check-in has an id starting with '{reference}'; "
                          "please type more of the id.")
 
     def newest(self, relationship: Relationship) -> Assessment | None:
@@ -903,13 +903,13 @@ class Store:
         from trustcheck import assessment
 
         try:
-            return assessment.from_dict(json.loads(text), source=f"assessment {row_id}")
+            return assessment.from_dict(json.loads(text), source=f"check-in {row_id}")
         except (ValueError, InputError):
             raise self._damaged(row_id) from None
 
     def _damaged(self, row_id: str) -> StorageError:
         return StorageError(
-            f"The saved assessment {row_id} in {self.path} is damaged; remove it with "
+            f"The saved check-in {row_id} in {self.path} is damaged; remove it with "
             f"`trustcheck history delete {row_id}` or restore the history from a backup.")
 
     # --- your data: import, delete, backup --------------------------------------------------
@@ -967,7 +967,7 @@ class Store:
         read: list[Assessment] = []
         for row_id, text in texts:
             try:
-                read.append(from_dict(json.loads(text), source=f"assessment {row_id}"))
+                read.append(from_dict(json.loads(text), source=f"check-in {row_id}"))
             except (ValueError, TypeError, KeyError, AttributeError, InputError):
                 continue
         # Otherwise the primary key's index holds one entry per assessment; counting them needs
@@ -1237,11 +1237,11 @@ def _needs_writing(error: StorageError) -> bool:
 
 
 def damaged(error: BaseException) -> bool:
-    """Whether this error says the history (or one assessment saved in it) is damaged."""
+    """Whether this error says the history (or one check-in saved in it) is damaged."""
     if isinstance(error, DamagedHistory):
         return True
     # `Store._result` reports one unreadable saved result as a plain StorageError.
-    return isinstance(error, StorageError) and error.message.startswith("The saved assessment ")
+    return isinstance(error, StorageError) and error.message.startswith("The saved check-in ")
 
 
 def _stamp_path(path: Path) -> Path:

@@ -491,7 +491,7 @@ def trends(rows: Sequence[ScoreRow],
     """
     if strategy is not None and rows and strategy != OVERALL and \
             strategy not in (known := strategy_ids(rows) + [OVERALL]):
-        raise InputError(f"No assessment in scope has a strategy '{strategy}'; please "
+        raise InputError(f"No check-in in scope has a strategy '{strategy}'; please "
                          f"use one of: {', '.join(known)}.")
     found = []
     for group in by_relationship(rows):

@@ -18,10 +18,10 @@ app = typer.Typer(help="See the checklists you can use, and check your own.",
 @app.command("list")
 def list_(ctx: typer.Context, format: ResultFormatOption = ResultFormat.text,
           all_versions: Annotated[bool, typer.Option(
-              "--all", help="Also list the earlier versions kept to read past results.")] = False,
+              "--all", help="Also list the earlier versions kept to read past check-ins.")] = False,
           ) -> None:
     """List the checklists you can use with --checklist (the newest version of each; --all
-    adds the earlier versions kept so past results can still be read)."""
+    adds the earlier versions kept so past check-ins can still be read)."""
     from trustcheck import checklist
 
     folders = session(ctx).places.checklist_folders()

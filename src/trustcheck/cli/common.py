@@ -69,5 +69,5 @@ def narrowed(*options: object) -> bool:
 
 
 def plural(count: int, word: str) -> str:
-    """'1 assessment', '3 assessments'."""
+    """'1 check-in', '3 check-ins'."""
     return f"{count} {word}{'' if count == 1 else 's'}"

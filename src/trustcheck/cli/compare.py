@@ -28,17 +28,17 @@ if TYPE_CHECKING:
 
     from trustcheck.paths import Places
 
-_HELP = ("A result file (from `assess --format json`, `history show --format json` or "
+_HELP = ("A check-in file (from `assess --format json`, `history show --format json` or "
          "`history export --id ID --scores-only`) or a history id (a unique start, or 'last').")
 
 
 def compare(
     ctx: typer.Context,
     first: Annotated[str, typer.Argument(
-        metavar="A", help="Your result; or, with B left out, your partner's share file (from "
+        metavar="A", help="Your check-in; or, with B left out, your partner's share file (from "
                           f"`trustcheck share`) or a scores file. {_HELP}")],
     second: Annotated[Optional[str], typer.Argument(
-        metavar="[B]", help=f"Your partner's result. {_HELP}")] = None,
+        metavar="[B]", help=f"Your partner's check-in. {_HELP}")] = None,
     code: Annotated[Optional[str], typer.Option(
         "--code", metavar="CODE",
         help="The code your partner told you, to open their share file (any case; dashes "
@@ -60,7 +60,7 @@ def compare(
     with blind spots and hidden strengths, and felt trust both ways. --format markdown or
     html writes a one-page guide for your next meeting.
 
-    With two results (A and B): one a mentor's and one a mentee's, their shared strategies
+    With two check-ins (A and B): one a mentor's and one a mentee's, their shared strategies
     side by side; gaps larger than the noise of your two scores are worth talking about.
     """
     from trustcheck.errors import InputError
@@ -78,12 +78,12 @@ def compare(
     if sealed:
         if second is not None:
             raise InputError("Please give your partner's share file on its own (with --code), "
-                             "or two results to compare.")
+                             "or two check-ins to compare.")
         _open_share(Path(first).expanduser(), code, partner, format, output, force, places)
         return
     if code is not None:
         raise InputError("--code opens a share file; please give your partner's share file "
-                         "on its own, or leave --code out to compare two results.")
+                         "on its own, or leave --code out to compare two check-ins.")
     if second is None:
         _two_way(first, partner, role, format, output, force, places)
         return
@@ -96,7 +96,7 @@ def compare(
 
     found = compare_references(first, second, database=places.database,
                                checklist_folders=places.checklist_folders())
-    for side, reason in zip(("Your result", "Your partner's result"), found.stated,
+    for side, reason in zip(("Your check-in", "Your partner's check-in"), found.stated,
                             strict=True):
         if reason == UNKNOWN_CHECKLIST:
             say(f"Note: {side} answered a checklist that is not on this computer, so its "

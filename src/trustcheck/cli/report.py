@@ -29,7 +29,7 @@ def report(
     ctx: typer.Context,
     sources: Annotated[Optional[list[str]], typer.Argument(
         metavar="[SOURCE]...", show_default=False,
-        help="Result files (JSON, a JSON list or JSONL from `assess --format json` or "
+        help="Check-in files (JSON, a JSON list or JSONL from `assess --format json` or "
              "`history export`), answers files (YAML or JSON from `trustcheck template`), "
              "CSV files of answers with the header from `trustcheck template --format csv`, "
              "Google Forms CSV or Microsoft Forms Excel (.xlsx) exports, or folders of them; "

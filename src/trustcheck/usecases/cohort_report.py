@@ -64,7 +64,7 @@ def gather(sources: Sequence[str] | None, scope: Scope, *,
         collected = collect(sources, scope, library, stdin=stdin)
     else:
         if not database.exists():
-            raise InputError("There are no saved assessments to report on; name result files "
+            raise InputError("There are no saved check-ins to report on; name check-in files "
                              "or CSV files of responses, e.g. `trustcheck report answers.csv`.")
         # Here, not at the top: a report on files never opens the history (sqlite3 and the
         # store cost about 12 ms to import).
@@ -98,14 +98,14 @@ def gather(sources: Sequence[str] | None, scope: Scope, *,
                                   tuple(listed)))
     if collected.duplicates:
         notices.append(Notice(
-            f"{collected.duplicates} result{'s' if collected.duplicates != 1 else ''} appeared "
-            "more than once and counted once (the same result id, or a CSV row exactly like "
+            f"{collected.duplicates} response{'s' if collected.duplicates != 1 else ''} appeared "
+            "more than once and counted once (the same check-in id, or a CSV row exactly like "
             "another, as when a file is given twice); if different people gave exactly the "
             "same answers, tell their rows apart in the partner column."))
     stated = collected.stated_scores_only + collected.stated_unknown_checklist
     if stated:
         notices.append(Notice(
-            f"{stated} result{'s were' if stated != 1 else ' was'} counted on the scores "
+            f"{stated} response{'s were' if stated != 1 else ' was'} counted on the scores "
             f"{'they state' if stated != 1 else 'it states'}, not worked out again from answers: "
             f"{collected.stated_scores_only} scores-only, {collected.stated_unknown_checklist} "
             "answered a checklist that is not on this computer."))
@@ -247,9 +247,9 @@ def _nothing_message(gathered: Gathered) -> str:
                     "rows listed above and try again.")
         return "These files hold no responses, so there is nothing to report."
     if filters:
-        return (f"No saved assessment matches {' and '.join(filters)}; run `trustcheck history` "
+        return (f"No saved check-in matches {' and '.join(filters)}; run `trustcheck history` "
                 "to see the cohort labels you used.")
-    return "There are no saved assessments to report on yet."
+    return "There are no saved check-ins to report on yet."
 
 
 def to_dict(report: CohortReport) -> dict[str, Any]:

@@ -53,8 +53,8 @@ class _History:
         if self.store is None:
             if not self.database.exists():
                 raise InputError(
-                    f"'{reference}' is not a file, and there are no saved assessments yet to "
-                    "find it in; please give a result file or the id of a saved assessment.")
+                    f"'{reference}' is not a file, and there are no saved check-ins yet to "
+                    "find it in; please give a check-in file or the id of a saved check-in.")
             from trustcheck.store import Store
 
             # Only to read: it never writes, so it works on a full disk and never migrates.
@@ -76,21 +76,21 @@ def _read_file(path: Path, library: Library) -> tuple[Assessment, str | None]:
     broken = next((f for f in found if f.problem), None)
     if broken is not None:
         raise InputError(
-            f"{path} is not a JSON result file; save one with `trustcheck history export "
+            f"{path} is not a JSON check-in file; save one with `trustcheck history export "
             "--id last --scores-only` or `trustcheck assess --format json`.",
             [Problem(broken.problem or "", str(path), broken.line)])
     if not found:
-        raise InputError(f"{path} is empty; please give a result file, or the id of a saved "
-                         "assessment.")
+        raise InputError(f"{path} is empty; please give a check-in file, or the id of a saved "
+                         "check-in.")
     if len(found) != 1:
         raise InputError(
-            f"{path} holds {len(found)} results, but compare needs exactly one from each "
+            f"{path} holds {len(found)} check-ins, but compare needs exactly one from each "
             "of you; export a single one with `trustcheck history export --id ID`.")
     verdict = validate(found[0].value, library)
     if verdict.problem:
         raise InputError(
             f"{path} has values trustcheck cannot use, so it may have been edited by hand; "
-            "please use the result as trustcheck wrote it.",
+            "please use the check-in file as trustcheck wrote it.",
             [Problem(verdict.problem, str(path), found[0].line)])
     return from_dict(found[0].value, source=str(path)), verdict.stated
 

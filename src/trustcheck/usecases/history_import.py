@@ -51,7 +51,7 @@ def check(sources: Sequence[str], *, checklist_folders: list[tuple[Path, bool]],
             verdict = resultfiles.validate(found.value, library)
             problem = verdict.problem
             if verdict.stated == SCORES_ONLY:
-                problem = ("it has no answers: it is a scores-only result, made to share with "
+                problem = ("it has no answers: it is a scores-only check-in, made to share with "
                            "your partner for `trustcheck compare`, not part of your own history.")
             if problem:
                 file_problems.append(Problem(problem, where,
@@ -68,7 +68,7 @@ def check(sources: Sequence[str], *, checklist_folders: list[tuple[Path, bool]],
         raise InputError(
             f"Nothing was imported: {count} problem{'' if count == 1 else 's'} found (below). "
             "Fix or remove those records and run the import again; it is safe to repeat, "
-            "because assessments already in your history are skipped.", shown)
+            "because check-ins already in your history are skipped.", shown)
     where = sources[0] if len(sources) == 1 else f"{len(sources)} files"
     incoming.sort(key=lambda a: a.created_at)
     return Checked(tuple(incoming), stated, where)

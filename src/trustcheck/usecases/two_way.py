@@ -95,7 +95,7 @@ def read_side(path: Path, checklist_folders: list[tuple[Path, bool]]) -> SharedS
 
     if not path.is_file():
         raise InputError(f"There is no file at {path}; please give the file your partner "
-                         "gave you (with --partner NAME), or two results to compare.")
+                         "gave you (with --partner NAME), or two check-ins to compare.")
     try:
         with path.open(encoding="utf-8") as stream:
             data = json.load(stream)

@@ -29,8 +29,8 @@ def backup(
 
     places = session(ctx).places
     if not places.database.exists():
-        say(f"There is no history to back up yet ({places.database} does not exist); take an "
-            "assessment with `trustcheck assess` first.")
+        say(f"There is no history to back up yet ({places.database} does not exist); take a "
+            "check-in with `trustcheck assess` first.")
         return
     if file is None:
         target = _free_name(places.data.path)
@@ -59,7 +59,7 @@ def backup(
 
     with Store.open_for_reading(target) as copy:
         count = copy.count()
-    say(f"Backed up {plural(count, 'assessment')} to {target}.")
+    say(f"Backed up {plural(count, 'check-in')} to {target}.")
 
 
 def _free_name(folder: Path) -> Path:

@@ -48,13 +48,13 @@ def delete(
     """
     by_filter = before is not None or partner is not None or role is not None
     if references and (by_filter or everything):
-        raise InputError("Please either name assessment ids or use --before, --partner or "
+        raise InputError("Please either name check-in ids or use --before, --partner or "
                          "--all, not both.")
     if everything and by_filter:
-        raise InputError("--all deletes every assessment; leave out --before, --partner and "
+        raise InputError("--all deletes every check-in; leave out --before, --partner and "
                          "--role, or leave out --all.")
     if not (references or by_filter or everything):
-        raise InputError("Please say what to delete: assessment ids, --before WHEN, --partner "
+        raise InputError("Please say what to delete: check-in ids, --before WHEN, --partner "
                          "NAME or --all; `trustcheck history` shows the ids.")
     if role is not None and before is None and partner is None:
         raise InputError("--role only narrows --before or --partner; add one of them, or use "
@@ -63,7 +63,7 @@ def delete(
 
     store = open_history(session(ctx).places, writable=True)
     if store is None:
-        say("There are no saved assessments yet, so there is nothing to delete.")
+        say("There are no saved check-ins yet, so there is nothing to delete.")
         return
     with store:
         from trustcheck.records import Filters
@@ -76,7 +76,7 @@ def delete(
             chosen = store.score_rows(partners.within(store, Filters(
                 role=role.value if role else None, partner=partner, until=cutoff)))
         if not chosen:
-            say("No assessments match, so nothing was deleted.")
+            say("No check-ins match, so nothing was deleted.")
             return
         _show_doomed(chosen)
         if not yes:
@@ -93,7 +93,7 @@ def delete(
         with outcome.committing():
             deleted = store.delete([row.id for row in chosen])
             outcome.keep(f"{plural(deleted, 'check-in')} had already been deleted")
-    say(f"Deleted {plural(deleted, 'assessment')}.")
+    say(f"Deleted {plural(deleted, 'check-in')}.")
 
 
 def _cutoff(before: str) -> "datetime":
@@ -119,9 +119,9 @@ def _by_reference(store: "Store", references: Sequence[str]) -> "list[ScoreRow]"
     for reference in references:
         matches = store.check_in_ids(reference if reference == "last" else reference.strip())
         if not matches:
-            problems.append(Problem(f"there is no saved assessment with the id '{reference}'."))
+            problems.append(Problem(f"there is no saved check-in with the id '{reference}'."))
         elif len(matches) > 1:
-            problems.append(Problem(f"more than one assessment has an id starting with "
+            problems.append(Problem(f"more than one check-in has an id starting with "
                                     f"'{reference}'; please type more of it."))
         else:
             chosen.add(matches[0])
@@ -142,7 +142,7 @@ def _show_doomed(rows: "Sequence[ScoreRow]") -> None:
          for r in shown],
         width=terminal_width(sys.stderr), colour=colour_wanted(sys.stderr))
     more = len(rows) - len(shown)
-    say(f"{plural(len(rows), 'assessment')} will be deleted, with "
+    say(f"{plural(len(rows), 'check-in')} will be deleted, with "
         f"{'its' if len(rows) == 1 else 'their'} answers, scores and commitments:")
     sys.stderr.write(table + (f"... and {more} more\n" if more else ""))
     sys.stderr.flush()

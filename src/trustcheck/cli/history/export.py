@@ -45,7 +45,7 @@ def export(
     until: UntilOption = None,
     format: Annotated[ExportFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
-        help="json: a list of full results; jsonl: one full result per line; csv: one row per "
+        help="json: a list of full check-ins; jsonl: one full check-in per line; csv: one row per "
              "check-in with a column per strategy score, safe to open in a spreadsheet.")
     ] = ExportFormat.json,
     output: OutputOption = None,
@@ -71,7 +71,7 @@ def export(
         exists = f"{target} already exists; add --force to replace it, or choose another name."
         files.check_target(target, force=force, exists=exists)
     if assessment_id is not None and narrowed(role, partner, cohort, since, until):
-        raise InputError("--id picks one assessment; leave out --role, --partner, --cohort, "
+        raise InputError("--id picks one check-in; leave out --role, --partner, --cohort, "
                          "--since and --until, or leave out --id.")
     scope = filters(role.value if role else None, partner, cohort, since, until)
     from trustcheck.store import Store, damaged
@@ -126,20 +126,20 @@ def export(
                 rescued = store.rescue(scope)
                 deliver(_rescued_chunks(rescued, format, scores_only, counted))
     if target is not None:
-        say(f"Exported {plural(counted[0], 'assessment')} to {target}.")
+        say(f"Exported {plural(counted[0], 'check-in')} to {target}.")
     if rescued is not None and (rescued.left_out or not rescued.exact):
         left_out = rescued.left_out
-        how_many = (plural(left_out, "assessment") if rescued.exact else
-                    f"at least {plural(left_out, 'assessment')}" if left_out else
-                    "an unknown number of assessments")
+        how_many = (plural(left_out, "check-in") if rescued.exact else
+                    f"at least {plural(left_out, 'check-in')}" if left_out else
+                    "an unknown number of check-ins")
         verb = "is" if rescued.exact and left_out == 1 else "are"
         say(f"Your history is damaged: {how_many} could not be read and {verb} not in the "
             "export; keep this export safe, then restore a backup or start a new history (see "
             "`trustcheck paths`).")
     elif not counted[0]:
         filtered = narrowed(role, partner, cohort, since, until)
-        say("No assessments match those filters, so the export is empty." if filtered else
-            "There are no saved assessments yet, so the export is empty.")
+        say("No check-ins match those filters, so the export is empty." if filtered else
+            "There are no saved check-ins yet, so the export is empty.")
 
 
 def _rescued_chunks(rescued: "Rescued", format: ExportFormat, scores_only: bool,

@@ -29,12 +29,12 @@ def import_(
     checked = history_import.check(sources, checklist_folders=places.checklist_folders(),
                                    stdin=sys.stdin.buffer)
     if not checked.incoming:
-        say(f"No assessments found in {checked.where}; nothing was imported.")
+        say(f"No check-ins found in {checked.where}; nothing was imported.")
         return
 
     def committed(done: history_import.Added) -> None:
         # Known the moment the commit returns, so an interrupt after it is told the truth.
-        outcome.keep(f"the import had already added {plural(done.added, 'assessment')} to your "
+        outcome.keep(f"the import had already added {plural(done.added, 'check-in')} to your "
                      f"history ({done.already_there} were there before); running it again adds "
                      "nothing twice")
 
@@ -44,6 +44,6 @@ def import_(
     if checked.taken_as_stated:
         stated = checked.taken_as_stated
         their = "its" if stated == 1 else "their"
-        say(f"{plural(stated, 'assessment')} answered a checklist that is not on this "
+        say(f"{plural(stated, 'check-in')} answered a checklist that is not on this "
             f"computer, so {their} scores were taken as stated, not worked out again from the "
             "answers.")

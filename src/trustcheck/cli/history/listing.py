@@ -62,9 +62,9 @@ def history(
     # An empty table says nothing, so a person is told why instead; tools get an empty list.
     if not found[0] and text:
         if narrowed(role, partner, cohort, since, until):
-            say("No assessments match those filters; run `trustcheck history` to see them all.")
+            say("No check-ins match those filters; run `trustcheck history` to see them all.")
         else:
-            say("No assessments found yet; run `trustcheck assess --role mentor` (or mentee) "
+            say("No check-ins found yet; run `trustcheck assess --role mentor` (or mentee) "
                 "to take one.")
         return
     emit(found, format)

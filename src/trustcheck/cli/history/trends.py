@@ -91,10 +91,10 @@ def trends(
         if format is TrendsFormat.html:
             say("No page was written, as there is nothing to show on it yet.")
         if narrowed(role, partner, cohort, since, until) or strategy:
-            say("No assessments match those filters; run `trustcheck history trends` to see "
+            say("No check-ins match those filters; run `trustcheck history trends` to see "
                 "them all.")
         else:
-            say("No assessments found yet; trends need a few check-ins, so run `trustcheck "
+            say("No check-ins found yet; trends need a few check-ins, so run `trustcheck "
                 "assess --role mentor` (or mentee) every few weeks.")
         return
     if output is None:
