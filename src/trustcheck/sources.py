@@ -731,7 +731,7 @@ def collect_history(texts: Iterator[str], scope: Scope, library: Library) -> Col
     """Results from the history (already filtered by cohort and role), oldest first."""
     collector = Collector(library, scope)
     for number, text in enumerate(texts, start=1):
-        where = f"saved assessment number {number} (oldest first): "
+        where = f"saved check-in number {number} (oldest first): "
         try:
             data = json.loads(text)
         except ValueError:
