@@ -629,24 +629,65 @@ def _obstacles(console: Console, obstacles: Sequence[ObstacleFlag]) -> None:
 def commitment_list(console: Console,
                     groups: Sequence[tuple[Relationship, Sequence[CommitmentRecord],
                                            float | None, int]]) -> None:
-    """`trustcheck commitments`: per relationship, open and past commitments with their status."""
+    """`trustcheck commitments`: per relationship, open and past commitments with their status.
+
+    A commitment goes by its words, never its id (the id is in `--format json`, for answers
+    files). At 100 columns and wider a table; narrower, and in plain output, a list."""
+    from trustcheck.render import modes
+
+    as_list = modes.plain() or console.width < NARROW_BELOW
     for index, (relationship, records, rate, reviewed) in enumerate(groups):
         if index:
             console.print()
-        console.print(Text.assemble(relationship_name(relationship.role, relationship.partner),
-                                    ("  ·  follow-through: ", "bold"), rate_text(rate, reviewed)))
-        table = Table(show_edge=False, pad_edge=False, header_style="bold")
+        show(console, hanging("", Text.assemble(
+            relationship_name(relationship.role, relationship.partner),
+            ("; " if modes.plain() else "  ·  "), ("follow-through: ", "bold"),
+            rate_text(rate, reviewed))))
+        if as_list:
+            for record in records:
+                show(console, hanging("- ", user(record.commitment.text)))
+                show(console, hanging("", _commitment_status(record), 2))
+            continue
+        table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                      show_edge=False)
         table.add_column("Chosen", no_wrap=True)
-        table.add_column("Action")
         table.add_column("Status", no_wrap=True)
         table.add_column("Reviewed", no_wrap=True)
+        table.add_column("Commitment")
         for record in records:
-            table.add_row(local_date(record.made_at),
-                          Text.assemble(user(record.commitment.text), " ",
-                                        (f"[{one_line(record.commitment.action)}]", "dim")),
-                          status_text(record.status),
-                          local_date(record.reviewed_at) if record.reviewed_at else "")
-        console.print(table)
+            table.add_row(local_date(record.made_at), status_text(record.status),
+                          local_date(record.reviewed_at) if record.reviewed_at else "",
+                          user(record.commitment.text))
+        show(console, table)
+    if any(record.status is None for _, records, _, _ in groups for record in records):
+        console.print()
+        wrapped(console, "Your next check-in asks how the open ones went. To say it in an "
+                "answers file instead, name each by its id, which `trustcheck\u00a0commitments"
+                "\u00a0--format\u00a0json` shows as \"action\".", style="dim")
+
+
+def _commitment_status(record: CommitmentRecord) -> Text:
+    """"open, chosen 2026-03-21" or "done (reviewed 2026-04-02), chosen 2026-03-02"."""
+    status = status_text(record.status)
+    if record.reviewed_at:
+        status.append(f" (reviewed {local_date(record.reviewed_at)})")
+    status.append(f", chosen {local_date(record.made_at)}")
+    return status
+
+
+def wrapped(console: Console, words: str, *, prefix: str = "", indent: int = 0,
+            style: str = "") -> None:
+    """Our own sentences, wrapped at the console's width with a hanging indent, never inside a
+    word or a command: a command's words are joined by no-break spaces (U+00A0) here and
+    printed with plain spaces, so it copies and runs as shown."""
+    import textwrap
+
+    lead = " " * indent
+    lines = textwrap.wrap(words, width=max(console.width, 20), initial_indent=lead + prefix,
+                          subsequent_indent=lead + " " * len(prefix), break_long_words=False,
+                          break_on_hyphens=False)
+    for line in lines:
+        console.print(Text(line.replace("\u00a0", " ").rstrip(), style=style))
 
 
 def check_in(console: Console, result: Assessment) -> None:
