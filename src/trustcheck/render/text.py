@@ -394,55 +394,105 @@ def focus(console: Console, result: Assessment) -> None:
 
 
 def checklist_listing(console: Console, listings: Iterable[Listing]) -> None:
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    """`trustcheck checklists list`: a table at 100 columns and wider when it fits; narrower,
+    and in plain output, two lines per checklist (names are never cut or wrapped)."""
+    from trustcheck.render import modes
+
+    found = [(listing, listing.checklist) for listing in listings
+             if listing.checklist is not None]
+    table = Table(box=None, pad_edge=False, padding=(0, 2), header_style="bold",
+                  show_edge=False)
     for name in ("Id", "Role", "Version", "Statements", "Title", "From"):
-        table.add_column(name)
-    for listing in listings:
-        checklist = listing.checklist
-        if checklist is None:
-            continue
-        table.add_row(user(checklist.id), checklist.role or "", user(checklist.version),
-                      str(len(checklist.items)), user(checklist.title),
-                      "built in" if listing.builtin else user(str(listing.path)))
-    console.print(table)
+        table.add_column(name, no_wrap=True,
+                         justify="right" if name == "Statements" else "left")
+    for listing, checklist in found:
+        table.add_row(user(checklist.id), checklist.role or "any", user(checklist.version),
+                      str(len(checklist.items)), user(checklist.title), _source(listing))
+    if not modes.plain() and console.width >= NARROW_BELOW and _fits(console, table):
+        show(console, table)
+        return
+    for listing, checklist in found:
+        show(console, hanging("", Text.assemble(user(checklist.id, "bold"), ": ",
+                                                user(checklist.title))))
+        role = f"for {checklist.role}s" if checklist.role else "for any role"
+        show(console, hanging("", Text.assemble(
+            f"{role}, version ", user(checklist.version), f", {len(checklist.items)} "
+            "statements", ", built in" if listing.builtin else ""), 2))
+        if not listing.builtin:  # a path is never cut: longer than the line, the terminal wraps it
+            console.print(Text.assemble("  from ", _source(listing)), crop=False,
+                          overflow="ignore", no_wrap=True)
+
+
+def _source(listing: Listing) -> Text:
+    return Text("built in") if listing.builtin else user(str(listing.path))
+
+
+def _fits(console: Console, table: Table) -> bool:
+    """Whether the table's widest row fits the console without wrapping or cutting."""
+    from rich.measure import Measurement
+
+    unbounded = console.options.update_width(10_000)  # Measurement is capped at the width
+    return Measurement.get(console, unbounded, table).maximum <= console.width
+
+
+def _with_id(ref: str, body: Text, beside: bool) -> list[Table]:
+    """`checklists show`: an id, then its text with a hanging indent under the text; or, when
+    the ids are too long to stand beside the text (`_beside`), the id on its own line."""
+    if beside:
+        return [hanging(Text(f"{ref}  ", style="dim"), body, 2)]
+    return [hanging("", Text(ref, style="dim"), 2), hanging("", body, 4)]
+
+
+def _beside(console: Console, refs: Iterable[str]) -> bool:
+    """Whether ids of this kind (all of them, so the layout does not change from line to line)
+    leave more than half the line for the text."""
+    return 2 + max((len(ref) + 2 for ref in refs), default=0) <= console.width * 0.45
 
 
 def checklist(console: Console, checklist: Checklist) -> None:
-    console.print(Text.assemble(user(checklist.title, "bold"), "  ",
-                                (f"({one_line(checklist.id)}, version "
-                                 f"{one_line(checklist.version)}, for {checklist.role or 'any'} "
-                                 f"role)", "dim")))
+    """`trustcheck checklists show`: the reference, with every id."""
+    show(console, hanging("", Text.assemble(
+        user(checklist.title, "bold"), "  ",
+        (f"({one_line(checklist.id)}, version {one_line(checklist.version)}, for "
+         f"{checklist.role or 'any'} role)", "dim"))))
     if checklist.description:
-        console.print(user(checklist.description))
+        show(console, hanging("", user(checklist.description)))
     scale = checklist.scale
     labels = ", ".join(f"{value} {scale.label(value)}" for value in scale.points)
-    console.print(Text.assemble("Scale: ", user(labels), ", or ", user(scale.skip_label)))
+    show(console, hanging("Scale: ", Text.assemble(user(labels), ", or ",
+                                                   user(scale.skip_label))))
+    items_beside = _beside(console, (one_line(i.id) for i in checklist.items))
+    actions_beside = _beside(console, (f"action {one_line(a.id)}" for s in checklist.strategies
+                                       for a in s.actions))
     for strategy in checklist.strategies:
         console.print()
         reliability = "" if strategy.reliability is None else \
             f", reliability {strategy.reliability:.2f}"
-        console.print(Text.assemble(user(strategy.title, "bold"), " ",
-                                    (f"[{one_line(strategy.id)}, {one_line(strategy.group)}"
-                                     f"{reliability}]", "dim")))
+        show(console, hanging("", Text.assemble(
+            user(strategy.title, "bold"), " ",
+            (f"[{one_line(strategy.id)}, {one_line(strategy.group)}{reliability}]", "dim"))))
         if strategy.why:
-            console.print(Text.assemble("  ", user(strategy.why, "italic")))
+            show(console, hanging("", user(strategy.why, "italic"), 2))
         for item in strategy.items:
             mark = " (reverse)" if item.reverse else ""
             if item.conditional:
                 mark += " (may not come up)"
-            console.print(Text.assemble("  ", (one_line(item.id), "dim"), "  ", user(item.text),
-                                        (mark, "dim")))
+            for part in _with_id(one_line(item.id),
+                                 Text.assemble(user(item.text), (mark, "dim")), items_beside):
+                show(console, part)
         for action in strategy.actions:
-            console.print(Text.assemble("  action ", (one_line(action.id), "dim"), "  ",
-                                        user(action.text)))
+            for part in _with_id(f"action {one_line(action.id)}", user(action.text),
+                                 actions_beside):
+                show(console, part)
     if checklist.obstacles:
         console.print()
         console.print(Text("Obstacles", style="bold"))
         for obstacle in checklist.obstacles:
             signals = ", ".join(one_line(s) for s in obstacle.signals)
-            console.print(Text.assemble("  ", user(obstacle.title, "bold"),
-                                        (f" [{one_line(obstacle.id)}; signs: {signals}]", "dim")))
-            console.print(Text.assemble("    ", user(obstacle.remedy)))
+            show(console, hanging("", Text.assemble(
+                user(obstacle.title, "bold"),
+                (f" [{one_line(obstacle.id)}; signs: {signals}]", "dim")), 2))
+            show(console, hanging("", user(obstacle.remedy), 4))
 
 
 def _points_text(points: float) -> str:
