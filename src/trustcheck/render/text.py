@@ -19,9 +19,10 @@ from trustcheck.text import one_line
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist, Listing
-    from trustcheck.compare import Comparison
+    from trustcheck.compare import Comparison, Gap
     from trustcheck.focus import ObstacleFlag, Progress
     from trustcheck.records import CommitmentRecord, Relationship
+    from trustcheck.scoring import StrategyScore
     from trustcheck.usecases.checkin import InFull, Scored
 
 BAR_WIDTH = 20
@@ -503,7 +504,7 @@ def _partner_noun(role: str) -> str:
     return f"your {role}"
 
 
-def _side_line(label: str, result: Assessment) -> Text:
+def _side_line(label: str, result: Assessment) -> Table:
     parts: list = [(label, "bold")]
     if label == "You":
         parts.append(f" ({result.role})")
@@ -513,7 +514,7 @@ def _side_line(label: str, result: Assessment) -> Text:
     parts += [user(result.checklist.id), ", version ", user(result.checklist.version), ")"]
     if not result.answers:
         parts.append(("; scores only", "dim"))
-    return Text.assemble("  ", *parts)
+    return hanging("", Text.assemble(*parts), 2)
 
 
 def gap_sentence(title: str, gap: float, other: str) -> Text:
@@ -526,44 +527,108 @@ def gap_sentence(title: str, gap: float, other: str) -> Text:
                          f"\" {points} higher than you do: worth talking about together.")
 
 
+def _with_sem_words(score: float | None, sem: float | None) -> str:
+    """A score with its ± in words, for plain output: "62.5 (plus or minus 11)"."""
+    from trustcheck.reliability import sem_or_default
+
+    if score is None:
+        return "no score"
+    return f"{score_text(score)} (plus or minus {sem_or_default(sem):.0f})"
+
+
+def _gap_verdict(gap: Gap) -> tuple[str, str]:
+    """The Gap cell and the verdict: a number only beyond the noise (noise is not a gap)."""
+    if gap.gap is None:
+        return "", "not enough answers to compare"
+    if gap.flagged:
+        return score_text(abs(gap.gap)), "worth talking about"
+    return "", "about the same"
+
+
+def _shared_rows(console: Console, result: Comparison, other_title: str,
+                 plain: bool) -> list[Table]:
+    """The shared strategies: a table when it fits, else (and in plain output) a sentence each;
+    a name is never cut or wrapped."""
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                  show_edge=False)
+    table.add_column("Strategy", no_wrap=True)
+    table.add_column("You", justify="right", no_wrap=True)
+    table.add_column(other_title, justify="right", no_wrap=True)
+    table.add_column("Gap", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for gap in result.shared:
+        cell, verdict = _gap_verdict(gap)
+        style = "bold yellow" if gap.flagged else "dim"
+        table.add_row(user(gap.title), with_sem(gap.a, gap.sem_a), with_sem(gap.b, gap.sem_b),
+                      cell, Text(verdict, style=style))
+    if not plain and _fits(console, table):
+        return [table]
+    rows = []
+    for gap in result.shared:
+        cell, verdict = _gap_verdict(gap)
+        apart = f"{_points_text(float(cell))} apart, " if cell else ""
+        scores = (f"you {_with_sem_words(gap.a, gap.sem_a)}, {other_title[0].lower()}"
+                  f"{other_title[1:]} {_with_sem_words(gap.b, gap.sem_b)}") if plain else (
+            f"you {with_sem(gap.a, gap.sem_a)}, {other_title[0].lower()}{other_title[1:]} "
+            f"{with_sem(gap.b, gap.sem_b)}")
+        rows.append(hanging("" if plain else "- ", Text.assemble(
+            user(gap.title, "bold"), f": {scores}; {apart}{verdict}.")))
+    return rows
+
+
+def _own_rows(console: Console, own: Sequence[StrategyScore], plain: bool) -> list[Table]:
+    """Strategies only one side answers: a table when it fits, else a sentence each."""
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                  show_edge=False)
+    table.add_column("Strategy", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Band", no_wrap=True)
+    for strategy in own:
+        style = BAND_STYLES.get(strategy.band, "")
+        table.add_row(user(strategy.title), with_sem(strategy.score, strategy.sem),
+                      Text(strategy.band, style=style))
+    if not plain and _fits(console, table):
+        return [table]
+    return [hanging("" if plain else "- ", Text.assemble(
+        user(strategy.title, "bold"), ": ",
+        score_words(strategy.score, strategy.sem, strategy.band) if plain else
+        f"{with_sem(strategy.score, strategy.sem)}, {strategy.band}", "."))
+        for strategy in own]
+
+
 def comparison(console: Console, result: Comparison) -> None:
-    """Two views of one relationship: shared strategies by gap, what to talk about, the rest."""
+    """Two views of one relationship: shared strategies by gap, what to talk about, the rest.
+
+    Gaps within the noise of two questionnaires are "about the same", never a number; action
+    ids stay in `--format json`. Tables when they fit the width, else (and in plain output) a
+    sentence per strategy; names are never cut or wrapped."""
+    from trustcheck.render import modes
+
+    plain = modes.plain()
     other = _partner_noun(result.b.role)
     other_title = other[0].upper() + other[1:]
-    console.print(Text("Comparing two views of the same mentoring relationship", style="bold"))
-    console.print(_side_line("You", result.a))
-    console.print(_side_line(other_title, result.b))
+    show(console, hanging("", Text("Comparing two views of the same mentoring relationship",
+                                   style="bold")))
+    show(console, _side_line("You", result.a))
+    show(console, _side_line(other_title, result.b))
 
     console.print()
     console.print(Text("Shared strategies, largest gap first", style="bold"))
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Strategy")
-    table.add_column("You", justify="right")
-    table.add_column(other_title, justify="right")
-    table.add_column("Gap", justify="right")
-    table.add_column("")
-    for gap in result.shared:
-        if gap.gap is None:
-            note = Text("not enough answers to compare", style="dim")
-        elif gap.flagged:
-            note = Text("worth talking about", style="bold yellow")
-        else:
-            note = Text("about the same", style="dim")
-        table.add_row(user(gap.title), with_sem(gap.a, gap.sem_a), with_sem(gap.b, gap.sem_b),
-                      score_text(None if gap.gap is None else abs(gap.gap)), note)
-    console.print(table)
+    for row in _shared_rows(console, result, other_title, plain):
+        show(console, row)
 
+    console.print()
     overall = Text.assemble(("Overall trust index: ", "bold"), "you ",
                             score_text(result.a.overall), f", {other} ",
                             score_text(result.b.overall))
     if result.overall_gap is not None:
-        overall.append(f", {_points_text(abs(result.overall_gap))} apart")
-        if result.overall_difference is not None \
-                and result.overall_difference.direction == "about the same":
-            overall.append(" (about the same)")
+        within = (result.overall_difference is not None
+                  and result.overall_difference.direction == "about the same")
+        overall.append(": about the same" if within
+                       else f", {_points_text(abs(result.overall_gap))} apart")
     overall.append(". Each index also counts the strategies only one of you answers, so the "
                    "shared strategies above are the fairer comparison.")
-    console.print(overall)
+    show(console, hanging("", overall))
 
     console.print()
     flagged = result.flagged
@@ -571,20 +636,24 @@ def comparison(console: Console, result: Comparison) -> None:
         console.print(Text("Worth talking about together", style="bold"))
         for number, gap in enumerate(flagged, start=1):
             assert gap.gap is not None  # compare flags only gaps it could measure
-            console.print(Text.assemble(f"{number}. ", gap_sentence(gap.title, gap.gap, other)))
+            show(console, hanging(f"{number}. ", gap_sentence(gap.title, gap.gap, other)))
             if gap.actions:
-                console.print(indented(Text("Things you could try together:"), 3))
+                show(console, hanging("", Text("Things you could try together:"), 3))
                 for action in gap.actions:
-                    console.print(indented(Text.assemble(
-                        "- ", user(action.text), " ", (f"[{one_line(action.id)}]", "dim")), 5))
+                    show(console, hanging("- ", user(action.text), 3))
             elif gap.note:
-                console.print(indented(user(gap.note), 3))
+                show(console, hanging("", user(gap.note), 3))
+        if any(gap.actions for gap in flagged):
+            console.print()
+            wrapped(console, "Agreed on one? `trustcheck\u00a0commitments\u00a0add\u00a0"
+                    "\"WHAT\u00a0YOU\u00a0AGREED\"\u00a0--partner\u00a0NAME` keeps it, and "
+                    "your next check-in asks how it went.", style="dim")
     else:
         where = ("Where you both have a score, your views" if any(
             g.gap is None for g in result.shared) else "Your views of every shared strategy")
-        console.print(Text(
+        show(console, hanging("", Text(
             f"{where} are about the same: each gap is within what two check-ins can differ by "
-            "with nothing changed, so you see this relationship in much the same way."))
+            "with nothing changed, so you see this relationship in much the same way.")))
 
     for label, own in ((f"Only you answer these ({result.a.role} strategies)", result.own_a),
                        (f"Only {other} answers these ({result.b.role} strategies)",
@@ -592,16 +661,9 @@ def comparison(console: Console, result: Comparison) -> None:
         if not own:
             continue
         console.print()
-        console.print(Text(label, style="bold"))
-        own_table = Table(show_edge=False, pad_edge=False, header_style="bold")
-        own_table.add_column("Strategy")
-        own_table.add_column("Score", justify="right")
-        own_table.add_column("Band")
-        for strategy in own:
-            style = BAND_STYLES.get(strategy.band, "")
-            own_table.add_row(user(strategy.title), with_sem(strategy.score, strategy.sem),
-                              Text(strategy.band, style=style))
-        console.print(own_table)
+        show(console, hanging("", Text(label, style="bold")))
+        for row in _own_rows(console, own, plain):
+            show(console, row)
 
 
 # --- change, commitments and the focus plan (`assess`, `focus`, `commitments`) ----------------
