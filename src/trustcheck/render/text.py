@@ -409,7 +409,7 @@ def checklist_listing(console: Console, listings: Iterable[Listing]) -> None:
     for listing, checklist in found:
         table.add_row(user(checklist.id), checklist.role or "any", user(checklist.version),
                       str(len(checklist.items)), user(checklist.title), _source(listing))
-    if not modes.plain() and console.width >= NARROW_BELOW and _fits(console, table):
+    if not modes.plain() and console.width >= NARROW_BELOW and fits(console, table):
         show(console, table)
         return
     for listing, checklist in found:
@@ -428,7 +428,7 @@ def _source(listing: Listing) -> Text:
     return Text("built in") if listing.builtin else user(str(listing.path))
 
 
-def _fits(console: Console, table: Table) -> bool:
+def fits(console: Console, table: Table) -> bool:
     """Whether the table's widest row fits the console without wrapping or cutting."""
     from rich.measure import Measurement
 
@@ -561,7 +561,7 @@ def _shared_rows(console: Console, result: Comparison, other_title: str,
         style = "bold yellow" if gap.flagged else "dim"
         table.add_row(user(gap.title), with_sem(gap.a, gap.sem_a), with_sem(gap.b, gap.sem_b),
                       cell, Text(verdict, style=style))
-    if not plain and _fits(console, table):
+    if not plain and fits(console, table):
         return [table]
     rows = []
     for gap in result.shared:
@@ -587,7 +587,7 @@ def _own_rows(console: Console, own: Sequence[StrategyScore], plain: bool) -> li
         style = BAND_STYLES.get(strategy.band, "")
         table.add_row(user(strategy.title), with_sem(strategy.score, strategy.sem),
                       Text(strategy.band, style=style))
-    if not plain and _fits(console, table):
+    if not plain and fits(console, table):
         return [table]
     return [hanging("" if plain else "- ", Text.assemble(
         user(strategy.title, "bold"), ": ",
