@@ -121,10 +121,10 @@ def text(console: Console, found: TwoWay) -> None:
     wrapped(console, meaning, style="dim")
     sealed = dict(found.commitments)
     if sealed:
-        theirs, mine = sealed.get(found.partner.role), sealed.get(found.you.role)
+        their_seal, my_seal = sealed.get(found.partner.role), sealed.get(found.you.role)
         wrapped(console,
-                f"Your {found.partner.role}'s figures were sealed with {theirs}; "
-                + (f"yours with {mine}." if mine else "yours are not shared yet.")
+                f"Your {found.partner.role}'s figures were sealed with {their_seal}; "
+                + (f"yours with {my_seal}." if my_seal else "yours are not shared yet.")
                 + " The same values on both screens mean neither of you changed anything after "
                 "seeing the other's.", style="dim")
     wrapped(console, "For a one-page guide to your next meeting, add --format\u00a0markdown or "
