@@ -545,10 +545,7 @@ def _gap_verdict(gap: Gap) -> tuple[str, str]:
     return "", "about the same"
 
 
-def _shared_rows(console: Console, result: Comparison, other_title: str,
-                 plain: bool) -> list[Table]:
-    """The shared strategies: a table when it fits, else (and in plain output) a sentence each;
-    a name is never cut or wrapped."""
+def _shared_table(result: Comparison, other_title: str) -> Table:
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
                   show_edge=False)
     table.add_column("Strategy", no_wrap=True)
@@ -561,8 +558,12 @@ def _shared_rows(console: Console, result: Comparison, other_title: str,
         style = "bold yellow" if gap.flagged else "dim"
         table.add_row(user(gap.title), with_sem(gap.a, gap.sem_a), with_sem(gap.b, gap.sem_b),
                       cell, Text(verdict, style=style))
-    if not plain and fits(console, table):
-        return [table]
+    return table
+
+
+def _shared_sentences(result: Comparison, other_title: str, plain: bool) -> list[Table]:
+    """The shared strategies a sentence each, when the table does not fit (and in plain
+    output); a name is never cut or wrapped."""
     rows = []
     for gap in result.shared:
         cell, verdict = _gap_verdict(gap)
@@ -576,8 +577,7 @@ def _shared_rows(console: Console, result: Comparison, other_title: str,
     return rows
 
 
-def _own_rows(console: Console, own: Sequence[StrategyScore], plain: bool) -> list[Table]:
-    """Strategies only one side answers: a table when it fits, else a sentence each."""
+def _own_table(own: Sequence[StrategyScore]) -> Table:
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
                   show_edge=False)
     table.add_column("Strategy", no_wrap=True)
@@ -587,8 +587,11 @@ def _own_rows(console: Console, own: Sequence[StrategyScore], plain: bool) -> li
         style = BAND_STYLES.get(strategy.band, "")
         table.add_row(user(strategy.title), with_sem(strategy.score, strategy.sem),
                       Text(strategy.band, style=style))
-    if not plain and fits(console, table):
-        return [table]
+    return table
+
+
+def _own_sentences(own: Sequence[StrategyScore], plain: bool) -> list[Table]:
+    """Strategies only one side answers, a sentence each."""
     return [hanging("" if plain else "- ", Text.assemble(
         user(strategy.title, "bold"), ": ",
         score_words(strategy.score, strategy.sem, strategy.band) if plain else
@@ -612,9 +615,13 @@ def comparison(console: Console, result: Comparison) -> None:
     show(console, _side_line("You", result.a))
     show(console, _side_line(other_title, result.b))
 
+    shared = _shared_table(result, other_title)
+    # One layout for the whole view: tables only when every one of them fits.
+    as_tables = not plain and all(fits(console, table) for table in (
+        shared, *(_own_table(own) for own in (result.own_a, result.own_b) if own)))
     console.print()
     console.print(Text("Shared strategies, largest gap first", style="bold"))
-    for row in _shared_rows(console, result, other_title, plain):
+    for row in [shared] if as_tables else _shared_sentences(result, other_title, plain):
         show(console, row)
 
     console.print()
@@ -662,7 +669,7 @@ def comparison(console: Console, result: Comparison) -> None:
             continue
         console.print()
         show(console, hanging("", Text(label, style="bold")))
-        for row in _own_rows(console, own, plain):
+        for row in [_own_table(own)] if as_tables else _own_sentences(own, plain):
             show(console, row)
 
 

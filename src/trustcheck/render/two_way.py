@@ -10,7 +10,7 @@ follows the cohort report's rules: self-contained, no scripts, printable.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -21,6 +21,7 @@ from trustcheck.text import one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
     from rich.text import Text
 
     from trustcheck.exchange import SharedStrategy
@@ -59,7 +60,6 @@ def text(console: Console, found: TwoWay) -> None:
     Tables without box drawing when they fit the width, names never cut or wrapped; else (and
     in plain output, scores in words) a sentence per strategy. Wrapped lines hang under their
     text, and a command is never broken across lines."""
-    from rich.table import Table
     from rich.text import Text
 
     from trustcheck.render import modes
@@ -78,29 +78,24 @@ def text(console: Console, found: TwoWay) -> None:
                                    f"{other.capitalize()} trusts you: "
                                    f"{_felt(found.partner.felt_trust, said)}.")))
 
-    for views, yours, heading, own, seer, missing in (
-            (found.you_seen, True, f"How you see yourself, and how {other} sees you", "You",
-             other.capitalize(),
-             f"{other.capitalize()}'s side holds no view of you to set beside yours."),
-            (found.partner_seen, False, f"How {other} sees themselves, and how you see them",
-             other.capitalize(), "You",
-             f"Your check-in holds no view of {other} to set beside theirs; answer the part "
-             "about your partner at your next check-in.")):
+    parts = (
+        (found.you_seen, True, f"How you see yourself, and how {other} sees you", "You",
+         other.capitalize(),
+         f"{other.capitalize()}'s side holds no view of you to set beside yours."),
+        (found.partner_seen, False, f"How {other} sees themselves, and how you see them",
+         other.capitalize(), "You",
+         f"Your check-in holds no view of {other} to set beside theirs; answer the part "
+         "about your partner at your next check-in."))
+    tables = [_table(views, own, seer) for views, _, _, own, seer, _ in parts]
+    # One layout for the whole view: tables only when both fit.
+    as_tables = not plain and all(fits(console, table) for table in tables)
+    for (views, yours, heading, _, _, missing), table in zip(parts, tables, strict=True):
         console.print()
         show(console, hanging("", Text(heading, style="bold")))
         if not views:
             show(console, hanging("", Text(missing)))
             continue
-        table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
-                      show_edge=False)
-        table.add_column("Strategy", no_wrap=True)
-        table.add_column(own, justify="right", no_wrap=True)
-        table.add_column(seer, justify="right", no_wrap=True)
-        table.add_column("", no_wrap=True)
-        for view in views:
-            table.add_row(Text(one_line(view.title)), scored(view.self_score, view.self_sem),
-                          scored(view.seen, view.seen_sem), _verdict(view))
-        if not plain and fits(console, table):
+        if as_tables:
             show(console, table)
             continue
         for view in views:
@@ -129,6 +124,22 @@ def text(console: Console, found: TwoWay) -> None:
                 "seeing the other's.", style="dim")
     wrapped(console, "For a one-page guide to your next meeting, add --format\u00a0markdown or "
             "--format\u00a0html.", style="dim")
+
+
+def _table(views: Sequence[View], own: str, seer: str) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                  show_edge=False)
+    table.add_column("Strategy", no_wrap=True)
+    table.add_column(own, justify="right", no_wrap=True)
+    table.add_column(seer, justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for view in views:
+        table.add_row(Text(one_line(view.title)), scored(view.self_score, view.self_sem),
+                      scored(view.seen, view.seen_sem), _verdict(view))
+    return table
 
 
 def _verdict(view: View) -> Text:
