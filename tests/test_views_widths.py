@@ -277,3 +277,34 @@ def test_checklists_show_keeps_its_ids_with_hanging_indents(columns) -> None:
     for line in body:
         assert line == "" or line.startswith(" ") or line.split(" [")[0] in headings | {
             "Obstacles"}, line
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_a_shared_strategy_name_too_long_for_the_table_gives_sentences(columns) -> None:
+    """The comparison renderer with a checklist's long strategy title: at 80 columns the table
+    would cut or wrap it, so every strategy gets a sentence instead, hanging under its name."""
+    from io import StringIO
+
+    from conftest import builtin, make
+
+    from trustcheck.compare import compare
+    from trustcheck.render.text import comparison, make_console
+
+    mentor, mentee = make("a" * 32, role="mentor", value=5), make("b" * 32, role="mentee")
+    found = compare(mentor, mentee, checklists=[builtin("mentor"), builtin("mentee")])
+    found = found._replace(shared=tuple(
+        gap._replace(title=LONG_TITLE) if gap.strategy == "empathy" else gap
+        for gap in found.shared))
+    drawn = StringIO()
+    comparison(make_console(drawn, width=columns), found)
+    text = drawn.getvalue()
+    lines = tidy(text, columns)
+
+    if columns < len(LONG_TITLE) + 40:
+        start = next(i for i, line in enumerate(lines) if line.startswith(f"- {LONG_TITLE}:"))
+        assert lines[start + 1].startswith("  ") and not lines[start + 1].startswith("   ")
+        assert "Strategy " not in text  # the strategies only one side answers, too
+        assert "- Be transparent: " in text
+    else:
+        assert any(line.startswith(LONG_TITLE + "  ") for line in lines)
+        assert any(line.startswith("Be transparent  ") for line in lines)
