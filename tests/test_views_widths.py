@@ -308,3 +308,16 @@ def test_a_shared_strategy_name_too_long_for_the_table_gives_sentences(columns) 
     else:
         assert any(line.startswith(LONG_TITLE + "  ") for line in lines)
         assert any(line.startswith("Be transparent  ") for line in lines)
+
+
+def test_without_a_gap_beyond_the_noise_there_is_no_gap_column(tmp_path: Path) -> None:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    mine = write(folder, "me.json", assess_file(folder, "mentor", save=False))
+    theirs = write(folder, "them.json", assess_file(folder, "mentee", save=False))
+    text = shown("compare", str(mine), str(theirs), columns=80)
+    lines = tidy(text, 80)
+    assert lines[lines.index("Shared strategies, largest gap first") + 1].split() == [
+        "Strategy", "You", "Your", "mentee"]
+    assert re.match(r"^Show empathy\s+75 ± 10\s+75 ± 10  about the same$",
+                    next(line for line in lines if line.startswith("Show empathy")))

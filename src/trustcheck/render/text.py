@@ -546,18 +546,22 @@ def _gap_verdict(gap: Gap) -> tuple[str, str]:
 
 
 def _shared_table(result: Comparison, other_title: str) -> Table:
+    """The shared strategies side by side; the Gap column only when a gap is beyond the noise
+    (a column of blanks says nothing)."""
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
                   show_edge=False)
     table.add_column("Strategy", no_wrap=True)
     table.add_column("You", justify="right", no_wrap=True)
     table.add_column(other_title, justify="right", no_wrap=True)
-    table.add_column("Gap", justify="right", no_wrap=True)
+    any_gap = bool(result.flagged)
+    if any_gap:
+        table.add_column("Gap", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for gap in result.shared:
         cell, verdict = _gap_verdict(gap)
         style = "bold yellow" if gap.flagged else "dim"
         table.add_row(user(gap.title), with_sem(gap.a, gap.sem_a), with_sem(gap.b, gap.sem_b),
-                      cell, Text(verdict, style=style))
+                      *([cell] if any_gap else []), Text(verdict, style=style))
     return table
 
 
