@@ -355,8 +355,11 @@ def test_the_list_shows_open_ones_first_then_past_ones_with_status_and_follow_th
     assert "mentor with Sam" in lines[0]
     assert "follow-through: 75% (2 reviewed)" in lines[0]
     body = "\n".join(lines)
-    order = [body.index(f"[{a}]") for a in (NEXT_STEP, LISTEN, REASONS)]
+    order = [body.index(MENTOR.action(a).text[:30]) for a in (NEXT_STEP, LISTEN, REASONS)]
     assert order == sorted(order), "open commitments come first"
+    # A commitment goes by its words: no ids, which only an answers file needs (JSON has them).
+    assert not any(a in body for a in (NEXT_STEP, LISTEN, REASONS))
+    assert "`trustcheck commitments --format json`" in " ".join(body.split())
     # Each row starts with the action's text, beside its status.
     row_of = {a: next(line for line in lines if MENTOR.action(a).text[:30] in line)
               for a in (NEXT_STEP, LISTEN, REASONS)}

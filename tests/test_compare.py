@@ -122,9 +122,14 @@ def test_two_saved_results_compared_by_id_flag_the_big_gap_with_actions(work: Pa
     out = result.stdout
     assert ('You see "Show empathy" 50 points higher than your mentee does: worth talking '
             'about together.') in " ".join(out.split())
+    # Each action by its words, never its id (ids are in --format json).
     mentor = checklists.load(builtin_folder() / "mentor.yaml")
+    flat = " ".join(out.split())
     for action in mentor.strategy("empathy").actions:
-        assert action.id in out
+        assert f"- {action.text}" in flat
+        assert action.id not in out
+    assert ('`trustcheck commitments add "WHAT YOU AGREED" --partner NAME` keeps it'
+            in flat)
     assert "Sam" in out and "Alex" in out
     assert result.stderr == ""
 

@@ -19,9 +19,10 @@ from trustcheck.text import one_line
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
     from trustcheck.checklist import Checklist, Listing
-    from trustcheck.compare import Comparison
+    from trustcheck.compare import Comparison, Gap
     from trustcheck.focus import ObstacleFlag, Progress
     from trustcheck.records import CommitmentRecord, Relationship
+    from trustcheck.scoring import StrategyScore
     from trustcheck.usecases.checkin import InFull, Scored
 
 BAR_WIDTH = 20
@@ -394,55 +395,105 @@ def focus(console: Console, result: Assessment) -> None:
 
 
 def checklist_listing(console: Console, listings: Iterable[Listing]) -> None:
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    """`trustcheck checklists list`: a table at 100 columns and wider when it fits; narrower,
+    and in plain output, two lines per checklist (names are never cut or wrapped)."""
+    from trustcheck.render import modes
+
+    found = [(listing, listing.checklist) for listing in listings
+             if listing.checklist is not None]
+    table = Table(box=None, pad_edge=False, padding=(0, 2), header_style="bold",
+                  show_edge=False)
     for name in ("Id", "Role", "Version", "Statements", "Title", "From"):
-        table.add_column(name)
-    for listing in listings:
-        checklist = listing.checklist
-        if checklist is None:
-            continue
-        table.add_row(user(checklist.id), checklist.role or "", user(checklist.version),
-                      str(len(checklist.items)), user(checklist.title),
-                      "built in" if listing.builtin else user(str(listing.path)))
-    console.print(table)
+        table.add_column(name, no_wrap=True,
+                         justify="right" if name == "Statements" else "left")
+    for listing, checklist in found:
+        table.add_row(user(checklist.id), checklist.role or "any", user(checklist.version),
+                      str(len(checklist.items)), user(checklist.title), _source(listing))
+    if not modes.plain() and console.width >= NARROW_BELOW and fits(console, table):
+        show(console, table)
+        return
+    for listing, checklist in found:
+        show(console, hanging("", Text.assemble(user(checklist.id, "bold"), ": ",
+                                                user(checklist.title))))
+        role = f"for {checklist.role}s" if checklist.role else "for any role"
+        show(console, hanging("", Text.assemble(
+            f"{role}, version ", user(checklist.version), f", {len(checklist.items)} "
+            "statements", ", built in" if listing.builtin else ""), 2))
+        if not listing.builtin:  # a path is never cut: longer than the line, the terminal wraps it
+            console.print(Text.assemble("  from ", _source(listing)), crop=False,
+                          overflow="ignore", no_wrap=True)
+
+
+def _source(listing: Listing) -> Text:
+    return Text("built in") if listing.builtin else user(str(listing.path))
+
+
+def fits(console: Console, table: Table) -> bool:
+    """Whether the table's widest row fits the console without wrapping or cutting."""
+    from rich.measure import Measurement
+
+    unbounded = console.options.update_width(10_000)  # Measurement is capped at the width
+    return Measurement.get(console, unbounded, table).maximum <= console.width
+
+
+def _with_id(ref: str, body: Text, beside: bool) -> list[Table]:
+    """`checklists show`: an id, then its text with a hanging indent under the text; or, when
+    the ids are too long to stand beside the text (`_beside`), the id on its own line."""
+    if beside:
+        return [hanging(Text(f"{ref}  ", style="dim"), body, 2)]
+    return [hanging("", Text(ref, style="dim"), 2), hanging("", body, 4)]
+
+
+def _beside(console: Console, refs: Iterable[str]) -> bool:
+    """Whether ids of this kind (all of them, so the layout does not change from line to line)
+    leave more than half the line for the text."""
+    return 2 + max((len(ref) + 2 for ref in refs), default=0) <= console.width * 0.45
 
 
 def checklist(console: Console, checklist: Checklist) -> None:
-    console.print(Text.assemble(user(checklist.title, "bold"), "  ",
-                                (f"({one_line(checklist.id)}, version "
-                                 f"{one_line(checklist.version)}, for {checklist.role or 'any'} "
-                                 f"role)", "dim")))
+    """`trustcheck checklists show`: the reference, with every id."""
+    show(console, hanging("", Text.assemble(
+        user(checklist.title, "bold"), "  ",
+        (f"({one_line(checklist.id)}, version {one_line(checklist.version)}, for "
+         f"{checklist.role or 'any'} role)", "dim"))))
     if checklist.description:
-        console.print(user(checklist.description))
+        show(console, hanging("", user(checklist.description)))
     scale = checklist.scale
     labels = ", ".join(f"{value} {scale.label(value)}" for value in scale.points)
-    console.print(Text.assemble("Scale: ", user(labels), ", or ", user(scale.skip_label)))
+    show(console, hanging("Scale: ", Text.assemble(user(labels), ", or ",
+                                                   user(scale.skip_label))))
+    items_beside = _beside(console, (one_line(i.id) for i in checklist.items))
+    actions_beside = _beside(console, (f"action {one_line(a.id)}" for s in checklist.strategies
+                                       for a in s.actions))
     for strategy in checklist.strategies:
         console.print()
         reliability = "" if strategy.reliability is None else \
             f", reliability {strategy.reliability:.2f}"
-        console.print(Text.assemble(user(strategy.title, "bold"), " ",
-                                    (f"[{one_line(strategy.id)}, {one_line(strategy.group)}"
-                                     f"{reliability}]", "dim")))
+        show(console, hanging("", Text.assemble(
+            user(strategy.title, "bold"), " ",
+            (f"[{one_line(strategy.id)}, {one_line(strategy.group)}{reliability}]", "dim"))))
         if strategy.why:
-            console.print(Text.assemble("  ", user(strategy.why, "italic")))
+            show(console, hanging("", user(strategy.why, "italic"), 2))
         for item in strategy.items:
             mark = " (reverse)" if item.reverse else ""
             if item.conditional:
                 mark += " (may not come up)"
-            console.print(Text.assemble("  ", (one_line(item.id), "dim"), "  ", user(item.text),
-                                        (mark, "dim")))
+            for part in _with_id(one_line(item.id),
+                                 Text.assemble(user(item.text), (mark, "dim")), items_beside):
+                show(console, part)
         for action in strategy.actions:
-            console.print(Text.assemble("  action ", (one_line(action.id), "dim"), "  ",
-                                        user(action.text)))
+            for part in _with_id(f"action {one_line(action.id)}", user(action.text),
+                                 actions_beside):
+                show(console, part)
     if checklist.obstacles:
         console.print()
         console.print(Text("Obstacles", style="bold"))
         for obstacle in checklist.obstacles:
             signals = ", ".join(one_line(s) for s in obstacle.signals)
-            console.print(Text.assemble("  ", user(obstacle.title, "bold"),
-                                        (f" [{one_line(obstacle.id)}; signs: {signals}]", "dim")))
-            console.print(Text.assemble("    ", user(obstacle.remedy)))
+            show(console, hanging("", Text.assemble(
+                user(obstacle.title, "bold"),
+                (f" [{one_line(obstacle.id)}; signs: {signals}]", "dim")), 2))
+            show(console, hanging("", user(obstacle.remedy), 4))
 
 
 def _points_text(points: float) -> str:
@@ -453,7 +504,7 @@ def _partner_noun(role: str) -> str:
     return f"your {role}"
 
 
-def _side_line(label: str, result: Assessment) -> Text:
+def _side_line(label: str, result: Assessment) -> Table:
     parts: list = [(label, "bold")]
     if label == "You":
         parts.append(f" ({result.role})")
@@ -463,7 +514,7 @@ def _side_line(label: str, result: Assessment) -> Text:
     parts += [user(result.checklist.id), ", version ", user(result.checklist.version), ")"]
     if not result.answers:
         parts.append(("; scores only", "dim"))
-    return Text.assemble("  ", *parts)
+    return hanging("", Text.assemble(*parts), 2)
 
 
 def gap_sentence(title: str, gap: float, other: str) -> Text:
@@ -476,44 +527,119 @@ def gap_sentence(title: str, gap: float, other: str) -> Text:
                          f"\" {points} higher than you do: worth talking about together.")
 
 
+def _with_sem_words(score: float | None, sem: float | None) -> str:
+    """A score with its ± in words, for plain output: "62.5 (plus or minus 11)"."""
+    from trustcheck.reliability import sem_or_default
+
+    if score is None:
+        return "no score"
+    return f"{score_text(score)} (plus or minus {sem_or_default(sem):.0f})"
+
+
+def _gap_verdict(gap: Gap) -> tuple[str, str]:
+    """The Gap cell and the verdict: a number only beyond the noise (noise is not a gap)."""
+    if gap.gap is None:
+        return "", "not enough answers to compare"
+    if gap.flagged:
+        return score_text(abs(gap.gap)), "worth talking about"
+    return "", "about the same"
+
+
+def _shared_table(result: Comparison, other_title: str) -> Table:
+    """The shared strategies side by side; the Gap column only when a gap is beyond the noise
+    (a column of blanks says nothing)."""
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                  show_edge=False)
+    table.add_column("Strategy", no_wrap=True)
+    table.add_column("You", justify="right", no_wrap=True)
+    table.add_column(other_title, justify="right", no_wrap=True)
+    any_gap = bool(result.flagged)
+    if any_gap:
+        table.add_column("Gap", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for gap in result.shared:
+        cell, verdict = _gap_verdict(gap)
+        style = "bold yellow" if gap.flagged else "dim"
+        table.add_row(user(gap.title), with_sem(gap.a, gap.sem_a), with_sem(gap.b, gap.sem_b),
+                      *([cell] if any_gap else []), Text(verdict, style=style))
+    return table
+
+
+def _shared_sentences(result: Comparison, other_title: str, plain: bool) -> list[Table]:
+    """The shared strategies a sentence each, when the table does not fit (and in plain
+    output); a name is never cut or wrapped."""
+    rows = []
+    for gap in result.shared:
+        cell, verdict = _gap_verdict(gap)
+        apart = f"{_points_text(float(cell))} apart, " if cell else ""
+        scores = (f"you {_with_sem_words(gap.a, gap.sem_a)}, {other_title[0].lower()}"
+                  f"{other_title[1:]} {_with_sem_words(gap.b, gap.sem_b)}") if plain else (
+            f"you {with_sem(gap.a, gap.sem_a)}, {other_title[0].lower()}{other_title[1:]} "
+            f"{with_sem(gap.b, gap.sem_b)}")
+        rows.append(hanging("" if plain else "- ", Text.assemble(
+            user(gap.title, "bold"), f": {scores}; {apart}{verdict}.")))
+    return rows
+
+
+def _own_table(own: Sequence[StrategyScore]) -> Table:
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                  show_edge=False)
+    table.add_column("Strategy", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Band", no_wrap=True)
+    for strategy in own:
+        style = BAND_STYLES.get(strategy.band, "")
+        table.add_row(user(strategy.title), with_sem(strategy.score, strategy.sem),
+                      Text(strategy.band, style=style))
+    return table
+
+
+def _own_sentences(own: Sequence[StrategyScore], plain: bool) -> list[Table]:
+    """Strategies only one side answers, a sentence each."""
+    return [hanging("" if plain else "- ", Text.assemble(
+        user(strategy.title, "bold"), ": ",
+        score_words(strategy.score, strategy.sem, strategy.band) if plain else
+        f"{with_sem(strategy.score, strategy.sem)}, {strategy.band}", "."))
+        for strategy in own]
+
+
 def comparison(console: Console, result: Comparison) -> None:
-    """Two views of one relationship: shared strategies by gap, what to talk about, the rest."""
+    """Two views of one relationship: shared strategies by gap, what to talk about, the rest.
+
+    Gaps within the noise of two questionnaires are "about the same", never a number; action
+    ids stay in `--format json`. Tables when they fit the width, else (and in plain output) a
+    sentence per strategy; names are never cut or wrapped."""
+    from trustcheck.render import modes
+
+    plain = modes.plain()
     other = _partner_noun(result.b.role)
     other_title = other[0].upper() + other[1:]
-    console.print(Text("Comparing two views of the same mentoring relationship", style="bold"))
-    console.print(_side_line("You", result.a))
-    console.print(_side_line(other_title, result.b))
+    show(console, hanging("", Text("Comparing two views of the same mentoring relationship",
+                                   style="bold")))
+    show(console, _side_line("You", result.a))
+    show(console, _side_line(other_title, result.b))
 
+    shared = _shared_table(result, other_title)
+    # One layout for the whole view: tables only when every one of them fits.
+    as_tables = not plain and all(fits(console, table) for table in (
+        shared, *(_own_table(own) for own in (result.own_a, result.own_b) if own)))
     console.print()
     console.print(Text("Shared strategies, largest gap first", style="bold"))
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Strategy")
-    table.add_column("You", justify="right")
-    table.add_column(other_title, justify="right")
-    table.add_column("Gap", justify="right")
-    table.add_column("")
-    for gap in result.shared:
-        if gap.gap is None:
-            note = Text("not enough answers to compare", style="dim")
-        elif gap.flagged:
-            note = Text("worth talking about", style="bold yellow")
-        else:
-            note = Text("about the same", style="dim")
-        table.add_row(user(gap.title), with_sem(gap.a, gap.sem_a), with_sem(gap.b, gap.sem_b),
-                      score_text(None if gap.gap is None else abs(gap.gap)), note)
-    console.print(table)
+    for row in [shared] if as_tables else _shared_sentences(result, other_title, plain):
+        show(console, row)
 
+    console.print()
     overall = Text.assemble(("Overall trust index: ", "bold"), "you ",
                             score_text(result.a.overall), f", {other} ",
                             score_text(result.b.overall))
     if result.overall_gap is not None:
-        overall.append(f", {_points_text(abs(result.overall_gap))} apart")
-        if result.overall_difference is not None \
-                and result.overall_difference.direction == "about the same":
-            overall.append(" (about the same)")
+        within = (result.overall_difference is not None
+                  and result.overall_difference.direction == "about the same")
+        overall.append(": about the same" if within
+                       else f", {_points_text(abs(result.overall_gap))} apart")
     overall.append(". Each index also counts the strategies only one of you answers, so the "
                    "shared strategies above are the fairer comparison.")
-    console.print(overall)
+    show(console, hanging("", overall))
 
     console.print()
     flagged = result.flagged
@@ -521,20 +647,24 @@ def comparison(console: Console, result: Comparison) -> None:
         console.print(Text("Worth talking about together", style="bold"))
         for number, gap in enumerate(flagged, start=1):
             assert gap.gap is not None  # compare flags only gaps it could measure
-            console.print(Text.assemble(f"{number}. ", gap_sentence(gap.title, gap.gap, other)))
+            show(console, hanging(f"{number}. ", gap_sentence(gap.title, gap.gap, other)))
             if gap.actions:
-                console.print(indented(Text("Things you could try together:"), 3))
+                show(console, hanging("", Text("Things you could try together:"), 3))
                 for action in gap.actions:
-                    console.print(indented(Text.assemble(
-                        "- ", user(action.text), " ", (f"[{one_line(action.id)}]", "dim")), 5))
+                    show(console, hanging("- ", user(action.text), 3))
             elif gap.note:
-                console.print(indented(user(gap.note), 3))
+                show(console, hanging("", user(gap.note), 3))
+        if any(gap.actions for gap in flagged):
+            console.print()
+            wrapped(console, "Agreed on one? `trustcheck\u00a0commitments\u00a0add\u00a0"
+                    "\"WHAT\u00a0YOU\u00a0AGREED\"\u00a0--partner\u00a0NAME` keeps it, and "
+                    "your next check-in asks how it went.", style="dim")
     else:
         where = ("Where you both have a score, your views" if any(
             g.gap is None for g in result.shared) else "Your views of every shared strategy")
-        console.print(Text(
+        show(console, hanging("", Text(
             f"{where} are about the same: each gap is within what two check-ins can differ by "
-            "with nothing changed, so you see this relationship in much the same way."))
+            "with nothing changed, so you see this relationship in much the same way.")))
 
     for label, own in ((f"Only you answer these ({result.a.role} strategies)", result.own_a),
                        (f"Only {other} answers these ({result.b.role} strategies)",
@@ -542,16 +672,9 @@ def comparison(console: Console, result: Comparison) -> None:
         if not own:
             continue
         console.print()
-        console.print(Text(label, style="bold"))
-        own_table = Table(show_edge=False, pad_edge=False, header_style="bold")
-        own_table.add_column("Strategy")
-        own_table.add_column("Score", justify="right")
-        own_table.add_column("Band")
-        for strategy in own:
-            style = BAND_STYLES.get(strategy.band, "")
-            own_table.add_row(user(strategy.title), with_sem(strategy.score, strategy.sem),
-                              Text(strategy.band, style=style))
-        console.print(own_table)
+        show(console, hanging("", Text(label, style="bold")))
+        for row in [_own_table(own)] if as_tables else _own_sentences(own, plain):
+            show(console, row)
 
 
 # --- change, commitments and the focus plan (`assess`, `focus`, `commitments`) ----------------
@@ -629,24 +752,65 @@ def _obstacles(console: Console, obstacles: Sequence[ObstacleFlag]) -> None:
 def commitment_list(console: Console,
                     groups: Sequence[tuple[Relationship, Sequence[CommitmentRecord],
                                            float | None, int]]) -> None:
-    """`trustcheck commitments`: per relationship, open and past commitments with their status."""
+    """`trustcheck commitments`: per relationship, open and past commitments with their status.
+
+    A commitment goes by its words, never its id (the id is in `--format json`, for answers
+    files). At 100 columns and wider a table; narrower, and in plain output, a list."""
+    from trustcheck.render import modes
+
+    as_list = modes.plain() or console.width < NARROW_BELOW
     for index, (relationship, records, rate, reviewed) in enumerate(groups):
         if index:
             console.print()
-        console.print(Text.assemble(relationship_name(relationship.role, relationship.partner),
-                                    ("  ·  follow-through: ", "bold"), rate_text(rate, reviewed)))
-        table = Table(show_edge=False, pad_edge=False, header_style="bold")
+        show(console, hanging("", Text.assemble(
+            relationship_name(relationship.role, relationship.partner),
+            ("; " if modes.plain() else "  ·  "), ("follow-through: ", "bold"),
+            rate_text(rate, reviewed))))
+        if as_list:
+            for record in records:
+                show(console, hanging("- ", user(record.commitment.text)))
+                show(console, hanging("", _commitment_status(record), 2))
+            continue
+        table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                      show_edge=False)
         table.add_column("Chosen", no_wrap=True)
-        table.add_column("Action")
         table.add_column("Status", no_wrap=True)
         table.add_column("Reviewed", no_wrap=True)
+        table.add_column("Commitment")
         for record in records:
-            table.add_row(local_date(record.made_at),
-                          Text.assemble(user(record.commitment.text), " ",
-                                        (f"[{one_line(record.commitment.action)}]", "dim")),
-                          status_text(record.status),
-                          local_date(record.reviewed_at) if record.reviewed_at else "")
-        console.print(table)
+            table.add_row(local_date(record.made_at), status_text(record.status),
+                          local_date(record.reviewed_at) if record.reviewed_at else "",
+                          user(record.commitment.text))
+        show(console, table)
+    if any(record.status is None for _, records, _, _ in groups for record in records):
+        console.print()
+        wrapped(console, "Your next check-in asks how the open ones went. To say it in an "
+                "answers file instead, name each by its id, which `trustcheck\u00a0commitments"
+                "\u00a0--format\u00a0json` shows as \"action\".", style="dim")
+
+
+def _commitment_status(record: CommitmentRecord) -> Text:
+    """"open, chosen 2026-03-21" or "done (reviewed 2026-04-02), chosen 2026-03-02"."""
+    status = status_text(record.status)
+    if record.reviewed_at:
+        status.append(f" (reviewed {local_date(record.reviewed_at)})")
+    status.append(f", chosen {local_date(record.made_at)}")
+    return status
+
+
+def wrapped(console: Console, words: str, *, prefix: str = "", indent: int = 0,
+            style: str = "") -> None:
+    """Our own sentences, wrapped at the console's width with a hanging indent, never inside a
+    word or a command: a command's words are joined by no-break spaces (U+00A0) here and
+    printed with plain spaces, so it copies and runs as shown."""
+    import textwrap
+
+    lead = " " * indent
+    lines = textwrap.wrap(words, width=max(console.width, 20), initial_indent=lead + prefix,
+                          subsequent_indent=lead + " " * len(prefix), break_long_words=False,
+                          break_on_hyphens=False)
+    for line in lines:
+        console.print(Text(line.replace("\u00a0", " ").rstrip(), style=style))
 
 
 def check_in(console: Console, result: Assessment) -> None:

@@ -10,6 +10,7 @@ follows the cohort report's rules: self-contained, no scripts, printable.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -20,6 +21,8 @@ from trustcheck.text import one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     from trustcheck.exchange import SharedStrategy
 
@@ -41,67 +44,115 @@ def _date(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d")
 
 
-def _felt(strategy: SharedStrategy | None) -> str:
-    return "not answered" if strategy is None else scored(strategy.score, strategy.sem)
+def _felt(strategy: SharedStrategy | None,
+          said: Callable[[float | None, float | None], str] | None = None) -> str:
+    if strategy is None:
+        return "not answered"
+    return (said or scored)(strategy.score, strategy.sem)
 
 
 # --- text --------------------------------------------------------------------------------
 
 
 def text(console: Console, found: TwoWay) -> None:
-    """Both views, both ways: plain, short, numbers with ±, never an item answer."""
-    from rich.table import Table
+    """Both views, both ways: plain, short, numbers with ±, never an item answer.
+
+    Tables without box drawing when they fit the width, names never cut or wrapped; else (and
+    in plain output, scores in words) a sentence per strategy. Wrapped lines hang under their
+    text, and a command is never broken across lines."""
     from rich.text import Text
 
+    from trustcheck.render import modes
+    from trustcheck.render.text import fits, hanging, show, wrapped
+
+    plain = modes.plain()
+    said = _said_plainly if plain else scored
     other = f"your {found.partner.role}"
-    console.print(Text("How you and " + other + " see each other", style="bold"))
-    console.print(f"Your check-in as a {found.you.role}: {_date(found.you.taken_at)}; "
-                  f"{other}'s: {_date(found.partner.taken_at)}.")
+    show(console, hanging("", Text("How you and " + other + " see each other", style="bold")))
+    show(console, hanging("", Text(f"Your check-in as a {found.you.role}: "
+                                   f"{_date(found.you.taken_at)}; {other}'s: "
+                                   f"{_date(found.partner.taken_at)}.")))
     console.print()
     console.print(Text("Felt trust", style="bold"))
-    console.print(f"You trust {other}: {_felt(found.you.felt_trust)}. "
-                  f"{other.capitalize()} trusts you: {_felt(found.partner.felt_trust)}.")
+    show(console, hanging("", Text(f"You trust {other}: {_felt(found.you.felt_trust, said)}. "
+                                   f"{other.capitalize()} trusts you: "
+                                   f"{_felt(found.partner.felt_trust, said)}.")))
 
-    for views, heading, own, seer, missing in (
-            (found.you_seen, f"How you see yourself, and how {other} sees you", "You",
-             other.capitalize(),
-             f"{other.capitalize()}'s side holds no view of you to set beside yours."),
-            (found.partner_seen, f"How {other} sees themselves, and how you see them",
-             other.capitalize(), "You",
-             f"Your check-in holds no view of {other} to set beside theirs; answer the part "
-             "about your partner at your next check-in.")):
+    parts = (
+        (found.you_seen, True, f"How you see yourself, and how {other} sees you", "You",
+         other.capitalize(),
+         f"{other.capitalize()}'s side holds no view of you to set beside yours."),
+        (found.partner_seen, False, f"How {other} sees themselves, and how you see them",
+         other.capitalize(), "You",
+         f"Your check-in holds no view of {other} to set beside theirs; answer the part "
+         "about your partner at your next check-in."))
+    tables = [_table(views, own, seer) for views, _, _, own, seer, _ in parts]
+    # One layout for the whole view: tables only when both fit.
+    as_tables = not plain and all(fits(console, table) for table in tables)
+    for (views, yours, heading, _, _, missing), table in zip(parts, tables, strict=True):
         console.print()
-        console.print(Text(heading, style="bold"))
+        show(console, hanging("", Text(heading, style="bold")))
         if not views:
-            console.print(missing)
+            show(console, hanging("", Text(missing)))
             continue
-        table = Table(show_edge=False, pad_edge=False, header_style="bold")
-        table.add_column("Strategy")
-        table.add_column(own, justify="right")
-        table.add_column(seer, justify="right")
-        table.add_column("")
+        if as_tables:
+            show(console, table)
+            continue
         for view in views:
-            table.add_row(Text(one_line(view.title)), scored(view.self_score, view.self_sem),
-                          scored(view.seen, view.seen_sem),
-                          Text(view.verdict, style="dim" if view.verdict == ABOUT_THE_SAME
-                               else "bold yellow"))
-        console.print(table)
+            mine, seen = said(view.self_score, view.self_sem), said(view.seen, view.seen_sem)
+            figures = (f"you see yourself at {mine}, {other} sees you at {seen}" if yours else
+                       f"{other} sees themselves at {mine}, you see them at {seen}")
+            verdict = _verdict(view)
+            if view.verdict != ABOUT_THE_SAME:
+                verdict = Text.assemble("a ", verdict)
+            show(console, hanging("" if plain else "- ", Text.assemble(
+                (one_line(view.title), "bold"), f": {figures}; ", verdict, ".")))
 
     console.print()
     if not any(v.verdict != ABOUT_THE_SAME for v in found.you_seen + found.partner_seen):
-        console.print("Where both views exist, they are about the same: each difference is "
-                      "within the noise of two questionnaires.")
-    console.print(Text(MEANING, style="dim"))
+        show(console, hanging("", Text("Where both views exist, they are about the same: each "
+                                       "difference is within the noise of two questionnaires.")))
+    meaning = MEANING.replace("± is", '"plus or minus" is') if plain else MEANING
+    wrapped(console, meaning, style="dim")
     sealed = dict(found.commitments)
     if sealed:
-        theirs, yours = sealed.get(found.partner.role), sealed.get(found.you.role)
-        console.print(Text(
-            f"Your {found.partner.role}'s figures were sealed with {theirs}; "
-            + (f"yours with {yours}." if yours else "yours are not shared yet.")
-            + " The same values on both screens mean neither of you changed anything after "
-            "seeing the other's.", style="dim"))
-    console.print(Text("For a one-page guide to your next meeting, add --format markdown or "
-                       "--format html.", style="dim"))
+        their_seal, my_seal = sealed.get(found.partner.role), sealed.get(found.you.role)
+        wrapped(console,
+                f"Your {found.partner.role}'s figures were sealed with {their_seal}; "
+                + (f"yours with {my_seal}." if my_seal else "yours are not shared yet.")
+                + " The same values on both screens mean neither of you changed anything after "
+                "seeing the other's.", style="dim")
+    wrapped(console, "For a one-page guide to your next meeting, add --format\u00a0markdown or "
+            "--format\u00a0html.", style="dim")
+
+
+def _table(views: Sequence[View], own: str, seer: str) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                  show_edge=False)
+    table.add_column("Strategy", no_wrap=True)
+    table.add_column(own, justify="right", no_wrap=True)
+    table.add_column(seer, justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for view in views:
+        table.add_row(Text(one_line(view.title)), scored(view.self_score, view.self_sem),
+                      scored(view.seen, view.seen_sem), _verdict(view))
+    return table
+
+
+def _verdict(view: View) -> Text:
+    from rich.text import Text
+
+    return Text(view.verdict, style="dim" if view.verdict == ABOUT_THE_SAME else "bold yellow")
+
+
+def _said_plainly(score: float | None, sem: float | None) -> str:
+    """A score with its ± in words, for plain output: "62.5 (plus or minus 11)"."""
+    if score is None:
+        return "no score"
+    return f"{score:g} (plus or minus {sem_or_default(sem):.0f})"
 
 
 # --- the conversation guide --------------------------------------------------------------
