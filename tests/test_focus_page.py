@@ -70,7 +70,7 @@ def test_the_focus_page_shows_every_area_with_every_action(trustcheck_home, tmp_
             assert action["text"] in page.words  # every action, not only the first
         assert item["strategy"] not in page.words  # no ids
     # The uncertainty as in the text view: "± 11" in whole points, and what it means.
-    assert re.search(r"overall \d+(\.\d)? ± \d+ of 100 \(", page.words)
+    assert re.search(r"overall \d+(\.\d)? ± \d+ of 100, [a-z ]+\.", page.words)
     assert "± is one standard error of measurement" in page.words
     assert "Your open commitments" in page.words and "Ask one open question (chosen " \
         in page.words
@@ -134,7 +134,7 @@ def test_the_check_in_page_shows_it_in_full(trustcheck_home, tmp_path):
     assert mode(target) == 0o600
     shown = json.loads(run("history", "show", "c3", "--format", "json").stdout)
     assert "Your check-in as mentor with Sam" in page.words
-    assert re.search(r"Overall trust index: \d+(\.\d)? ± \d+ of 100 \(", page.words)
+    assert re.search(r"Overall trust index: \d+(\.\d)? ± \d+ of 100, [a-z ]+\.", page.words)
     # The strategies table: every strategy with its score, ± in whole points, and a bar.
     strategies = shown["strategies"]
     for strategy in strategies:

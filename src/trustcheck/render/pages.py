@@ -306,10 +306,10 @@ def _with_sem(score: float, sem: float | None) -> str:
 
 
 def _score_words(score: float | None, sem: float | None, band: str) -> str:
-    """'62.5 ± 11 of 100 (solid)'; without a score, the band's words."""
+    """'62.5 ± 11 of 100, solid'; without a score, the band's words."""
     if score is None:
         return band
-    return f"{_with_sem(score, sem)} of 100 ({band})"
+    return f"{_with_sem(score, sem)} of 100, {band}"
 
 
 def _change(points: float, direction: str | None) -> str:
