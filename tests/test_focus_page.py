@@ -69,6 +69,7 @@ def test_the_focus_page_shows_every_area_with_every_action(trustcheck_home, tmp_
         for action in item["actions"]:
             assert action["text"] in page.words  # every action, not only the first
         assert item["strategy"] not in page.words  # no ids
+        assert not any(action["id"] in page.words for action in item["actions"])
     # The uncertainty as in the text view: "± 11" in whole points, and what it means.
     assert re.search(r"overall \d+(\.\d)? ± \d+ of 100, [a-z ]+\.", page.words)
     assert "± is one standard error of measurement" in page.words
@@ -98,6 +99,19 @@ def test_hostile_partner_names_and_commitments_are_shown_as_text(trustcheck_home
     assert f"Listen {HOSTILE}" in page.words
     assert "<script>" not in text and "<img" not in text
     assert_safe(page, text)
+
+
+def test_focus_with_several_relationships_names_the_one_to_pick(trustcheck_home, tmp_path):
+    low_story(trustcheck_home)
+    save(trustcheck_home, check_in("m1", 5, role="mentee", partner="Alex"))
+    target = tmp_path / "focus.html"
+
+    several = run("focus", "--format", "html", "-o", str(target))
+    one = run("focus", "--role", "mentee", "--format", "html", "-o", str(target))
+
+    assert several.exit_code == 2 and "--partner" in several.stderr
+    assert "Traceback" not in several.stderr
+    assert one.exit_code == 0 and "mentee with Alex" in target.read_text(encoding="utf-8")
 
 
 def test_focus_with_nothing_to_show_writes_no_page(tmp_path):
