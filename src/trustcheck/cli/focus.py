@@ -5,8 +5,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from trustcheck.cli.app import say, session
-from trustcheck.cli.options import PartnerOption, ResultFormat, ResultFormatOption, RoleOption
+from trustcheck.cli.options import (
+    ForceOption,
+    OutputOption,
+    PartnerOption,
+    ResultFormat,
+    ResultFormatOption,
+    RoleOption,
+)
 from trustcheck.cli.output import emit
+from trustcheck.cli.pages import PageFormat, PageFormatOption
 
 if TYPE_CHECKING:
     from trustcheck.records import Relationship
@@ -26,13 +34,21 @@ def focus(
     ctx: typer.Context,
     role: RoleOption = None,
     partner: PartnerOption = None,
-    format: ResultFormatOption = ResultFormat.text,
+    format: PageFormatOption = PageFormat.text,
+    output_name: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """What to work on next in one mentoring relationship, from your check-ins and their trend.
 
     Use --partner "" for check-ins saved without a partner name.
+
+    --format html -o FILE writes it as a page of your own, to open in a web browser.
     """
+    from trustcheck.cli.pages import target, write
     from trustcheck.usecases import focusplan
+
+    output = target(output_name, force=force, page=format is PageFormat.html,
+                    example="focus.html")
 
     places = session(ctx).places
     given, wanted = _wanted_partner(partner)
@@ -44,7 +60,7 @@ def focus(
         from trustcheck.cli.common import stdin_is_terminal
 
         # A person at a terminal picks one; a script (or JSON) is told the options instead.
-        if format is not ResultFormat.text or not stdin_is_terminal():
+        if format is not PageFormat.text or not stdin_is_terminal():
             raise
         chosen = _choose(several.relationships)
         if chosen is None:
@@ -54,14 +70,21 @@ def focus(
                                    any_partner=False,
                                    checklist_folders=places.checklist_folders())
     # Tools get null; a person is told why there is nothing to show.
-    if found is None and format is ResultFormat.text:
+    if found is None and format is not PageFormat.json:
+        if format is PageFormat.html:
+            say("No page was written, as there is nothing to show on it yet.")
         if role is not None or partner is not None:
             say("No check-ins match those options; run `trustcheck focus` without them to see "
                 "your relationships.")
         else:
             say("No check-ins saved yet; run `trustcheck assess --role mentor` (or mentee) "
                 "first, and `trustcheck focus` will show what to work on next.")
-    emit(found, format)
+        if format is PageFormat.html:
+            return
+    if output is None:
+        emit(found, format)
+        return
+    write(found, format, output, force=force, what="what to work on next")
 
 
 def _choose(relationships: "list[Relationship]") -> "Relationship | None":

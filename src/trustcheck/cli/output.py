@@ -40,6 +40,7 @@ RENDERERS: dict[str, dict[str, Way]] = {
     "trustcheck.assessment.Assessment": {  # `history show`
         "text": Way("rich", "trustcheck.render.text:check_in"),
         "json": _JSON_RESULT,
+        "html": Way("text", "trustcheck.render.pages:check_in_page"),  # `--format html`
     },
     "trustcheck.usecases.checkin.Scored": {  # `assess`: result and change since last time
         "text": Way("rich", "trustcheck.render.text:scored"),
@@ -80,6 +81,7 @@ RENDERERS: dict[str, dict[str, Way]] = {
     "trustcheck.plan.Plan": {  # `focus`
         "text": Way("stream", "trustcheck.render.focus:focus_plan"),
         "json": Way("data", "trustcheck.plan:plan_to_dict"),
+        "html": Way("text", "trustcheck.render.pages:focus_page"),  # `focus --format html`
     },
     "builtins.NoneType": {  # `focus` with no check-in yet: JSON says null, the command says why
         "text": Way("text", "trustcheck.cli.output:nothing"),

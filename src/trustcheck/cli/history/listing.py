@@ -8,17 +8,18 @@ from trustcheck.cli.app import say, session
 from trustcheck.cli.common import filters, narrowed, open_history
 from trustcheck.cli.options import (
     CohortOption,
+    ForceOption,
     LimitOption,
     ListFormat,
     ListFormatOption,
+    OutputOption,
     PartnerOption,
-    ResultFormat,
-    ResultFormatOption,
     RoleOption,
     SinceOption,
     UntilOption,
 )
 from trustcheck.cli.output import emit
+from trustcheck.cli.pages import PageFormat, PageFormatOption
 from trustcheck.errors import NO_ASSESSMENTS_YET, InputError
 from trustcheck.listings import CheckInLines, CheckIns
 
@@ -74,13 +75,24 @@ def show(
     ctx: typer.Context,
     assessment_id: Annotated[str, typer.Argument(
         metavar="ID", help="A check-in id (the first few characters are enough) or 'last'.")],
-    format: ResultFormatOption = ResultFormat.text,
+    format: PageFormatOption = PageFormat.text,
+    output_name: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
-    """Show one past check-in in full."""
+    """Show one past check-in in full.
 
+    --format html -o FILE writes it as a page of your own, to open in a web browser.
+    """
+    from trustcheck.cli.pages import target, write
+
+    output = target(output_name, force=force, page=format is PageFormat.html,
+                    example="check-in.html")
     store = open_history(session(ctx).places)
     if store is None:
         raise InputError(NO_ASSESSMENTS_YET)
     with store:
         found = store.check_in(assessment_id)
-    emit(found, format)
+    if output is None:
+        emit(found, format)
+        return
+    write(found, format, output, force=force, what="the check-in")

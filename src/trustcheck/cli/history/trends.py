@@ -1,7 +1,6 @@
 """`trustcheck history trends`: how each strategy moved over time, per relationship."""
 
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -17,7 +16,7 @@ from trustcheck.cli.options import (
     SinceOption,
     UntilOption,
 )
-from trustcheck.cli.output import chunks, emit
+from trustcheck.cli.output import emit
 from trustcheck.listings import Trends
 
 
@@ -60,16 +59,10 @@ def trends(
     --format html -o FILE writes a page of your own: a chart over time per strategy with its
     measurement noise, your latest check-in against the previous, and your commitments.
     """
-    output = None if output_name in (None, "-") else Path(output_name).expanduser()
-    if output is not None:
-        from trustcheck.files import check_target
+    from trustcheck.cli.pages import target, write
 
-        check_target(output, force=force, exists=_exists(output))
-    elif format is TrendsFormat.html and _stdout_is_terminal():
-        from trustcheck.errors import InputError
-
-        raise InputError("A page is for a web browser, not this window; please add -o FILE "
-                         "to write it to a file, e.g. `-o trends.html`.")
+    output = target(output_name, force=force, page=format is TrendsFormat.html,
+                    example="trends.html")
     scope = filters(role.value if role else None, partner, cohort, since, until)
     database = session(ctx).places.database
     found: object  # the record to show: Trends, or for html the Page (more than trends)
@@ -100,29 +93,4 @@ def trends(
     if output is None:
         emit(found, format)
         return
-    from io import StringIO
-
-    from trustcheck.files import write_private
-
-    if format is TrendsFormat.text:  # drawn for a terminal: drawn into the file, without colour
-        drawn = StringIO()
-        emit(found, format, stream=drawn)
-        content = drawn.getvalue()
-    else:
-        content = "".join(chunks(found, format))
-    write_private(output, content, force=force, what="the trends", exists=_exists(output))
-    say(f"Written to {output}; open it in a web browser." if format is TrendsFormat.html
-        else f"Written to {output}.")
-
-
-def _exists(output: Path) -> str:
-    return f"{output} already exists; add --force to replace it, or choose another name."
-
-
-def _stdout_is_terminal() -> bool:
-    import sys
-
-    try:
-        return sys.stdout is not None and sys.stdout.isatty()
-    except ValueError:  # closed
-        return False
+    write(found, format, output, force=force, what="the trends")
