@@ -98,7 +98,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "history": ("trustcheck history --partner Sam -n 0",
                 "trustcheck history --since 6m"),
     "history show": ("trustcheck history show last",
-                     "trustcheck history show 3d5c --format json"),
+                     "trustcheck history show 3d5c --format html -o check-in.html"),
     "history trends": ("trustcheck history trends",
                        "trustcheck history trends --partner Sam --since 1y"),
     "history export": ("trustcheck history export -o my-history.json",
