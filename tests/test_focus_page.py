@@ -17,7 +17,7 @@ from test_partner_view import partner_answers
 
 from trustcheck import assessment
 from trustcheck.records import Commitment
-from trustcheck.render.page import CSP
+from trustcheck.render.html import CSP
 
 BAR = (0x1F, 0x4E, 0x8C)  # the filled part of a score bar
 IDS = re.compile(r"\[[a-z_]+[.-][a-z0-9_.-]+\]")  # an id like [accountability.review-last]

@@ -209,9 +209,11 @@ def render_slides(report: dict[str, Any]) -> str:
     return page(report, slides=True)
 
 
-def page(report: dict[str, Any], *, slides: bool) -> str:
-    title = title_of(report)
-    out: list[str] = [
+def head(title: str, css: str, *, body: str = "") -> list[str]:
+    """The start of every page trustcheck writes, up to `<body>`: the content policy that
+    allows no scripts and no requests (CSP), no referrer, a phone's width, the title (escaped)
+    and the page's own style. `body` gives the body tag its attributes."""
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
@@ -220,9 +222,16 @@ def page(report: dict[str, Any], *, slides: bool) -> str:
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)}</title>",
-        f"<style>{CSS}{SLIDES_CSS if slides else ''}</style>",
+        f"<style>{css}</style>",
         "</head>",
-        '<body class="slides">' if slides else "<body>",
+        f"<body {body}>" if body else "<body>",
+    ]
+
+
+def page(report: dict[str, Any], *, slides: bool) -> str:
+    title = title_of(report)
+    out: list[str] = [
+        *head(title, CSS + (SLIDES_CSS if slides else ""), body='class="slides"' if slides else ""),
         "<header>",
         f"<h1>{e(title)}</h1>",
         f'<p class="meta">Made {e(_when(report["created_at"]))}. {e(lede(report))}</p>',

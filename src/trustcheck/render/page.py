@@ -16,7 +16,7 @@ from datetime import datetime
 
 from trustcheck.commitments import STATUS_LABELS
 from trustcheck.records import CommitmentRecord
-from trustcheck.render.html import e
+from trustcheck.render.html import e, head
 from trustcheck.render.report import number
 from trustcheck.render.svg import Mark, line_chart
 from trustcheck.render.table import signed
@@ -34,8 +34,6 @@ from trustcheck.trends import (
 from trustcheck.usecases.history_trends import Page, PageSection, RowNoise
 
 # No scripts, no connections, no frames; images only from inside the page itself.
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-       "form-action 'none'")
 TITLE = "How trust is moving"
 DESCRIBED = 24  # a chart's description reads out at most this many (the latest) scores
 
@@ -119,17 +117,7 @@ def page(found: Page) -> str:
         title = f"{TITLE}: {_who(found.sections[0].trend)}"
     checkins = sum(section.trend.assessments for section in found.sections)
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
-        '<meta name="referrer" content="no-referrer">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
+        *head(title, CSS),
         "<header>",
         f"<h1>{e(title)}</h1>",
         f'<p class="lede">A page of your own from {e(_count(checkins, "check-in"))}, made on '

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from trustcheck.render.html import e
-from trustcheck.render.page import CSP, CSS
+from trustcheck.render.html import e, head
+from trustcheck.render.page import CSS
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -55,17 +55,7 @@ SEM_NOTE = ("± is one standard error of measurement: how far a score can wobble
 def _document(title: str, lede: str, body: Sequence[str], made_at: datetime) -> str:
     """A whole page: head with the policy and style, the header, `body` (already HTML)."""
     return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
-        '<meta name="referrer" content="no-referrer">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}</title>",
-        f"<style>{CSS}{EXTRA_CSS}</style>",
-        "</head>",
-        "<body>",
+        *head(title, CSS + EXTRA_CSS),
         "<header>",
         f"<h1>{e(title)}</h1>",
         f'<p class="lede">{lede}</p>',

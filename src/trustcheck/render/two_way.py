@@ -282,21 +282,11 @@ footer { margin-top: 1.6em; font-size: 0.85em; color: #444; }
 
 def html_page(guide: Guide) -> str:
     """The guide as one self-contained, printable HTML page."""
-    from trustcheck.render.html import CSP
+    from trustcheck.render.html import head
 
     page = _page(guide)
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
-        '<meta name="referrer" content="no-referrer">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(page.title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
+        *head(page.title, CSS),
         f"<header><h1>{e(page.title)}</h1>",
         f'<p class="lede">{e(page.lede)}</p></header>',
         "<main>",
