@@ -180,6 +180,28 @@ def make(id: str, *, days: float = 0, minutes: int = 0, role: str = "mentor",
 # --- the SQLite history -----------------------------------------------------------------------
 
 
+def released_together(commands: list[list[str]], go: Path, hang_guard: float = 60) -> None:
+    """Start each command, wait until every one prints "ready", then create `go` so they all
+    carry on at the same moment; each must exit 0 (the hang guard only turns a hang into a
+    failure). For races: two reports recorded at once, and the like."""
+    import subprocess
+
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for command in commands]
+    try:
+        for process in processes:
+            assert process.stdout.readline().strip() == "ready", process.stderr.read()
+        go.touch()
+        for process in processes:
+            assert process.wait(timeout=hang_guard) == 0, process.stderr.read()
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.stdout.close()
+            process.stderr.close()
+
+
 def save(home: Path, *results: assessment.Assessment) -> Path:
     """Save results straight into HOME/history.db; returns the file's path."""
     path = home / "history.db"

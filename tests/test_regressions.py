@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import released_together
 from typer.testing import CliRunner
 
 from trustcheck import assessment
@@ -276,22 +277,9 @@ def test_two_reports_recorded_at_once_both_stay_in_the_log(tmp_path):
     rounds = 3
     for number in range(rounds):
         go = tmp_path / f"go-{number}"
-        processes = [subprocess.Popen([sys.executable, "-c", RECORDER, str(folder),
-                                       f"round{number}-{side}", str(go)],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                     for side in ("a", "b")]
-        try:
-            for process in processes:
-                assert process.stdout.readline().strip() == "ready", process.stderr.read()
-            go.touch()
-            for process in processes:
-                assert process.wait(timeout=HANG_GUARD) == 0, process.stderr.read()
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.kill()
-                process.stdout.close()
-                process.stderr.close()
+        released_together([[sys.executable, "-c", RECORDER, str(folder),
+                            f"round{number}-{side}", str(go)] for side in ("a", "b")],
+                           go, HANG_GUARD)
 
         log = json.loads((folder / "report-log.json").read_text(encoding="utf-8"))
         assert len(log["reports"]) == 2 * (number + 1), f"an entry was lost in round {number}"

@@ -7,14 +7,13 @@ import itertools
 import json
 import re
 import stat
-import subprocess
 import sys
 import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import answer_of, builtin, run
+from conftest import answer_of, builtin, released_together, run
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_report import form
@@ -249,22 +248,8 @@ RECORDER = textwrap.dedent("""
 
 
 def _record_together(tmp_path: Path, folder: Path, runs: list[list[str]], go: Path) -> None:
-    processes = [subprocess.Popen([sys.executable, "-c", RECORDER, str(folder), *args[:1],
-                                   str(go), *args[1:]],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for args in runs]
-    try:
-        for process in processes:
-            assert process.stdout.readline().strip() == "ready", process.stderr.read()
-        go.touch()
-        for process in processes:
-            assert process.wait(timeout=HANG_GUARD) == 0, process.stderr.read()
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-            process.stdout.close()
-            process.stderr.close()
+    released_together([[sys.executable, "-c", RECORDER, str(folder), *args[:1], str(go),
+                        *args[1:]] for args in runs], go, HANG_GUARD)
 
 
 def test_a_replacing_report_and_another_recorded_at_once_both_stay(tmp_path):
