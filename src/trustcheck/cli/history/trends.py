@@ -1,6 +1,5 @@
 """`trustcheck history trends`: how each strategy moved over time, per relationship."""
 
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -17,18 +16,9 @@ from trustcheck.cli.options import (
     UntilOption,
 )
 from trustcheck.cli.output import emit
+from trustcheck.cli.pages import PageFormat, PageFormatOption
 from trustcheck.listings import Trends
 
-
-class TrendsFormat(str, Enum):
-    text = "text"
-    json = "json"
-    html = "html"
-
-
-TrendsFormatOption = Annotated[TrendsFormat, typer.Option(
-    "--format", "-f", case_sensitive=False,
-    help="text for people, json for other tools, html for a page of your own (with -o FILE).")]
 StrategyOption = Annotated[Optional[str], typer.Option(
     "--strategy", "-s", metavar="ID",
     help="Only this strategy (by id, e.g. transparency) and the overall index.")]
@@ -42,7 +32,7 @@ def trends(
     since: SinceOption = None,
     until: UntilOption = None,
     strategy: StrategyOption = None,
-    format: TrendsFormatOption = TrendsFormat.text,
+    format: PageFormatOption = PageFormat.text,
     output_name: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -61,12 +51,12 @@ def trends(
     """
     from trustcheck.cli.pages import target, write
 
-    output = target(output_name, force=force, page=format is TrendsFormat.html,
+    output = target(output_name, force=force, page=format is PageFormat.html,
                     example="trends.html")
     scope = filters(role.value if role else None, partner, cohort, since, until)
     database = session(ctx).places.database
     found: object  # the record to show: Trends, or for html the Page (more than trends)
-    if format is TrendsFormat.html:
+    if format is PageFormat.html:
         from datetime import datetime, timezone
 
         from trustcheck.usecases.history_trends import for_page
@@ -80,8 +70,8 @@ def trends(
         found, empty = Trends(listed), not listed
     # An empty table (or page) says nothing, so a person is told why instead; tools get an
     # empty list.
-    if empty and format is not TrendsFormat.json:
-        if format is TrendsFormat.html:
+    if empty and format is not PageFormat.json:
+        if format is PageFormat.html:
             say("No page was written, as there is nothing to show on it yet.")
         if narrowed(role, partner, cohort, since, until) or strategy:
             say("No check-ins match those filters; run `trustcheck history trends` to see "
