@@ -91,7 +91,7 @@ def history(results: Sequence[Assessment | CheckInLine], stream: IO[str]) -> Non
             row = [_in_words(cell) for cell in row]
         if not narrow:
             lowest = result.lowest
-            row.append(f"{lowest.title} ({lowest.score:g})" if lowest else "")
+            row.append(f"{lowest.title} ({number(lowest.score)})" if lowest else "")
         rows.append(row)
     stream.write(render(columns, rows, width=width, colour=colour_wanted(stream),
                         rule=not plain))
