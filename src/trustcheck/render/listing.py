@@ -155,8 +155,8 @@ def _trends_key(width: int | None, colour: bool) -> str:
 
     points = [
         "± is each latest score's measurement noise (one standard error).",
-        "A change since the previous or the first check-in (or per 30 days) is shown only "
-        "when it is larger than the noise of two scores (95 %); a blank means about the same.",
+        "A change since the previous or the first check-in is shown only when it is larger "
+        "than the noise of two scores (95 %); a blank means about the same.",
         "Direction: a straight line is fitted through the scores over their dates; it is "
         "improving or slipping only when the change along that line is larger than the noise "
         "of two scores (95 %) or than the scores' scatter around the line, if larger; "
@@ -185,8 +185,9 @@ def _wrapped(text: str, width: int | None, colour: bool, style: str = "",
         glued = re.sub(KEEP_TOGETHER, lambda found: found.group().replace(" ", "\xa0"), text)
         indent = " " * len(prefix) if prefix else "  "
         # Prose stays within 100 columns however wide the terminal: long lines tire the eye.
-        text = textwrap.fill(glued, min(width, NARROW), initial_indent=prefix, subsequent_indent=indent,
-                             break_long_words=False, break_on_hyphens=False)
+        text = textwrap.fill(glued, min(width, NARROW), initial_indent=prefix,
+                             subsequent_indent=indent, break_long_words=False,
+                             break_on_hyphens=False)
         text = text.replace("\xa0", " ")
     else:
         text = prefix + text
