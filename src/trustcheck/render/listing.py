@@ -182,13 +182,13 @@ def _wrapped(text: str, width: int | None, colour: bool, style: str = "",
         import re
         import textwrap
 
-        glued = re.sub(KEEP_TOGETHER, lambda found: found.group().replace(" ", "\xa0"), text)
+        glued = re.sub(KEEP_TOGETHER, lambda found: found.group().replace(" ", "\x00"), text)
         indent = " " * len(prefix) if prefix else "  "
         # Prose stays within 100 columns however wide the terminal: long lines tire the eye.
         text = textwrap.fill(glued, min(width, NARROW), initial_indent=prefix,
                              subsequent_indent=indent, break_long_words=False,
                              break_on_hyphens=False)
-        text = text.replace("\xa0", " ")
+        text = text.replace("\x00", " ")
     else:
         text = prefix + text
     return "\n".join(paint(line, style, colour) for line in text.splitlines())
