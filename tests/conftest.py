@@ -78,6 +78,10 @@ def trustcheck_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("TRUSTCHECK_DEBUG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
+    # `--plain` sets TRUSTCHECK_PLAIN for the rest of its process (here: the test run), so a
+    # test running `trustcheck --plain ...` would make every later test plain; set here, it is
+    # put back (unset) after each test.
+    monkeypatch.setenv("TRUSTCHECK_PLAIN", "")
     _assert_home_inside(tmp_path, "at the start of the test")
     yield home
     _assert_home_inside(tmp_path, "at the end of the test")
