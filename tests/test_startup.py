@@ -275,7 +275,7 @@ def test_trends_load_none_of_typers_extras(trustcheck_home):
     ran, loaded = _main("history", "trends", "--partner", "Sam")
 
     assert ran.returncode == 0, ran.stderr
-    assert "You as mentor with Sam: 4 assessments" in ran.stdout
+    assert "You as mentor with Sam: 4 check-ins" in ran.stdout
     assert not TYPER_EXTRAS & loaded
 
 

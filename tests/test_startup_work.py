@@ -77,6 +77,6 @@ def test_trends_read_no_checklist_code_no_yaml_and_no_rich(trustcheck_home):
     ran, loaded = loaded_by("history", "trends", "--partner", "Sam")
 
     assert ran.returncode == 0, ran.stderr
-    assert "You as mentor with Sam: 4 assessments" in ran.stdout
+    assert "You as mentor with Sam: 4 check-ins" in ran.stdout
     for heavy in ("trustcheck.checklist", "hashlib", "yaml", "rich"):
         assert heavy not in loaded, heavy

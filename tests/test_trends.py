@@ -86,6 +86,16 @@ def row_of(block: list[str], title: str) -> list[str]:
     raise AssertionError(f"no row {title!r} in:\n" + "\n".join(block))
 
 
+def cells_of(block: list[str], title: str) -> list[str]:
+    """Every cell of one table row, blank ones too, cut where the rule under the header puts
+    each column (the last one runs to the end of the line)."""
+    rule = next(line for line in block if line.startswith("─"))
+    spans = [(found.start(), found.end()) for found in re.finditer("─+", rule)]
+    line = next((line for line in block if line.startswith(title + " ")), None)
+    assert line is not None, f"no row {title!r} in:\n" + "\n".join(block)
+    return [line[a:b].strip() for a, b in spans[:-1]] + [line[spans[-1][0]:].strip()]
+
+
 def trends_json(*args: str) -> list[dict]:
     result = run("history", "trends", "--format", "json", *args)
     assert result.exit_code == 0, result.stderr
@@ -289,11 +299,12 @@ def test_several_partners_get_separate_blocks_never_a_blend(trustcheck_home):
     assert result.exit_code == 0, result.stderr
     sam = block_for(result.stdout, "You as mentor with Sam:")
     kim = block_for(result.stdout, "You as mentor with Kim:")
-    assert "4 assessments" in sam[0] and "4 assessments" in kim[0]
-    assert row_of(sam, "Overall trust index")[1:] == ["▃▅▆█", "100.0 ±3", "+25.0", "+75.0",
-                                                      "+53.6", "improving"]
-    assert row_of(kim, "Overall trust index")[1:] == ["█▆▅▃", "25.0 ±3", "-25.0", "-75.0",
-                                                      "-53.6", "slipping"]
+    assert "4 check-ins" in sam[0] and "4 check-ins" in kim[0]
+    # (The shared number format since issue 12: no trailing ".0", "± 3" with a space.)
+    assert cells_of(sam, "Overall trust index")[1:] == ["▃▅▆█", "100 ± 3", "+25", "+75",
+                                                        "+53.6", "improving"]
+    assert cells_of(kim, "Overall trust index")[1:] == ["█▆▅▃", "25 ± 3", "-25", "-75",
+                                                        "-53.6", "slipping"]
     assert row_of(sam, "Be transparent")[-1] == "improving"
     # Kim checked in last, so Kim's block comes first.
     assert list(blocks_of(result.stdout)) == [kim[0], sam[0]]
@@ -316,7 +327,7 @@ def test_partner_option_shows_only_that_relationship(trustcheck_home):
     result = run("history", "trends", "--partner", "Kim")
     assert result.exit_code == 0, result.stderr
     assert list(blocks_of(result.stdout)) == [
-        "You as mentor with Kim: 3 assessments, "
+        "You as mentor with Kim: 3 check-ins, "
         f"{assessment_local(0)} to {assessment_local(28)}"]
     assert row_of(block_for(result.stdout, "You as mentor with Kim"),
                   "Overall trust index")[-1] == "about the same"
@@ -338,7 +349,7 @@ def test_assessments_without_a_partner_are_a_relationship_of_their_own(trustchec
     assert result.exit_code == 0, result.stderr
     alone = block_for(result.stdout, "You as mentor (no partner named):")
     with_sam = block_for(result.stdout, "You as mentor with Sam:")
-    assert "2 assessments" in alone[0] and "4 assessments" in with_sam[0]
+    assert "2 check-ins" in alone[0] and "4 check-ins" in with_sam[0]
     assert "Commitments followed through: none reviewed yet." in alone
     assert "Commitments followed through: 100% of 1 reviewed (partly done counts half)." \
         in with_sam
@@ -422,8 +433,9 @@ def test_a_change_of_checklist_version_is_marked_in_text_and_json(trustcheck_hom
     result = run("history", "trends")
     assert result.exit_code == 0, result.stderr
     when = assessment_local(28)
+    # The note is wrapped to the width (COLUMNS=120 in tests, prose within 100 columns).
     assert (f"Checklist changed from mentor v{old} to v{new} on {when}; strategy scores stay "
-            "comparable, item answers do not.") in result.stdout
+            "comparable, item answers do not.") in " ".join(result.stdout.split())
     [block] = trends_json()
     assert block["checklist_changes"] == [{
         "at": "2026-03-29T09:00:00Z", "assessment": "c" * 32, "from_checklist": "mentor",
@@ -441,8 +453,9 @@ def test_titles_come_from_the_latest_assessment_without_any_checklist_file(trust
     assert result.exit_code == 0, result.stderr
     block = block_for(result.stdout, "You as mentor with Sam")
     sem = reliability.sem(mentor.strategy("transparency").reliability)
-    assert row_of(block, "Be open about it")[1:] == ["▆▆", f"75.0 ±{sem:.0f}", "0.0", "0.0",
-                                                     "—", "too early to tell"]
+    # No change at all is within the noise: blank, as about the same.
+    assert cells_of(block, "Be open about it")[1:] == ["▆▆", f"75 ± {sem:.0f}", "", "", "—",
+                                                       "too early to tell"]
     assert (f"Checklist changed from mentor v{mentor.version} to our-mentor v{mentor.version}"
             in result.stdout)
 
@@ -505,9 +518,9 @@ def test_one_assessment_shows_its_scores_and_says_it_is_too_early(trustcheck_hom
     result = run("history", "trends")
     assert result.exit_code == 0, result.stderr
     block = block_for(result.stdout, "You as mentor with Sam")
-    assert block[0] == f"You as mentor with Sam: 1 assessment, {assessment_local(0)}"
-    assert row_of(block, "Overall trust index")[1:] == ["▅", "50.0 ±3", "—", "—", "—",
-                                                        "too early to tell"]
+    assert block[0] == f"You as mentor with Sam: 1 check-in, {assessment_local(0)}"
+    assert cells_of(block, "Overall trust index")[1:] == ["▅", "50 ± 3", "—", "—", "—",
+                                                          "too early to tell"]
     assert ("it is improving or slipping only when the change along that line is larger than "
             "the noise of two scores (95 %) or than the scores' scatter around the line, if "
             "larger; otherwise it is about the same. It needs scores from at least 3 check-ins "
@@ -579,8 +592,8 @@ def test_partner_names_are_printed_literally_without_control_characters(trustche
          *series("Al\x1b[31mex\x07", [3, 3], first_day=1))
     result = run("history", "trends")
     assert result.exit_code == 0, result.stderr
-    assert "You as mentor with [bold]x[/]: 2 assessments" in result.stdout
-    assert "You as mentor with Al [31mex: 2 assessments" in result.stdout
+    assert "You as mentor with [bold]x[/]: 2 check-ins" in result.stdout
+    assert "You as mentor with Al [31mex: 2 check-ins" in result.stdout
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     raw = run("history", "trends", "--format", "json").stdout
     assert "\x1b" not in raw and "\\u001b" in raw

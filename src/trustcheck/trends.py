@@ -246,6 +246,17 @@ def _tidy(value: float) -> float:
     return round(value, 1) + 0.0
 
 
+def beyond_noise(change: float | None, sem: float | None) -> bool:
+    """Whether a row's change since the previous (or the first) score is more than measurement
+    noise: larger than the reliable-change threshold of two scores, each with the latest
+    score's standard error (the default reliability's when it has none). Text views leave a
+    change within the noise out ("about the same"); JSON keeps every change."""
+    if change is None:
+        return False
+    error = reliability.sem_or_default(sem)
+    return reliability.direction(0.0, change, error, error) != "about the same"
+
+
 def _change(latest: float | None, earlier: float | None) -> float | None:
     return None if latest is None or earlier is None else _tidy(latest - earlier)
 

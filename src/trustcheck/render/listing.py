@@ -7,11 +7,14 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
 from trustcheck.render.table import (
+    NOTHING,
     Column,
     Styled,
     colour_wanted,
+    natural_width,
+    number,
     render,
-    signed,
+    signed_number,
     terminal_width,
     width_of,
 )
@@ -88,7 +91,7 @@ def history(results: Sequence[Assessment | CheckInLine], stream: IO[str]) -> Non
             row = [_in_words(cell) for cell in row]
         if not narrow:
             lowest = result.lowest
-            row.append(f"{lowest.title} ({lowest.score:g})" if lowest else "")
+            row.append(f"{lowest.title} ({number(lowest.score)})" if lowest else "")
         rows.append(row)
     stream.write(render(columns, rows, width=width, colour=colour_wanted(stream),
                         rule=not plain))
@@ -106,103 +109,183 @@ DIRECTION_STYLES = {
 
 
 def trends(found: Sequence[Trend], stream: IO[str]) -> None:
-    """One block per relationship: a heading, a row per strategy and overall, then notes."""
-    from trustcheck.render.table import paint
+    """One block per relationship: a heading, a row per strategy and overall, then notes.
+
+    The width to fit is the terminal's, or COLUMNS for a pipe (as in `history`); below 100
+    columns the narrow layout leaves out the slope and gives the changes two-line titles. The
+    sparkline (or, plain, the recent scores) takes the room the other columns leave."""
     from trustcheck.text import one_line
-    from trustcheck.trends import MIN_ASSESSMENTS, MIN_SPAN_DAYS, OVERALL, sparkline
 
     colour = colour_wanted(stream)
-    # The terminal's width only (not COLUMNS for a pipe): what tools read stays as it was.
-    width = terminal_width(stream)
+    width = layout_width(stream)
     narrow = width is not None and width < NARROW
     plain = plain_output()
-    # Plain: the recent scores in numbers instead of a sparkline, "none" instead of a dash.
-    # Narrow: a shorter sparkline, no slope column (JSON and a wider terminal have it).
-    columns = [Column("Strategy", flexible=True), Column("Recent scores" if plain else "Trend"),
-               Column("Latest", align="right"),
-               Column("Change" if narrow else "vs previous", align="right"),
-               Column("Since first" if narrow else "vs first", align="right")]
-    if not narrow:
-        columns.append(Column("per 30 days", align="right"))
-    columns.append(Column("Direction"))
-
-    def wrapped(text: str, style: str = "") -> str:
-        """A note in whole words within the width (a terminal would break words)."""
-        if width is not None:
-            import textwrap
-
-            text = textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
-        return "\n".join(paint(line, style, colour) for line in text.splitlines())
-
     blocks = []
     for trend in found:
         who = f"You as {trend.role}"
         who += f" with {one_line(trend.partner)}" if trend.partner else " (no partner named)"
-        count = f"{trend.assessments} assessment{'s' if trend.assessments != 1 else ''}"
+        count = f"{trend.assessments} check-in{'s' if trend.assessments != 1 else ''}"
         # Narrow: dates without the time of day, as in `history`.
         start, end = (local_time(moment)[:10] if narrow else local_time(moment)
                       for moment in (trend.start, trend.end))
         span = start if trend.end == trend.start else f"{start} to {end}"
-        lines = [wrapped(f"{who}: {count}, {span}", "bold")]
-        rows: list[list[str | Styled]] = []
-        for row in trend.rows:
-            overall = row.strategy == OVERALL
-            cells: list[str | Styled] = [
-                Styled(row.title, "bold" if overall else ""),
-                _recent(row.series.scores) if plain else
-                sparkline(row.series.scores, NARROW_SPARKLINE) if narrow else row.sparkline,
-                "—" if row.latest is None else
-                f"{row.latest:.1f}" + ("" if row.sem is None else f" ±{row.sem:.0f}"),
-                signed(row.change_previous), signed(row.change_first),
-            ]
-            if not narrow:
-                cells.append(signed(row.slope_per_30_days))
-            cells.append(Styled(row.direction, DIRECTION_STYLES.get(row.direction, "")))
-            if plain:
-                cells = [_in_words(cell) for cell in cells]
-            rows.append(cells)
-        lines.append(render(columns, rows, width=width, colour=colour,
-                            rule=not plain).rstrip("\n"))
+        lines = [_wrapped(f"{who}: {count}, {span}", width, colour, "bold")]
+        lines.append(_trend_table(trend, width, narrow, plain, colour))
         for change in trend.changes:
             before = f"{one_line(change.from_checklist)} v{one_line(change.from_version)}"
             after = f"v{one_line(change.to_version)}"
             if change.checklist != change.from_checklist:
                 after = f"{one_line(change.checklist)} {after}"
-            lines.append(wrapped(f"Checklist changed from {before} to {after} on "
-                                 f"{local_time(change.at)}; strategy scores stay comparable, "
-                                 "item answers do not."))
+            lines.append(_wrapped(f"Checklist changed from {before} to {after} on "
+                                  f"{local_time(change.at)}; strategy scores stay comparable, "
+                                  "item answers do not.", width, colour))
         if trend.follow_through is None:
             lines.append("Commitments followed through: none reviewed yet.")
         else:
-            lines.append(wrapped(f"Commitments followed through: {trend.follow_through:g}% of "
-                                 f"{trend.reviewed} reviewed (partly done counts half)."))
+            lines.append(_wrapped(
+                f"Commitments followed through: {number(trend.follow_through)}% of "
+                f"{trend.reviewed} reviewed (partly done counts half).", width, colour))
         blocks.append("\n".join(lines))
-    legend = wrapped(
-        "± is each latest score's measurement noise (one standard error). Direction: a "
-        "straight line is fitted through the scores over their dates; it is improving or "
-        "slipping only when the change along that line is larger than the noise of two "
-        "scores (95 %) or than the scores' scatter around the line, if larger; otherwise it "
-        "is about the same. It needs scores from at least "
-        f"{MIN_ASSESSMENTS} check-ins over at least {MIN_SPAN_DAYS} days; until then it is too "
-        "early to tell.", "dim")
-    stream.write("\n\n".join(blocks) + "\n\n" + legend + "\n")
+    stream.write("\n\n".join(blocks) + "\n\n" + _trends_key(width, colour) + "\n")
+
+
+def _trends_key(width: int | None, colour: bool) -> str:
+    """What ±, a blank change and the direction mean, one point each."""
+    from trustcheck.trends import MIN_ASSESSMENTS, MIN_SPAN_DAYS
+
+    points = [
+        "± is each latest score's measurement noise (one standard error).",
+        "A change since the previous or the first check-in is shown only when it is larger "
+        "than the noise of two scores (95 %); a blank means about the same.",
+        "Direction: a straight line is fitted through the scores over their dates; it is "
+        "improving or slipping only when the change along that line is larger than the noise "
+        "of two scores (95 %) or than the scores' scatter around the line, if larger; "
+        "otherwise it is about the same. It needs scores from at least "
+        f"{MIN_ASSESSMENTS} check-ins over at least {MIN_SPAN_DAYS} days; until then it is "
+        "too early to tell.",
+    ]
+    return "\n".join(_wrapped(point, width, colour, "dim", prefix="- ") for point in points)
+
+
+# Spaces a line must not break at: after ±, between a number and "%" or "check-ins", and
+# between a date and its time.
+KEEP_TOGETHER = r"± \d|\d %|\d \d\d:\d\d|\d check-in"
+
+
+def _wrapped(text: str, width: int | None, colour: bool, style: str = "",
+             prefix: str = "") -> str:
+    """A note in whole words within the width, continuation lines indented under its text
+    (a hanging indent: under the text after `prefix`, or two spaces in without one)."""
+    from trustcheck.render.table import paint
+
+    if width is not None:
+        import re
+        import textwrap
+
+        glued = re.sub(KEEP_TOGETHER, lambda found: found.group().replace(" ", "\x00"), text)
+        indent = " " * len(prefix) if prefix else "  "
+        # Prose stays within 100 columns however wide the terminal: long lines tire the eye.
+        text = textwrap.fill(glued, min(width, NARROW), initial_indent=prefix,
+                             subsequent_indent=indent, break_long_words=False,
+                             break_on_hyphens=False)
+        text = text.replace("\x00", " ")
+    else:
+        text = prefix + text
+    return "\n".join(paint(line, style, colour) for line in text.splitlines())
+
+
+def _trend_table(trend: Trend, width: int | None, narrow: bool, plain: bool,
+                 colour: bool) -> str:
+    """One relationship's table, fitted to the width."""
+    from trustcheck.trends import MAX_POINTS, OVERALL, sparkline
+
+    # Plain: one-line titles (a screen reader reads a header line by line), recent scores in
+    # numbers instead of a sparkline (left out when they do not fit), "none" for a dash.
+    # Narrow: no slope column, and the changes' titles on two lines.
+    previous, first = ("vs previous", "vs first") if plain or not narrow else \
+        ("vs\nprevious", "vs\nfirst")
+    columns = [Column("Strategy", flexible=True), Column("Recent scores" if plain else "Trend"),
+               Column("Latest", align="right"), Column(previous, align="right"),
+               Column(first, align="right")]
+    if not narrow:
+        columns.append(Column("per 30 days", align="right"))
+    columns.append(Column("Direction"))
+    rows: list[list[str | Styled]] = []
+    for row in trend.rows:
+        cells: list[str | Styled] = [
+            Styled(row.title, "bold" if row.strategy == OVERALL else ""), "",
+            _with_noise(row.latest, row.sem),
+            _change_cell(row.change_previous, row.sem), _change_cell(row.change_first, row.sem),
+        ]
+        if not narrow:
+            cells.append(_slope_cell(row.slope_per_30_days, row.direction))
+        cells.append(Styled(row.direction, DIRECTION_STYLES.get(row.direction, "")))
+        if plain:
+            cells = [_in_words(cell) for cell in cells]
+        rows.append(cells)
+    # The second column takes what the others leave (at most its full length).
+    room = None if width is None else width - natural_width(columns, rows) + len(columns[1].title)
+    if plain:
+        recent = [_recent(row.series.scores) for row in trend.rows]
+        if room is not None and max(width_of(text) for text in [*recent, "Recent scores"]) > room:
+            del columns[1]
+            for cells in rows:
+                del cells[1]
+        else:
+            for cells, text in zip(rows, recent, strict=True):
+                cells[1] = text
+    else:
+        longest = NARROW_SPARKLINE if narrow else MAX_POINTS
+        points = longest if room is None else max(len(columns[1].title), min(longest, room))
+        for cells, row in zip(rows, trend.rows, strict=True):
+            cells[1] = sparkline(row.series.scores, points)
+    return render(columns, rows, width=width, colour=colour, rule=not plain).rstrip("\n")
+
+
+def _with_noise(score: float | None, sem: float | None) -> str:
+    """A latest score with its measurement noise: "62.5 ± 11" (± in whole points)."""
+    from trustcheck.reliability import sem_or_default
+
+    if score is None:
+        return NOTHING
+    return f"{number(score)} ± {sem_or_default(sem):.0f}"
+
+
+def _change_cell(points: float | None, sem: float | None) -> str:
+    """A change beyond the noise as "+25" or "-12.5"; blank within it (about the same), a dash
+    when one side has no score."""
+    from trustcheck.trends import beyond_noise
+
+    if points is None:
+        return NOTHING
+    return signed_number(points) if beyond_noise(points, sem) else ""
+
+
+def _slope_cell(points: float | None, direction: str) -> str:
+    """Points per 30 days, shown with a direction (improving or slipping) only: along a line
+    that is about the same the slope is noise too."""
+    from trustcheck.trends import IMPROVING, SLIPPING
+
+    if points is None:
+        return NOTHING
+    return signed_number(points) if direction in (IMPROVING, SLIPPING) else ""
 
 
 RECENT_SCORES = 3  # plain trends name this many latest scores in numbers
-NARROW_SPARKLINE = 8  # points in a sparkline of the narrow layout
+NARROW_SPARKLINE = 8  # points in a sparkline of the narrow layout, at most
 
 
 def _recent(scores: Sequence[float | None]) -> str:
     """The latest few scores, oldest first, in numbers ("none" where one has no score)."""
-    shown = ["none" if score is None else f"{score:g}" for score in scores[-RECENT_SCORES:]]
+    shown = ["none" if score is None else number(score) for score in scores[-RECENT_SCORES:]]
     return ", ".join(shown)
 
 
 def _in_words(cell: str | Styled) -> str | Styled:
     """A dash for "nothing to show" read aloud as the word."""
     if isinstance(cell, Styled):
-        return cell._replace(text="none") if cell.text == "—" else cell
-    return "none" if cell == "—" else cell
+        return cell._replace(text="none") if cell.text == NOTHING else cell
+    return "none" if cell == NOTHING else cell
 
 
 def paths(found: Sequence[dict], stream: IO[str]) -> None:

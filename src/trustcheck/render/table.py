@@ -28,8 +28,9 @@ class Styled(NamedTuple):
 Cell = str | Styled
 
 
-# Changes and gaps in every view (tables, Rich text, reports, HTML) go through `signed`, so a
-# change reads the same everywhere; it lives here because every listing imports this module.
+# Changes and gaps in every view (tables, Rich text, reports, HTML) go through `signed` (or, in
+# the listings' text, `signed_number`), so a change reads the same everywhere; they live here
+# because every listing imports this module.
 NOTHING = "—"  # nothing to compare: no score on one side
 
 
@@ -51,8 +52,24 @@ def signed(points: float | None) -> str:
     return "0.0"
 
 
+def number(value: float) -> str:
+    """A score or a number of points in the text format people read: one decimal without a
+    trailing ".0" ("62.5", "50", "0"), never "-0"."""
+    shown = f"{round(value, 1) + 0.0:.1f}"
+    return shown[:-2] if shown.endswith(".0") else shown
+
+
+def signed_number(points: float | None) -> str:
+    """A change in points as text views print it: "+12.5", "-3", "0", or — when there is
+    nothing to compare. The same ASCII signs as `signed`, without a trailing ".0"."""
+    if points is None:
+        return NOTHING
+    shown = number(points)
+    return shown if shown == "0" or shown.startswith("-") else f"+{shown}"
+
+
 class Column(NamedTuple):
-    title: str
+    title: str  # a "\n" puts the rest on a header line of its own (lined up at the bottom)
     align: str = "left"  # or "right"
     flexible: bool = False  # may be shortened (with …) to fit the terminal
 
@@ -115,17 +132,33 @@ def paint(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
 
 
+def _natural_widths(columns: Sequence[Column], cells: Sequence[Sequence[tuple[str, int, str]]]
+                    ) -> list[int]:
+    return [max([width_of(part) for part in col.title.split("\n")] + [row[i][1] for row in cells])
+            for i, col in enumerate(columns)]
+
+
+def _cells(rows: Sequence[Sequence[Cell]]) -> list[list[tuple[str, int, str]]]:
+    # Each cell as (text, its width, style), cleaned and measured once.
+    return [[_measured(c.text, c.style) if isinstance(c, Styled) else _measured(c, "")
+             for c in row] for row in rows]
+
+
+def natural_width(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
+                  gap: int = 2) -> int:
+    """How many columns the table takes when nothing in it is shortened."""
+    return sum(_natural_widths(columns, _cells(rows))) + gap * (len(columns) - 1)
+
+
 def render(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
            width: int | None = None, colour: bool = False, gap: int = 2,
            rule: bool = True) -> str:
     """The table as text, header first; user text is cleaned of control characters.
 
-    `rule=False` leaves out the line under the header (plain output: no box drawing)."""
-    # Each cell as (text, its width, style), cleaned and measured once.
-    cells = [[_measured(c.text, c.style) if isinstance(c, Styled) else _measured(c, "")
-              for c in row] for row in rows]
-    widths = [max([width_of(col.title)] + [row[i][1] for row in cells])
-              for i, col in enumerate(columns)]
+    `rule=False` leaves out the line under the header (plain output: no box drawing). A title
+    with a line break takes two header lines, so a narrow column can have a long title."""
+    cells = _cells(rows)
+    widths = _natural_widths(columns, cells)
     if width is not None:
         excess = sum(widths) + gap * (len(columns) - 1) - width
         flexible = sorted((i for i, col in enumerate(columns) if col.flexible),
@@ -152,13 +185,19 @@ def render(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
             if i == last and not right[i]:
                 pad = ""  # no trailing spaces
             padded = pad + text if right[i] else text + pad
-            parts.append(paint(padded, "bold" if header else style, colour))
+            parts.append(paint(padded, "bold" if header and text else style, colour))
         return spacer.join(parts).rstrip()
 
     for row in cells:
         if len(row) != len(columns):
             raise ValueError(f"a row has {len(row)} cells for {len(columns)} columns")
-    out = [line([(col.title, width_of(col.title), "") for col in columns], header=True)]
+    titles = [col.title.split("\n") for col in columns]
+    height = max(len(parts) for parts in titles)
+    out = []
+    for level in range(height):
+        parts = [[""] * (height - len(found)) + found for found in titles]  # bottom-aligned
+        out.append(line([(part[level], width_of(part[level]), "") for part in parts],
+                        header=True))
     if rule:
         out.append(spacer.join("─" * w for w in widths))
     out.extend(line(row) for row in cells)
