@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 
 from trustcheck.render.listing import local_time
 from trustcheck.render.modes import plain
-from trustcheck.render.table import paint, width_of
+from trustcheck.render.table import number, paint, width_of
 from trustcheck.text import one_line
 
 if TYPE_CHECKING:
@@ -162,12 +162,6 @@ class Page:
 
 def local_date(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d")
-
-
-def number(value: float) -> str:
-    """A score or a number of points as people read it: 62.5, 50, 0 (no trailing .0)."""
-    shown = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"{shown:g}"
 
 
 def with_sem(score: float | None, sem: float | None, band: str) -> str:

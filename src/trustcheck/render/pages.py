@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from trustcheck.render.html import e, head
 from trustcheck.render.page import CSS
+from trustcheck.render.table import number
 
 if TYPE_CHECKING:
     from trustcheck.assessment import Assessment
@@ -88,7 +89,7 @@ def focus_page(plan: Plan, now: datetime | None = None) -> str:
     overall = _score_words(latest.overall, overall_sem(latest.strategies), latest.band)
     intro = f"From your check-in of {_day(latest.created_at)}: overall {overall}"
     if previous is not None:
-        before = "no score" if previous.overall is None else _number(previous.overall)
+        before = "no score" if previous.overall is None else number(previous.overall)
         intro += f". Compared with {_day(previous.created_at)} ({before})"
         if plan.overall_change is not None:
             intro += f": {_change(plan.overall_change, plan.overall_direction)}"
@@ -100,7 +101,7 @@ def focus_page(plan: Plan, now: datetime | None = None) -> str:
     if ft.rate is None:
         told = "no commitments reviewed yet."
     else:
-        told = (f"{_number(ft.rate)}% of what you committed to was carried out "
+        told = (f"{number(ft.rate)}% of what you committed to was carried out "
                 f"({ft.counts['done']} done, {ft.counts['partly']} partly done, "
                 f"{ft.counts['not_done']} not done; partly done counts half).")
     body.append(f"<p><strong>Follow-through:</strong> {e(told)}</p>")
@@ -284,15 +285,10 @@ def _bar(score: float | None) -> str:
             f'<rect class="fill" x="0" y="0" width="{filled:g}" height="10"/></svg>')
 
 
-def _number(value: float) -> str:
-    shown = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"{shown:g}"
-
-
 def _with_sem(score: float, sem: float | None) -> str:
     from trustcheck.reliability import sem_or_default
 
-    return f"{_number(score)} ± {sem_or_default(sem):.0f}"
+    return f"{number(score)} ± {sem_or_default(sem):.0f}"
 
 
 def _score_words(score: float | None, sem: float | None, band: str) -> str:
@@ -306,7 +302,7 @@ def _change(points: float, direction: str | None) -> str:
     """'+5', '-3.3', or 'about the same' within the noise: noise is not a change."""
     if direction == ABOUT_THE_SAME or round(points, 1) == 0:
         return ABOUT_THE_SAME
-    return f"+{_number(points)}" if points > 0 else f"-{_number(-points)}"
+    return f"+{number(points)}" if points > 0 else f"-{number(-points)}"
 
 
 def _who(role: str, partner: str | None) -> str:
