@@ -473,3 +473,15 @@ def test_nothing_is_saved_even_when_earlier_assessments_exist(tmp_path: Path,
 ])
 def test_didnt_come_up_is_recognised_as_people_write_it(written, meant):
     assert answer_files.is_not_came_up(written) is meant
+
+
+def test_the_json_description_of_a_checklist_given_as_answers_is_named_for_what_it_is(
+        tmp_path: Path, trustcheck_home: Path) -> None:
+    described = run("template", "--role", "mentor", "--format", "json").stdout
+    path = tmp_path / "described.json"
+    path.write_text(described, encoding="utf-8")
+    result = run("assess", "--role", "mentor", "--answers", str(path), "--format", "json")
+    assert result.exit_code == 2
+    assert "looks like a description of a checklist, not an answers file" in result.stderr
+    assert "{'id'" not in result.stderr  # never a Python dictionary in a message
+    assert not (trustcheck_home / "history.db").exists() or "nothing was saved" in result.stderr

@@ -175,7 +175,13 @@ def check(answers_file: AnswersFile, checklist: Checklist, *,
                 source, yamlfile.line_of(data, key)))
 
     named = data.get("checklist")
-    if named is not None and str(named) != checklist.id:
+    if named is not None and not isinstance(named, (str, int)):
+        # e.g. `trustcheck template --format json`, which describes a checklist for tools
+        problems.append(Problem(
+            "'checklist' should be a checklist id such as 'mentor'; this looks like a "
+            "description of a checklist, not an answers file (`trustcheck template` writes "
+            "one to fill in).", source, yamlfile.line_of(data, "checklist")))
+    elif named is not None and str(named) != checklist.id:
         problems.append(Problem(
             f"this file is for the checklist '{named}', not '{checklist.id}'; "
             f"run the command with `--checklist {named}` and that checklist's role.",
