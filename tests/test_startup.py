@@ -233,7 +233,8 @@ def test_assess_with_json_answers_saves_without_hashlib_or_yaml(trustcheck_home,
         assert ran.returncode == 0, ran.stderr
         assert json.loads(ran.stdout)["checklist"]["sha256"] == used.sha256
     assert list((tmp_path / "cache-home" / "trustcheck").glob("checklist-*.json"))
-    for heavy in ("hashlib", "_hashlib", "yaml", "rich"):
+    # nor uuid (it imports platform), shutil or difflib (only a "did you mean" needs it)
+    for heavy in ("hashlib", "_hashlib", "yaml", "rich", "uuid", "platform", "shutil", "difflib"):
         assert heavy not in loaded, heavy
     with Store.open_for_reading(trustcheck_home / "history.db") as store:
         assert len(store.check_in_lines()) == 2

@@ -80,3 +80,35 @@ def test_trends_read_no_checklist_code_no_yaml_and_no_rich(trustcheck_home):
     assert "You as mentor with Sam: 4 check-ins" in ran.stdout
     for heavy in ("trustcheck.checklist", "hashlib", "yaml", "rich"):
         assert heavy not in loaded, heavy
+
+
+def test_check_in_ids_are_still_random_version_4_uuids_without_importing_uuid():
+    import uuid
+
+    from trustcheck.cli.assess import new_id
+
+    made = {new_id() for _ in range(2000)}
+    assert len(made) == 2000
+    for made_id in made:
+        parsed = uuid.UUID(hex=made_id)
+        assert parsed.hex == made_id and len(made_id) == 32
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+
+
+def test_the_see_it_again_command_finds_trustcheck_on_the_path_as_shutil_would(
+        tmp_path, monkeypatch):
+    import shutil
+
+    from trustcheck.cli.assess import _on_path
+
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    program = folder / "trustcheck"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    not_runnable = tmp_path / "other"
+    not_runnable.mkdir()
+    (not_runnable / "trustcheck").write_text("")
+    for path in (f"{not_runnable}:{folder}", str(not_runnable), f"{folder}:{not_runnable}"):
+        monkeypatch.setenv("PATH", path)
+        assert _on_path("trustcheck") == shutil.which("trustcheck")

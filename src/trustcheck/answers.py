@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Collection, Mapping
 from types import MappingProxyType
@@ -25,6 +24,14 @@ _TOP_KEYS = {"answers", "role", "partner", "cohort", "checklist", "version", "co
 STATUS_WORDS = {"done": "done", "partly": "partly", "partly done": "partly",
                 "not_done": "not_done", "not done": "not_done", "not-done": "not_done"}
 
+
+
+
+def _close_matches(word: str, possibilities: list[str], n: int) -> list[str]:
+    """difflib's close matches, imported only when a message needs a "Did you mean"."""
+    from difflib import get_close_matches
+
+    return get_close_matches(word, possibilities, n=n)
 
 class Answers(NamedTuple):
     """One person's answers to one checklist: every item id maps to a value or None (skipped)."""
@@ -168,7 +175,7 @@ def check(answers_file: AnswersFile, checklist: Checklist, *,
         )
     for key in data:
         if key not in _TOP_KEYS:
-            hint = difflib.get_close_matches(str(key), sorted(_TOP_KEYS), n=1)
+            hint = _close_matches(str(key), sorted(_TOP_KEYS), n=1)
             suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
             problems.append(Problem(
                 f"'{key}' is not something an answers file can hold.{suggestion}",
@@ -253,7 +260,7 @@ def _read_values(raw: Mapping[Any, Any], items: tuple[Item, ...], checklist: Che
         line = yamlfile.line_of(raw, key)
         item_id = str(key)
         if item_id not in known:
-            hint = difflib.get_close_matches(item_id, sorted(known), n=1)
+            hint = _close_matches(item_id, sorted(known), n=1)
             suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
             message = f"'{item_id}' is not a statement in the checklist '{checklist.id}'."
             if item_id in {i.id for i in checklist.partner_items}:
@@ -296,7 +303,7 @@ def _statuses(data: Mapping[str, Any], open_actions: Collection[str] | None,
         action_id, line = str(key), yamlfile.line_of(raw, key)
         if open_actions is not None and action_id not in open_actions:
             if open_actions:
-                hint = difflib.get_close_matches(action_id, sorted(open_actions), n=1)
+                hint = _close_matches(action_id, sorted(open_actions), n=1)
                 suggestion = (f" Did you mean '{hint[0]}'?" if hint else
                               f" The open ones are: {', '.join(sorted(open_actions))}.")
             else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -27,6 +26,14 @@ FELT_TRUST_STATEMENTS = (4, 6)  # how many felt-trust statements a partner view 
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
+
+
+
+def _close_matches(word: str, possibilities: list[str], n: int) -> list[str]:
+    """difflib's close matches, imported only when a message needs a "Did you mean"."""
+    from difflib import get_close_matches
+
+    return get_close_matches(word, possibilities, n=n)
 
 class Scale(NamedTuple):
     """The answer scale: whole numbers from `low` to `high`, each with a label."""
@@ -239,7 +246,7 @@ class _Reader:
             return None
         for key in value:
             if key not in known:
-                hint = difflib.get_close_matches(str(key), sorted(known), n=1)
+                hint = _close_matches(str(key), sorted(known), n=1)
                 suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
                 allowed = ", ".join(sorted(known))
                 self.problem(
@@ -754,7 +761,7 @@ def _load(path: Path, *, thorough: bool = False) -> tuple[Checklist | None, list
     for obstacle, line in obstacles:
         for signal in obstacle.signals:
             if signal not in known:
-                hint = difflib.get_close_matches(signal, sorted(known), n=1)
+                hint = _close_matches(signal, sorted(known), n=1)
                 suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
                 reader.problem(
                     f"the obstacle '{obstacle.id}' names the strategy '{signal}', which this "
@@ -805,7 +812,7 @@ def _resolve_partner_view(reader: _Reader, path: Path, part: _Part,
     resolved = []
     for strategy, line in listed:
         if thorough and strategy.id not in theirs:
-            hint = difflib.get_close_matches(strategy.id, sorted(theirs), n=1)
+            hint = _close_matches(strategy.id, sorted(theirs), n=1)
             suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
             reader.problem(f"the partner view names the strategy '{strategy.id}', which is "
                            f"neither a {partner} strategy nor a shared one.{suggestion}", line)
