@@ -19,7 +19,7 @@ from trustcheck.render.table import number, paint, width_of
 from trustcheck.text import one_line
 
 if TYPE_CHECKING:
-    from trustcheck.plan import Plan, PlanItem
+    from trustcheck.plan import FollowThrough, Plan, PlanItem
 
 # A piece of a paragraph: its text and a style name of render.table (bold, dim, green, ...).
 Piece = tuple[str, str]
@@ -164,6 +164,15 @@ def local_date(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d")
 
 
+def followed_through(found: FollowThrough) -> str:
+    """How last time's commitments went, in one sentence (the text view and the page)."""
+    if found.rate is None:
+        return "no commitments reviewed yet."
+    return (f"{number(found.rate)}% of what you committed to was carried out "
+            f"({found.counts['done']} done, {found.counts['partly']} partly done, "
+            f"{found.counts['not_done']} not done; partly done counts half).")
+
+
 def with_sem(score: float | None, sem: float | None, band: str) -> str:
     """A score with its uncertainty, "62.5 ± 11 of 100" (± is one standard error of
     measurement, in whole points); in plain output in words: "62.5 out of 100, plus or minus
@@ -238,14 +247,7 @@ def focus_plan(plan: Plan, stream: IO[str]) -> None:
         # On a line of its own, so the sentence is never broken by the terminal's width.
         line.append(";\nthis is the first check-in, so there is no trend yet")
     page.say(*line, ".")
-    ft = plan.follow_through
-    if ft.rate is None:
-        told = "no commitments reviewed yet."
-    else:
-        told = (f"{number(ft.rate)}% of what you committed to was carried out "
-                f"({ft.counts['done']} done, {ft.counts['partly']} partly done, "
-                f"{ft.counts['not_done']} not done; partly done counts half).")
-    page.say(("Follow-through: ", "bold"), told)
+    page.say(("Follow-through: ", "bold"), followed_through(plan.follow_through))
 
     position = 0
     since = None if previous is None else local_date(previous.created_at)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from trustcheck.render.focus import followed_through
 from trustcheck.render.html import e, head
 from trustcheck.render.page import CSS
 from trustcheck.render.table import number
@@ -97,13 +98,7 @@ def focus_page(plan: Plan, now: datetime | None = None) -> str:
     else:
         intro += "; this is the first check-in, so there is no trend yet."
     body = [f"<p>{e(intro)}</p>"]
-    ft = plan.follow_through
-    if ft.rate is None:
-        told = "no commitments reviewed yet."
-    else:
-        told = (f"{number(ft.rate)}% of what you committed to was carried out "
-                f"({ft.counts['done']} done, {ft.counts['partly']} partly done, "
-                f"{ft.counts['not_done']} not done; partly done counts half).")
+    told = followed_through(plan.follow_through)
     body.append(f"<p><strong>Follow-through:</strong> {e(told)}</p>")
 
     since = None if previous is None else _day(previous.created_at)

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from trustcheck.records import CommitmentRecord, Filters, ResultOutline
+    from trustcheck.records import CommitmentRecord, Filters, ResultOutline, ScoreRow
     from trustcheck.reliability import Difference
+    from trustcheck.store import Store
     from trustcheck.trends import Row, Trend
 
 
@@ -43,8 +44,6 @@ class Page(NamedTuple):
 def for_history(database: Path, scope: Filters, *, strategy: str | None = None) -> list[Trend]:
     """One Trend per relationship in scope (only `strategy` and the overall index, if given),
     the most recently active first; none when nothing was ever saved."""
-    from trustcheck import trends
-    from trustcheck.records import ROLES
     from trustcheck.store import Store
     from trustcheck.usecases import partners
 
@@ -53,14 +52,22 @@ def for_history(database: Path, scope: Filters, *, strategy: str | None = None) 
     # Only to read: it never writes, so it works on a full disk and never migrates.
     with Store.open_for_reading(database) as store, store.snapshot():
         # One moment: a check-in saved meanwhile is all or nothing.
-        scope = partners.within(store, scope)
-        scopes = trends.scopes(scope, ROLES)
-        rows = [row for part in scopes for row in store.score_rows(part)]
-        # Follow-through by the relationship each commitment was made in, counted when it
-        # was reviewed in scope (SQLite counts them: no record per commitment).
-        reviewed = {key: counts for part in scopes if rows
-                    for key, counts in store.review_counts(part).items()}
-        return trends.trends(rows, reviewed, store.outline, strategy=strategy)
+        return _trends(store, partners.within(store, scope), strategy)[1]
+
+
+def _trends(store: Store, scope: Filters, strategy: str | None
+            ) -> tuple[list[ScoreRow], list[Trend]]:
+    """The score rows in scope (its partner as saved) and the trends made of them."""
+    from trustcheck import trends
+    from trustcheck.records import ROLES
+
+    scopes = trends.scopes(scope, ROLES)
+    rows = [row for part in scopes for row in store.score_rows(part)]
+    # Follow-through by the relationship each commitment was made in, counted when it was
+    # reviewed in scope (SQLite counts them: no record per commitment).
+    reviewed = {key: counts for part in scopes if rows
+                for key, counts in store.review_counts(part).items()}
+    return rows, trends.trends(rows, reviewed, store.outline, strategy=strategy)
 
 
 def for_page(database: Path, scope: Filters, *, now: datetime,
@@ -68,8 +75,6 @@ def for_page(database: Path, scope: Filters, *, now: datetime,
     """The trends in scope (as `for_history`) with what a page shows besides: every score's
     standard error as its own check-in stored it, the latest check-in against the previous,
     and the commitments made in each relationship. No sections when nothing matches."""
-    from trustcheck import trends
-    from trustcheck.records import ROLES
     from trustcheck.store import Store
     from trustcheck.usecases import partners
 
@@ -77,11 +82,7 @@ def for_page(database: Path, scope: Filters, *, now: datetime,
         return Page((), now)
     with Store.open_for_reading(database) as store, store.snapshot():
         scope = partners.within(store, scope)
-        scopes = trends.scopes(scope, ROLES)
-        rows = [row for part in scopes for row in store.score_rows(part)]
-        reviewed = {key: counts for part in scopes if rows
-                    for key, counts in store.review_counts(part).items()}
-        found = trends.trends(rows, reviewed, store.outline, strategy=strategy)
+        rows, found = _trends(store, scope, strategy)
         # Each check-in's own SEMs (a checklist's reliability may change between versions).
         outlines = {row.id: store.outline(row.id) for row in rows} if found else {}
         made = store.commitments(scope) if found else []
